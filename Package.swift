@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Prometheus remote storage on Amazon Timestream for LiveAnalytics, as an AWS Lambda custom runtime.
+// Modules follow the data path: CurlHTTP → LambdaRuntime (events in/out) → RemoteStorage (snappy + protobuf)
+// → Connector (pure translation) → AWS (SigV4 + Timestream) → CurlHTTP. No Swift package dependencies:
+// only the toolchain and the system's libcurl / libcrypto / zlib.
+import PackageDescription
+
+let essentials: [SwiftSetting] = [.define("FOUNDATION_ESSENTIALS")]
+
+let package = Package(
+    name: "prometheus-timestream-lambda",
+    products: [
+        .executable(name: "bootstrap", targets: ["bootstrap"]),
+    ],
+    targets: [
+        // System libraries (Debian: libcurl4-openssl-dev, libssl-dev; Amazon Linux 2023 ships the .so files).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Pins libm's hypot/hypotf to pre-2.35 symbol versions so `bootstrap` loads on glibc 2.34 (provided.al2023).
+        .target(name: "GlibcCompat", linkerSettings: [.linkedLibrary("m")]),
+
+        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: essentials),
+        .target(name: "RemoteStorage", swiftSettings: essentials),
+        .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP"], swiftSettings: essentials),
+        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP"], swiftSettings: essentials),
+        .target(name: "Connector", dependencies: ["RemoteStorage", "AWS", "LambdaRuntime"], swiftSettings: essentials),
+        .executableTarget(
+            name: "bootstrap",
+            dependencies: ["Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],
+            swiftSettings: essentials
+        ),
+
+        .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// AWS: filled in by its issue.

@@ -1,0 +1,1 @@
+// Connector: filled in by its issue.

@@ -1,0 +1,10 @@
+/// What the AWS and Lambda-runtime layers need from HTTP. `HTTPClient` implements it over libcurl; tests may
+/// substitute a scripted transport. Calls are blocking: the Lambda loop handles one invocation at a time and
+/// parallelism lives inside `sendAll`.
+public protocol HTTPTransport: AnyObject {
+    /// Sends one request and waits for its response.
+    func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError>
+    /// Sends all requests with at most `maxConcurrent` in flight at once, and returns the outcomes in the
+    /// order of `requests`. Returns when every request has finished.
+    func sendAll(_ requests: [HTTPRequest], maxConcurrent: Int) -> [Result<HTTPResponse, TransportError>]
+}

@@ -1,0 +1,1 @@
+// Intentionally empty: the target only contributes compat.c to the link.

@@ -1,0 +1,1 @@
+// LambdaRuntime: filled in by its issue.

@@ -1,0 +1,1 @@
+// RemoteStorage: filled in by its issue.

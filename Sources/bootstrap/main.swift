@@ -1,0 +1,1 @@
+// The Lambda custom-runtime entry point. Wiring only; filled in by the runtime issue.
