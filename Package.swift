@@ -30,10 +30,15 @@ let package = Package(
             swiftSettings: essentials
         ),
 
-        .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime"]),
+        // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
+        .target(name: "TestSupport"),
+
+        .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime", "TestSupport"]),
     ]
 )
