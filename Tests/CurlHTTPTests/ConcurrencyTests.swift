@@ -1,0 +1,55 @@
+import CurlHTTP
+import Testing
+
+@Suite struct ConcurrencyTests {
+    /// 10 answers of 200 ms each: one after the other ≥ 2 s; overlapped, well under 1 s.
+    @Test func sendAllOverlapsRequests() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        let requests = Array(repeating: HTTPRequest(method: "GET", url: server.url + "/delay?ms=200"), count: 10)
+        var results: [Result<HTTPResponse, TransportError>] = []
+        let seconds = elapsedSeconds { results = client.sendAll(requests, maxConcurrent: 10) }
+        #expect(try results.map { try $0.get().status } == Array(repeating: 200, count: 10))
+        #expect(seconds < 1.0, "10 × 200 ms took \(seconds) s")
+        #expect(try server.stats().maxInFlight > 5)
+    }
+
+    @Test func maxConcurrentBoundsRequestsInFlight() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        let requests = Array(repeating: HTTPRequest(method: "GET", url: server.url + "/delay?ms=150"), count: 9)
+        var results: [Result<HTTPResponse, TransportError>] = []
+        let seconds = elapsedSeconds { results = client.sendAll(requests, maxConcurrent: 3) }
+        #expect(results.allSatisfy { (try? $0.get().status) == 200 })
+        let stats = try server.stats()
+        #expect(stats.maxInFlight <= 3 && stats.maxInFlight >= 2, "max in flight \(stats.maxInFlight)")
+        #expect(seconds >= 0.45, "three waves of 150 ms cannot finish in \(seconds) s")
+        #expect(client.statistics.connectionsOpened <= 3)
+    }
+
+    @Test func resultsFollowInputOrderWithFailuresInPlace() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        let refused = "http://127.0.0.1:\(closedLocalPort())/"
+        let requests = (0..<12).map { i in
+            switch i % 4 {
+            case 1: HTTPRequest(method: "GET", url: refused)
+            case 3: HTTPRequest(method: "GET", url: "gopher://127.0.0.1/")
+            default: HTTPRequest(
+                method: "POST", url: server.url + "/echo?ms=\(40 * (12 - i))", body: Array("#\(i)".utf8))
+            }
+        }
+        let results = client.sendAll(requests, maxConcurrent: 4)
+        #expect(results.count == 12)
+        for (i, result) in results.enumerated() {
+            switch (i % 4, result) {
+            case (1, .failure(.connect)), (3, .failure(.invalidRequest)): continue
+            case (0, .success(let response)), (2, .success(let response)):
+                // Later requests answer sooner, so completion order is not input order.
+                #expect(response.status == 200 && response.body == Array("#\(i)".utf8))
+            default: Issue.record("request \(i): unexpected \(result)")
+            }
+        }
+        #expect(client.statistics.transportErrors == 6)
+    }
+}
