@@ -1,1 +1,0 @@
-// RemoteStorage: filled in by its issue.

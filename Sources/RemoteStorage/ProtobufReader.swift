@@ -1,0 +1,150 @@
+/// Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure).
+public enum WireType: UInt8, Sendable {
+    case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
+}
+
+/// One field key: field number and wire type.
+public struct FieldTag: Equatable, Sendable {
+    public var number: UInt64
+    public var wireType: WireType
+
+    /// Throws `.wrongWireType` unless this key has `expected` wire type (for fields the schema knows).
+    @inline(__always)
+    public func expect(_ expected: WireType, in message: String) throws(ProtobufError) {
+        guard wireType == expected else {
+            throw .wrongWireType(message: message, field: number, wireType: wireType.rawValue)
+        }
+    }
+}
+
+/// A forward-only reader of protobuf wire format over borrowed bytes. It never reads outside its buffer and
+/// never allocates except for the Strings it returns; every malformation is a typed `ProtobufError`.
+public struct ProtobufReader {
+    /// How deep deprecated groups may nest when skipped (unknown fields); prompb itself has no groups.
+    public static let maxGroupDepth = 64
+
+    public let buffer: UnsafeRawBufferPointer
+    public private(set) var offset: Int
+
+    public init(_ buffer: UnsafeRawBufferPointer) {
+        self.buffer = buffer
+        self.offset = 0
+    }
+
+    public var isAtEnd: Bool { offset >= buffer.count }
+
+    @inline(__always)
+    public mutating func readVarint() throws(ProtobufError) -> UInt64 {
+        guard offset < buffer.count else { throw .truncatedVarint(offset: offset) }
+        let first = buffer[offset]
+        if first < 0x80 {
+            offset += 1
+            return UInt64(first)
+        }
+        return try readLongVarint()
+    }
+
+    private mutating func readLongVarint() throws(ProtobufError) -> UInt64 {
+        let start = offset
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < buffer.count else { throw .truncatedVarint(offset: start) }
+            let byte = buffer[offset]
+            offset += 1
+            if shift == 63 && byte > 1 { throw .varintOverflow(offset: start) }
+            value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+            if shift > 63 { throw .varintOverflow(offset: start) }
+        }
+    }
+
+    /// Reads a field key; field number 0 or > 2^29-1 and wire types 6/7 are errors.
+    @inline(__always)
+    public mutating func readTag() throws(ProtobufError) -> FieldTag {
+        let start = offset
+        let key = try readVarint()
+        let number = key >> 3
+        guard number > 0, number <= 0x1FFF_FFFF else { throw .invalidFieldNumber(number, offset: start) }
+        guard let wireType = WireType(rawValue: UInt8(key & 7)) else {
+            throw .invalidWireType(UInt8(key & 7), offset: start)
+        }
+        return FieldTag(number: number, wireType: wireType)
+    }
+
+    @inline(__always)
+    public mutating func readFixed64() throws(ProtobufError) -> UInt64 {
+        guard buffer.count - offset >= 8 else { throw .truncatedFixed(offset: offset) }
+        let value = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        offset += 8
+        return value
+    }
+
+    @inline(__always)
+    public mutating func readFixed32() throws(ProtobufError) -> UInt32 {
+        guard buffer.count - offset >= 4 else { throw .truncatedFixed(offset: offset) }
+        let value = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset += 4
+        return value
+    }
+
+    /// Reads a length prefix and returns the bytes it covers (borrowed, no copy).
+    @inline(__always)
+    public mutating func readLengthDelimited() throws(ProtobufError) -> UnsafeRawBufferPointer {
+        let start = offset
+        let length = try readVarint()
+        let remaining = buffer.count - offset
+        guard length <= UInt64(remaining) else {
+            throw .lengthPastEnd(offset: start, length: length, remaining: remaining)
+        }
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + Int(length)])
+        offset += Int(length)
+        return slice
+    }
+
+    /// Reads a `string` field: length-delimited and valid UTF-8.
+    @inline(__always)
+    public mutating func readString(_ tag: FieldTag, in message: String) throws(ProtobufError) -> String {
+        try tag.expect(.lengthDelimited, in: message)
+        let bytes = try readLengthDelimited()
+        if bytes.isEmpty { return "" }
+        guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            throw .invalidUTF8(message: message, field: tag.number)
+        }
+        return string
+    }
+
+    /// Skips the value of a field this codec does not interpret, per its wire type.
+    public mutating func skip(_ tag: FieldTag) throws(ProtobufError) {
+        try skip(tag, depth: 0)
+    }
+
+    private mutating func skip(_ tag: FieldTag, depth: Int) throws(ProtobufError) {
+        switch tag.wireType {
+        case .varint: _ = try readVarint()
+        case .fixed64: _ = try readFixed64()
+        case .fixed32: _ = try readFixed32()
+        case .lengthDelimited: _ = try readLengthDelimited()
+        case .startGroup:
+            let start = offset
+            guard depth < Self.maxGroupDepth else { throw .nestingTooDeep(offset: start) }
+            while true {
+                guard !isAtEnd else { throw .malformedGroup(offset: start) }
+                let inner = try readTag()
+                if inner.wireType == .endGroup {
+                    guard inner.number == tag.number else { throw .malformedGroup(offset: start) }
+                    return
+                }
+                try skip(inner, depth: depth + 1)
+            }
+        case .endGroup: throw .malformedGroup(offset: offset)
+        }
+    }
+
+    /// Walks a message whose content this codec does not interpret, checking its wire structure only.
+    public static func validateStructure(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd { try reader.skip(reader.readTag()) }
+    }
+}

@@ -1,0 +1,47 @@
+// Prometheus' remote-storage data model: prompb/types.proto (Prometheus 2.42,
+// https://github.com/prometheus/prometheus/blob/v2.42.0/prompb/types.proto).
+
+/// A label pair (`prometheus.Label`: name = 1, value = 2).
+public struct Label: Equatable, Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One sample (`prometheus.Sample`: value = 1 double, timestamp = 2 int64 milliseconds since the epoch).
+/// The value keeps its exact bits (NaN payloads such as the stale marker 0x7ff0000000000002, -0).
+public struct Sample: Equatable, Sendable {
+    public var value: Double
+    public var timestamp: Int64
+
+    public init(value: Double, timestamp: Int64) {
+        self.value = value
+        self.timestamp = timestamp
+    }
+
+    /// Bit-exact equality: NaN equals the same NaN, and 0 differs from -0 (Double's `==` does neither).
+    public static func == (lhs: Sample, rhs: Sample) -> Bool {
+        lhs.value.bitPattern == rhs.value.bitPattern && lhs.timestamp == rhs.timestamp
+    }
+}
+
+/// A series (`prometheus.TimeSeries`: labels = 1, samples = 2, exemplars = 3, histograms = 4).
+/// Exemplars and native histograms are validated and counted, not kept: Timestream storage has no place for them,
+/// and the count lets callers report what they did not store.
+public struct TimeSeries: Equatable, Sendable {
+    public var labels: [Label]
+    public var samples: [Sample]
+    public var exemplarCount: Int
+    public var histogramCount: Int
+
+    public init(labels: [Label], samples: [Sample], exemplarCount: Int = 0, histogramCount: Int = 0) {
+        self.labels = labels
+        self.samples = samples
+        self.exemplarCount = exemplarCount
+        self.histogramCount = histogramCount
+    }
+}

@@ -1,0 +1,128 @@
+// Wire codec for Label, Sample, TimeSeries and the parts of a series that are only validated and counted
+// (Exemplar, Histogram). Field numbers: prompb/types.proto.
+
+extension Label {
+    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        var name = ""
+        var value = ""
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1: name = try reader.readString(tag, in: "Label")
+            case 2: value = try reader.readString(tag, in: "Label")
+            default: try reader.skip(tag)
+            }
+        }
+        self.init(name: name, value: value)
+    }
+
+    var encodedSize: Int { ProtobufSize.stringField(1, name) + ProtobufSize.stringField(2, value) }
+
+    func encode(into writer: inout ProtobufWriter) {
+        writer.writeStringField(1, name)
+        writer.writeStringField(2, value)
+    }
+}
+
+extension Sample {
+    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        var value = 0.0
+        var timestamp: Int64 = 0
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1:
+                try tag.expect(.fixed64, in: "Sample")
+                value = Double(bitPattern: try reader.readFixed64())
+            case 2:
+                try tag.expect(.varint, in: "Sample")
+                timestamp = Int64(bitPattern: try reader.readVarint())
+            default: try reader.skip(tag)
+            }
+        }
+        self.init(value: value, timestamp: timestamp)
+    }
+
+    var encodedSize: Int {
+        ProtobufSize.doubleField(1, value) + ProtobufSize.varintField(2, UInt64(bitPattern: timestamp))
+    }
+
+    func encode(into writer: inout ProtobufWriter) {
+        writer.writeDoubleField(1, value)
+        writer.writeVarintField(2, UInt64(bitPattern: timestamp))
+    }
+}
+
+extension TimeSeries {
+    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        var labels: [Label] = []
+        var samples: [Sample] = []
+        labels.reserveCapacity(16)
+        var exemplars = 0
+        var histograms = 0
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1:
+                try tag.expect(.lengthDelimited, in: "TimeSeries")
+                labels.append(try Label(decoding: reader.readLengthDelimited()))
+            case 2:
+                try tag.expect(.lengthDelimited, in: "TimeSeries")
+                samples.append(try Sample(decoding: reader.readLengthDelimited()))
+            case 3:
+                try tag.expect(.lengthDelimited, in: "TimeSeries")
+                try Self.validateExemplar(reader.readLengthDelimited())
+                exemplars += 1
+            case 4:
+                // Native histograms (prompb.Histogram, 14 fields) are not stored; their wire structure is checked.
+                try tag.expect(.lengthDelimited, in: "TimeSeries")
+                try ProtobufReader.validateStructure(reader.readLengthDelimited())
+                histograms += 1
+            default: try reader.skip(tag)
+            }
+        }
+        self.init(labels: labels, samples: samples, exemplarCount: exemplars, histogramCount: histograms)
+    }
+
+    /// `prometheus.Exemplar`: labels = 1, value = 2 (double), timestamp = 3 (int64).
+    private static func validateExemplar(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1:
+                try tag.expect(.lengthDelimited, in: "Exemplar")
+                _ = try Label(decoding: reader.readLengthDelimited())
+            case 2:
+                try tag.expect(.fixed64, in: "Exemplar")
+                _ = try reader.readFixed64()
+            case 3:
+                try tag.expect(.varint, in: "Exemplar")
+                _ = try reader.readVarint()
+            default: try reader.skip(tag)
+            }
+        }
+    }
+
+    /// Size of labels and samples (exemplars and histograms are counted on decode, never re-encoded).
+    var encodedSize: Int {
+        var size = 0
+        for label in labels { size += ProtobufSize.message(1, label.encodedSize) }
+        for sample in samples { size += ProtobufSize.message(2, sample.encodedSize) }
+        return size
+    }
+
+    func encode(into writer: inout ProtobufWriter) {
+        for label in labels {
+            writer.beginMessage(1, size: label.encodedSize)
+            label.encode(into: &writer)
+        }
+        for sample in samples {
+            writer.beginMessage(2, size: sample.encodedSize)
+            sample.encode(into: &writer)
+        }
+    }
+}

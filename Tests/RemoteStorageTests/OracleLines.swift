@@ -1,0 +1,40 @@
+// JSON-lines plumbing between the tests and Tests/oracles/prompb_oracle.py, plus a seeded random generator
+// so every run of the Swift-side differential tests is reproducible.
+import Foundation
+import TestSupport
+
+enum OracleLines {
+    /// Runs the oracle and returns one dictionary of strings per output line.
+    static func run(_ arguments: [String], input: [[String: String]] = []) throws -> [[String: String]] {
+        var stdin = Data()
+        for entry in input {
+            stdin.append(try JSONSerialization.data(withJSONObject: entry))
+            stdin.append(0x0A)
+        }
+        let output = try Oracle.run("prompb_oracle.py", arguments, input: [UInt8](stdin))
+        return try output.split(separator: 0x0A).map { line in
+            try JSONSerialization.jsonObject(with: Data(line)) as? [String: String] ?? [:]
+        }
+    }
+
+    static func bytes(_ base64: String?) -> [UInt8] {
+        [UInt8](Data(base64Encoded: base64 ?? "") ?? Data())
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+}
+
+/// SplitMix64: tiny, seedable, good enough to drive test-case generation.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
