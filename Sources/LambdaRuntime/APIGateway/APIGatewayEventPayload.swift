@@ -1,5 +1,5 @@
 /// The JSON of an API Gateway Lambda proxy event, as one tolerant shape covering both payload versions; every
-/// field is optional (and `null` reads as absent) so only the fields the request needs are checked, in one place.
+/// field is optional (`null` reads as absent) so only the fields the request needs are checked, in one place.
 /// v1 (REST): https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
 /// v2 (HTTP API): https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 struct APIGatewayEventPayload: Decodable {

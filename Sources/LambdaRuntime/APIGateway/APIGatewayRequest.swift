@@ -74,7 +74,9 @@ public struct APIGatewayRequest: Sendable, Equatable {
             let multi = Self.multi(payload.multiValueHeaders)
             headers = multi.isEmpty ? Self.single(payload.headers) : multi
         }
-        guard let method, !method.isEmpty else { throw .missingField(version == .v2 ? "requestContext.http.method" : "httpMethod") }
+        guard let method, !method.isEmpty else {
+            throw .missingField(version == .v2 ? "requestContext.http.method" : "httpMethod")
+        }
         guard let path else { throw .missingField(version == .v2 ? "rawPath" : "path") }
 
         let isBase64Encoded = payload.isBase64Encoded ?? false

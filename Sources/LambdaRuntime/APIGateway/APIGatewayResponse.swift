@@ -16,7 +16,9 @@ public struct APIGatewayResponse: Sendable, Equatable {
     }
 
     /// A plain-text answer (`Content-Type: text/plain; charset=utf-8`), e.g. a one-line reason with a 4xx.
-    public static func text(_ statusCode: Int, _ message: String, headers: [(name: String, value: String)] = []) -> Self {
+    public static func text(
+        _ statusCode: Int, _ message: String, headers: [(name: String, value: String)] = []
+    ) -> Self {
         APIGatewayResponse(
             statusCode: statusCode, headers: [(name: "Content-Type", value: "text/plain; charset=utf-8")] + headers,
             body: Array(message.utf8))
@@ -36,7 +38,8 @@ public struct APIGatewayResponse: Sendable, Equatable {
     /// survive); v2 has only `headers`, so repeated names are joined with `,` (RFC 9110 §5.3); `cookies` is not used.
     public func encoded(for version: APIGatewayPayloadVersion) -> [UInt8] {
         let binary = isBinaryBody
-        var writer = JSONWriter(reservingCapacity: 128 + (binary ? body.count / 3 * 4 + 4 : body.count + body.count / 8))
+        let bodyCapacity = binary ? body.count / 3 * 4 + 4 : body.count + body.count / 8
+        var writer = JSONWriter(reservingCapacity: 128 + bodyCapacity)
         writer.raw("{\"statusCode\":")
         writer.integer(statusCode)
         switch version {

@@ -12,7 +12,9 @@ public struct InvocationContext: Sendable, Equatable {
     /// `Lambda-Runtime-Trace-Id` (X-Ray header), when sent.
     public var traceID: String?
 
-    public init(requestID: String, deadlineEpochMilliseconds: Int64, invokedFunctionARN: String? = nil, traceID: String? = nil) {
+    public init(
+        requestID: String, deadlineEpochMilliseconds: Int64, invokedFunctionARN: String? = nil, traceID: String? = nil
+    ) {
         self.requestID = requestID
         self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
         self.invokedFunctionARN = invokedFunctionARN
