@@ -38,7 +38,7 @@ Where this differs from the real Runtime API:
   - No Lambda-Runtime-Client-Context, -Cognito-Identity or -Aws-Tenant-Id headers; the error-type header and the
     X-Ray error-cause header are recorded but not validated.
 """
-import argparse, base64, http.server, json, os, queue, sys, threading, time, uuid
+import argparse, base64, http.server, json, os, queue, signal, sys, threading, time, uuid
 
 API = "/2018-06-01/runtime"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:prometheus-timestream"
@@ -215,6 +215,9 @@ def batch_line(record):
 
 
 def main():
+    # A parent spawning us from a thread that blocks signals (Swift's dispatch worker threads block nearly all,
+    # and Foundation's Process passes the mask on) would leave SIGTERM blocked, so `terminate()` could never stop us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--event", action="append", default=[], help="queue this event file (server mode)")
     parser.add_argument("--events", nargs="+", help="batch mode: deliver these event files in order, then exit")
