@@ -1,1 +1,0 @@
-// LambdaRuntime: filled in by its issue.
