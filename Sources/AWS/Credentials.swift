@@ -30,10 +30,9 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
             throw .missingAuthorization
         }
         let trimmed = header.drop { $0 == " " || $0 == "\t" }
-        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }),
-            trimmed[..<space].lowercased() == "basic"
-        else { throw .notBasic }
-        let encoded = trimmingBlanks(trimmed[space...])
+        let schemeEnd = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? trimmed.endIndex
+        guard trimmed[..<schemeEnd].lowercased() == "basic" else { throw .notBasic }
+        let encoded = trimmingBlanks(trimmed[schemeEnd...])
         guard !encoded.isEmpty, let data = Data(base64Encoded: encoded) else { throw .invalidBase64 }
         guard let decoded = String(validating: data, as: UTF8.self) else { throw .invalidBase64 }
         guard let colon = decoded.firstIndex(of: ":") else { throw .missingColon }
