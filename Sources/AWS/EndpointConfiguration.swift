@@ -5,8 +5,8 @@ public struct EndpointConfiguration: Equatable, Sendable {
         /// `DescribeEndpoints` on the regional host, `https://ingest|query.timestream.<region>.amazonaws.com`.
         /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
         case discover
-        /// `DescribeEndpoints` on this base URL instead (stand-ins in tests, other partitions); the discovered
-        /// address is still used over https.
+        /// `DescribeEndpoints` on this base URL instead (stand-ins in tests, other partitions). The discovered
+        /// address is used with this URL's scheme (so http only when chosen explicitly here).
         case discoverAt(String)
         /// Send every call to this base URL; no discovery (VPC/PrivateLink endpoints, moto). http:// is allowed
         /// here only.

@@ -64,9 +64,12 @@ public final class TimestreamClient {
         _ api: TimestreamAPI, credentials: Credentials, timeoutMilliseconds: Int64
     ) -> Result<String, TimestreamError> {
         let discoveryURL: String
+        var scheme = "https"
         switch api == .write ? endpoints.write : endpoints.query {
         case .fixed(let url): return .success(url)
-        case .discoverAt(let url): discoveryURL = url
+        case .discoverAt(let url):
+            discoveryURL = url
+            scheme = RequestURL(url)?.scheme ?? "https"  // http only when the operator chose it explicitly
         case .discover: discoveryURL = "https://\(api.rawValue).timestream.\(region).amazonaws.com"
         }
         let key = cacheKey(api, credentials)
@@ -81,7 +84,7 @@ public final class TimestreamClient {
         }
         guard (200..<300).contains(response.status) else { return .failure(ErrorResponseDecoding.decode(response)) }
         guard let endpoint = DescribeEndpointsResponse.decode(response.body)?.Endpoints.first,
-            let baseURL = Self.discoveredBaseURL(endpoint.Address)
+            let baseURL = Self.discoveredBaseURL(endpoint.Address, scheme: scheme)
         else {
             return .failure(invalidResponse("DescribeEndpoints", response))
         }
@@ -90,10 +93,11 @@ public final class TimestreamClient {
         return .success(baseURL)
     }
 
-    /// `https://<address>`; discovered endpoints are always https (http:// only for explicit overrides).
-    static func discoveredBaseURL(_ address: String) -> String? {
+    /// `<scheme>://<address>` (Timestream returns a bare host name). The scheme is https unless the operator
+    /// explicitly pointed discovery at an http:// URL (`.discoverAt`, e.g. a local stand-in).
+    static func discoveredBaseURL(_ address: String, scheme: String) -> String? {
         let host = address.hasPrefix("https://") ? String(address.dropFirst(8)) : address
-        guard let url = RequestURL("https://" + host), url.path == "/", url.query.isEmpty else { return nil }
+        guard let url = RequestURL("\(scheme)://" + host), url.path == "/", url.query.isEmpty else { return nil }
         return url.origin
     }
 
