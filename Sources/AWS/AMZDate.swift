@@ -18,7 +18,8 @@ public struct AMZDate: Equatable, Sendable {
         }
         let (year, month, day) = AMZDate.civil(fromDays: days)
         let date = AMZDate.digits(year, 4) + AMZDate.digits(month, 2) + AMZDate.digits(day, 2)
-        let time = AMZDate.digits(secondOfDay / 3600, 2) + AMZDate.digits(secondOfDay / 60 % 60, 2)
+        let time =
+            AMZDate.digits(secondOfDay / 3600, 2) + AMZDate.digits(secondOfDay / 60 % 60, 2)
             + AMZDate.digits(secondOfDay % 60, 2)
         self.date = date
         self.timestamp = date + "T" + time + "Z"

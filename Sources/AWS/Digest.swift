@@ -25,8 +25,9 @@ enum Digest {
             data.withUnsafeBufferPointer { d in
                 withUnsafeBytes(of: UInt8(0)) { empty in
                     let zero = empty.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    _ = HMAC(EVP_sha256(), k.baseAddress ?? zero, Int32(k.count), d.baseAddress ?? zero, d.count,
-                             &out, &length)
+                    _ = HMAC(
+                        EVP_sha256(), k.baseAddress ?? zero, Int32(k.count), d.baseAddress ?? zero, d.count,
+                        &out, &length)
                 }
             }
         }

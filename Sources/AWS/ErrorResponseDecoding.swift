@@ -29,7 +29,8 @@ enum ErrorResponseDecoding {
         if let json = try? JSONDecoder().decode(JSONError.self, from: Data(response.body)) {
             let code = json.type.map(errorCode(fromType:)) ?? headerType ?? "HTTP\(response.status)"
             let rejected = (json.rejectedRecords ?? []).map {
-                RejectedRecord(recordIndex: $0.RecordIndex, reason: $0.Reason ?? "", existingVersion: $0.ExistingVersion)
+                RejectedRecord(
+                    recordIndex: $0.RecordIndex, reason: $0.Reason ?? "", existingVersion: $0.ExistingVersion)
             }
             return .classified(
                 code: code, message: json.lowerMessage ?? json.upperMessage ?? "", httpStatus: response.status,

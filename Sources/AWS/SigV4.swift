@@ -71,7 +71,8 @@ public enum SigV4 {
         let signature = Digest.hex(Digest.hmacSHA256(key: key, stringToSign))
         // Step 5: the Authorization header.
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#add-signature-to-request
-        let authorization = "\(algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
+        let authorization =
+            "\(algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
         return Signature(
             amzDate: date, credentialScope: scope, canonicalRequest: canonical, signedHeaders: signedHeaders,
@@ -123,7 +124,8 @@ public enum SigV4 {
             return (name, value)
         }
         let sorted = pairs.sorted { a, b in
-            a.0 != b.0 ? Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8))
+            a.0 != b.0
+                ? Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8))
                 : Array(a.1.utf8).lexicographicallyPrecedes(Array(b.1.utf8))
         }
         return sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")

@@ -21,7 +21,7 @@ extension TimestreamClient {
             guard remaining >= retryPolicy.minimumAttemptMilliseconds else {
                 for index in pending {
                     results[index] = .failure(
-                        lastErrors[index].map { gaveUp($0, attempts: attempt - 1, reason: "deadline") }
+                        lastErrors[index].map { gaveUp($0, attempts: attempt - 1, because: .deadline) }
                             ?? .deadlineExceeded("\(remaining) ms left before the deadline, no attempt made"))
                 }
                 break
@@ -36,7 +36,8 @@ extension TimestreamClient {
                     pending.append(index)
                     lastErrors[index] = error
                 } else {
-                    results[index] = .failure(attempt > 1 ? gaveUp(error, attempts: attempt, reason: "attempts") : error)
+                    results[index] = .failure(
+                        attempt > 1 ? gaveUp(error, attempts: attempt, because: .attempts) : error)
                 }
             }
             guard !pending.isEmpty else { break }
@@ -46,7 +47,9 @@ extension TimestreamClient {
             // Never sleep past the deadline: leave room for one more minimal attempt, or stop now.
             let left = deadline.remaining(at: clock.nowMilliseconds()) - retryPolicy.minimumAttemptMilliseconds
             guard left >= 0 else {
-                for index in pending { results[index] = .failure(gaveUp(lastErrors[index]!, attempts: attempt, reason: "deadline")) }
+                for index in pending {
+                    results[index] = .failure(gaveUp(lastErrors[index]!, attempts: attempt, because: .deadline))
+                }
                 break
             }
             delay = min(delay, left)
@@ -75,7 +78,8 @@ extension TimestreamClient {
                 timeoutMilliseconds: timeoutMilliseconds)
         }
         let responses =
-            requests.count == 1 ? [transport.send(requests[0])] : transport.sendAll(requests, maxConcurrent: maxConcurrent)
+            requests.count == 1
+            ? [transport.send(requests[0])] : transport.sendAll(requests, maxConcurrent: maxConcurrent)
         var staleEndpoint = false
         for (index, response) in zip(indices, responses) {
             switch response {
@@ -98,11 +102,15 @@ extension TimestreamClient {
         return errors
     }
 
+    private enum StopReason { case deadline, attempts }
+
     /// `error` with a note on why retrying stopped.
-    private func gaveUp(_ error: TimestreamError, attempts: Int, reason: String) -> TimestreamError {
+    private func gaveUp(_ error: TimestreamError, attempts: Int, because reason: StopReason) -> TimestreamError {
         var error = error
-        error.message += reason == "deadline"
-            ? " (gave up after \(attempts) attempt(s): deadline reached)" : " (after \(attempts) attempts)"
+        switch reason {
+        case .deadline: error.message += " (gave up after \(attempts) attempt(s): deadline reached)"
+        case .attempts: error.message += " (after \(attempts) attempts)"
+        }
         return error
     }
 }

@@ -90,7 +90,8 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
         if !message.isEmpty { text += ": \(message)" }
         if !rejectedRecords.isEmpty {
             let shown = rejectedRecords.prefix(3).map { "record \($0.recordIndex): \($0.reason)" }
-            text += " [\(rejectedRecords.count) rejected: \(shown.joined(separator: "; "))"
+            text +=
+                " [\(rejectedRecords.count) rejected: \(shown.joined(separator: "; "))"
                 + (rejectedRecords.count > 3 ? "; …]" : "]")
         }
         return text

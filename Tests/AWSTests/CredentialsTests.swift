@@ -29,7 +29,8 @@ import Testing
             ("Bearer abc", .notBasic), ("Basic", .invalidBase64), ("Basicx a2V5OnM=", .notBasic),
             ("Basic !!!notbase64", .invalidBase64), ("Basic ", .invalidBase64),
             ("Basic " + Data([0xFF, 0x3A, 0x61]).base64EncodedString(), .invalidBase64),
-            (basic("nocolon"), .missingColon), (basic(":secret"), .emptyAccessKeyID), (basic("key:"), .emptySecretAccessKey),
+            (basic("nocolon"), .missingColon), (basic(":secret"), .emptyAccessKeyID),
+            (basic("key:"), .emptySecretAccessKey),
         ]
         for (header, error) in cases {
             #expect(throws: error, "header \(header ?? "nil")") { try Credentials.fromBasicAuthorization(header) }
@@ -38,9 +39,15 @@ import Testing
 
     @Test func environmentAsLambdaSetsIt() throws {
         let env = ["AWS_ACCESS_KEY_ID": "ASIAENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t"]
-        #expect(try Credentials.fromEnvironment(env) == Credentials(accessKeyID: "ASIAENV", secretAccessKey: "s", sessionToken: "t"))
-        #expect(try Credentials.fromEnvironment(["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"]).sessionToken == nil)
-        #expect(throws: CredentialsError.missingEnvironment("AWS_ACCESS_KEY_ID")) { try Credentials.fromEnvironment([:]) }
+        #expect(
+            try Credentials.fromEnvironment(env)
+                == Credentials(accessKeyID: "ASIAENV", secretAccessKey: "s", sessionToken: "t"))
+        #expect(
+            try Credentials.fromEnvironment(["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"]).sessionToken
+                == nil)
+        #expect(throws: CredentialsError.missingEnvironment("AWS_ACCESS_KEY_ID")) {
+            try Credentials.fromEnvironment([:])
+        }
         #expect(throws: CredentialsError.missingEnvironment("AWS_SECRET_ACCESS_KEY")) {
             try Credentials.fromEnvironment(["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": ""])
         }

@@ -59,7 +59,9 @@ final class MaxJitter: JitterSource {
 }
 
 /// JSON response helpers.
-func json(_ status: Int, _ text: String, headers: [(name: String, value: String)] = []) -> Result<HTTPResponse, TransportError> {
+func json(_ status: Int, _ text: String, headers: [(name: String, value: String)] = []) -> Result<
+    HTTPResponse, TransportError
+> {
     .success(HTTPResponse(status: status, headers: headers, body: Array(text.utf8)))
 }
 
@@ -75,7 +77,8 @@ func sampleWrite(records: Int = 1, value: String = "1") -> WriteRecordsRequest {
         databaseName: "db", tableName: "t",
         commonAttributes: CommonAttributes(measureValueType: "DOUBLE", timeUnit: "MILLISECONDS"),
         records: (0..<records).map {
-            Record(dimensions: [Dimension(name: "job", value: "j")], measureName: "up", measureValue: value,
-                   time: String(1_700_000_000_000 + $0))
+            Record(
+                dimensions: [Dimension(name: "job", value: "j")], measureName: "up", measureValue: value,
+                time: String(1_700_000_000_000 + $0))
         })
 }

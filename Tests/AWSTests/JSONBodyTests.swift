@@ -1,7 +1,7 @@
 import AWS
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The hand-written WriteRecords JSON encoder, checked by Python's strict `json.loads`
 /// (Tests/oracles/json_roundtrip.py) and compared with what Foundation's JSONSerialization makes of the same model.
@@ -65,13 +65,16 @@ import TestSupport
 
     @Test func randomStringsRoundTripThroughPython() throws {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Unicode.Scalar] = (0..<128).compactMap { Unicode.Scalar($0) }
+        let alphabet: [Unicode.Scalar] =
+            (0..<128).compactMap { Unicode.Scalar($0) }
             + ["é", "ß", "€", "\u{FFFD}", "\u{10FFFF}", "😀", "\u{2028}"]
         for _ in 0..<20 {
             let strings = (0..<100).map { _ in
-                String(String.UnicodeScalarView((0..<Int.random(in: 0...24, using: &generator)).map { _ in
-                    alphabet.randomElement(using: &generator)!
-                }))
+                String(
+                    String.UnicodeScalarView(
+                        (0..<Int.random(in: 0...24, using: &generator)).map { _ in
+                            alphabet.randomElement(using: &generator)!
+                        }))
             }
             let request = model(strings)
             let parsed = String(decoding: try Oracle.run("json_roundtrip.py", input: request.jsonBody()), as: UTF8.self)

@@ -4,11 +4,15 @@ import Testing
 
 /// Backoff with full jitter, the attempt bound and the deadline, on a fake clock.
 @Suite struct RetryTests {
-    let throttled = json(400, #"{"__type":"com.amazonaws.timestream.v20181101#ThrottlingException","message":"Rate exceeded"}"#)
+    let throttled = json(
+        400, #"{"__type":"com.amazonaws.timestream.v20181101#ThrottlingException","message":"Rate exceeded"}"#)
 
-    func client(_ transport: ScriptedTransport, _ clock: FakeClock, _ jitter: MaxJitter, policy: RetryPolicy = RetryPolicy()) -> TimestreamClient {
+    func client(
+        _ transport: ScriptedTransport, _ clock: FakeClock, _ jitter: MaxJitter, policy: RetryPolicy = RetryPolicy()
+    ) -> TimestreamClient {
         TimestreamClient(
-            transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(write: .fixed("https://w.example"), query: .fixed("https://q.example")),
+            transport: transport, region: "us-east-1",
+            endpoints: EndpointConfiguration(write: .fixed("https://w.example"), query: .fixed("https://q.example")),
             clock: clock, jitter: jitter, retryPolicy: policy)
     }
 
@@ -23,14 +27,19 @@ import Testing
         #expect(clock.sleeps == [50, 100])
         // Every attempt is signed afresh with the clock's current time.
         #expect(Set(transport.requests.map { $0.header("X-Amz-Date")! }).count >= 1)
-        #expect(transport.requests.allSatisfy { $0.header("Authorization")?.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDTEST/") == true })
+        #expect(
+            transport.requests.allSatisfy {
+                $0.header("Authorization")?.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDTEST/") == true
+            })
     }
 
     @Test func attemptsAreBounded() {
-        let transport = ScriptedTransport { _, _ in json(500, #"{"__type":"InternalServerException","message":"boom"}"#) }
+        let transport = ScriptedTransport { _, _ in json(500, #"{"__type":"InternalServerException","message":"boom"}"#)
+        }
         let clock = FakeClock(), jitter = MaxJitter()
         let result = client(transport, clock, jitter).writeRecords(
-            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 600_000), maxAttempts: 4)
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 600_000),
+            maxAttempts: 4)
         #expect(transport.requests.count == 4)
         #expect(clock.sleeps == [50, 100, 200])
         guard case .failure(let error) = result[0] else { Issue.record("expected failure"); return }
@@ -42,9 +51,12 @@ import Testing
         let transport = ScriptedTransport { _, _ in .failure(.reset("peer closed")) }
         let clock = FakeClock()
         let c = client(transport, clock, MaxJitter())
-        _ = c.writeRecords([sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 3_600_000))
+        _ = c.writeRecords(
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 3_600_000))
         #expect(transport.requests.count == 10)  // max_write_retries
-        _ = c.query("SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 3_600_000), onPage: { _ in })
+        _ = c.query(
+            "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 3_600_000),
+            onPage: { _ in })
         #expect(transport.requests.count == 13)  // + max_read_retries
     }
 
@@ -71,13 +83,16 @@ import Testing
             return timeout < 300 ? .failure(.timeout("fake")) : throttled
         }
         let jitter = MaxJitter()
-        let policy = RetryPolicy(baseDelayMilliseconds: 200, maxDelayMilliseconds: 10_000, attemptTimeoutMilliseconds: 1_000)
+        let policy = RetryPolicy(
+            baseDelayMilliseconds: 200, maxDelayMilliseconds: 10_000, attemptTimeoutMilliseconds: 1_000)
         let result = client(transport, clock, jitter, policy: policy).writeRecords(
             [sampleWrite()], credentials: testCredentials, deadline: deadline, maxAttempts: 100)
         #expect(clock.now <= deadline.epochMilliseconds)
         #expect(transport.requests.count >= 2 && transport.requests.count < 100)
         for (timeout, remaining) in timeoutsAndRemaining {
-            #expect(timeout != nil && Int64(timeout!) <= min(1_000, remaining) && remaining >= policy.minimumAttemptMilliseconds)
+            #expect(
+                timeout != nil && Int64(timeout!) <= min(1_000, remaining)
+                    && remaining >= policy.minimumAttemptMilliseconds)
         }
         guard case .failure(let error) = result[0] else { Issue.record("expected failure"); return }
         #expect(["ThrottlingException", "Transport"].contains(error.code) && error.isRetryable)
@@ -92,9 +107,14 @@ import Testing
         #expect(transport.requests.isEmpty)
         #expect(result[0].isFailure(code: "DeadlineExceeded"))
         let query = client(transport, clock, MaxJitter()).query(
-            "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now - 1), onPage: { _ in })
+            "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now - 1),
+            onPage: { _ in })
         #expect(transport.requests.isEmpty)
-        if case .failure(let error) = query { #expect(error.code == "DeadlineExceeded" && error.isRetryable) } else { Issue.record("expected failure") }
+        if case .failure(let error) = query {
+            #expect(error.code == "DeadlineExceeded" && error.isRetryable)
+        } else {
+            Issue.record("expected failure")
+        }
     }
 
     @Test func backoffCeilingGrowsAndCaps() {

@@ -1,8 +1,8 @@
 import AWS
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Timestream-shaped POSTs signed by the Swift signer and by botocore's `SigV4Auth` (Tests/oracles/sigv4_botocore.py)
 /// at the same fixed instants: canonical request, string to sign and every header must agree byte for byte.
@@ -29,26 +29,36 @@ import TestSupport
                 dimensions: [Dimension(name: "job", value: "node")], measureName: "up", measureValueType: "DOUBLE",
                 timeUnit: "MILLISECONDS"),
             records: [
-                Record(dimensions: [Dimension(name: "instance", value: "hôst\"1\\\n")], measureName: nil,
-                       measureValue: "1", time: "1700000000000"),
+                Record(
+                    dimensions: [Dimension(name: "instance", value: "hôst\"1\\\n")], measureName: nil,
+                    measureValue: "1", time: "1700000000000"),
                 Record(dimensions: [], measureName: "ünïcode 🚀", measureValue: "5e-324", time: "1700000000001"),
-            ]).jsonBody()
-        let query = Array(#"{"QueryString":"SELECT * FROM \"promdb\".\"metrics\" WHERE x = 'a''b'","MaxRows":1000}"#.utf8)
+            ]
+        ).jsonBody()
+        let query = Array(
+            #"{"QueryString":"SELECT * FROM \"promdb\".\"metrics\" WHERE x = 'a''b'","MaxRows":1000}"#.utf8)
         return [
-            Case(url: "https://ingest.timestream.us-east-1.amazonaws.com/", target: "DescribeEndpoints",
-                 body: Array("{}".utf8), credentials: longTermKey, epochSeconds: 1_440_938_160),
-            Case(url: "https://ingest-cell2.timestream.us-east-1.amazonaws.com/", target: "WriteRecords",
-                 body: write, credentials: longTermKey, epochSeconds: 1_700_000_000),
-            Case(url: "https://ingest-cell2.timestream.us-east-1.amazonaws.com/", target: "WriteRecords",
-                 body: write, credentials: sessionKey, epochSeconds: 1_709_251_199),  // 2024-02-29T23:59:59Z
-            Case(url: "https://query-cell1.timestream.eu-west-1.amazonaws.com/", target: "Query", body: query,
-                 credentials: sessionKey, epochSeconds: 946_684_799, region: "eu-west-1"),  // 1999-12-31T23:59:59Z
-            Case(url: "http://127.0.0.1:5055/", target: "WriteRecords", body: write, credentials: sessionKey,
-                 epochSeconds: 4_102_444_800),  // 2100-01-01, non-default port kept in Host
-            Case(url: "https://vpce-0123.ingest.timestream.us-east-1.vpce.amazonaws.com:8443/", target: "Query",
-                 body: query, credentials: longTermKey, epochSeconds: 1_234_567_890),
-            Case(url: "https://ingest.timestream.us-east-1.amazonaws.com:443/", target: "DescribeEndpoints",
-                 body: [], credentials: longTermKey, epochSeconds: 0),  // default port dropped; empty body
+            Case(
+                url: "https://ingest.timestream.us-east-1.amazonaws.com/", target: "DescribeEndpoints",
+                body: Array("{}".utf8), credentials: longTermKey, epochSeconds: 1_440_938_160),
+            Case(
+                url: "https://ingest-cell2.timestream.us-east-1.amazonaws.com/", target: "WriteRecords",
+                body: write, credentials: longTermKey, epochSeconds: 1_700_000_000),
+            Case(
+                url: "https://ingest-cell2.timestream.us-east-1.amazonaws.com/", target: "WriteRecords",
+                body: write, credentials: sessionKey, epochSeconds: 1_709_251_199),  // 2024-02-29T23:59:59Z
+            Case(
+                url: "https://query-cell1.timestream.eu-west-1.amazonaws.com/", target: "Query", body: query,
+                credentials: sessionKey, epochSeconds: 946_684_799, region: "eu-west-1"),  // 1999-12-31T23:59:59Z
+            Case(
+                url: "http://127.0.0.1:5055/", target: "WriteRecords", body: write, credentials: sessionKey,
+                epochSeconds: 4_102_444_800),  // 2100-01-01, non-default port kept in Host
+            Case(
+                url: "https://vpce-0123.ingest.timestream.us-east-1.vpce.amazonaws.com:8443/", target: "Query",
+                body: query, credentials: longTermKey, epochSeconds: 1_234_567_890),
+            Case(
+                url: "https://ingest.timestream.us-east-1.amazonaws.com:443/", target: "DescribeEndpoints",
+                body: [], credentials: longTermKey, epochSeconds: 0),  // default port dropped; empty body
         ]
     }
 

@@ -85,7 +85,9 @@ import Testing
     @Test func sessionTokenIsSignedLikeHeaderBefore() throws {
         let directory = Self.suiteDirectory.appendingPathComponent("post-sts-token")
         let before = try SuiteRequest(
-            parsing: String(contentsOf: directory.appendingPathComponent("post-sts-header-before/post-sts-header-before.req"), encoding: .utf8))
+            parsing: String(
+                contentsOf: directory.appendingPathComponent("post-sts-header-before/post-sts-header-before.req"),
+                encoding: .utf8))
         let token = try #require(before.header("X-Amz-Security-Token"))
         let sessionCredentials = Credentials(
             accessKeyID: Self.credentials.accessKeyID, secretAccessKey: Self.credentials.secretAccessKey,
@@ -96,11 +98,13 @@ import Testing
             bare.httpRequest, credentials: sessionCredentials, region: "us-east-1", service: "service",
             epochSeconds: Self.epochSeconds)
         let expected = try String(
-            contentsOf: directory.appendingPathComponent("post-sts-header-before/post-sts-header-before.authz"), encoding: .utf8)
+            contentsOf: directory.appendingPathComponent("post-sts-header-before/post-sts-header-before.authz"),
+            encoding: .utf8)
         #expect(signed.header("Authorization") == expected)
         #expect(signed.header("X-Amz-Security-Token") == token)
         let afterSigned = try String(
-            contentsOf: directory.appendingPathComponent("post-sts-header-after/post-sts-header-after.sreq"), encoding: .utf8)
+            contentsOf: directory.appendingPathComponent("post-sts-header-after/post-sts-header-after.sreq"),
+            encoding: .utf8)
         #expect(afterSigned.contains("X-Amz-Security-Token:\(token)"))
         #expect(!afterSigned.contains("x-amz-security-token;") && !afterSigned.contains(";x-amz-security-token"))
     }
@@ -116,9 +120,10 @@ struct SuiteRequest {
     var body: [UInt8]
 
     init(parsing text: String) throws {
-        let (head, body) = text.firstRange(of: "\n\n").map {
-            (String(text[..<$0.lowerBound]), String(text[$0.upperBound...]))
-        } ?? (text, "")
+        let (head, body) =
+            text.firstRange(of: "\n\n").map {
+                (String(text[..<$0.lowerBound]), String(text[$0.upperBound...]))
+            } ?? (text, "")
         var lines = head.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let requestLine = lines.removeFirst()
         let firstSpace = try #require(requestLine.firstIndex(of: " "))
