@@ -3,15 +3,28 @@
 /// Strings are escaped per RFC 8259 §7: `"` `\` and U+0000–U+001F escaped, everything else copied as UTF-8.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
-    /// Whether the next member/element needs a leading comma (one flag per open container).
-    private var needsComma: [Bool] = [false]
+    /// Whether the next member/element needs a leading comma: bit 0 for the innermost open container, one bit
+    /// per level (a bit stack instead of an array: no allocation or uniqueness checks on the hot path; our
+    /// documents nest 4 deep, far below 64).
+    private var needsComma: UInt64 = 0
 
     init(reservingCapacity capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        needsComma <<= 1
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        needsComma >>= 1
+        bytes.append(bracket)
+    }
 
     /// `"key":` inside an object; the value written next takes no comma of its own.
     mutating func key(_ key: StaticString) {
@@ -20,7 +33,7 @@ struct JSONWriter {
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }  // keys are our own ASCII constants
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        needsComma &= ~1
     }
 
     /// A string value.
@@ -48,14 +61,19 @@ struct JSONWriter {
     }
 
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        if needsComma & 1 != 0 { bytes.append(UInt8(ascii: ",")) }
+        needsComma |= 1
     }
 
     private mutating func appendQuoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
+            // Fast path: most label values need no escaping at all.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             var runStart = 0
             for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))

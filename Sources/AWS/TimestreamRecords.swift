@@ -69,7 +69,7 @@ public struct WriteRecordsRequest: Equatable, Sendable {
     /// The JSON 1.0 body, with the member names of the API reference. Empty dimension lists and absent optionals
     /// are left out.
     public func jsonBody() -> [UInt8] {
-        var json = JSONWriter(reservingCapacity: 128 + records.count * 160)
+        var json = JSONWriter(reservingCapacity: estimatedBodySize())
         json.beginObject()
         json.member("DatabaseName", databaseName)
         json.member("TableName", tableName)
@@ -95,6 +95,20 @@ public struct WriteRecordsRequest: Equatable, Sendable {
         json.endArray()
         json.endObject()
         return json.bytes
+    }
+
+    /// Body size without escapes, so the buffer is allocated once (`utf8.count` is O(1) for native strings).
+    private func estimatedBodySize() -> Int {
+        func size(_ dimensions: [Dimension]) -> Int {
+            dimensions.reduce(16) { $0 + $1.name.utf8.count + $1.value.utf8.count + 24 }
+        }
+        var total = 160 + databaseName.utf8.count + tableName.utf8.count
+        total += commonAttributes.map { size($0.dimensions) + 96 + ($0.measureName?.utf8.count ?? 0) } ?? 0
+        for record in records {
+            total += size(record.dimensions) + 64 + (record.measureName?.utf8.count ?? 0)
+                + record.measureValue.utf8.count + record.time.utf8.count
+        }
+        return total
     }
 
     private static func write(_ dimensions: [Dimension], into json: inout JSONWriter) {
