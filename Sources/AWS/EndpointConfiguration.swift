@@ -1,0 +1,63 @@
+/// Where the Timestream write (ingest) and query calls go.
+public struct EndpointConfiguration: Equatable, Sendable {
+    /// How one API's endpoint is found.
+    public enum Source: Equatable, Sendable {
+        /// `DescribeEndpoints` on the regional host, `https://ingest|query.timestream.<region>.amazonaws.com`.
+        /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
+        case discover
+        /// `DescribeEndpoints` on this base URL instead (stand-ins in tests, other partitions). The discovered
+        /// address is used with this URL's scheme (so http only when chosen explicitly here).
+        case discoverAt(String)
+        /// Send every call to this base URL; no discovery (VPC/PrivateLink endpoints, moto). http:// is allowed
+        /// here only.
+        case fixed(String)
+    }
+
+    public var write: Source
+    public var query: Source
+
+    public init(write: Source = .discover, query: Source = .discover) {
+        self.write = write
+        self.query = query
+    }
+
+    /// From the environment. Per API, the first non-empty of:
+    /// the Go connector's `write_base_endpoint` / `query_base_endpoint`; then the AWS SDK's
+    /// `AWS_ENDPOINT_URL_TIMESTREAM_WRITE` / `AWS_ENDPOINT_URL_TIMESTREAM_QUERY`, then `AWS_ENDPOINT_URL`
+    /// (both ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`,
+    /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html). Otherwise discovery.
+    public init(environment: [String: String]) throws(EndpointConfigurationError) {
+        let sdkAllowed = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true"
+        func pick(_ connector: String, _ service: String) throws(EndpointConfigurationError) -> Source {
+            let candidates = [connector] + (sdkAllowed ? [service, "AWS_ENDPOINT_URL"] : [])
+            for name in candidates {
+                guard let value = environment[name], !value.isEmpty else { continue }
+                return .fixed(try Self.validatedBaseURL(value, variable: name))
+            }
+            return .discover
+        }
+        self.write = try pick("write_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_WRITE")
+        self.query = try pick("query_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_QUERY")
+    }
+
+    /// `value` as `scheme://host[:port]` (a trailing `/` dropped); an error when it is not an absolute http(s) URL
+    /// or carries a path, query or credentials.
+    static func validatedBaseURL(_ value: String, variable: String) throws(EndpointConfigurationError) -> String {
+        guard let url = RequestURL(value), url.query.isEmpty, url.path == "/" else {
+            throw .invalidURL(variable: variable, value: value)
+        }
+        return url.origin
+    }
+}
+
+/// An endpoint override that is not a usable base URL.
+public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidURL(variable: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let variable, let value):
+            "\(variable)=\(value) is not an absolute http(s) URL of the form scheme://host[:port]"
+        }
+    }
+}

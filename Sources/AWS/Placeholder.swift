@@ -1,1 +1,0 @@
-// AWS: filled in by its issue.

@@ -1,0 +1,75 @@
+import CurlHTTP
+
+extension TimestreamClient {
+    /// Sends every request as its own `WriteRecords` call, all in parallel (at most `maxConcurrent` in flight)
+    /// through one `transport.sendAll` per round, each retried independently. Results are in request order.
+    /// A request with no records or more than `WriteRecordsRequest.maxRecords` fails without being sent.
+    /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
+    /// - Parameter maxAttempts: per call; the Go connector's `max_write_retries` default is 10.
+    public func writeRecords(
+        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
+        maxConcurrent: Int = 16
+    ) -> [Result<Void, TimestreamError>] {
+        var outcomes = [Result<Void, TimestreamError>?](repeating: nil, count: requests.count)
+        var sendable: [Int] = []
+        for (index, request) in requests.enumerated() {
+            if request.records.isEmpty || request.records.count > WriteRecordsRequest.maxRecords {
+                outcomes[index] = .failure(
+                    TimestreamError(
+                        code: "ValidationException",
+                        message: "WriteRecords takes 1...\(WriteRecordsRequest.maxRecords) records, "
+                            + "got \(request.records.count) (not sent)",
+                        isRetryable: false))
+            } else {
+                sendable.append(index)
+            }
+        }
+        let results = performAll(
+            .write, operation: "WriteRecords", bodies: sendable.map { requests[$0].jsonBody() },
+            credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
+            maxConcurrent: max(1, maxConcurrent))
+        for (index, result) in zip(sendable, results) { outcomes[index] = result.map { _ in () } }
+        return outcomes.map { $0! }
+    }
+
+    /// Runs `sql` and hands every page to `onPage`, following `NextToken` to the end, including pages that carry
+    /// only a `NextToken` and no rows. Each page request is retried on its own. If `onPage` throws, paging stops
+    /// with code `Aborted` (its message is the thrown error).
+    /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_Query.html
+    /// - Parameters:
+    ///   - maxAttempts: per page; the Go connector's `max_read_retries` default is 3.
+    ///   - maxRows: `MaxRows` per page (Timestream allows 1...1000), `nil` to let Timestream choose.
+    public func query(
+        _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int = 3, maxRows: Int? = nil,
+        onPage: (QueryPage) throws -> Void
+    ) -> Result<Void, TimestreamError> {
+        var nextToken: String?
+        repeat {
+            var json = JSONWriter(reservingCapacity: sql.utf8.count + 64)
+            json.beginObject()
+            json.member("QueryString", sql)
+            if let maxRows { json.member("MaxRows", maxRows) }
+            if let nextToken { json.member("NextToken", nextToken) }
+            json.endObject()
+            let result = performAll(
+                .query, operation: "Query", bodies: [json.bytes], credentials: credentials, deadline: deadline,
+                maxAttempts: maxAttempts, maxConcurrent: 1)[0]
+            let body: [UInt8]
+            switch result {
+            case .failure(let error): return .failure(error)
+            case .success(let value): body = value
+            }
+            guard let response = QueryResponse.decode(body) else {
+                return .failure(invalidResponse("Query", HTTPResponse(status: 200, body: body)))
+            }
+            do {
+                try onPage(response.page)
+            } catch {
+                return .failure(
+                    TimestreamError(code: "Aborted", message: String(describing: error), isRetryable: false))
+            }
+            nextToken = response.nextToken
+        } while nextToken != nil
+        return .success(())
+    }
+}

@@ -1,0 +1,111 @@
+import CurlHTTP
+
+/// A Timestream for LiveAnalytics client over AWS JSON 1.0 (`X-Amz-Target: Timestream_20181101.<Operation>`),
+/// signed with SigV4 as service `timestream`. Build it once per cold start and reuse it: it keeps the discovered
+/// endpoints. Credentials are passed per call and never stored (only the key id, as a cache key).
+/// Not thread-safe: the Lambda loop handles one invocation at a time; parallelism lives in `transport.sendAll`.
+/// https://docs.aws.amazon.com/timestream/latest/developerguide/API_Reference.html
+public final class TimestreamClient {
+    /// `X-Amz-Target` prefix of every operation.
+    public static let targetPrefix = "Timestream_20181101."
+    /// SigV4 signing name of both Timestream APIs.
+    public static let signingName = "timestream"
+    /// AWS JSON 1.0 content type.
+    public static let contentType = "application/x-amz-json-1.0"
+
+    public let region: String
+    public let endpoints: EndpointConfiguration
+    public let retryPolicy: RetryPolicy
+    let transport: any HTTPTransport
+    let clock: any RetryClock
+    let jitter: any JitterSource
+    var endpointCache = EndpointCache()
+
+    /// - Parameters:
+    ///   - transport: the HTTP client (libcurl's `HTTPClient` in production).
+    ///   - region: signing region and the region of the discovery hosts.
+    ///   - clock, jitter: time, sleeping and backoff randomness (fakes in tests).
+    public init(
+        transport: any HTTPTransport, region: String, endpoints: EndpointConfiguration,
+        clock: some RetryClock = SystemClock(), jitter: some JitterSource = SystemJitter(),
+        retryPolicy: RetryPolicy = RetryPolicy()
+    ) {
+        self.transport = transport
+        self.region = region
+        self.endpoints = endpoints
+        self.clock = clock
+        self.jitter = jitter
+        self.retryPolicy = retryPolicy
+    }
+
+    /// A signed POST of `body` to operation `operation` at `baseURL`.
+    func signedRequest(
+        operation: String, baseURL: String, body: [UInt8], credentials: Credentials, timeoutMilliseconds: Int64
+    ) -> HTTPRequest {
+        let request = HTTPRequest(
+            method: "POST", url: baseURL + "/",
+            headers: [
+                (name: "Content-Type", value: Self.contentType),
+                (name: "X-Amz-Target", value: Self.targetPrefix + operation),
+            ],
+            body: body, timeoutMilliseconds: Int(timeoutMilliseconds))
+        return SigV4.sign(
+            request, credentials: credentials, region: region, service: Self.signingName,
+            epochSeconds: clock.nowMilliseconds() / 1000)
+    }
+
+    func cacheKey(_ api: TimestreamAPI, _ credentials: Credentials) -> EndpointCache.Key {
+        EndpointCache.Key(region: region, accessKeyID: credentials.accessKeyID, api: api)
+    }
+
+    /// The base URL for `api`: the fixed override, the cached discovery result, or a fresh `DescribeEndpoints`.
+    /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
+    func resolveEndpoint(
+        _ api: TimestreamAPI, credentials: Credentials, timeoutMilliseconds: Int64
+    ) -> Result<String, TimestreamError> {
+        let discoveryURL: String
+        var scheme = "https"
+        switch api == .write ? endpoints.write : endpoints.query {
+        case .fixed(let url): return .success(url)
+        case .discoverAt(let url):
+            discoveryURL = url
+            scheme = RequestURL(url)?.scheme ?? "https"  // http only when the operator chose it explicitly
+        case .discover: discoveryURL = "https://\(api.rawValue).timestream.\(region).amazonaws.com"
+        }
+        let key = cacheKey(api, credentials)
+        if let cached = endpointCache.lookup(key, now: clock.nowMilliseconds()) { return .success(cached) }
+        let request = signedRequest(
+            operation: "DescribeEndpoints", baseURL: discoveryURL, body: Array("{}".utf8), credentials: credentials,
+            timeoutMilliseconds: timeoutMilliseconds)
+        let response: HTTPResponse
+        switch transport.send(request) {
+        case .failure(let error): return .failure(.transport(error))
+        case .success(let value): response = value
+        }
+        guard (200..<300).contains(response.status) else { return .failure(ErrorResponseDecoding.decode(response)) }
+        guard let endpoint = DescribeEndpointsResponse.decode(response.body)?.Endpoints.first,
+            let baseURL = Self.discoveredBaseURL(endpoint.Address, scheme: scheme)
+        else {
+            return .failure(invalidResponse("DescribeEndpoints", response))
+        }
+        endpointCache.store(
+            key, baseURL: baseURL, cacheMinutes: endpoint.CachePeriodInMinutes, now: clock.nowMilliseconds())
+        return .success(baseURL)
+    }
+
+    /// `<scheme>://<address>` (Timestream returns a bare host name). The scheme is https unless the operator
+    /// explicitly pointed discovery at an http:// URL (`.discoverAt`, e.g. a local stand-in).
+    static func discoveredBaseURL(_ address: String, scheme: String) -> String? {
+        let host = address.hasPrefix("https://") ? String(address.dropFirst(8)) : address
+        guard let url = RequestURL("\(scheme)://" + host), url.path == "/", url.query.isEmpty else { return nil }
+        return url.origin
+    }
+
+    func invalidResponse(_ operation: String, _ response: HTTPResponse) -> TimestreamError {
+        TimestreamError(
+            code: "InvalidResponse",
+            message: "\(operation) answered \(response.status) with an unreadable body: "
+                + ErrorResponseDecoding.summary(of: String(decoding: response.body, as: UTF8.self)),
+            httpStatus: response.status, isRetryable: false)
+    }
+}

@@ -1,0 +1,99 @@
+import CurlHTTP
+
+/// A record Timestream refused in a WriteRecords call (`RejectedRecordsException`).
+/// https://docs.aws.amazon.com/timestream/latest/developerguide/API_RejectedRecord.html
+public struct RejectedRecord: Equatable, Sendable {
+    /// Index of the record in the request's `Records`.
+    public var recordIndex: Int
+    public var reason: String
+    /// Version of the record already stored, when the rejection is a version conflict.
+    public var existingVersion: Int64?
+
+    public init(recordIndex: Int, reason: String, existingVersion: Int64? = nil) {
+        self.recordIndex = recordIndex
+        self.reason = reason
+        self.existingVersion = existingVersion
+    }
+}
+
+/// Why a Timestream call failed, classified for the caller's status code (503 vs 4xx) and for retries.
+public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The service's error code (`__type` after `#`, e.g. `ThrottlingException`), or `Transport` (no response),
+    /// `DeadlineExceeded` (no time left for an attempt), `HTTP<status>` (a body we could not read),
+    /// `InvalidResponse` (a 2xx body we could not read), `Aborted` (the page handler threw).
+    public var code: String
+    public var message: String
+    /// HTTP status, `nil` when there was no response.
+    public var httpStatus: Int?
+    /// Filled for `RejectedRecordsException`.
+    public var rejectedRecords: [RejectedRecord]
+    /// Transient: retrying the identical call may succeed (throttling, 5xx, network, timeouts).
+    public var isRetryable: Bool
+    /// The credentials were refused (401/403 and the auth error codes).
+    public var isAuthFailure: Bool
+
+    public init(
+        code: String, message: String, httpStatus: Int? = nil, rejectedRecords: [RejectedRecord] = [],
+        isRetryable: Bool, isAuthFailure: Bool = false
+    ) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+        self.rejectedRecords = rejectedRecords
+        self.isRetryable = isRetryable
+        self.isAuthFailure = isAuthFailure
+    }
+
+    /// An error with `isRetryable`/`isAuthFailure` derived from the code and status.
+    public static func classified(
+        code: String, message: String, httpStatus: Int?, rejectedRecords: [RejectedRecord] = []
+    ) -> TimestreamError {
+        TimestreamError(
+            code: code, message: message, httpStatus: httpStatus, rejectedRecords: rejectedRecords,
+            isRetryable: retryableCodes.contains(code) || retryableStatuses.contains(httpStatus ?? 0),
+            isAuthFailure: authFailureCodes.contains(code) || httpStatus == 401 || httpStatus == 403)
+    }
+
+    /// A failure below HTTP. Everything but an unsendable request is transient.
+    public static func transport(_ error: TransportError) -> TimestreamError {
+        if case .invalidRequest = error {
+            return TimestreamError(code: "Transport", message: error.description, isRetryable: false)
+        }
+        return TimestreamError(code: "Transport", message: error.description, isRetryable: true)
+    }
+
+    /// The caller's deadline left no time for (another) attempt.
+    public static func deadlineExceeded(_ message: String) -> TimestreamError {
+        TimestreamError(code: "DeadlineExceeded", message: message, isRetryable: true)
+    }
+
+    /// Timestream's `InvalidEndpointException` (421): the discovered endpoint is stale, discover again.
+    public var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
+
+    // Throttling and server-side codes of the Timestream API reference, plus the SDKs' generic transient codes.
+    // https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html#API_WriteRecords_Errors
+    static let retryableCodes: Set<String> = [
+        "ThrottlingException", "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException",
+        "RequestTimeout", "RequestTimeoutException", "InvalidEndpointException", "Throttling",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException",
+    ]
+    static let retryableStatuses: Set<Int> = [421, 429, 500, 502, 503, 504]
+    static let authFailureCodes: Set<String> = [
+        "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException", "AccessDenied",
+        "SignatureDoesNotMatch", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
+        "MissingAuthenticationToken", "IncompleteSignature", "IncompleteSignatureException", "NotAuthorized",
+    ]
+
+    public var description: String {
+        var text = code
+        if let httpStatus { text += " (HTTP \(httpStatus))" }
+        if !message.isEmpty { text += ": \(message)" }
+        if !rejectedRecords.isEmpty {
+            let shown = rejectedRecords.prefix(3).map { "record \($0.recordIndex): \($0.reason)" }
+            text +=
+                " [\(rejectedRecords.count) rejected: \(shown.joined(separator: "; "))"
+                + (rejectedRecords.count > 3 ? "; …]" : "]")
+        }
+        return text
+    }
+}

@@ -1,0 +1,60 @@
+import AWS
+import Foundation
+import Testing
+
+@Suite struct CredentialsTests {
+    func basic(_ userPassword: String) -> String { "Basic " + Data(userPassword.utf8).base64EncodedString() }
+
+    @Test func basicHeaderSplitsAtFirstColon() throws {
+        let credentials = try Credentials.fromBasicAuthorization(basic("AKID:se:cr/et+=="))
+        #expect(credentials == Credentials(accessKeyID: "AKID", secretAccessKey: "se:cr/et+==", sessionToken: nil))
+    }
+
+    @Test(arguments: ["Basic", "basic", "BASIC", "bAsIc"]) func schemeIsCaseInsensitive(_ scheme: String) throws {
+        let header = "\(scheme)  " + Data("k:s".utf8).base64EncodedString() + " "
+        #expect(try Credentials.fromBasicAuthorization(header).accessKeyID == "k")
+    }
+
+    @Test func sessionTokenFromHeaderAndEmptyMeansNone() throws {
+        let headers: [(name: String, value: String)] = [
+            (name: "authorization", value: basic("ASIA:s")), (name: "x-amz-security-token", value: "tok"),
+        ]
+        #expect(try Credentials.fromRequestHeaders(headers).sessionToken == "tok")
+        #expect(try Credentials.fromBasicAuthorization(basic("k:s"), sessionToken: "").sessionToken == nil)
+    }
+
+    @Test func eachMalformedHeaderHasItsError() {
+        let cases: [(String?, CredentialsError)] = [
+            (nil, .missingAuthorization), ("", .missingAuthorization), ("   ", .missingAuthorization),
+            ("Bearer abc", .notBasic), ("Basic", .invalidBase64), ("Basicx a2V5OnM=", .notBasic),
+            ("Basic !!!notbase64", .invalidBase64), ("Basic ", .invalidBase64),
+            ("Basic " + Data([0xFF, 0x3A, 0x61]).base64EncodedString(), .invalidBase64),
+            (basic("nocolon"), .missingColon), (basic(":secret"), .emptyAccessKeyID),
+            (basic("key:"), .emptySecretAccessKey),
+        ]
+        for (header, error) in cases {
+            #expect(throws: error, "header \(header ?? "nil")") { try Credentials.fromBasicAuthorization(header) }
+        }
+    }
+
+    @Test func environmentAsLambdaSetsIt() throws {
+        let env = ["AWS_ACCESS_KEY_ID": "ASIAENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t"]
+        #expect(
+            try Credentials.fromEnvironment(env)
+                == Credentials(accessKeyID: "ASIAENV", secretAccessKey: "s", sessionToken: "t"))
+        #expect(
+            try Credentials.fromEnvironment(["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"]).sessionToken
+                == nil)
+        #expect(throws: CredentialsError.missingEnvironment("AWS_ACCESS_KEY_ID")) {
+            try Credentials.fromEnvironment([:])
+        }
+        #expect(throws: CredentialsError.missingEnvironment("AWS_SECRET_ACCESS_KEY")) {
+            try Credentials.fromEnvironment(["AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": ""])
+        }
+    }
+
+    @Test func descriptionNeverShowsSecrets() {
+        let text = "\(Credentials(accessKeyID: "AKID", secretAccessKey: "topsecret", sessionToken: "tokentoken"))"
+        #expect(text.contains("AKID") && !text.contains("topsecret") && !text.contains("tokentoken"))
+    }
+}

@@ -1,0 +1,88 @@
+import CurlHTTP
+import Testing
+
+@testable import AWS
+
+@Suite struct ErrorDecodingTests {
+    func decode(_ status: Int, _ body: String, headers: [(name: String, value: String)] = []) -> TimestreamError {
+        ErrorResponseDecoding.decode(HTTPResponse(status: status, headers: headers, body: Array(body.utf8)))
+    }
+
+    @Test func jsonTypeAfterHashAndLowerOrUpperMessage() {
+        let lower = decode(
+            400,
+            #"{"__type":"com.amazonaws.timestream.v20181101#ResourceNotFoundException","message":"The table nope does not exist."}"#
+        )
+        #expect(lower.code == "ResourceNotFoundException" && lower.message == "The table nope does not exist.")
+        #expect(!lower.isRetryable && !lower.isAuthFailure && lower.httpStatus == 400)
+        let upper = decode(400, #"{"__type":"ValidationException","Message":"bad"}"#)
+        #expect(upper.code == "ValidationException" && upper.message == "bad")
+        let suffixed = decode(
+            400, #"{"__type":"aws#ThrottlingException:http://internal.amazon.com/","message":"slow"}"#)
+        #expect(suffixed.code == "ThrottlingException" && suffixed.isRetryable)
+    }
+
+    @Test func rejectedRecordsWithIndexReasonAndVersion() {
+        let error = decode(
+            419,
+            #"""
+            {"__type":"com.amazonaws.timestream.v20181101#RejectedRecordsException","message":"One or more records have been rejected.",
+             "RejectedRecords":[{"RecordIndex":0,"Reason":"The record timestamp is outside the time range"},
+                                {"RecordIndex":7,"Reason":"A record with the same version exists","ExistingVersion":3}]}
+            """#)
+        #expect(error.code == "RejectedRecordsException" && !error.isRetryable)
+        #expect(
+            error.rejectedRecords == [
+                RejectedRecord(recordIndex: 0, reason: "The record timestamp is outside the time range"),
+                RejectedRecord(recordIndex: 7, reason: "A record with the same version exists", existingVersion: 3),
+            ])
+        #expect(error.description.contains("record 7: A record with the same version exists"))
+    }
+
+    @Test func classification() {
+        #expect(decode(400, #"{"__type":"ThrottlingException","message":"x"}"#).isRetryable)
+        #expect(decode(500, #"{"__type":"InternalServerException","message":"x"}"#).isRetryable)
+        #expect(decode(503, "").isRetryable)
+        #expect(decode(429, "").isRetryable)
+        #expect(decode(421, #"{"__type":"InvalidEndpointException","message":"gone"}"#).isInvalidEndpoint)
+        #expect(!decode(400, #"{"__type":"ValidationException","message":"x"}"#).isRetryable)
+        for code in [
+            "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
+            "ExpiredTokenException",
+        ] {
+            let error = decode(400, #"{"__type":"\#(code)","message":"no"}"#)
+            #expect(error.isAuthFailure && !error.isRetryable, "\(code)")
+        }
+        #expect(decode(401, "").isAuthFailure)
+        #expect(TimestreamError.transport(.timeout("t")).isRetryable)
+        #expect(TimestreamError.transport(.reset("r")).isRetryable)
+        #expect(!TimestreamError.transport(.invalidRequest("bad url")).isRetryable)
+    }
+
+    /// moto's auth failures: XML with Content-Type text/html.
+    @Test func xmlBodies() {
+        let error = decode(
+            403,
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match &amp; so on</Message></Error></Errors></ErrorResponse>
+            """, headers: [(name: "Content-Type", value: "text/html; charset=utf-8")])
+        #expect(error.code == "SignatureDoesNotMatch" && error.isAuthFailure && !error.isRetryable)
+        #expect(error.message == "The request signature we calculated does not match & so on")
+        #expect(decode(403, "<Error><Code>InvalidClientTokenId</Code></Error>").isAuthFailure)
+    }
+
+    @Test func htmlEmptyAndGarbageBodies() {
+        let html = decode(500, "<!doctype html>\n<html><title>500 Internal Server Error</title></html>")
+        #expect(html.code == "HTTP500" && html.isRetryable && html.message.contains("500 Internal Server Error"))
+        let empty = decode(502, "")
+        #expect(empty.code == "HTTP502" && empty.isRetryable && empty.message == "")
+        let header = decode(
+            400, "not json", headers: [(name: "x-amzn-ErrorType", value: "ValidationException:http://x")])
+        #expect(header.code == "ValidationException" && !header.isRetryable)
+        let arrayBody = decode(400, "[1,2]")
+        #expect(arrayBody.code == "HTTP400")
+        let long = decode(418, String(repeating: "x", count: 5000))
+        #expect(long.message.count <= 201)
+    }
+}

@@ -1,0 +1,52 @@
+"""moto_server for Timestream with SigV4 verification ON, for the Swift client's end-to-end tests.
+
+Usage: moto_timestream.py SETUP_JSON_PATH
+Starts moto on 127.0.0.1 (OS-chosen port) with INITIAL_NO_AUTH_ACTION_COUNT=5: the five unauthenticated calls create
+an IAM user with an access key (timestream:* and sts:AssumeRole) and a role with timestream:*. Every later call must
+be signed correctly. Then, signed: assume the role (temporary credentials, as Lambda has), create database "promdb"
+and table "metrics". Writes {"port", "access_key_id", "secret_access_key", "session": {...}} to SETUP_JSON_PATH and
+prints "READY <port>". Runs until terminated. Records are read back through GET /moto-api/data.json.
+"""
+import json, logging, os, sys, threading
+
+os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "5"  # read by moto at import
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+import boto3  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on the test's stderr
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+port = server.get_host_and_port()[1]
+endpoint = f"http://127.0.0.1:{port}"
+region = "us-east-1"
+
+
+def client(service, key="x", secret="x", token=None):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region, aws_access_key_id=key,
+                        aws_secret_access_key=secret, aws_session_token=token)
+
+
+allow_all_timestream = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["timestream:*", "sts:AssumeRole"], "Resource": "*"}]})
+trust = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/lambda"}, "Action": "sts:AssumeRole"}]})
+iam = client("iam")
+iam.create_user(UserName="lambda")                                                       # unauthenticated 1
+key = iam.create_access_key(UserName="lambda")["AccessKey"]                              # 2
+iam.put_user_policy(UserName="lambda", PolicyName="ts", PolicyDocument=allow_all_timestream)  # 3
+role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=trust)["Role"]           # 4
+iam.put_role_policy(RoleName="fn", PolicyName="ts", PolicyDocument=allow_all_timestream)   # 5
+
+signed = dict(key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+session = client("sts", **signed).assume_role(RoleArn=role["Arn"], RoleSessionName="swift-tests")["Credentials"]
+write = client("timestream-write", **signed)
+write.create_database(DatabaseName="promdb")
+write.create_table(DatabaseName="promdb", TableName="metrics")
+
+with open(sys.argv[1], "w") as f:
+    json.dump({"port": port, "access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"],
+               "session": {"access_key_id": session["AccessKeyId"], "secret_access_key": session["SecretAccessKey"],
+                           "session_token": session["SessionToken"]}}, f)
+print(f"READY {port}", flush=True)
+threading.Event().wait()
