@@ -1,0 +1,116 @@
+/// The function's configuration, read once per cold start from the Go connector's environment variable names
+/// (drop-in compatible) plus the AWS SDK's endpoint-override names (read by `EndpointConfiguration`).
+public struct ConnectorConfig: Equatable, Sendable {
+    public enum LogLevel: Int, Comparable, Sendable {
+        case debug, info, warn, error
+        public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+    }
+    public enum LogFormat: Equatable, Sendable { case logfmt, json }
+
+    /// `default_database`: the Timestream database every write and read goes to. Required.
+    public var database: String
+    /// `default_table`: the Timestream table. Required.
+    public var table: String
+    /// `region`, else `AWS_REGION` (Lambda sets it), else us-east-1.
+    public var region: String
+    public var logLevel: LogLevel
+    public var logFormat: LogFormat
+    /// `enable_logging=false` silences every log line.
+    public var loggingEnabled: Bool
+    /// `fail_on_long_label`: answer 400 (after writing the valid samples) instead of skipping series whose names
+    /// exceed Timestream's limits.
+    public var failOnLongLabel: Bool
+    /// `fail_on_invalid_sample_value`: answer 400 (after writing the valid samples) instead of skipping NaN/±Inf.
+    public var failOnInvalidSampleValue: Bool
+    /// `max_write_retries` / `max_read_retries`: attempts per Timestream call (as in the Go connector, where
+    /// these count attempts). Values ≤ 0 mean "until the invocation's deadline".
+    public var maxWriteAttempts: Int
+    public var maxReadAttempts: Int
+    /// `enable_sigv4_auth=true`: API Gateway authenticates callers with IAM and Timestream calls use the
+    /// function's own role (AWS_ACCESS_KEY_ID…); otherwise each request's basic-auth credentials are used.
+    public var useFunctionCredentials: Bool
+
+    public init(
+        database: String, table: String, region: String = "us-east-1", logLevel: LogLevel = .info,
+        logFormat: LogFormat = .logfmt, loggingEnabled: Bool = true, failOnLongLabel: Bool = false,
+        failOnInvalidSampleValue: Bool = false, maxWriteAttempts: Int = 10, maxReadAttempts: Int = 3,
+        useFunctionCredentials: Bool = false
+    ) {
+        self.database = database
+        self.table = table
+        self.region = region
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.loggingEnabled = loggingEnabled
+        self.failOnLongLabel = failOnLongLabel
+        self.failOnInvalidSampleValue = failOnInvalidSampleValue
+        self.maxWriteAttempts = maxWriteAttempts
+        self.maxReadAttempts = maxReadAttempts
+        self.useFunctionCredentials = useFunctionCredentials
+    }
+}
+
+/// A configuration the function cannot start with; reported to `/runtime/init/error`.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var variable: String
+    public var problem: String
+    public var description: String { "\(variable): \(problem)" }
+}
+
+extension ConnectorConfig {
+    /// Reads the configuration from `environment`. Every problem names the variable and what to change.
+    public init(environment env: [String: String]) throws(ConfigError) {
+        func required(_ name: String) throws(ConfigError) -> String {
+            guard let value = env[name], !value.isEmpty else {
+                throw ConfigError(variable: name, problem: "is required (the Timestream \(name.dropFirst(8)) name)")
+            }
+            return value
+        }
+        func bool(_ name: String, _ fallback: Bool) throws(ConfigError) -> Bool {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            // Go's strconv.ParseBool spellings, so existing deployments keep working.
+            switch raw {
+            case "1", "t", "T", "TRUE", "true", "True": return true
+            case "0", "f", "F", "FALSE", "false", "False": return false
+            default: throw ConfigError(variable: name, problem: "'\(raw)' is not a boolean (use true or false)")
+            }
+        }
+        func int(_ name: String, _ fallback: Int) throws(ConfigError) -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            guard let value = Int(raw) else {
+                throw ConfigError(variable: name, problem: "'\(raw)' is not an integer")
+            }
+            return value
+        }
+        let level: LogLevel
+        switch (env["log_level"] ?? "").lowercased() {
+        case "", "info": level = .info
+        case "debug": level = .debug
+        case "warn", "warning": level = .warn
+        case "error": level = .error
+        case let other:
+            throw ConfigError(variable: "log_level", problem: "'\(other)' is not one of debug, info, warn, error")
+        }
+        let format: LogFormat
+        switch (env["log_format"] ?? "").lowercased() {
+        case "", "logfmt": format = (env["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON") ? .json : .logfmt
+        case "json": format = .json
+        case let other: throw ConfigError(variable: "log_format", problem: "'\(other)' is not one of logfmt, json")
+        }
+        let region = [env["region"], env["AWS_REGION"], env["AWS_DEFAULT_REGION"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+        self.init(
+            database: try required("default_database"),
+            table: try required("default_table"),
+            region: region,
+            logLevel: level,
+            logFormat: format,
+            loggingEnabled: try bool("enable_logging", true),
+            failOnLongLabel: try bool("fail_on_long_label", false),
+            failOnInvalidSampleValue: try bool("fail_on_invalid_sample_value", false),
+            maxWriteAttempts: try int("max_write_retries", 10),
+            maxReadAttempts: try int("max_read_retries", 3),
+            useFunctionCredentials: try bool("enable_sigv4_auth", false)
+        )
+    }
+}

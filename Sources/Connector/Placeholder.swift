@@ -1,1 +1,0 @@
-// Connector: filled in by its issue.

@@ -1,0 +1,110 @@
+import RemoteStorage
+
+/// Builds the Timestream SQL for one remote-read `Query`, with PromQL selector semantics:
+/// - identifiers are double-quoted (`"` doubled) and values single-quoted (`'` doubled), so no label name or value,
+///   database or table can change the statement's meaning;
+/// - `__name__` is the `measure_name` column; only DOUBLE rows are read;
+/// - a label that a row lacks is NULL and behaves as the empty string, as in PromQL: `l=""` selects series without
+///   `l`, `l!=""` those with it, and a regex that matches "" also selects series without the label;
+/// - `=~`/`!~` are fully anchored and translated to Timestream's Java regex dialect (`RegexTranslation`);
+/// - the time range is inclusive at both ends, in milliseconds.
+/// Labels listed in `absentLabels` (columns the table does not have) are replaced by the empty string, so
+/// Timestream evaluates each matcher as PromQL would on series without that label.
+public enum ReadSQL {
+    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        case unknownMatcherType(UInt64)
+        case unsupportedRegex(RegexTranslation.Unsupported)
+
+        public var description: String {
+            switch self {
+            case .unknownMatcherType(let raw): "matcher type \(raw) is unknown (use =, !=, =~ or !~)"
+            case .unsupportedRegex(let problem): problem.description
+            }
+        }
+    }
+
+    /// The statement for `query`, or nil when the selector provably matches nothing (so no call is needed).
+    public static func statement(
+        for query: Query, database: String, table: String, absentLabels: Set<String> = []
+    ) throws(Problem) -> String? {
+        let (start, end) = timeRange(query)
+        guard start <= end else { return nil }
+        var conditions = [
+            "time BETWEEN from_milliseconds(\(start)) AND from_milliseconds(\(end))",
+            "measure_value::double IS NOT NULL",
+        ]
+        for matcher in query.matchers {
+            let column: String?  // nil: the label is absent from every row
+            if matcher.name == "__name__" {
+                column = "measure_name"
+            } else if absentLabels.contains(matcher.name) || TimestreamLimits.isReserved(dimensionName: matcher.name) {
+                column = nil  // reserved names are never written as dimensions
+            } else {
+                column = quotedIdentifier(matcher.name)
+            }
+            guard let condition = try condition(matcher, column: column) else { return nil }
+            if !condition.isEmpty { conditions.append(condition) }
+        }
+        return "SELECT * FROM \(quotedIdentifier(database)).\(quotedIdentifier(table)) WHERE "
+            + conditions.joined(separator: " AND ")
+    }
+
+    /// The SQL condition for one matcher: "" when it holds for every row, nil when it holds for none.
+    static func condition(_ matcher: LabelMatcher, column: String?) throws(Problem) -> String? {
+        let value = quotedLiteral(matcher.value)
+        switch matcher.type {
+        case .equal:
+            guard let column else { return matcher.value.isEmpty ? "" : nil }
+            return matcher.value.isEmpty ? "\(column) IS NULL" : "\(column) = \(value)"
+        case .notEqual:
+            guard let column else { return matcher.value.isEmpty ? nil : "" }
+            return matcher.value.isEmpty ? "\(column) IS NOT NULL" : "(\(column) IS NULL OR \(column) <> \(value))"
+        case .regex, .notRegex:
+            let pattern: String
+            do {
+                pattern = try RegexTranslation.anchoredJavaPattern(matcher.value)
+            } catch {
+                throw .unsupportedRegex(error)
+            }
+            let subject = column.map { "coalesce(\($0), '')" } ?? "''"
+            let test = "regexp_like(\(subject), \(quotedLiteral(pattern)))"
+            return matcher.type == .regex ? test : "NOT \(test)"
+        case .unknown(let raw):
+            throw .unknownMatcherType(raw)
+        }
+    }
+
+    /// The query's time range in ms, narrowed to its hints' range when the hints give a narrower one.
+    public static func timeRange(_ query: Query) -> (start: Int64, end: Int64) {
+        var start = query.startTimestampMs
+        var end = query.endTimestampMs
+        if let hints = query.hints {
+            if hints.startMs > start { start = hints.startMs }
+            if hints.endMs > 0 && hints.endMs < end { end = hints.endMs }
+        }
+        return (start, end)
+    }
+
+    /// `"name"` with embedded `"` doubled (SQL delimited identifier).
+    public static func quotedIdentifier(_ name: String) -> String {
+        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// `'text'` with embedded `'` doubled (SQL string literal; backslashes are not escapes in Timestream SQL).
+    public static func quotedLiteral(_ text: String) -> String {
+        "'" + text.replacingAll("'", with: "''") + "'"
+    }
+}
+
+extension String {
+    /// `self` with every `target` character replaced (no Foundation needed).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        var out = ""
+        out.reserveCapacity(utf8.count + 8)
+        for c in self {
+            if c == target { out += replacement } else { out.append(c) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,144 @@
+import AWS
+import LambdaRuntime
+import RemoteStorage
+
+/// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → series →
+/// a `SAMPLES` ReadResponse (snappy, base64 in the Lambda response). Built once per cold start.
+public final class RemoteReadHandler {
+    /// Lambda's synchronous response limit (6 MB) for the whole JSON answer, base64 body included.
+    public static let maxLambdaResponseBytes = 6 * 1024 * 1024
+    /// Room for the API Gateway response envelope around the base64 body.
+    static let envelopeAllowance = 1024
+
+    private let config: ConnectorConfig
+    private let timestream: TimestreamQuerying
+
+    public init(config: ConnectorConfig, timestream: TimestreamQuerying) {
+        self.config = config
+        self.timestream = timestream
+    }
+
+    public struct Outcome {
+        public var reply: APIGatewayResponse
+        public var queries = 0
+        public var series = 0
+        public var samples = 0
+        public var calls = 0
+    }
+
+    public func handle(body: [UInt8], credentials: Credentials, deadline: Deadline) -> Outcome {
+        var outcome = Outcome(reply: .noContent)
+        let request: ReadRequest
+        do {
+            request = try ReadRequest(protobuf: try Snappy.decompress(body))
+        } catch let error as SnappyError {
+            outcome.reply = .text(400, "body is not a snappy block (remote_read sends raw snappy, not framed): \(error)")
+            return outcome
+        } catch {
+            outcome.reply = .text(400, "body is not a remote-read ReadRequest protobuf: \(error)")
+            return outcome
+        }
+        if !request.acceptedResponseTypes.isEmpty && !request.acceptedResponseTypes.contains(.samples) {
+            outcome.reply = .text(400, "none of the accepted response types is supported: this endpoint answers SAMPLES")
+            return outcome
+        }
+        outcome.queries = request.queries.count
+        var results: [QueryResult] = []
+        for query in request.queries {
+            switch run(query, credentials: credentials, deadline: deadline, calls: &outcome.calls) {
+            case .success(let series):
+                outcome.series += series.count
+                outcome.samples += series.reduce(0) { $0 + $1.samples.count }
+                results.append(QueryResult(timeseries: series))
+            case .failure(let refusal):
+                outcome.reply = refusal.response
+                return outcome
+            }
+        }
+        let encoded = Snappy.compress(ReadResponse(results: results).serialized())
+        let base64Size = (encoded.count + 2) / 3 * 4
+        guard base64Size + Self.envelopeAllowance <= Self.maxLambdaResponseBytes else {
+            outcome.reply = .text(
+                413,
+                "the answer (\(outcome.samples) samples in \(outcome.series) series, \(base64Size) bytes as base64) exceeds Lambda's 6 MB response limit: narrow the selector or the time range")
+            return outcome
+        }
+        // Content-Encoding makes the body binary: base64 in the Lambda response, bytes on the wire.
+        outcome.reply = APIGatewayResponse(
+            statusCode: 200,
+            headers: [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")],
+            body: encoded)
+        return outcome
+    }
+
+    /// The series one query selects, or the reply that ends the request.
+    func run(_ query: Query, credentials: Credentials, deadline: Deadline, calls: inout Int) -> Result<[TimeSeries], Refusal> {
+        var absent: Set<String> = []
+        // Each missing column found adds one label to `absent`; a query has finitely many matchers.
+        for _ in 0...query.matchers.count {
+            let sql: String?
+            do {
+                sql = try ReadSQL.statement(for: query, database: config.database, table: config.table, absentLabels: absent)
+            } catch {
+                return .failure(.text(400, "cannot translate the selector: \(error)"))
+            }
+            guard let sql else { return .success([]) }
+            var assembler = SeriesAssembler()
+            var assemblyProblem: SeriesAssembler.Problem? = nil
+            calls += 1
+            let result = timestream.query(
+                sql, credentials: credentials, deadline: deadline, maxAttempts: config.maxReadAttempts, maxRows: nil
+            ) { page in
+                do throws(SeriesAssembler.Problem) {
+                    try assembler.add(page)
+                } catch {
+                    assemblyProblem = error
+                    throw error
+                }
+            }
+            if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }
+            switch result {
+            case .success: return .success(assembler.finish())
+            case .failure(let error):
+                if let column = Self.missingColumn(error) {
+                    if column == "measure_value::double" || column == "measure_name" || absent.contains(column) {
+                        return .success([])  // no DOUBLE data at all: nothing to return
+                    }
+                    absent.insert(column)
+                    continue
+                }
+                return .failure(Refusal(ReadReply.failure(error)))
+            }
+        }
+        return .success([])
+    }
+
+    /// The column named by Timestream's "Column 'x' does not exist" validation error, if that is the error.
+    static func missingColumn(_ error: TimestreamError) -> String? {
+        guard error.code == "ValidationException" else { return nil }
+        let message = error.message
+        guard let start = message.firstRange(of: "Column '"),
+            let end = message[start.upperBound...].firstRange(of: "' does not exist")
+        else { return nil }
+        return String(message[start.upperBound..<end.lowerBound])
+    }
+}
+
+/// The remote-read answer for a failed Timestream query: transient → 503 + Retry-After; refused credentials →
+/// 403; a missing table → 500; anything else Timestream rejects in the statement → 400 with its message.
+enum ReadReply {
+    static func failure(_ error: TimestreamError) -> APIGatewayResponse {
+        if error.isRetryable {
+            var reply = APIGatewayResponse.text(503, "Timestream query failed transiently (\(error)); retry the query")
+            reply.headers.append(("Retry-After", WriteReply.retryAfterSeconds))
+            return reply
+        }
+        if error.isAuthFailure {
+            return .text(403, "Timestream refused the credentials (\(error)): check the access key in basic_auth or the function's IAM policy")
+        }
+        if error.code == "ResourceNotFoundException" {
+            return .text(500, "Timestream database or table not found (\(error)): create it or fix default_database/default_table")
+        }
+        return .text(400, "Timestream rejected the query (\(error))")
+    }
+}

@@ -1,0 +1,19 @@
+/// Why a sample received from Prometheus was not written. Counted per request and logged; stable names are
+/// part of the log format.
+public enum SkipReason: String, CaseIterable, Comparable, Sendable {
+    /// NaN or ±Inf: Timestream DOUBLE cannot hold them.
+    case nonFiniteValue = "non_finite_value"
+    /// Prometheus staleness markers (a special NaN): they only mean "series ended" and cannot be stored.
+    case staleMarker = "stale_marker"
+    case metricNameTooLong = "metric_name_too_long"
+    case labelNameTooLong = "label_name_too_long"
+    case labelPairTooLong = "label_pair_too_long"
+    case reservedLabelName = "reserved_label_name"
+    case tooManyLabels = "too_many_labels"
+    /// Native histogram samples: not stored in this version (counted, never silently dropped).
+    case nativeHistogram = "native_histogram"
+    /// Exemplars: not stored in this version.
+    case exemplar = "exemplar"
+
+    public static func < (a: SkipReason, b: SkipReason) -> Bool { a.rawValue < b.rawValue }
+}

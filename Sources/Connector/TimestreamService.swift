@@ -1,0 +1,23 @@
+import AWS
+
+/// The Timestream calls the connector makes; `TimestreamClient` provides them, tests may script them.
+public protocol TimestreamWriting: AnyObject {
+    /// Sends every request (in parallel, at most `maxConcurrent` at once) and returns each outcome in order.
+    func writeRecords(
+        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
+        maxConcurrent: Int
+    ) -> [Result<Void, TimestreamError>]
+}
+
+extension TimestreamClient: TimestreamWriting {}
+
+public protocol TimestreamQuerying: AnyObject {
+    /// Runs `sql`, following `NextToken` to the end; `onPage` sees every page (also empty ones) and may throw
+    /// to stop early.
+    func query(
+        _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int, maxRows: Int?,
+        onPage: (QueryPage) throws -> Void
+    ) -> Result<Void, TimestreamError>
+}
+
+extension TimestreamClient: TimestreamQuerying {}

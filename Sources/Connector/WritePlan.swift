@@ -1,0 +1,147 @@
+import AWS
+import RemoteStorage
+
+/// What a remote-write request becomes: the WriteRecords calls to make, what was skipped and why, and the
+/// problems that make the request a 400 once the valid samples are written.
+public struct WritePlan: Equatable, Sendable {
+    public var requests: [WriteRecordsRequest]
+    public var stats: WriteStats
+    /// Reasons for a 400 (series without a metric name, duplicate label names, or a limit/value violation when
+    /// a fail flag is on). The first few name their series.
+    public var invalid: [String]
+    public var invalidCount: Int
+}
+
+/// Sample counts for one remote-write request, for the log line and the response.
+public struct WriteStats: Equatable, Sendable {
+    public var series = 0
+    public var samplesReceived = 0
+    public var samplesToWrite = 0
+    public var skipped: [SkipReason: Int] = [:]
+    public var metadata = 0
+
+    public var samplesSkipped: Int { skipped.values.reduce(0, +) }
+
+    mutating func skip(_ reason: SkipReason, _ count: Int = 1) {
+        guard count > 0 else { return }
+        skipped[reason, default: 0] += count
+    }
+}
+
+/// Turns a decoded remote-write request into Timestream records: one record per sample, measure name = the
+/// `__name__` label, dimensions = the other non-empty labels sorted by name, DOUBLE values, milliseconds.
+public enum WriteTranslation {
+    /// How many invalid-series reasons a 400 body lists.
+    public static let reasonsListed = 5
+
+    public static func plan(_ request: WriteRequest, config: ConnectorConfig) -> WritePlan {
+        var stats = WriteStats()
+        stats.series = request.timeseries.count
+        stats.metadata = request.metadataCount
+        var invalid: [String] = []
+        var invalidCount = 0
+        func reject(_ series: TimeSeries, _ problem: String) {
+            invalidCount += 1
+            if invalid.count < reasonsListed { invalid.append("\(SeriesName.describe(series.labels)): \(problem)") }
+        }
+
+        var batcher = RecordBatcher(database: config.database, table: config.table)
+        for series in request.timeseries {
+            stats.samplesReceived += series.samples.count
+            stats.skip(.exemplar, series.exemplarCount)
+            stats.skip(.nativeHistogram, series.histogramCount)
+
+            let shape: SeriesShape
+            switch SeriesShape.make(series.labels) {
+            case .failure(let problem):
+                reject(series, problem.explanation)
+                continue
+            case .success(let value): shape = value
+            }
+            if let violation = TimestreamLimits.firstViolation(metricName: shape.metricName, dimensions: shape.dimensions) {
+                stats.skip(violation.skipReason, series.samples.count)
+                if config.failOnLongLabel { reject(series, violation.explanation) }
+                continue
+            }
+            var seriesIndex: Int? = nil
+            var unstorable: SkipReason? = nil
+            for sample in series.samples {
+                if let reason = SampleValue.unstorableReason(sample.value) {
+                    stats.skip(reason)
+                    // Stale markers are how Prometheus ends a series, never a user error: no 400 for them.
+                    if reason == .nonFiniteValue { unstorable = reason }
+                    continue
+                }
+                let index = seriesIndex ?? batcher.add(series: shape)
+                seriesIndex = index
+                batcher.append(seriesIndex: index, sample: sample)
+                stats.samplesToWrite += 1
+            }
+            if unstorable != nil && config.failOnInvalidSampleValue {
+                reject(series, "has NaN or infinite sample values, which Timestream cannot store")
+            }
+        }
+        return WritePlan(requests: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount)
+    }
+}
+
+/// A series' metric name and dimensions, validated against the remote-write spec's label rules.
+struct SeriesShape: Equatable {
+    var metricName: String
+    var dimensions: [Dimension]
+
+    enum Problem: Error, Equatable {
+        case missingMetricName
+        case emptyLabelName
+        case duplicateLabelName(String)
+
+        var explanation: String {
+            switch self {
+            case .missingMetricName: "has no __name__ label (every series needs a metric name)"
+            case .emptyLabelName: "has a label with an empty name"
+            case .duplicateLabelName(let name): "has the label '\(name)' more than once"
+            }
+        }
+    }
+
+    /// Labels with empty values are dropped: in Prometheus an empty label value is the same as no label, and
+    /// Timestream dimension values must be non-empty.
+    static func make(_ labels: [Label]) -> Result<SeriesShape, Problem> {
+        var metricName: String? = nil
+        var dimensions: [Dimension] = []
+        dimensions.reserveCapacity(labels.count)
+        var sorted = true
+        for label in labels {
+            if label.name.isEmpty { return .failure(.emptyLabelName) }
+            if label.name == "__name__" {
+                if metricName != nil { return .failure(.duplicateLabelName("__name__")) }
+                metricName = label.value
+                continue
+            }
+            if label.value.isEmpty { continue }
+            if let last = dimensions.last, !(last.name < label.name) {
+                if last.name == label.name { return .failure(.duplicateLabelName(label.name)) }
+                sorted = false
+            }
+            dimensions.append(Dimension(name: label.name, value: label.value))
+        }
+        guard let name = metricName, !name.isEmpty else { return .failure(.missingMetricName) }
+        if !sorted {
+            dimensions.sort { $0.name < $1.name }
+            for i in dimensions.indices.dropFirst() where dimensions[i].name == dimensions[i - 1].name {
+                return .failure(.duplicateLabelName(dimensions[i].name))
+            }
+        }
+        return .success(SeriesShape(metricName: name, dimensions: dimensions))
+    }
+}
+
+/// How a series is named in a 400 body or a log line: `metric{a="b", …}`, cut at 200 characters.
+enum SeriesName {
+    static func describe(_ labels: [Label]) -> String {
+        let name = labels.first { $0.name == "__name__" }?.value ?? ""
+        let rest = labels.filter { $0.name != "__name__" }.map { "\($0.name)=\"\($0.value)\"" }
+        let text = name + "{" + rest.joined(separator: ", ") + "}"
+        return text.count > 200 ? String(text.prefix(199)) + "…" : text
+    }
+}

@@ -1,0 +1,50 @@
+import AWS
+import LambdaRuntime
+
+/// The remote-write answer for a planned request and the outcome of each WriteRecords call, per the
+/// remote-write spec: 2xx only when every storable sample was written; 5xx (503 + Retry-After) for anything
+/// transient so Prometheus retries (re-sending identical records is safe: Timestream accepts identical
+/// duplicates); 4xx only when re-sending the same request can never succeed.
+public enum WriteReply {
+    /// Seconds Prometheus should wait before retrying a transient failure.
+    public static let retryAfterSeconds = "1"
+
+    public static func make(plan: WritePlan, results: [Result<Void, TimestreamError>]) -> APIGatewayResponse {
+        var failures: [TimestreamError] = []
+        for case .failure(let error) in results { failures.append(error) }
+        let total = results.count
+
+        if let transient = failures.first(where: { $0.isRetryable }) {
+            let count = failures.filter(\.isRetryable).count
+            var reply = APIGatewayResponse.text(
+                503,
+                "\(count) of \(total) Timestream writes failed transiently (\(transient)); nothing is lost, Prometheus will retry")
+            reply.headers.append(("Retry-After", retryAfterSeconds))
+            return reply
+        }
+        if let auth = failures.first(where: { $0.isAuthFailure }) {
+            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy")
+        }
+        if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
+            // A missing database/table is a deployment problem that the operator fixes; a 4xx would make
+            // Prometheus drop the data meanwhile, so ask it to keep retrying.
+            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table")
+        }
+        var reasons: [String] = []
+        let rejected = failures.flatMap(\.rejectedRecords)
+        if !rejected.isEmpty {
+            let listed = rejected.prefix(WriteTranslation.reasonsListed).map { "record \($0.recordIndex): \($0.reason)" }
+            reasons.append("Timestream rejected \(rejected.count) records (" + listed.joined(separator: "; ") + ")")
+        }
+        for error in failures where error.rejectedRecords.isEmpty {
+            reasons.append("Timestream refused a write: \(error)")
+        }
+        if plan.invalidCount > 0 {
+            reasons.append("\(plan.invalidCount) series are invalid: " + plan.invalid.joined(separator: "; "))
+        }
+        if !reasons.isEmpty {
+            return .text(400, reasons.joined(separator: ". ") + ". The other samples were written.")
+        }
+        return .noContent
+    }
+}

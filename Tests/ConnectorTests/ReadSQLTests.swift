@@ -1,0 +1,60 @@
+import Connector
+import RemoteStorage
+import Testing
+
+@Suite struct ReadSQLTests {
+    func query(_ matchers: [LabelMatcher], start: Int64 = 1000, end: Int64 = 2000, hints: ReadHints? = nil) -> Query {
+        Query(startTimestampMs: start, endTimestampMs: end, matchers: matchers, hints: hints)
+    }
+    func m(_ type: MatcherType, _ name: String, _ value: String) -> LabelMatcher {
+        LabelMatcher(type: type, name: name, value: value)
+    }
+    let prefix = "SELECT * FROM \"db\".\"tbl\" WHERE time BETWEEN from_milliseconds(1000) AND from_milliseconds(2000) AND measure_value::double IS NOT NULL"
+
+    func sql(_ matchers: [LabelMatcher], absent: Set<String> = []) throws -> String? {
+        try ReadSQL.statement(for: query(matchers), database: "db", table: "tbl", absentLabels: absent)
+    }
+
+    @Test func everyMatcherKind() throws {
+        #expect(try sql([m(.equal, "__name__", "up")]) == prefix + " AND measure_name = 'up'")
+        #expect(try sql([m(.equal, "job", "node")]) == prefix + " AND \"job\" = 'node'")
+        #expect(try sql([m(.equal, "job", "")]) == prefix + " AND \"job\" IS NULL")
+        #expect(try sql([m(.notEqual, "job", "node")]) == prefix + " AND (\"job\" IS NULL OR \"job\" <> 'node')")
+        #expect(try sql([m(.notEqual, "job", "")]) == prefix + " AND \"job\" IS NOT NULL")
+        #expect(try sql([m(.regex, "job", "no")]) == prefix + " AND regexp_like(coalesce(\"job\", ''), '^(?:no)\\z')")
+        #expect(try sql([m(.notRegex, "job", "n.*")]) == prefix + " AND NOT regexp_like(coalesce(\"job\", ''), '^(?:n[^\\n]*)\\z')")
+        #expect(try sql([m(.regex, "__name__", "up|down")]) == prefix + " AND regexp_like(coalesce(measure_name, ''), '^(?:up|down)\\z')")
+    }
+
+    @Test func namesAndValuesCannotEscapeTheirQuotes() throws {
+        #expect(try sql([m(.equal, "job", "x' OR '1'='1")]) == prefix + " AND \"job\" = 'x'' OR ''1''=''1'")
+        #expect(try sql([m(.equal, "a\"b", "v")]) == prefix + " AND \"a\"\"b\" = 'v'")
+        #expect(try sql([m(.regex, "job", "it's")]) == prefix + " AND regexp_like(coalesce(\"job\", ''), '^(?:it''s)\\z')")
+        let odd = try ReadSQL.statement(for: query([]), database: "d\"b", table: "t'x")
+        #expect(odd?.hasPrefix("SELECT * FROM \"d\"\"b\".\"t'x\" WHERE") == true)
+    }
+
+    @Test func absentLabelsBecomeTheEmptyString() throws {
+        #expect(try sql([m(.equal, "foo", "")], absent: ["foo"]) == prefix)
+        #expect(try sql([m(.equal, "foo", "x")], absent: ["foo"]) == nil)
+        #expect(try sql([m(.notEqual, "foo", "x")], absent: ["foo"]) == prefix)
+        #expect(try sql([m(.notEqual, "foo", "")], absent: ["foo"]) == nil)
+        #expect(try sql([m(.regex, "foo", ".*")], absent: ["foo"]) == prefix + " AND regexp_like('', '^(?:[^\\n]*)\\z')")
+        #expect(try sql([m(.notRegex, "foo", "x")], absent: ["foo"]) == prefix + " AND NOT regexp_like('', '^(?:x)\\z')")
+        // Reserved names can never be dimensions.
+        #expect(try sql([m(.equal, "time", "x")]) == nil)
+    }
+
+    @Test func timeRangeIsInclusiveMillisecondsNarrowedByHints() throws {
+        let hints = ReadHints(stepMs: 0, function: "", startMs: 1500, endMs: 1800, grouping: [], by: false, rangeMs: 0)
+        #expect(ReadSQL.timeRange(query([], hints: hints)) == (1500, 1800))
+        let wide = ReadHints(stepMs: 0, function: "", startMs: 500, endMs: 2500, grouping: [], by: false, rangeMs: 0)
+        #expect(ReadSQL.timeRange(query([], hints: wide)) == (1000, 2000))
+        #expect(try ReadSQL.statement(for: query([], start: 5, end: 4), database: "d", table: "t") == nil)
+    }
+
+    @Test func unsupportedInputIsAProblemNotAStatement() {
+        #expect(throws: ReadSQL.Problem.self) { try sql([m(.unknown(9), "a", "b")]) }
+        #expect(throws: ReadSQL.Problem.self) { try sql([m(.regex, "a", "(?U)b+")]) }
+    }
+}

@@ -1,0 +1,66 @@
+import AWS
+import Connector
+import LambdaRuntime
+import RemoteStorage
+import Testing
+
+@Suite struct WriteReplyTests {
+    let plan = WriteTranslation.plan(
+        WriteRequest(timeseries: [TimeSeries(labels: [Label(name: "__name__", value: "up")], samples: [Sample(value: 1, timestamp: 1)])]),
+        config: ConnectorConfig(database: "d", table: "t"))
+
+    static let throttled = TimestreamError.classified(code: "ThrottlingException", message: "slow down", httpStatus: 429)
+    static let internalError = TimestreamError.classified(code: "InternalServerException", message: "oops", httpStatus: 500)
+    static let denied = TimestreamError.classified(code: "AccessDeniedException", message: "no", httpStatus: 403)
+    static let rejected = TimestreamError.classified(
+        code: "RejectedRecordsException", message: "rejected", httpStatus: 419,
+        rejectedRecords: [RejectedRecord(recordIndex: 3, reason: "A record already exists with the same time", existingVersion: 1)])
+    static let missingTable = TimestreamError.classified(code: "ResourceNotFoundException", message: "no table", httpStatus: 404)
+
+    @Test func everythingWrittenIs204WithEmptyBody() {
+        let reply = WriteReply.make(plan: plan, results: [.success(()), .success(())])
+        #expect(reply.statusCode == 204)
+        #expect(reply.body.isEmpty)
+    }
+
+    @Test(arguments: [throttled, internalError, .transport(.timeout("5 s")), .transport(.reset("peer")), .deadlineExceeded("no time left")])
+    func transientFailuresAre503WithRetryAfter(error: TimestreamError) {
+        let reply = WriteReply.make(plan: plan, results: [.success(()), .failure(error)])
+        #expect(reply.statusCode == 503)
+        #expect(reply.headers.contains { $0.name == "Retry-After" && $0.value == "1" })
+        #expect(reply.bodyText.contains("1 of 2"))
+    }
+
+    @Test func transientWinsOverPermanentSoNothingIsLost() {
+        let reply = WriteReply.make(plan: plan, results: [.failure(Self.rejected), .failure(Self.throttled)])
+        #expect(reply.statusCode == 503)
+    }
+
+    @Test func refusedCredentialsAre403() {
+        let reply = WriteReply.make(plan: plan, results: [.failure(Self.denied)])
+        #expect(reply.statusCode == 403)
+        #expect(reply.bodyText.contains("AccessDeniedException"))
+    }
+
+    @Test func rejectedRecordsAre400NamingTheReason() {
+        let reply = WriteReply.make(plan: plan, results: [.success(()), .failure(Self.rejected)])
+        #expect(reply.statusCode == 400)
+        #expect(reply.bodyText.contains("record 3: A record already exists with the same time"))
+    }
+
+    @Test func aMissingTableKeepsPrometheusRetrying() {
+        let reply = WriteReply.make(plan: plan, results: [.failure(Self.missingTable)])
+        #expect(reply.statusCode == 500)
+        #expect(reply.bodyText.contains("default_table"))
+    }
+
+    @Test func invalidSeriesAre400AfterTheValidOnesAreWritten() {
+        let bad = WriteTranslation.plan(
+            WriteRequest(timeseries: [TimeSeries(labels: [Label(name: "job", value: "x")], samples: [Sample(value: 1, timestamp: 1)])]),
+            config: ConnectorConfig(database: "d", table: "t"))
+        let reply = WriteReply.make(plan: bad, results: [])
+        #expect(reply.statusCode == 400)
+        #expect(reply.bodyText.contains("no __name__"))
+        #expect(reply.bodyText.contains("job=\"x\""))
+    }
+}

@@ -1,0 +1,173 @@
+import AWS
+import Connector
+import RemoteStorage
+import Testing
+
+@Suite struct WriteTranslationTests {
+    let config = ConnectorConfig(database: "db", table: "tbl")
+
+    func series(_ labels: [(String, String)], _ samples: [(Double, Int64)]) -> TimeSeries {
+        TimeSeries(
+            labels: labels.map { Label(name: $0.0, value: $0.1) },
+            samples: samples.map { Sample(value: $0.0, timestamp: $0.1) })
+    }
+
+    /// Each record with CommonAttributes merged back in, as Timestream stores it.
+    func stored(_ plan: WritePlan) -> [(measure: String, dimensions: [Dimension], value: String, time: String)] {
+        plan.requests.flatMap { request in
+            request.records.map { record in
+                let common = request.commonAttributes
+                #expect(common?.measureValueType == "DOUBLE")
+                #expect(common?.timeUnit == "MILLISECONDS")
+                let dimensions = ((common?.dimensions ?? []) + record.dimensions).sorted { $0.name < $1.name }
+                return ((record.measureName ?? common?.measureName) ?? "<none>", dimensions, record.measureValue, record.time)
+            }
+        }
+    }
+
+    @Test func oneRecordPerSampleWithSortedDimensions() {
+        let request = WriteRequest(timeseries: [
+            series([("__name__", "up"), ("job", "node"), ("instance", "a:9100"), ("empty", "")], [(1, 1000), (0.5, 2000)])
+        ])
+        let plan = WriteTranslation.plan(request, config: config)
+        #expect(plan.invalidCount == 0)
+        #expect(plan.stats.samplesReceived == 2)
+        #expect(plan.stats.samplesToWrite == 2)
+        #expect(plan.requests.count == 1)
+        #expect(plan.requests[0].databaseName == "db")
+        #expect(plan.requests[0].tableName == "tbl")
+        let records = stored(plan)
+        #expect(records.map(\.measure) == ["up", "up"])
+        #expect(records.map(\.value) == ["1.0", "0.5"])
+        #expect(records.map(\.time) == ["1000", "2000"])
+        // The empty-valued label is absent (PromQL: empty value == no label); the rest sorted by name.
+        #expect(records[0].dimensions == [Dimension(name: "instance", value: "a:9100"), Dimension(name: "job", value: "node")])
+        // A single-series batch hoists everything shared into CommonAttributes.
+        #expect(plan.requests[0].commonAttributes?.measureName == "up")
+        #expect(plan.requests[0].records.allSatisfy { $0.dimensions.isEmpty && $0.measureName == nil })
+    }
+
+    @Test func batchesHoldAtMost100RecordsAndKeepOrder() {
+        let many = (0..<250).map { i in
+            series([("__name__", "m\(i % 3)"), ("job", "j"), ("i", String(i))], [(Double(i), Int64(i))])
+        }
+        let plan = WriteTranslation.plan(WriteRequest(timeseries: many), config: config)
+        #expect(plan.requests.map(\.records.count) == [100, 100, 50])
+        let records = stored(plan)
+        #expect(records.count == 250)
+        for (i, record) in records.enumerated() {
+            #expect(record.measure == "m\(i % 3)")
+            #expect(record.dimensions == [Dimension(name: "i", value: String(i)), Dimension(name: "job", value: "j")])
+            #expect(record.value == SampleValue.format(Double(i)))
+        }
+        // Shared `job` is hoisted; measure names differ, so they stay per record.
+        #expect(plan.requests[0].commonAttributes?.dimensions == [Dimension(name: "job", value: "j")])
+        #expect(plan.requests[0].commonAttributes?.measureName == nil)
+    }
+
+    /// Property: whatever the label mix, hoisting never changes what Timestream stores.
+    @Test func hoistingPreservesEveryRecord() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            var input: [TimeSeries] = []
+            var expected: [(String, [Dimension], String, String)] = []
+            for s in 0..<Int.random(in: 1...40, using: &rng) {
+                let name = "metric_\(Int.random(in: 0...2, using: &rng))"
+                var labels = [("__name__", name)]
+                for l in 0..<Int.random(in: 0...4, using: &rng) { labels.append(("l\(l)", "v\(Int.random(in: 0...1, using: &rng))")) }
+                let samples = (0..<Int.random(in: 1...30, using: &rng)).map { (Double(s) + Double($0) / 7, Int64($0)) }
+                input.append(series(labels, samples))
+                let dims = labels.dropFirst().map { Dimension(name: $0.0, value: $0.1) }.sorted { $0.name < $1.name }
+                for sample in samples { expected.append((name, dims, SampleValue.format(sample.0), String(sample.1))) }
+            }
+            let plan = WriteTranslation.plan(WriteRequest(timeseries: input), config: config)
+            let actual = stored(plan)
+            #expect(actual.count == expected.count)
+            #expect(plan.requests.allSatisfy { $0.records.count <= 100 })
+            for (a, e) in zip(actual, expected) {
+                #expect(a.measure == e.0 && a.dimensions == e.1 && a.value == e.2 && a.time == e.3)
+            }
+        }
+    }
+
+    @Test func staleMarkersAndNaNAreSkippedAndCounted() {
+        let stale = Double(bitPattern: SampleValue.staleMarkerBits)
+        let request = WriteRequest(timeseries: [
+            series([("__name__", "x")], [(stale, 1), (.nan, 2), (.infinity, 3), (-.infinity, 4), (2, 5)])
+        ])
+        let plan = WriteTranslation.plan(request, config: config)
+        #expect(plan.stats.skipped == [.staleMarker: 1, .nonFiniteValue: 3])
+        #expect(plan.stats.samplesToWrite == 1)
+        #expect(plan.invalidCount == 0)
+        var failing = config
+        failing.failOnInvalidSampleValue = true
+        let strict = WriteTranslation.plan(request, config: failing)
+        #expect(strict.invalidCount == 1)
+        #expect(strict.invalid[0].contains("x{}"))
+        #expect(strict.stats.samplesToWrite == 1)  // the valid sample is still written
+        // Only stale markers: never a 400, even with the flag.
+        let onlyStale = WriteTranslation.plan(
+            WriteRequest(timeseries: [series([("__name__", "x")], [(stale, 1)])]), config: failing)
+        #expect(onlyStale.invalidCount == 0)
+    }
+
+    @Test func seriesWithoutMetricNameOrWithDuplicateLabelsAreInvalid() {
+        let request = WriteRequest(timeseries: [
+            series([("job", "a")], [(1, 1)]),
+            series([("__name__", "")], [(1, 1)]),
+            series([("__name__", "m"), ("a", "1"), ("a", "2")], [(1, 1)]),
+            series([("__name__", "m"), ("", "1")], [(1, 1)]),
+            series([("__name__", "ok")], [(1, 1)]),
+        ])
+        let plan = WriteTranslation.plan(request, config: config)
+        #expect(plan.invalidCount == 4)
+        #expect(plan.invalid[0].contains("no __name__"))
+        #expect(plan.invalid[2].contains("'a' more than once"))
+        #expect(plan.invalid[3].contains("empty name"))
+        #expect(plan.stats.samplesToWrite == 1)
+    }
+
+    @Test func limitsSkipOrFailPerFlag() {
+        let longName = String(repeating: "n", count: 257)
+        let longLabel = String(repeating: "l", count: 61)
+        let request = WriteRequest(timeseries: [
+            series([("__name__", longName)], [(1, 1), (2, 2)]),
+            series([("__name__", String(repeating: "n", count: 256))], [(1, 1)]),  // 256 bytes is allowed
+            series([("__name__", "m"), (longLabel, "v")], [(1, 1)]),
+            series([("__name__", "m"), (String(repeating: "l", count: 60), "v")], [(1, 1)]),
+            series([("__name__", "m"), ("time", "v")], [(1, 1)]),
+            series([("__name__", "m"), ("ts_x", "v")], [(1, 1)]),
+            series([("__name__", "m"), ("measure_value::double", "v")], [(1, 1)]),
+            series([("__name__", "m"), ("big", String(repeating: "v", count: 2046))], [(1, 1)]),
+            series([("__name__", "m")] + (0..<129).map { ("l\($0)", "v") }, [(1, 1)]),
+        ])
+        let plan = WriteTranslation.plan(request, config: config)
+        #expect(plan.stats.skipped == [
+            .metricNameTooLong: 2, .labelNameTooLong: 1, .reservedLabelName: 3, .labelPairTooLong: 1, .tooManyLabels: 1,
+        ])
+        #expect(plan.stats.samplesToWrite == 2)
+        #expect(plan.invalidCount == 0)
+        var failing = config
+        failing.failOnLongLabel = true
+        let strict = WriteTranslation.plan(request, config: failing)
+        #expect(strict.invalidCount == 7)
+        #expect(strict.invalid[0].contains("257 bytes"))
+        #expect(strict.stats.samplesToWrite == 2)
+    }
+
+    @Test func metadataOnlyRequestsPlanNoCalls() {
+        let plan = WriteTranslation.plan(WriteRequest(timeseries: [], metadataCount: 205), config: config)
+        #expect(plan.requests.isEmpty)
+        #expect(plan.stats.metadata == 205)
+        #expect(plan.invalidCount == 0)
+    }
+
+    @Test func exemplarsAndHistogramsAreCounted() {
+        var s = series([("__name__", "h")], [])
+        s.exemplarCount = 2
+        s.histogramCount = 3
+        let plan = WriteTranslation.plan(WriteRequest(timeseries: [s]), config: config)
+        #expect(plan.stats.skipped == [.exemplar: 2, .nativeHistogram: 3])
+        #expect(plan.requests.isEmpty)
+    }
+}
