@@ -3,8 +3,9 @@ import CurlHTTP
 import Foundation
 import TestSupport
 
-/// `Tests/oracles/http_behaviour_server.py` started for one test, plus what it observed.
-struct BehaviourServer {
+/// `Tests/oracles/http_behaviour_server.py` started for one test, plus what it observed. Stopped (and its
+/// certificate directory removed) when the test drops it.
+final class BehaviourServer {
     let server: OracleServer
     /// PEM of the server's self-signed certificate when it speaks HTTPS.
     let certificatePath: String?
@@ -18,8 +19,20 @@ struct BehaviourServer {
     init(tls: Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curlhttp-tls-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        server = try OracleServer("http_behaviour_server.py", ["--tls", directory.path])
+        do {
+            server = try OracleServer("http_behaviour_server.py", ["--tls", directory.path])
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
         certificatePath = directory.appendingPathComponent("cert.pem").path
+    }
+
+    deinit {
+        server.stop()
+        if let certificatePath {
+            try? FileManager.default.removeItem(at: URL(fileURLWithPath: certificatePath).deletingLastPathComponent())
+        }
     }
 
     var url: String { certificatePath == nil ? server.url : "https://127.0.0.1:\(server.port)" }
