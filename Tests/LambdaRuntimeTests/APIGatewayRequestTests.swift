@@ -101,12 +101,14 @@ struct APIGatewayRequestTests {
 
     @Test func versionIsToldExplicitly() throws {
         // A "1.0" HTTP API event and a v1 event without version are both v1, even with a rawPath present.
-        let v1 = try APIGatewayRequest(eventJSON: Array(
-            #"{"version":"1.0","rawPath":"/ignored","path":"/write","httpMethod":"POST"}"#.utf8))
+        let v1 = try APIGatewayRequest(
+            eventJSON: Array(
+                #"{"version":"1.0","rawPath":"/ignored","path":"/write","httpMethod":"POST"}"#.utf8))
         #expect(v1.version == .v1)
         #expect(v1.path == "/write")
-        let v2 = try APIGatewayRequest(eventJSON: Array(
-            #"{"version":"2.0","requestContext":{"http":{"method":"POST","path":"/fallback"}}}"#.utf8))
+        let v2 = try APIGatewayRequest(
+            eventJSON: Array(
+                #"{"version":"2.0","requestContext":{"http":{"method":"POST","path":"/fallback"}}}"#.utf8))
         #expect(v2.version == .v2)
         #expect(v2.path == "/fallback")
     }

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import LambdaRuntime
 
@@ -48,15 +48,20 @@ struct Standin {
     @discardableResult
     func enqueue(_ spec: [String: Any]) throws -> String {
         let body = try JSONSerialization.data(withJSONObject: spec)
-        let response = try http.send(HTTPRequest(
-            method: "POST", url: server.url + "/_standin/events", headers: [(name: "Content-Type", value: "application/json")],
-            body: [UInt8](body), timeoutMilliseconds: 5000)).get()
+        let response = try http.send(
+            HTTPRequest(
+                method: "POST", url: server.url + "/_standin/events",
+                headers: [(name: "Content-Type", value: "application/json")],
+                body: [UInt8](body), timeoutMilliseconds: 5000)
+        ).get()
         let created = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: String]
         return try #require(created?["requestId"])
     }
 
     func records() throws -> StandinRecords {
-        let response = try http.send(HTTPRequest(method: "GET", url: server.url + "/_standin/records", timeoutMilliseconds: 5000)).get()
+        let response = try http.send(
+            HTTPRequest(method: "GET", url: server.url + "/_standin/records", timeoutMilliseconds: 5000)
+        ).get()
         return try JSONDecoder().decode(StandinRecords.self, from: Data(response.body))
     }
 }
@@ -77,7 +82,9 @@ extension RunLoopSuites {
                 try runLoop(client: standin.client) { context, payload in
                     traces.append(ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"])
                     deadlines.append(context.remainingMilliseconds(now: Int64(Date().timeIntervalSince1970 * 1000)))
-                    #expect(context.invokedFunctionARN == "arn:aws:lambda:us-east-1:123456789012:function:prometheus-timestream")
+                    #expect(
+                        context.invokedFunctionARN
+                            == "arn:aws:lambda:us-east-1:123456789012:function:prometheus-timestream")
                     if payload == Array("fail".utf8) {
                         throw APIGatewayEventError.invalidBase64Body(.invalidLength(5))
                     }
@@ -91,14 +98,17 @@ extension RunLoopSuites {
             #expect(records.invocations.map(\.requestId) == ids)
             #expect(records.invocations.map(\.outcome) == ["response", "error", "response", "response"])
             #expect(records.invocations[0].body == "got:one")
-            #expect(records.invocations[2].bodyBase64 == Data(Array("got:".utf8) + [0, 0xFF, 0x80]).base64EncodedString())
+            #expect(
+                records.invocations[2].bodyBase64 == Data(Array("got:".utf8) + [0, 0xFF, 0x80]).base64EncodedString())
             #expect(records.invocations[1].errorType == "Unhandled")
             #expect(records.invocations[1].contentType == "application/json")
-            let reported = try #require(try OracleJSON.echo(Array(records.invocations[1].body!.utf8)) as? [String: String])
-            #expect(reported == [
-                "errorType": "Unhandled",
-                "errorMessage": "body is not valid base64: invalid base64 length 5 (not a multiple of 4)",
-            ])
+            let reported = try #require(
+                try OracleJSON.echo(Array(records.invocations[1].body!.utf8)) as? [String: String])
+            #expect(
+                reported == [
+                    "errorType": "Unhandled",
+                    "errorMessage": "body is not valid base64: invalid base64 length 5 (not a multiple of 4)",
+                ])
             #expect(traces[3] == "Root=1-67891233-abcdef012345678912345678;Sampled=1")
             #expect(traces == records.invocations.map(\.traceId))
             #expect(deadlines.allSatisfy { $0 > 20_000 && $0 <= 30_000 })
@@ -126,8 +136,10 @@ extension RunLoopSuites {
             #expect(records.invocations.first?.requestId == garbled)
             #expect(records.invocations.first?.outcome == "error")
             #expect(records.invocations.first?.errorType == "Runtime.InvalidInvocationHeader")
-            #expect(records.invocations.first?.body
-                == #"{"errorType":"Runtime.InvalidInvocationHeader","errorMessage":"invalid header Lambda-Runtime-Deadline-Ms: soon"}"#)
+            #expect(
+                records.invocations.first?.body
+                    == #"{"errorType":"Runtime.InvalidInvocationHeader","errorMessage":"invalid header Lambda-Runtime-Deadline-Ms: soon"}"#
+            )
         }
 
         @Test func closedConnectionIsATransportError() throws {
@@ -160,18 +172,22 @@ extension RunLoopSuites {
 
         @Test func initErrorIsRecorded() throws {
             let standin = try Standin()
-            try standin.client.reportInitError(ErrorReport(errorType: "Config.MissingDatabase", errorMessage: "default_database is not set"))
+            try standin.client.reportInitError(
+                ErrorReport(errorType: "Config.MissingDatabase", errorMessage: "default_database is not set"))
             let records = try standin.records()
             #expect(records.initErrors.count == 1)
             #expect(records.initErrors.first?.errorType == "Config.MissingDatabase")
-            #expect(records.initErrors.first?.body == #"{"errorType":"Config.MissingDatabase","errorMessage":"default_database is not set"}"#)
+            #expect(
+                records.initErrors.first?.body
+                    == #"{"errorType":"Config.MissingDatabase","errorMessage":"default_database is not set"}"#)
         }
 
         @Test func batchModeDeliversFilesInOrderAndPrintsAnswers() throws {
             let files = ["v2_base64_body.json", "v1_plain_no_base64_flag.json"]
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Oracle.python)
-            process.arguments = [Oracle.directory.appendingPathComponent("runtime_api_standin.py").path, "--events"]
+            process.arguments =
+                [Oracle.directory.appendingPathComponent("runtime_api_standin.py").path, "--events"]
                 + (try files.map { try Fixture.url($0).path }) + ["--max-wait", "60"]
             let stdout = Pipe()
             process.standardOutput = stdout
@@ -186,9 +202,11 @@ extension RunLoopSuites {
             let port = try #require(Int(String(decoding: ready, as: UTF8.self).dropFirst("READY ".count)))
 
             let error = #expect(throws: RuntimeError.self) {
-                try runLoop(client: RuntimeAPIClient(endpoint: "127.0.0.1:\(port)", transport: try HTTPClient())) { _, event in
+                try runLoop(client: RuntimeAPIClient(endpoint: "127.0.0.1:\(port)", transport: try HTTPClient())) {
+                    _, event in
                     let request = try APIGatewayRequest(eventJSON: event)
-                    return APIGatewayResponse.text(request.version == .v2 ? 204 : 200, request.path).encoded(for: request.version)
+                    return APIGatewayResponse.text(request.version == .v2 ? 204 : 200, request.path).encoded(
+                        for: request.version)
                 }
             }
             #expect(error?.code == .unexpectedStatus(410))
