@@ -55,7 +55,7 @@ final class EasyHandle {
         // HTTP/2 only where ALPN negotiates it (https); plain http stays HTTP/1.1 keep-alive. PIPEWAIT makes
         // parallel https requests wait for the first connection's ALPN answer and multiplex over it.
         set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-        if request.url.utf8.starts(with: "https:".utf8) { set(CURLOPT_PIPEWAIT, 1) }
+        if request.url.prefix(6).lowercased() == "https:" { set(CURLOPT_PIPEWAIT, 1) }
         // "" = offer every encoding this libcurl decodes (gzip/deflate via zlib, br/zstd if built in); the
         // body arrives decoded, the Content-Encoding header is kept as received.
         set(CURLOPT_ACCEPT_ENCODING, "")

@@ -3,13 +3,42 @@ import CurlHTTP
 import Foundation
 import TestSupport
 
-/// `Tests/oracles/http_behaviour_server.py` started for one test, plus what it observed.
-struct BehaviourServer {
+/// `Tests/oracles/http_behaviour_server.py` started for one test, plus what it observed. Stopped (and its
+/// certificate directory removed) when the test drops it.
+final class BehaviourServer {
     let server: OracleServer
+    /// PEM of the server's self-signed certificate when it speaks HTTPS.
+    let certificatePath: String?
 
-    init() throws { server = try OracleServer("http_behaviour_server.py") }
+    init() throws {
+        server = try OracleServer("http_behaviour_server.py")
+        certificatePath = nil
+    }
 
-    var url: String { server.url }
+    /// An HTTPS server whose certificate (valid for IP 127.0.0.1 only) is written to a fresh temporary directory.
+    init(tls: Void) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curlhttp-tls-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            server = try OracleServer("http_behaviour_server.py", ["--tls", directory.path])
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        certificatePath = directory.appendingPathComponent("cert.pem").path
+    }
+
+    deinit {
+        server.stop()
+        if let certificatePath {
+            try? FileManager.default.removeItem(at: URL(fileURLWithPath: certificatePath).deletingLastPathComponent())
+        }
+    }
+
+    var url: String { certificatePath == nil ? server.url : "https://127.0.0.1:\(server.port)" }
+
+    /// A client configuration trusting this server's certificate (and nothing else).
+    var trustingConfiguration: HTTPClientConfiguration { HTTPClientConfiguration(caBundlePath: certificatePath) }
 
     struct Stats: Decodable {
         /// Distinct client ports seen, i.e. TCP connections used (the /stats request itself excluded).
@@ -21,7 +50,8 @@ struct BehaviourServer {
 
     /// Asks the server what it saw, over a separate client so the client under test is not disturbed.
     func stats() throws -> Stats {
-        let response = try HTTPClient().send(HTTPRequest(method: "GET", url: url + "/stats")).get()
+        let client = try HTTPClient(configuration: trustingConfiguration)
+        let response = try client.send(HTTPRequest(method: "GET", url: url + "/stats")).get()
         return try JSONDecoder().decode(Stats.self, from: Data(response.body))
     }
 }

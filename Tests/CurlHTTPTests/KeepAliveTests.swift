@@ -32,4 +32,20 @@ import Testing
         #expect(client.statistics.connectionsOpened == 6)
         #expect(client.statistics.requestsSent == 18)
     }
+
+    /// A cached connection the server dropped while idle (a frozen Lambda's connection after the load balancer's
+    /// idle timeout) is detected and replaced: the next request succeeds instead of failing with a reset. No pause
+    /// between requests, so some reuse attempts race the server's close.
+    @Test func connectionDroppedWhileIdleIsReplaced() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        for i in 0..<20 {
+            let body = Array("after drop \(i)".utf8)
+            let response = try client.send(
+                HTTPRequest(method: "POST", url: server.url + "/echo?drop=1", body: body)).get()
+            #expect(response.status == 200 && response.body == body)
+        }
+        #expect(try server.stats().ports.count == 20)
+        #expect(client.statistics == HTTPClientStatistics(requestsSent: 20, connectionsOpened: 20, transportErrors: 0))
+    }
 }

@@ -1,4 +1,5 @@
 import CurlHTTP
+import TestSupport
 import Testing
 
 @Suite struct TransportErrorTests {
@@ -11,6 +12,16 @@ import Testing
         }
         guard case .failure(.timeout) = result else { Issue.record("expected .timeout, got \(String(describing: result))"); return }
         #expect(seconds < 2.5, "timed out after \(seconds) s")
+    }
+
+    /// No per-request limit: the configured connect timeout alone ends a connect that gets no answer.
+    @Test func connectTimeoutIsTyped() throws {
+        let listener = try OracleServer("unaccepting_listener.py")
+        let client = try HTTPClient(configuration: HTTPClientConfiguration(connectTimeoutMilliseconds: 300))
+        var result: Result<HTTPResponse, TransportError>?
+        let seconds = elapsedSeconds { result = client.send(HTTPRequest(method: "GET", url: listener.url + "/")) }
+        guard case .failure(.timeout) = result else { Issue.record("expected .timeout, got \(String(describing: result))"); return }
+        #expect(seconds < 2.5, "connect gave up after \(seconds) s")
     }
 
     @Test func exhaustedDeadlineFailsWithoutSending() throws {

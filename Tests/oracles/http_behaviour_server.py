@@ -1,6 +1,9 @@
 """HTTP/1.1 keep-alive test server for CurlHTTPTests. Prints 'READY <port>' once listening on 127.0.0.1:<port>
 (port chosen by the OS). Records the client ports it saw and the largest number of requests in flight at once.
 
+With `--tls DIR` it speaks HTTPS with a fresh self-signed certificate for IP 127.0.0.1 only (no DNS names),
+written to DIR/cert.pem before READY, so a client can trust it explicitly.
+
 Routes (any method unless noted):
   /stats              JSON {"ports": [distinct client ports], "requests": n, "max_in_flight": n} (not counted)
   /echo?ms=N          after N ms (default 0), echoes the request body; headers X-Method, X-Body-Sha256, X-Body-Length, and
@@ -12,8 +15,11 @@ Routes (any method unless noted):
   /status?code=N      answers status N with a short body
   /close              reads the request, then closes the connection without answering
   /partial            announces 1000 body bytes, sends 10, closes
+  any route ?drop=1   closes the connection silently after answering (an idle keep-alive connection dropped
+                      by the peer, as load balancers do while a Lambda sandbox is frozen)
 """
-import gzip, hashlib, http.server, json, signal, threading, time, urllib.parse
+import argparse, datetime, gzip, hashlib, http.server, ipaddress, json, os, signal, ssl, threading, time
+import urllib.parse
 
 # The Swift test process spawns us with SIGTERM blocked (the spawning thread's mask is inherited), so
 # OracleServer.stop()'s terminate() would never end us: unblock every signal first.
@@ -28,6 +34,9 @@ GZIP_PLAIN = "".join("line %d\n" % i for i in range(2000)).encode()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, the body waits for the client's delayed ACK
+    # (40 ms per request on a kept-alive connection).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -58,6 +67,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             state["max_in_flight"] = max(state["max_in_flight"], state["in_flight"])
         try:
             self._serve(url.path, query, body)
+            if query.get("drop") == "1":
+                self.close_connection = True  # close after answering, without announcing `Connection: close`
         finally:
             with lock:
                 state["in_flight"] -= 1
@@ -106,6 +117,41 @@ class Server(http.server.ThreadingHTTPServer):
         pass  # clients that time out leave broken pipes behind; not an error of the test
 
 
+def self_signed_certificate(directory):
+    """Writes cert.pem and key.pem for a CA-flagged self-signed certificate valid for IP 127.0.0.1 only."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CurlHTTPTests 127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    with open(key_path, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
+
+
+arguments = argparse.ArgumentParser()
+arguments.add_argument("--tls", metavar="DIR")
+options = arguments.parse_args()
+
 server = Server(("127.0.0.1", 0), Handler)
+if options.tls:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*self_signed_certificate(options.tls))
+    # Handshake in the handler thread, so a client that rejects the certificate cannot stall accept().
+    server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
 print("READY %d" % server.server_address[1], flush=True)
 server.serve_forever()
