@@ -13,7 +13,10 @@ Control endpoints (not signed):
   GET  /_requests  every Timestream call received: [{"target", "body", "headers", "start", "end"}]
 HTTP/1.1 keep-alive; each connection gets its own thread.
 """
-import json, sys, threading, time, http.server
+import json, signal, sys, threading, time, http.server
+
+# A child of the Swift test runner inherits its thread's blocked signals; unblock so terminate() stops us.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -103,7 +106,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(status, reply)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default listen backlog of 5 drops parallel connects (1 s SYN retry)
+
+
+server = Server(("127.0.0.1", 0), Handler)
 print("READY %d" % server.server_address[1], flush=True)
 server.serve_forever()
