@@ -194,4 +194,17 @@ import Testing
         let latestStart = calls.map(\.start).max()!, earliestEnd = calls.map(\.end).min()!
         #expect(latestStart < earliestEnd)  // every call was in flight at one instant
     }
+
+    /// The client built once and reused (as per cold start) keeps one connection for sequential calls.
+    @Test func sequentialCallsReuseOneConnection() throws {
+        let reused = client()
+        for _ in 0..<5 {
+            try reused.writeRecords(write(["t"]), credentials: Self.credentials, deadline: deadline)[0].get()
+        }
+        try reused.query("SELECT 1", credentials: Self.credentials, deadline: deadline, onPage: { _ in }).get()
+        let response = try http.send(HTTPRequest(method: "GET", url: server.url + "/_requests")).get()
+        let calls = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+        #expect(calls.count == 6)
+        #expect(Set(calls.compactMap { $0["peer"] as? Int }).count == 1)
+    }
 }

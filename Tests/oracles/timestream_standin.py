@@ -10,7 +10,8 @@ Control endpoints (not signed):
                    queues answers per operation, consumed in order; with an empty queue: WriteRecords succeeds,
                    Query returns no rows, DescribeEndpoints returns this server's address (cache period from
                    {"cache_minutes": N}, default 1).
-  GET  /_requests  every Timestream call received: [{"target", "body", "headers", "start", "end"}]
+  GET  /_requests  every Timestream call received: [{"target", "body", "peer" (client port), "headers", "start",
+                   "end"}]
 HTTP/1.1 keep-alive; each connection gets its own thread.
 """
 import json, signal, sys, threading, time, http.server
@@ -101,7 +102,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             status, reply = 400, {"__type": "UnknownOperationException", "message": op}
         with LOCK:
-            REQUESTS.append({"target": target, "body": body.decode("utf-8"),
+            REQUESTS.append({"target": target, "body": body.decode("utf-8"), "peer": self.client_address[1],
                              "headers": dict(self.headers.items()), "start": start, "end": time.time()})
         self.reply(status, reply)
 
