@@ -31,7 +31,7 @@ let package = Package(
         ),
 
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
-        .target(name: "TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CurlHTTP"]),
 
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "CCurl", "CCrypto", "TestSupport"]),
@@ -39,6 +39,8 @@ let package = Package(
         .testTarget(
             name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"],
             resources: [.copy("Fixtures")]),
+        // Runs the built `bootstrap` under the Runtime API stand-in against moto / the SQL stand-in.
+        .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "RemoteStorage", "TestSupport"]),
         .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime", "TestSupport"]),
     ]
 )

@@ -65,6 +65,18 @@ public enum Oracle {
     }
 }
 
+extension Process {
+    /// SIGTERM, then SIGKILL after a second: children inherit the test runner's blocked SIGTERM unless they
+    /// unblock it, and a process that outlives its test would leak into the next one.
+    public func stop() {
+        guard isRunning else { return }
+        terminate()
+        for _ in 0..<100 where isRunning { usleep(10_000) }
+        if isRunning { kill(processIdentifier, SIGKILL) }
+        waitUntilExit()
+    }
+}
+
 private final class DataBox: @unchecked Sendable { var data = Data() }
 
 /// A Python server from Tests/oracles started for one test: it must print `READY <port>` on its first stdout
@@ -108,12 +120,7 @@ public final class OracleServer: @unchecked Sendable {
     /// http://127.0.0.1:<port>
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    public func stop() { process.stop() }
 
     deinit { stop() }
 }

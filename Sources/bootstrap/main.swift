@@ -1,1 +1,72 @@
-// The Lambda custom-runtime entry point. Wiring only; filled in by the runtime issue.
+// The Lambda custom-runtime entry point (provided.al2023 runs `bootstrap`). Wiring only: everything costly
+// (configuration, HTTP clients, the Timestream endpoint cache) is built once per cold start and reused by every
+// warm invocation; the Runtime API loop then serves invocations one at a time.
+import AWS
+import Connector
+import CurlHTTP
+import FoundationEssentials
+import LambdaRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let environment = ProcessInfo.processInfo.environment
+// Until the configuration is read, log with the defaults (logfmt, info, stderr).
+var log = Logger(config: ConnectorConfig(database: "", table: ""))
+
+// The Runtime API has its own HTTP client: its `/next` long-poll connection never competes with Timestream's.
+let runtime: RuntimeAPIClient
+do {
+    runtime = try RuntimeAPIClient.fromEnvironment(
+        transport: try HTTPClient(configuration: HTTPClientConfiguration(maxCachedConnections: 2)))
+} catch {
+    log.error("cannot reach the Lambda Runtime API", [("reason", "\(error)")])
+    exit(1)
+}
+
+let connector: PrometheusConnector
+do {
+    let config = try ConnectorConfig(environment: environment)
+    let endpoints = try EndpointConfiguration(environment: environment)
+    let transport = try HTTPClient(
+        configuration: HTTPClientConfiguration(
+            maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4,
+            userAgent: "prometheus-timestream-lambda"))
+    log = Logger(config: config)
+    connector = PrometheusConnector(
+        config: config,
+        timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints),
+        functionCredentials: config.useFunctionCredentials
+            ? Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) } : nil,
+        log: log,
+        now: WallClock.epochMilliseconds)
+    log.info(
+        "ready",
+        [
+            ("database", config.database), ("table", config.table), ("region", config.region),
+            ("credentials", config.useFunctionCredentials ? "function role" : "basic auth"),
+        ])
+} catch {
+    // A configuration the function cannot run with: Lambda shows /init/error in the console; exit non-zero.
+    let report = ErrorReport(errorType: "Runtime.InvalidConfiguration", errorMessage: "\(error)")
+    log.error("cannot start", [("error_type", report.errorType), ("reason", report.errorMessage)])
+    try? runtime.reportInitError(report)
+    exit(1)
+}
+
+let finalLog = log
+do {
+    try runLoop(
+        client: runtime,
+        onReportedError: { requestID, report in
+            finalLog.error(
+                "invocation failed",
+                [("request_id", requestID), ("error_type", report.errorType), ("reason", report.errorMessage)])
+        },
+        handler: connector.handle)
+} catch {
+    // The Runtime API is gone (or answered what it never should): exit non-zero so Lambda restarts the process.
+    log.error("runtime API lost", [("reason", "\(error)")])
+    exit(1)
+}

@@ -99,14 +99,29 @@ struct APIGatewayRequestTests {
         #expect(throws: APIGatewayEventError.self) { try APIGatewayRequest(eventJSON: []) }
     }
 
+    @Test func nullHeaderValuesAreSkipped() throws {
+        let v1 = try APIGatewayRequest(
+            eventJSON: Array(
+                #"{"path":"/w","httpMethod":"POST","headers":{"A":null,"B":"1"},"multiValueHeaders":{"C":null,"D":[null,"2"]}}"#
+                    .utf8))
+        #expect(v1.headers == APIGatewayHeaders([(name: "D", value: "2")]))
+        let v2 = try APIGatewayRequest(
+            eventJSON: Array(
+                #"{"version":"2.0","rawPath":"/w","requestContext":{"http":{"method":"POST"}},"headers":{"a":null,"b":"1"},"cookies":[null,"k=v"]}"#
+                    .utf8))
+        #expect(v2.headers == APIGatewayHeaders([(name: "b", value: "1"), (name: "cookie", value: "k=v")]))
+    }
+
     @Test func versionIsToldExplicitly() throws {
         // A "1.0" HTTP API event and a v1 event without version are both v1, even with a rawPath present.
-        let v1 = try APIGatewayRequest(eventJSON: Array(
-            #"{"version":"1.0","rawPath":"/ignored","path":"/write","httpMethod":"POST"}"#.utf8))
+        let v1 = try APIGatewayRequest(
+            eventJSON: Array(
+                #"{"version":"1.0","rawPath":"/ignored","path":"/write","httpMethod":"POST"}"#.utf8))
         #expect(v1.version == .v1)
         #expect(v1.path == "/write")
-        let v2 = try APIGatewayRequest(eventJSON: Array(
-            #"{"version":"2.0","requestContext":{"http":{"method":"POST","path":"/fallback"}}}"#.utf8))
+        let v2 = try APIGatewayRequest(
+            eventJSON: Array(
+                #"{"version":"2.0","requestContext":{"http":{"method":"POST","path":"/fallback"}}}"#.utf8))
         #expect(v2.version == .v2)
         #expect(v2.path == "/fallback")
     }

@@ -22,20 +22,26 @@ struct APIGatewayResponseTests {
 
     @Test func binaryBodyIsBase64InBothVersions() throws {
         let body: [UInt8] = Array(0...255) + [0xFF, 0x00]
-        let response = APIGatewayResponse(statusCode: 200, headers: [
-            (name: "Content-Type", value: "application/x-protobuf"), (name: "Content-Encoding", value: "snappy"),
-        ], body: body)
+        let response = APIGatewayResponse(
+            statusCode: 200,
+            headers: [
+                (name: "Content-Type", value: "application/x-protobuf"), (name: "Content-Encoding", value: "snappy"),
+            ], body: body)
         #expect(response.isBinaryBody)
         let v2 = try parse(response, .v2)
-        #expect(v2 == ParsedResponse(
-            keys: ["body", "headers", "isBase64Encoded", "statusCode"], statusCode: 200,
-            headers: ["Content-Type": "application/x-protobuf", "Content-Encoding": "snappy"],
-            multiValueHeaders: nil, isBase64Encoded: true, bodyHex: hex(body)))
+        #expect(
+            v2
+                == ParsedResponse(
+                    keys: ["body", "headers", "isBase64Encoded", "statusCode"], statusCode: 200,
+                    headers: ["Content-Type": "application/x-protobuf", "Content-Encoding": "snappy"],
+                    multiValueHeaders: nil, isBase64Encoded: true, bodyHex: hex(body)))
         let v1 = try parse(response, .v1)
-        #expect(v1 == ParsedResponse(
-            keys: ["body", "isBase64Encoded", "multiValueHeaders", "statusCode"], statusCode: 200, headers: nil,
-            multiValueHeaders: ["Content-Type": ["application/x-protobuf"], "Content-Encoding": ["snappy"]],
-            isBase64Encoded: true, bodyHex: hex(body)))
+        #expect(
+            v1
+                == ParsedResponse(
+                    keys: ["body", "isBase64Encoded", "multiValueHeaders", "statusCode"], statusCode: 200, headers: nil,
+                    multiValueHeaders: ["Content-Type": ["application/x-protobuf"], "Content-Encoding": ["snappy"]],
+                    isBase64Encoded: true, bodyHex: hex(body)))
     }
 
     @Test func textBodyIsPlainAndEscaped() throws {
@@ -52,9 +58,12 @@ struct APIGatewayResponseTests {
     }
 
     @Test func emptyBodyAndRepeatedHeaders() throws {
-        let response = APIGatewayResponse(statusCode: 503, headers: [
-            (name: "Retry-After", value: "5"), (name: "X-Reason", value: "throttled"), (name: "x-reason", value: "5xx"),
-        ])
+        let response = APIGatewayResponse(
+            statusCode: 503,
+            headers: [
+                (name: "Retry-After", value: "5"), (name: "X-Reason", value: "throttled"),
+                (name: "x-reason", value: "5xx"),
+            ])
         let v1 = try parse(response, .v1)
         #expect(v1.statusCode == 503)
         #expect(v1.multiValueHeaders == ["Retry-After": ["5"], "X-Reason": ["throttled", "5xx"]])
@@ -62,8 +71,10 @@ struct APIGatewayResponseTests {
         #expect(!v1.isBase64Encoded)
         let v2 = try parse(response, .v2)
         #expect(v2.headers == ["Retry-After": "5", "X-Reason": "throttled,5xx"])
-        #expect(APIGatewayResponse(statusCode: 204).encoded(for: .v2) == Array(
-            #"{"statusCode":204,"headers":{},"body":"","isBase64Encoded":false}"#.utf8))
+        #expect(
+            APIGatewayResponse(statusCode: 204).encoded(for: .v2)
+                == Array(
+                    #"{"statusCode":204,"headers":{},"body":"","isBase64Encoded":false}"#.utf8))
     }
 
     @Test func invalidUTF8WithoutContentTypeIsBinary() throws {

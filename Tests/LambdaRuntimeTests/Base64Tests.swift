@@ -11,7 +11,9 @@ struct Base64Tests {
         let ours = Base64.encode(bytes)
         #expect(String(decoding: ours, as: UTF8.self) == (try OracleJSON.text("b64encode", input: bytes)))
         #expect(try Base64.decode(ours) == bytes)
-        #expect(try hex(Base64.decode(String(decoding: ours, as: UTF8.self))) == (try OracleJSON.text("b64decode", input: ours)))
+        #expect(
+            try hex(Base64.decode(String(decoding: ours, as: UTF8.self)))
+                == (try OracleJSON.text("b64decode", input: ours)))
     }
 
     @Test func unpaddedInputIsAccepted() throws {

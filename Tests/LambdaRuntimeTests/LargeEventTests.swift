@@ -15,17 +15,24 @@ struct LargeEventTests {
             return UInt8(truncatingIfNeeded: state >> 32)
         }
         let b64 = Base64.encode(body)
-        let event = Array(#"{"version":"2.0","rawPath":"/write","requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":""#.utf8)
+        let event =
+            Array(
+                #"{"version":"2.0","rawPath":"/write","requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":""#
+                    .utf8)
             + b64 + Array(#""}"#.utf8)
         let clock = ContinuousClock()
         var request: APIGatewayRequest?
         let elapsed = try clock.measure { request = try APIGatewayRequest(eventJSON: event) }
         #expect(request?.body == body)
         print("decoded a \(event.count)-byte event in \(elapsed)")
-        let response = APIGatewayResponse(statusCode: 200, headers: [(name: "Content-Encoding", value: "snappy")], body: body)
+        let response = APIGatewayResponse(
+            statusCode: 200, headers: [(name: "Content-Encoding", value: "snappy")], body: body)
         var encoded: [UInt8] = []
         let encodeElapsed = clock.measure { encoded = response.encoded(for: .v2) }
-        #expect(encoded.count == b64.count + #"{"statusCode":200,"headers":{"Content-Encoding":"snappy"},"body":"","isBase64Encoded":true}"#.utf8.count)
+        #expect(
+            encoded.count == b64.count
+                + #"{"statusCode":200,"headers":{"Content-Encoding":"snappy"},"body":"","isBase64Encoded":true}"#.utf8
+                .count)
         print("encoded a \(encoded.count)-byte response in \(encodeElapsed)")
     }
 }

@@ -33,11 +33,12 @@ extension RunLoopSuites {
             }
             #expect(error?.code == .unexpectedStatus(410))
             #expect(error?.call == .next)
-            #expect(transport.calls == [
-                "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/id-1/response",
-                "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/id-2/response",
-                "GET /2018-06-01/runtime/invocation/next",
-            ])
+            #expect(
+                transport.calls == [
+                    "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/id-1/response",
+                    "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/id-2/response",
+                    "GET /2018-06-01/runtime/invocation/next",
+                ])
             #expect(transport.requests[1].body == Array("echo:ping".utf8))
             #expect(transport.requests[3].body == Array("echo:pong".utf8))
             #expect(seen.map(\.requestID) == ["id-1", "id-2"])
@@ -58,10 +59,11 @@ extension RunLoopSuites {
                 if context.requestID == "bad" { throw Boom() }
                 return Array("ok".utf8)
             }
-            #expect(transport.calls == [
-                "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/bad/error",
-                "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/good/response",
-            ])
+            #expect(
+                transport.calls == [
+                    "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/bad/error",
+                    "GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/good/response",
+                ])
             let errorPost = transport.requests[1]
             #expect(errorPost.header("Lambda-Runtime-Function-Error-Type") == "Connector.Boom")
             #expect(
@@ -88,7 +90,8 @@ extension RunLoopSuites {
             #expect(transport.calls[5] == "POST /2018-06-01/runtime/invocation/fine/response")
             #expect(
                 String(decoding: transport.requests[3].body, as: UTF8.self)
-                    == #"{"errorType":"Runtime.InvalidInvocationHeader","errorMessage":"invalid header Lambda-Runtime-Deadline-Ms: tomorrow"}"#)
+                    == #"{"errorType":"Runtime.InvalidInvocationHeader","errorMessage":"invalid header Lambda-Runtime-Deadline-Ms: tomorrow"}"#
+            )
         }
 
         /// Decision: without a request id nothing about the event can be reported (every /response and /error
@@ -155,7 +158,8 @@ extension RunLoopSuites {
         @Test func initErrorIsPostedOnce() throws {
             let transport = ScriptedTransport([Scripted.accepted])
             let client = RuntimeAPIClient(endpoint: endpoint, transport: transport)
-            try client.reportInitError(ErrorReport(errorType: "Config.MissingDatabase", errorMessage: "default_database is not set"))
+            try client.reportInitError(
+                ErrorReport(errorType: "Config.MissingDatabase", errorMessage: "default_database is not set"))
             #expect(transport.calls == ["POST /2018-06-01/runtime/init/error"])
             #expect(transport.requests[0].header("Lambda-Runtime-Function-Error-Type") == "Config.MissingDatabase")
         }
@@ -169,7 +173,9 @@ extension RunLoopSuites {
             }
             #expect(error?.code == .endpointNotConfigured)
             setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1234", 1)
-            #expect(try! RuntimeAPIClient.fromEnvironment(transport: ScriptedTransport([])).baseURL == "http://127.0.0.1:1234")
+            #expect(
+                try! RuntimeAPIClient.fromEnvironment(transport: ScriptedTransport([])).baseURL
+                    == "http://127.0.0.1:1234")
             unsetenv("AWS_LAMBDA_RUNTIME_API")
         }
     }

@@ -65,10 +65,12 @@ struct RuntimeAPIEndpointTests {
         #expect(RuntimeAPIClient(endpoint: "http://127.0.0.1:9001/", transport: transport).baseURL == base)
     }
 
-    @Test("Error report JSON survives Python's strict parser", arguments: [
-        "plain", "quote \" backslash \\ slash /", "newline\nreturn\rtab\tbell\u{07}nul\u{00}esc\u{1B}del\u{7F}",
-        "unicode ☃ é 𝄞 \u{2028}", "",
-    ])
+    @Test(
+        "Error report JSON survives Python's strict parser",
+        arguments: [
+            "plain", "quote \" backslash \\ slash /", "newline\nreturn\rtab\tbell\u{07}nul\u{00}esc\u{1B}del\u{7F}",
+            "unicode ☃ é 𝄞 \u{2028}", "",
+        ])
     func errorReportEscaping(message: String) throws {
         let report = ErrorReport(errorType: "Type.\u{01}\"x\"", errorMessage: message)
         let parsed = try #require(try OracleJSON.echo(report.jsonBytes) as? [String: String])
@@ -76,8 +78,11 @@ struct RuntimeAPIEndpointTests {
     }
 
     @Test func reportableErrorsNameTheirType() {
-        #expect(ErrorReport(InvocationHeaderError.missing("Lambda-Runtime-Deadline-Ms"))
-            == ErrorReport(errorType: "Runtime.InvalidInvocationHeader", errorMessage: "missing header Lambda-Runtime-Deadline-Ms"))
+        #expect(
+            ErrorReport(InvocationHeaderError.missing("Lambda-Runtime-Deadline-Ms"))
+                == ErrorReport(
+                    errorType: "Runtime.InvalidInvocationHeader",
+                    errorMessage: "missing header Lambda-Runtime-Deadline-Ms"))
         struct Plain: Error, CustomStringConvertible { var description: String { "went wrong" } }
         #expect(ErrorReport(Plain()) == ErrorReport(errorType: "Unhandled", errorMessage: "went wrong"))
     }
@@ -86,15 +91,19 @@ struct RuntimeAPIEndpointTests {
 @Suite("Invocation context")
 struct InvocationContextTests {
     @Test func readsAllHeadersCaseInsensitively() throws {
-        let context = try InvocationContext(requestID: "r1", headers: [
-            (name: "lambda-runtime-deadline-ms", value: "1795467600123"),
-            (name: "LAMBDA-RUNTIME-INVOKED-FUNCTION-ARN", value: "arn:aws:lambda:eu-west-1:1:function:f"),
-            (name: "Lambda-Runtime-Trace-Id", value: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"),
-        ])
-        #expect(context == InvocationContext(
-            requestID: "r1", deadlineEpochMilliseconds: 1_795_467_600_123,
-            invokedFunctionARN: "arn:aws:lambda:eu-west-1:1:function:f",
-            traceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"))
+        let context = try InvocationContext(
+            requestID: "r1",
+            headers: [
+                (name: "lambda-runtime-deadline-ms", value: "1795467600123"),
+                (name: "LAMBDA-RUNTIME-INVOKED-FUNCTION-ARN", value: "arn:aws:lambda:eu-west-1:1:function:f"),
+                (name: "Lambda-Runtime-Trace-Id", value: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"),
+            ])
+        #expect(
+            context
+                == InvocationContext(
+                    requestID: "r1", deadlineEpochMilliseconds: 1_795_467_600_123,
+                    invokedFunctionARN: "arn:aws:lambda:eu-west-1:1:function:f",
+                    traceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"))
         #expect(context.remainingMilliseconds(now: 1_795_467_590_123) == 10_000)
         #expect(context.remainingMilliseconds(now: 1_795_467_600_124) == -1)
     }

@@ -27,7 +27,8 @@ final class ScriptedTransport: HTTPTransport {
 /// Runtime API answers, as the scripted transport plays them.
 enum Scripted {
     static func event(
-        id: String?, deadline: String? = "1795467600000", arn: String? = "arn:aws:lambda:us-east-1:123456789012:function:f",
+        id: String?, deadline: String? = "1795467600000",
+        arn: String? = "arn:aws:lambda:us-east-1:123456789012:function:f",
         trace: String? = nil, body: String = "{}"
     ) -> Result<HTTPResponse, TransportError> {
         var headers: [(name: String, value: String)] = [(name: "Content-Type", value: "application/json")]

@@ -101,6 +101,7 @@ class State:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else kept-alive requests wait ~40 ms for delayed ACKs
     state = None  # set by main
 
     def log_message(self, *args):

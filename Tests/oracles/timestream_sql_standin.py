@@ -23,8 +23,10 @@ Where it differs from the real service (known, deliberate):
   makes the next n data calls fail with ThrottlingException (429) / InternalServerException (500), be delayed, or
   have their connection closed without an answer. GET /control returns call counters and max concurrency.
 """
-import argparse, datetime, http.server, json, math, socketserver, sqlite3, sys, threading, time, uuid
+import argparse, datetime, http.server, json, math, signal, socketserver, sqlite3, sys, threading, time, uuid
 import regex
+
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # the test runner may block them
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--database", action="append", default=[])
@@ -210,6 +212,7 @@ def query(body):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else kept-alive requests wait ~40 ms for delayed ACKs
 
     def log_message(self, *a):
         pass

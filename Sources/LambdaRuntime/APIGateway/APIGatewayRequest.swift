@@ -1,5 +1,5 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #endif
 
 /// Which API Gateway proxy payload format an event (and so its response) uses.

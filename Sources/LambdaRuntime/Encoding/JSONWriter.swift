@@ -19,13 +19,12 @@ struct JSONWriter {
         bytes.append(0x22)
         for byte in value.utf8 {
             switch byte {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)  // \n
-            case 0x0D: bytes.append(0x5C); bytes.append(0x72)  // \r
-            case 0x09: bytes.append(0x5C); bytes.append(0x74)  // \t
-            case 0x08: bytes.append(0x5C); bytes.append(0x62)  // \b
-            case 0x0C: bytes.append(0x5C); bytes.append(0x66)  // \f
+            case 0x22, 0x5C: bytes += [0x5C, byte]  // \" and \\
+            case 0x0A: bytes += [0x5C, 0x6E]  // \n
+            case 0x0D: bytes += [0x5C, 0x72]  // \r
+            case 0x09: bytes += [0x5C, 0x74]  // \t
+            case 0x08: bytes += [0x5C, 0x62]  // \b
+            case 0x0C: bytes += [0x5C, 0x66]  // \f
             case 0x00..<0x20:
                 bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])  // \u00
                 bytes.append(Self.hexDigit(byte >> 4))

@@ -1,9 +1,9 @@
 import CurlHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// One event as `next` delivered it: the request id (always present), all headers, and the raw payload.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Keeps `_X_AMZN_TRACE_ID` equal to the current invocation's trace header, as Lambda's managed runtimes do,

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The wall clock in Unix epoch milliseconds, the unit of `Lambda-Runtime-Deadline-Ms`. Kept apart from
