@@ -46,6 +46,13 @@ import Testing
         }
         #expect(find("e2e_c", 1_700_000_001_000)?["MeasureValue"] as? String == "2.5")
         #expect(find("e2e_d", 1_700_000_002_000)?["MeasureValue"] as? String == "-7.0")
+        // One log line per invocation, and never a credential.
+        let log = function.log
+        #expect(log.components(separatedBy: "msg=invocation").count - 1 == 2, "\(log)")
+        #expect(log.contains("samples_written=8") && log.contains("samples_written=2"), "\(log)")
+        for secret in [moto.secretAccessKey, moto.session.secretAccessKey, moto.session.token, "Signature="] {
+            #expect(!log.contains(secret))
+        }
     }
 
     @Test func moto403ForAWrongSecretIsAnAuthFailure() throws {
