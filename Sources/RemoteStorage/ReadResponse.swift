@@ -45,7 +45,7 @@ public struct ReadResponse: Equatable, Sendable {
                     continue
                 }
                 try innerTag.expect(.lengthDelimited, in: "QueryResult")
-                series.append(try TimeSeries(decoding: inner.readLengthDelimited()))
+                series.append(try TimeSeries(decoding: inner.readLengthDelimited(), previousLabels: series.last?.labels ?? []))
             }
             results.append(QueryResult(timeseries: series))
         }

@@ -2,15 +2,17 @@
 // (Exemplar, Histogram). Field numbers: prompb/types.proto.
 
 extension Label {
-    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    /// `previous` is the label at the same position in the previous series: its strings are reused when the bytes
+    /// match (series in one request mostly share label names, and often job/instance/metric name).
+    init(decoding bytes: UnsafeRawBufferPointer, previous: Label? = nil) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var name = ""
         var value = ""
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.number {
-            case 1: name = try reader.readString(tag, in: "Label")
-            case 2: value = try reader.readString(tag, in: "Label")
+            case 1: name = try reader.readString(tag, in: "Label", reusing: previous?.name)
+            case 2: value = try reader.readString(tag, in: "Label", reusing: previous?.value)
             default: try reader.skip(tag)
             }
         }
@@ -56,11 +58,12 @@ extension Sample {
 }
 
 extension TimeSeries {
-    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    /// `previousLabels`: the labels of the series decoded just before (see `Label.init(decoding:previous:)`).
+    init(decoding bytes: UnsafeRawBufferPointer, previousLabels: [Label] = []) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var labels: [Label] = []
         var samples: [Sample] = []
-        labels.reserveCapacity(16)
+        labels.reserveCapacity(previousLabels.isEmpty ? 8 : previousLabels.count)
         var exemplars = 0
         var histograms = 0
         while !reader.isAtEnd {
@@ -68,7 +71,8 @@ extension TimeSeries {
             switch tag.number {
             case 1:
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
-                labels.append(try Label(decoding: reader.readLengthDelimited()))
+                let previous = labels.count < previousLabels.count ? previousLabels[labels.count] : nil
+                labels.append(try Label(decoding: reader.readLengthDelimited(), previous: previous))
             case 2:
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
                 samples.append(try Sample(decoding: reader.readLengthDelimited()))

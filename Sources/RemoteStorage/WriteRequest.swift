@@ -32,7 +32,8 @@ public struct WriteRequest: Equatable, Sendable {
             switch tag.number {
             case 1:
                 try tag.expect(.lengthDelimited, in: "WriteRequest")
-                timeseries.append(try TimeSeries(decoding: reader.readLengthDelimited()))
+                let previous = timeseries.last?.labels ?? []
+                timeseries.append(try TimeSeries(decoding: reader.readLengthDelimited(), previousLabels: previous))
             case 3:
                 try tag.expect(.lengthDelimited, in: "WriteRequest")
                 try Self.validateMetadata(reader.readLengthDelimited())
