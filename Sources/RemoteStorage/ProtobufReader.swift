@@ -103,21 +103,38 @@ public struct ProtobufReader {
         return slice
     }
 
-    /// Reads a `string` field: length-delimited and valid UTF-8. When the bytes equal `candidate` (e.g. the same
-    /// label in the previous series), that String is returned instead of a new one: no validation, no allocation.
+    /// Reads a `string` field: length-delimited and valid UTF-8.
     @inline(__always)
-    public mutating func readString(
-        _ tag: FieldTag, in message: String, reusing candidate: String? = nil
+    public mutating func readString(_ tag: FieldTag, in message: String) throws(ProtobufError) -> String {
+        try tag.expect(.lengthDelimited, in: message)
+        return try Self.makeString(readLengthDelimited(), field: tag.number, in: message)
+    }
+
+    /// `readString`, answering repeated strings from `cache` (no validation, allocation or copy on a hit).
+    @inline(__always)
+    mutating func readString(
+        _ tag: FieldTag, in message: String, cache: inout StringCache
     ) throws(ProtobufError) -> String {
         try tag.expect(.lengthDelimited, in: message)
         let bytes = try readLengthDelimited()
         if bytes.isEmpty { return "" }
-        if let candidate, Self.equals(candidate, bytes) { return candidate }
+        let (hit, slot) = cache.lookup(bytes)
+        if let hit { return hit }
+        let string = try Self.makeString(bytes, field: tag.number, in: message)
+        cache.store(string, at: slot)
+        return string
+    }
+
+    @inline(__always)
+    static func makeString(
+        _ bytes: UnsafeRawBufferPointer, field: UInt64, in message: String
+    ) throws(ProtobufError) -> String {
+        if bytes.isEmpty { return "" }
         let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
         // Label names and values are nearly always ASCII: check that 8 bytes at a time, and let the standard
         // library validate the rest. String(decoding:) then only copies (it would repair, never fail).
-        guard Self.isASCII(bytes) || String(validating: utf8, as: UTF8.self) != nil else {
-            throw .invalidUTF8(message: message, field: tag.number)
+        guard isASCII(bytes) || String(validating: utf8, as: UTF8.self) != nil else {
+            throw .invalidUTF8(message: message, field: field)
         }
         return String(decoding: utf8, as: UTF8.self)
     }
