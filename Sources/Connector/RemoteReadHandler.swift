@@ -14,6 +14,14 @@ public final class RemoteReadHandler {
     private let config: ConnectorConfig
     private let timestream: TimestreamQuerying
 
+    /// Bytes of `count` bytes as base64 (how a binary body travels in the Lambda answer).
+    public static func base64Size(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Whether a binary body of `bodyBytes` fits Lambda's 6 MB answer once base64-encoded, envelope included.
+    public static func fitsLambdaResponse(bodyBytes: Int) -> Bool {
+        base64Size(bodyBytes) + envelopeAllowance <= maxLambdaResponseBytes
+    }
+
     public init(config: ConnectorConfig, timestream: TimestreamQuerying) {
         self.config = config
         self.timestream = timestream
@@ -57,8 +65,8 @@ public final class RemoteReadHandler {
             }
         }
         let (encoded, headers) = answer.encode(results)
-        let base64Size = (encoded.count + 2) / 3 * 4
-        guard base64Size + Self.envelopeAllowance <= Self.maxLambdaResponseBytes else {
+        let base64Size = Self.base64Size(encoded.count)
+        guard Self.fitsLambdaResponse(bodyBytes: encoded.count) else {
             outcome.reply = .text(
                 413,
                 "the answer (\(outcome.samples) samples in \(outcome.series) series, \(base64Size) bytes as base64) exceeds Lambda's 6 MB response limit: narrow the selector or the time range")
