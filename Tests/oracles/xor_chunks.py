@@ -76,8 +76,10 @@ def to_int64(u):
     return u - (1 << 64) if u >= 1 << 63 else u
 
 
-def decode_chunk(data):
-    """[(value bits, timestamp)] of one XOR chunk."""
+def decode_chunk(data, layout=None):
+    """[(value bits, timestamp)] of one XOR chunk. Strict: at most 7 zero padding bits may follow the last sample
+    (chunks.md). With a `layout` dict, whole zero bytes after the padding are tolerated instead and counted there
+    ("padding_bits", "extra_bytes"): Prometheus 2.42's bit stream leaves one when it ends on a byte boundary."""
     if len(data) < 2:
         raise ValueError("chunk shorter than its header")
     count = struct.unpack(">H", data[:2])[0]
@@ -122,10 +124,13 @@ def decode_chunk(data):
             vbits ^= r.bits(64 - leading - trailing) << trailing
         out.append((vbits, t))
     rest = len(data) * 8 - 16 - r.pos
-    if rest >= 8:
-        raise ValueError("%d unused bytes after the last sample" % (rest // 8))
+    padding, extra = rest % 8, rest // 8
+    if extra and layout is None:
+        raise ValueError("%d unused bytes after the last sample" % extra)
     if rest and r.bits(rest) != 0:
         raise ValueError("padding bits are not zero")
+    if layout is not None:
+        layout.update(padding_bits=padding, extra_bytes=extra)
     return out
 
 
