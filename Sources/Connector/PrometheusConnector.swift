@@ -85,6 +85,7 @@ public final class PrometheusConnector {
                 fields: [
                     ("queries", String(outcome.queries)), ("series", String(outcome.series)),
                     ("samples", String(outcome.samples)), ("timestream_calls", String(outcome.calls)),
+                    ("response_type", outcome.answer?.logName ?? "none"),
                 ], reply: outcome.reply)
             return outcome.reply
         }

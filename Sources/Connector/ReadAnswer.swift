@@ -9,6 +9,14 @@ public enum ReadAnswer: Equatable, Sendable {
     /// Framed `ChunkedReadResponse` messages with XOR chunks, uncompressed (Prometheus 3.x clients list it first).
     case streamedXORChunks
 
+    /// The type as the per-invocation log line names it.
+    public var logName: String {
+        switch self {
+        case .samples: "samples"
+        case .streamedXORChunks: "streamed_xor_chunks"
+        }
+    }
+
     /// The first accepted type this endpoint supports, or nil when it supports none of them.
     public static func negotiate(_ accepted: [ResponseType]) -> ReadAnswer? {
         if accepted.isEmpty { return .samples }

@@ -33,6 +33,8 @@ public final class RemoteReadHandler {
         public var series = 0
         public var samples = 0
         public var calls = 0
+        /// The negotiated answer type (nil when the request was refused before negotiation).
+        public var answer: ReadAnswer? = nil
     }
 
     public func handle(body: [UInt8], credentials: Credentials, deadline: Deadline) -> Outcome {
@@ -51,6 +53,7 @@ public final class RemoteReadHandler {
             outcome.reply = .text(400, "none of the accepted response types is supported: this endpoint answers SAMPLES and STREAMED_XOR_CHUNKS")
             return outcome
         }
+        outcome.answer = answer
         outcome.queries = request.queries.count
         var results: [[TimeSeries]] = []
         for query in request.queries {

@@ -70,6 +70,10 @@ extension ReadPathTests {
             #expect(one.samples.map(\.time) == expected.map(\.1), "\(name)")
         }
         #expect(chunks[1].map { $0.labels[1][1] } == ["chk1", "chk3"])
+        // The log line of each read names the negotiated type.
+        let log = function.log
+        #expect(log.components(separatedBy: "response_type=samples").count - 1 == 2, "\(log)")
+        #expect(log.components(separatedBy: "response_type=streamed_xor_chunks").count - 1 == 2, "\(log)")
     }
 
     @Test func onlyUnknownResponseTypesAre400() throws {
