@@ -9,9 +9,13 @@ public struct Chunk: Equatable, Sendable {
         case xor = 1
     }
 
+    /// First sample time (ms, inclusive).
     public var minTimeMs: Int64
+    /// Last sample time (ms, inclusive).
     public var maxTimeMs: Int64
+    /// How `data` is encoded.
     public var encoding: Encoding
+    /// The chunk bytes (for XOR: `XORChunkEncoder.bytes`).
     public var data: [UInt8]
 
     public init(minTimeMs: Int64, maxTimeMs: Int64, encoding: Encoding = .xor, data: [UInt8]) {
@@ -61,7 +65,9 @@ public struct Chunk: Equatable, Sendable {
 
 /// A series as chunks (`prometheus.ChunkedSeries`); labels sorted, chunks in start-time order.
 public struct ChunkedSeries: Equatable, Sendable {
+    /// The series' labels, sorted by name.
     public var labels: [Label]
+    /// Its chunks, in start-time order.
     public var chunks: [Chunk]
 
     public init(labels: [Label], chunks: [Chunk]) {
@@ -90,7 +96,9 @@ public struct ChunkedSeries: Equatable, Sendable {
 
 /// One frame's message (`prometheus.ChunkedReadResponse`): series of the query at `queryIndex`.
 public struct ChunkedReadResponse: Equatable, Sendable {
+    /// The series (or parts of one series) in this frame.
     public var chunkedSeries: [ChunkedSeries]
+    /// Index of the `Query` in the `ReadRequest` these series answer.
     public var queryIndex: Int64
 
     public init(chunkedSeries: [ChunkedSeries], queryIndex: Int64) {

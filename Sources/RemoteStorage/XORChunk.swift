@@ -10,8 +10,11 @@ public struct XORChunkEncoder: Sendable {
     public static let maxSamples = 120
 
     private var stream = BitWriter(bytes: [0, 0])
+    /// Samples appended so far (the header's num_samples).
     public private(set) var count = 0
+    /// Timestamp of the first sample (ms), the chunk's `min_time_ms`.
     public private(set) var minTime: Int64 = 0
+    /// Timestamp of the last sample (ms), the chunk's `max_time_ms`.
     public private(set) var maxTime: Int64 = 0
     private var previousTime: Int64 = 0
     private var previousDelta: UInt64 = 0
@@ -19,6 +22,7 @@ public struct XORChunkEncoder: Sendable {
     /// The leading/trailing zero window of the last "new window" value; `nil` until one is written.
     private var window: (leading: Int, trailing: Int)? = nil
 
+    /// An empty chunk.
     public init() {}
 
     /// Whether another sample fits (the header counts up to 65535; Prometheus stops at 120).
