@@ -17,6 +17,8 @@ public struct InvocationSummary: Equatable, Sendable {
     // Reads
     public var queries = 0
     public var samplesReturned = 0
+    /// `samples`, `streamed_xor_chunks`, or `none` when no answer type was chosen.
+    public var responseType = "none"
     /// The answer's one-line reason, for 4xx/5xx.
     public var reason: String? = nil
 
@@ -39,7 +41,10 @@ public struct InvocationSummary: Equatable, Sendable {
             if samplesRejected > 0 { fields.append(("samples_rejected", String(samplesRejected))) }
             for reason in skipped.keys.sorted() { fields.append(("skipped_" + reason.rawValue, String(skipped[reason] ?? 0))) }
         } else if route == "read" {
-            fields += [("queries", String(queries)), ("series", String(series)), ("samples", String(samplesReturned))]
+            fields += [
+                ("queries", String(queries)), ("series", String(series)), ("samples", String(samplesReturned)),
+                ("response_type", responseType),
+            ]
         }
         if route != "-" {
             fields += [("timestream_calls", String(timestreamCalls)), ("timestream_retries", String(timestreamRetries))]

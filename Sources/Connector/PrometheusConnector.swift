@@ -91,6 +91,7 @@ public final class PrometheusConnector {
             summary.queries = outcome.queries
             summary.series = outcome.series
             summary.samplesReturned = outcome.samples
+            summary.responseType = outcome.answer?.logName ?? "none"
             return outcome.reply
         }
     }

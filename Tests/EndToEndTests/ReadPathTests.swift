@@ -15,19 +15,30 @@ import Testing
         #expect(answer.statusCode == 204, "\(answer.httpBodyText)")
     }
 
-    /// Reads with one query per entry of `queries` (start, end, matchers as [type, name, value]).
-    func read(_ function: FunctionHarness, _ queries: [(Int64, Int64, [[String]])]) throws -> [[Series]] {
+    /// Reads with one query per entry of `queries` (start, end, matchers as [type, name, value]), listing
+    /// `accepted` response types in the request; the answer is decoded by the oracle for the type `expect`.
+    func read(
+        _ function: FunctionHarness, _ queries: [(Int64, Int64, [[String]])], accepted: [Any] = [],
+        expect type: String = "SAMPLES"
+    ) throws -> [[Series]] {
         let answer = try function.invoke(event: try EventBuilder.event([
             "version": "2.0", "path": "/dev/read", "basic_auth": Self.auth,
-            "read": ["queries": queries.map { ["start": $0.0, "end": $0.1, "matchers": $0.2] }],
+            "read": ["queries": queries.map { ["start": $0.0, "end": $0.1, "matchers": $0.2] }, "accepted_response_types": accepted],
         ]))
         guard answer.statusCode == 200 else {
             Issue.record("read answered \(answer.statusCode ?? -1): \(answer.httpBodyText)")
             return []
         }
-        #expect(answer.headers["content-type"] == "application/x-protobuf")
-        #expect(answer.headers["content-encoding"] == "snappy")
-        let decoded = try Oracle.run("read_response.py", input: answer.httpBody)
+        let decoded: [UInt8]
+        if type == "STREAMED_XOR_CHUNKS" {
+            #expect(answer.headers["content-type"] == "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse")
+            #expect(answer.headers["content-encoding"] == nil)
+            decoded = try Oracle.run("xor_chunks.py", ["--queries", String(queries.count)], input: answer.httpBody)
+        } else {
+            #expect(answer.headers["content-type"] == "application/x-protobuf")
+            #expect(answer.headers["content-encoding"] == "snappy")
+            decoded = try Oracle.run("read_response.py", input: answer.httpBody)
+        }
         let results = try JSONSerialization.jsonObject(with: Data(decoded)) as! [[[String: Any]]]
         return results.map { result in
             result.map { series in
