@@ -100,11 +100,18 @@ def main():
     check("its inline policy is named by ExecutionPolicyName",
           [p.get("PolicyName") for p in policies] == [{"Ref": "ExecutionPolicyName"}])
     statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
-    by_action = {}
+    by_action, conditional = {}, set()
     for s in statements:
+        condition = None
+        if "Fn::If" in s:  # [condition, statement, AWS::NoValue]
+            condition, s, otherwise = s["Fn::If"]
+            if otherwise != {"Ref": "AWS::NoValue"}:
+                condition = "unexpected else branch"
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         for action in actions:
             by_action[action] = s["Resource"]
+            if condition == "SigV4AuthEnabled":
+                conditional.add(action)
     check("actions are exactly logs:CreateLogStream/PutLogEvents, timestream:DescribeEndpoints/WriteRecords/Select",
           sorted(by_action) == ["logs:CreateLogStream", "logs:PutLogEvents", "timestream:DescribeEndpoints",
                                 "timestream:Select", "timestream:WriteRecords"], sorted(by_action))
@@ -114,6 +121,9 @@ def main():
     check("WriteRecords and Select are on the table's ARN",
           "database/${DefaultDatabase}/table/${DefaultTable}" in table_arn
           and by_action.get("timestream:Select") == by_action.get("timestream:WriteRecords"), table_arn)
+    check("Timestream permissions only when EnableSigV4Auth (basic auth signs with the caller's keys)",
+          sorted(conditional) == ["timestream:DescribeEndpoints", "timestream:Select", "timestream:WriteRecords"],
+          sorted(conditional))
     check("logs only on the function's own log group",
           by_action.get("logs:PutLogEvents") == {"Fn::Sub": "${LambdaLogGroup.Arn}"}, by_action.get("logs:PutLogEvents"))
     print("%d passed, %d failed" % (results["passed"], results["failed"]))
