@@ -154,9 +154,8 @@ def main():
             note("local Timestream stand-in on 127.0.0.1:%d (%s.%s)" % (port, env["default_database"],
                                                                           env["default_table"]))
         elif not any(env.get(name) for name in ENDPOINT_VARIABLES):
-            note("no Timestream endpoint in the environment (%s): the function will discover the real one in %s; "
-                 "use --standin for a local Timestream" % (", ".join(ENDPOINT_VARIABLES[-1:]),
-                                                          env.get("region") or env["AWS_REGION"]))
+            note("none of %s is set: the function will discover the real Timestream endpoint in %s; use "
+                 "--standin for a local Timestream" % (", ".join(ENDPOINT_VARIABLES), env.get("region") or env["AWS_REGION"]))
         runtime, port = start_server([os.path.join(ORACLES, "runtime_api_standin.py"), "--max-wait",
                                       str(args.max_wait), "--events", *[os.path.abspath(p) for p in args.events]])
         children.append(runtime)
