@@ -66,10 +66,10 @@ public final class PrometheusConnector {
         switch route {
         case .write:
             let outcome = writer.handle(
-                body: request.body, contentType: request.headers["Content-Type"], credentials: credentials,
-                deadline: deadline)
+                body: request.body, contentType: request.headers["Content-Type"],
+                contentEncoding: request.headers["Content-Encoding"], credentials: credentials, deadline: deadline)
             var fields: [Logger.Field] = [
-                ("series", String(outcome.stats.series)), ("samples_received", String(outcome.stats.samplesReceived)),
+                ("proto", outcome.message?.rawValue ?? "-"), ("series", String(outcome.stats.series)), ("samples_received", String(outcome.stats.samplesReceived)),
                 ("samples_written", String(outcome.reply.statusCode < 300 ? outcome.stats.samplesToWrite : 0)),
                 ("samples_skipped", String(outcome.stats.samplesSkipped)), ("timestream_calls", String(outcome.calls)),
             ]
