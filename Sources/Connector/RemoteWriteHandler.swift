@@ -25,9 +25,11 @@ public final class RemoteWriteHandler {
         public var stats: WriteStats
         public var calls: Int
         /// The message the request carried; nil when its headers were refused (415).
-        public var message: RemoteWriteProtocol?
+        public var message: RemoteWriteProtocol? = nil
         /// What was stored (sent as `X-Prometheus-Remote-Write-*-Written` headers on 2.0 answers).
-        public var written: WrittenCounts
+        public var written = WrittenCounts()
+        /// Records Timestream refused (RejectedRecordsException).
+        public var rejected = 0
     }
 
     /// Serves one request. 1.0 and 2.0 bodies become the same `WriteRequest` values, so both take the same
@@ -36,7 +38,7 @@ public final class RemoteWriteHandler {
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
         deadline: Deadline
     ) -> Outcome {
-        var outcome = Outcome(reply: .noContent, stats: WriteStats(), calls: 0, message: nil, written: WrittenCounts())
+        var outcome = Outcome(reply: .noContent, stats: WriteStats(), calls: 0)
         switch RemoteWriteProtocol.negotiate(contentType: contentType, contentEncoding: contentEncoding) {
         case .failure(let refusal):
             outcome.reply = refusal.response
@@ -57,6 +59,7 @@ public final class RemoteWriteHandler {
                 : timestream.writeRecords(
                     plan.requests, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites)
+            for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
             outcome.reply = WriteReply.make(plan: plan, results: results)
             outcome.written = WrittenCounts.tally(requests: plan.requests, results: results)
         }

@@ -53,6 +53,9 @@ import Testing
         for secret in [moto.secretAccessKey, moto.session.secretAccessKey, moto.session.token, "Signature="] {
             #expect(!log.contains(secret))
         }
+        // One CloudWatch EMF line per invocation, valid per the EMF specification.
+        let emf = log.split(separator: "\n").filter { $0.hasPrefix("{\"_aws\"") }.joined(separator: "\n")
+        #expect(String(decoding: try Oracle.run("emf_check.py", input: Array(emf.utf8)), as: UTF8.self) == "ok 2\n")
     }
 
     @Test func moto403ForAWrongSecretIsAnAuthFailure() throws {
