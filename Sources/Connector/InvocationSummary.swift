@@ -8,6 +8,8 @@ public struct InvocationSummary: Equatable, Sendable {
     public var timestreamCalls = 0
     public var timestreamRetries = 0
     // Writes
+    /// `v1` or `v2` (the remote-write message the request carried), nil when refused before decoding.
+    public var writeProtocol: String? = nil
     public var series = 0
     public var samplesReceived = 0
     public var samplesWritten = 0
@@ -34,6 +36,7 @@ public struct InvocationSummary: Equatable, Sendable {
     var logFields: [Logger.Field] {
         var fields: [Logger.Field] = [("request_id", requestID), ("route", route), ("status", String(status))]
         if route == "write" {
+            if let writeProtocol { fields.append(("proto", writeProtocol)) }
             fields += [
                 ("series", String(series)), ("samples_received", String(samplesReceived)),
                 ("samples_written", String(samplesWritten)), ("samples_skipped", String(samplesSkipped)),

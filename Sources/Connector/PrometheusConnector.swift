@@ -78,8 +78,9 @@ public final class PrometheusConnector {
         switch route {
         case .write:
             let outcome = writer.handle(
-                body: request.body, contentType: request.headers["Content-Type"], credentials: credentials,
-                deadline: deadline)
+                body: request.body, contentType: request.headers["Content-Type"],
+                contentEncoding: request.headers["Content-Encoding"], credentials: credentials, deadline: deadline)
+            summary.writeProtocol = outcome.message?.rawValue
             summary.series = outcome.stats.series
             summary.samplesReceived = outcome.stats.samplesReceived
             summary.samplesWritten = outcome.reply.statusCode < 300 ? outcome.stats.samplesToWrite : 0

@@ -2,7 +2,8 @@ import AWS
 import LambdaRuntime
 import RemoteStorage
 
-/// Serves `…/write`: snappy → protobuf → records → parallel WriteRecords → a spec-correct status.
+/// Serves `…/write`: snappy → protobuf (Remote-Write 1.0 or 2.0, chosen by `Content-Type`) → records → parallel
+/// WriteRecords → a spec-correct status.
 /// Built once per cold start; holds no per-request state.
 public final class RemoteWriteHandler {
     /// WriteRecords calls in flight at once: a 2000-sample request (20 calls) goes out in one round trip.
@@ -23,60 +24,73 @@ public final class RemoteWriteHandler {
         public var reply: APIGatewayResponse
         public var stats: WriteStats
         public var calls: Int
+        /// The message the request carried; nil when its headers were refused (415).
+        public var message: RemoteWriteProtocol? = nil
+        /// What was stored (sent as `X-Prometheus-Remote-Write-*-Written` headers on 2.0 answers).
+        public var written = WrittenCounts()
         /// Records Timestream refused (RejectedRecordsException).
         public var rejected = 0
     }
 
-    public func handle(body: [UInt8], contentType: String?, credentials: Credentials, deadline: Deadline) -> Outcome {
+    /// Serves one request. 1.0 and 2.0 bodies become the same `WriteRequest` values, so both take the same
+    /// translation, batching and status mapping; 2.0 answers also carry the `*-Written` headers.
+    public func handle(
+        body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
+        deadline: Deadline
+    ) -> Outcome {
         var outcome = Outcome(reply: .noContent, stats: WriteStats(), calls: 0)
-        if let contentType, let problem = Self.unsupportedContentType(contentType) {
-            outcome.reply = .text(415, problem)
+        switch RemoteWriteProtocol.negotiate(contentType: contentType, contentEncoding: contentEncoding) {
+        case .failure(let refusal):
+            outcome.reply = refusal.response
             return outcome
+        case .success(let message): outcome.message = message
         }
+        switch decode(body, as: outcome.message ?? .v1) {
+        case .failure(let refusal):
+            outcome.reply = refusal.response
+        case .success(let request):
+            let plan = WriteTranslation.plan(request, config: config)
+            outcome.stats = plan.stats
+            outcome.calls = plan.requests.count
+            // A request without samples (Prometheus sends metadata-only requests every minute) needs no call.
+            let results =
+                plan.requests.isEmpty
+                ? []
+                : timestream.writeRecords(
+                    plan.requests, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
+                    maxConcurrent: Self.maxConcurrentWrites)
+            for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
+            outcome.reply = WriteReply.make(plan: plan, results: results)
+            outcome.written = WrittenCounts.tally(requests: plan.requests, results: results)
+        }
+        // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.
+        // 1.0 answers stay as they were (the 1.0 spec defines no such headers).
+        if outcome.message == .v2 { outcome.reply.headers += outcome.written.headers }
+        return outcome
+    }
+
+    /// snappy → protobuf; a 2.0 request becomes the same `WriteRequest` values as a 1.0 one.
+    private func decode(_ body: [UInt8], as message: RemoteWriteProtocol) -> Result<WriteRequest, Refusal> {
         let raw: [UInt8]
         do {
             raw = try Snappy.decompress(body)
         } catch {
-            outcome.reply = .text(400, "body is not a snappy block (remote_write sends raw snappy, not framed): \(error)")
-            return outcome
+            return .failure(.text(400, "body is not a snappy block (remote_write sends raw snappy, not framed): \(error)"))
         }
-        let request: WriteRequest
-        do {
-            request = try WriteRequest(protobuf: raw)
-        } catch {
-            outcome.reply = .text(400, "body is not a remote-write WriteRequest protobuf: \(error)")
-            return outcome
-        }
-        let plan = WriteTranslation.plan(request, config: config)
-        outcome.stats = plan.stats
-        outcome.calls = plan.requests.count
-        // A request without samples (Prometheus sends metadata-only requests every minute) needs no call.
-        let results =
-            plan.requests.isEmpty
-            ? []
-            : timestream.writeRecords(
-                plan.requests, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
-                maxConcurrent: Self.maxConcurrentWrites)
-        for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
-        outcome.reply = WriteReply.make(plan: plan, results: results)
-        return outcome
-    }
-
-    /// Remote-Write 1.0 is `application/x-protobuf` (optionally `;proto=prometheus.WriteRequest`); anything
-    /// else, such as Remote-Write 2.0's `io.prometheus.write.v2.Request`, gets a 415 as the 2.0 spec requires.
-    static func unsupportedContentType(_ value: String) -> String? {
-        let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: " \t").lowercased() }
-        guard let media = parts.first, !media.isEmpty else { return nil }
-        guard media == "application/x-protobuf" else {
-            return "Content-Type \(value) is not supported: send application/x-protobuf (remote-write 1.0)"
-        }
-        for parameter in parts.dropFirst() where parameter.hasPrefix("proto=") {
-            let proto = parameter.dropFirst("proto=".count)
-            if proto != "prometheus.writerequest" {
-                return "remote-write message \(proto) is not supported: use protobuf_message: prometheus.WriteRequest (remote-write 1.0)"
+        switch message {
+        case .v1:
+            do {
+                return .success(try WriteRequest(protobuf: raw))
+            } catch {
+                return .failure(.text(400, "body is not a remote-write WriteRequest protobuf: \(error)"))
+            }
+        case .v2:
+            do {
+                return .success(try WriteRequestV2(protobuf: raw).writeRequest)
+            } catch {
+                return .failure(.text(400, "body is not a valid remote-write 2.0 io.prometheus.write.v2.Request: \(error)"))
             }
         }
-        return nil
     }
 }
 

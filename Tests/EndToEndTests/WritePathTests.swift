@@ -86,7 +86,7 @@ import Testing
             ("no credentials", ["write": ["timeseries": [EventBuilder.series([("__name__", "m")], [(1, 1)])]]], 401, "basic_auth"),
             ("unknown route", ["basic_auth": auth, "path": "/dev/metrics", "body_text": ""], 404, "/dev/metrics"),
             ("wrong method", ["basic_auth": auth, "method": "GET", "body_text": ""], 405, "POST"),
-            ("remote-write 2.0", ["basic_auth": auth, "headers": ["content-type": "application/x-protobuf;proto=io.prometheus.write.v2.Request"], "write": ["timeseries": []]], 415, "io.prometheus.write.v2.request"),
+            ("unknown proto", ["basic_auth": auth, "headers": ["content-type": "application/x-protobuf;proto=io.prometheus.write.v3.Request"], "write": ["timeseries": []]], 415, "io.prometheus.write.v3.request"),
         ]
         for (name, spec, status, reason) in cases {
             let answer = try function.invoke(event: try EventBuilder.event(spec))

@@ -5,13 +5,15 @@ import TestSupport
 
 enum OracleLines {
     /// Runs the oracle and returns one dictionary of strings per output line.
-    static func run(_ arguments: [String], input: [[String: String]] = []) throws -> [[String: String]] {
+    static func run(
+        _ arguments: [String], input: [[String: String]] = [], script: String = "prompb_oracle.py"
+    ) throws -> [[String: String]] {
         var stdin = Data()
         for entry in input {
             stdin.append(try JSONSerialization.data(withJSONObject: entry))
             stdin.append(0x0A)
         }
-        let output = try Oracle.run("prompb_oracle.py", arguments, input: [UInt8](stdin))
+        let output = try Oracle.run(script, arguments, input: [UInt8](stdin))
         return try output.split(separator: 0x0A).map { line in
             try JSONSerialization.jsonObject(with: Data(line)) as? [String: String] ?? [:]
         }

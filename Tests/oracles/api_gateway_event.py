@@ -6,6 +6,10 @@ Reads a JSON spec on stdin, prints the event JSON on stdout:
    "basic_auth": ["ACCESS_KEY_ID", "SECRET"], "session_token": "...",
    "write": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<16 hex digits: IEEE-754 bits>", ts_ms]]}],
              "metadata": N},
+   "write_v2": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<bits>", ts_ms]],
+                "exemplars": [[value, ts_ms]], "histograms": N, "labels_refs": [raw refs, replacing labels],
+                "metadata": {"type": 1, "help": "...", "unit": "..."}}]},
+                                  # Remote-Write 2.0 (io.prometheus.write.v2.Request, strings interned here)
    "read": {"queries": [{"start": ms, "end": ms, "matchers": [["EQ"|"NEQ"|"RE"|"NRE", name, value]]}],
             "accepted_response_types": ["STREAMED_XOR_CHUNKS" | "SAMPLES" | <number>, ...]},   # optional, in order
    "body_text": "...",            # instead of write/read: a raw body sent as text (isBase64Encoded false)
@@ -16,6 +20,7 @@ are added for write/read bodies.
 import base64, json, struct, sys, uuid
 import snappy
 from prompb import ReadRequest, WriteRequest, MetricMetadata
+import prompb_v2
 
 spec = json.load(sys.stdin)
 headers = {"host": "abc123.execute-api.us-east-1.amazonaws.com", "user-agent": "Prometheus/2.42.0"}
@@ -33,6 +38,35 @@ if "write" in spec:
     body, is_b64 = base64.b64encode(snappy.compress(w.SerializeToString())).decode(), True
     headers.update({"content-encoding": "snappy", "content-type": "application/x-protobuf",
                     "x-prometheus-remote-write-version": "0.1.0"})
+elif "write_v2" in spec:
+    req = prompb_v2.Request(symbols=[""])  # the spec: the first symbol MUST be the empty string
+    index = {"": 0}
+
+    def ref(text):
+        if text not in index:
+            index[text] = len(req.symbols)
+            req.symbols.append(text)
+        return index[text]
+
+    for ts in spec["write_v2"].get("timeseries", []):
+        t = req.timeseries.add()
+        for name, value in ts.get("labels", []):
+            t.labels_refs.extend([ref(name), ref(value)])
+        if "labels_refs" in ts:
+            t.labels_refs[:] = ts["labels_refs"]
+        for bits, stamp in ts.get("samples", []):
+            t.samples.add(value=struct.unpack("<d", struct.pack("<Q", int(bits, 16)))[0], timestamp=stamp)
+        for value, stamp in ts.get("exemplars", []):
+            t.exemplars.add(labels_refs=[ref("trace_id"), ref("abc123")], value=value, timestamp=stamp)
+        for i in range(ts.get("histograms", 0)):
+            t.histograms.add(count_int=3, sum=1.5, schema=0, timestamp=1_700_000_000_000 + i).positive_spans.add(offset=0, length=1)
+        if "metadata" in ts:
+            m = ts["metadata"]
+            t.metadata.type = m.get("type", 0)
+            t.metadata.help_ref, t.metadata.unit_ref = ref(m.get("help", "")), ref(m.get("unit", ""))
+    body, is_b64 = base64.b64encode(snappy.compress(req.SerializeToString())).decode(), True
+    headers.update({"content-encoding": "snappy", "content-type": "application/x-protobuf;proto=io.prometheus.write.v2.Request",
+                    "x-prometheus-remote-write-version": "2.0.0", "user-agent": "Prometheus/3.5.0"})
 elif "read" in spec:
     r = ReadRequest()
     for q in spec["read"]["queries"]:
