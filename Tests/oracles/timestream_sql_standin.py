@@ -38,7 +38,8 @@ args = ap.parse_args()
 
 LOCK = threading.Lock()
 DB = sqlite3.connect(":memory:", check_same_thread=False)
-DB.execute('CREATE TABLE records (measure_name TEXT NOT NULL, time INTEGER NOT NULL, "measure_value::double" REAL)')
+# The value column has no type affinity: a REAL column would store -0.0 as the integer 0 and lose its sign.
+DB.execute('CREATE TABLE records (measure_name TEXT NOT NULL, time INTEGER NOT NULL, "measure_value::double")')
 DIMENSIONS = []  # dimension columns in first-seen order
 KEYS = {}  # (dims tuple, measure, time) -> value
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
