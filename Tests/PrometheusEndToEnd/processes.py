@@ -1,0 +1,123 @@
+"""Child processes for the end-to-end test and scripts/run-local: the Timestream SQL stand-in, the API Gateway front
+door (with `bootstrap` under the Runtime API stand-in) and Prometheus, each on 127.0.0.1, stopped by PID."""
+import json, os, signal, socket, subprocess, sys, time, urllib.parse, urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ORACLES = os.path.join(ROOT, "Tests", "oracles")
+
+
+def free_port():
+    """A port nothing listens on right now (Prometheus cannot report the port it chose for :0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Child:
+    """A child process that prints `READY <port>` on its first line."""
+
+    def __init__(self, argv, log_path, env=None, timeout=60):
+        self.log_path = log_path
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=open(log_path, "ab"), env=env,
+                                        start_new_session=True)
+        line = self.process.stdout.readline().decode().strip()
+        if not line.startswith("READY "):
+            self.stop()
+            raise RuntimeError("%s did not start (%r); log %s:\n%s" % (argv[1], line, log_path, self.log()))
+        self.port = int(line.split()[1])
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()[-4000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def sql_standin(log_dir, *extra):
+    return Child([sys.executable, os.path.join(ORACLES, "timestream_sql_standin.py"), "--database", "db", "--table",
+                  "tbl", *extra], os.path.join(log_dir, "timestream-standin.log"))
+
+
+def front_door(log_dir, bootstrap, standin_url, function_timeout_ms=30000, extra_env=(), port=0):
+    env = dict(os.environ, FRONTDOOR_FUNCTION_LOG=os.path.join(log_dir, "bootstrap.log"))
+    for key in list(env):
+        if key.startswith("AWS_") or key == "region":
+            del env[key]  # no real credentials or endpoints leak into the local function
+    function_env = {"default_database": "db", "default_table": "tbl", "region": "us-east-1",
+                    "AWS_ENDPOINT_URL": standin_url, **dict(extra_env)}
+    argv = [sys.executable, os.path.join(ORACLES, "api_gateway_frontdoor.py"), "--bootstrap", bootstrap,
+            "--port", str(port), "--function-timeout-ms", str(function_timeout_ms)]
+    for k, v in function_env.items():
+        argv += ["--env", "%s=%s" % (k, v)]
+    return Child(argv, os.path.join(log_dir, "frontdoor.log"), env=env)
+
+
+class Prometheus:
+    """Debian's `prometheus` run by PID with its own config, TSDB directory and port."""
+
+    def __init__(self, name, config_yaml, work_dir):
+        self.dir = os.path.join(work_dir, name)
+        os.makedirs(self.dir)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        config = os.path.join(self.dir, "prometheus.yml")
+        with open(config, "w") as f:
+            f.write(config_yaml)
+        self.log_path = os.path.join(self.dir, "prometheus.log")
+        self.process = subprocess.Popen(
+            ["prometheus", "--config.file=" + config, "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
+             "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"],
+            stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        end = time.time() + 30
+        while time.time() < end:
+            try:
+                if urllib.request.urlopen(self.url + "/-/ready", timeout=2).status == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("prometheus %s did not become ready:\n%s" % (name, open(self.log_path).read()[-3000:]))
+
+    def api(self, path, **params):
+        query = urllib.parse.urlencode(params)
+        with urllib.request.urlopen("%s/api/v1/%s?%s" % (self.url, path, query), timeout=30) as response:
+            answer = json.load(response)
+        if answer.get("status") != "success":
+            raise RuntimeError("%s: %s" % (path, answer))
+        return answer["data"]
+
+    def metrics(self):
+        """This Prometheus' own /metrics as {name{labels}: value}."""
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        out = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                out[key] = float(value)
+        return out
+
+    def metric_sum(self, name):
+        """Sum over every label set of one metric family from /metrics."""
+        return sum(v for k, v in self.metrics().items() if k == name or k.startswith(name + "{"))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
