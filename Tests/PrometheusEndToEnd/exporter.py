@@ -14,6 +14,7 @@ GAUGES = [
     ({"kind": "largest"}, 1.7976931348623157e308),
     ({"kind": "negative", "optional": "yes"}, -123456.789),
     ({"kind": "third", "optional": ""}, 1 / 3),
+    ({"kind": "sql", "select": "*", "from": "t; DROP TABLE x", "time_of_day": "noon"}, 2.5),  # SQL words as labels
 ]
 ODD_VALUES = ['quote"d', "back\\slash", "new\nline", "x' OR '1'='1", "ünïcødé ✓ 日本", "50%_[x]*(y)?", "trailing\\"]
 
