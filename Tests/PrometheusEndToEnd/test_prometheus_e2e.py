@@ -12,7 +12,7 @@
 3. Malformed requests through the front door get their 4xx and the same bootstrap process keeps serving.
 Exit status 0 when every check holds; each failed check is printed.
 """
-import base64, json, math, os, struct, sys, tempfile, time, traceback, urllib.error, urllib.request
+import base64, json, math, os, shutil, signal, struct, sys, tempfile, time, traceback, urllib.error, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracles"))
@@ -253,6 +253,15 @@ def bad_input(door):
     check(after["pid"] == before["pid"] and after["starts"] == before["starts"],
           "the same bootstrap process served them all (pid %s → %s, starts %d → %d)"
           % (before["pid"], after["pid"], before["starts"], after["starts"]))
+    # A crashed function process: the front door cold-starts a new one for the next request, as Lambda does.
+    os.kill(after["pid"], signal.SIGKILL)
+    time.sleep(0.3)
+    ts.samples[0].timestamp += 1
+    status, answer = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    restarted = json.loads(http("GET", status_url)[1])
+    check(status == 204 and restarted["starts"] == after["starts"] + 1 and restarted["pid"] != after["pid"],
+          "after the process is killed, the next write cold-starts a new one and succeeds (%d, starts %d)"
+          % (status, restarted["starts"]))
 
 
 def main():
@@ -317,6 +326,7 @@ def main():
         print("%d check(s) failed; logs in %s" % (len(FAILURES), work))
         return 1
     print("all checks passed")
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -3,7 +3,7 @@ front door → Runtime API stand-in → bootstrap → Timestream SQL stand-in), 
 (VmRSS from /proc/PID/status) and open file descriptors (/proc/PID/fd). Fails if the process restarted, if any
 answer is not the expected status, or if RSS / fds grow beyond the given slack between the first and last
 checkpoint. Mix per cycle of 10: 8 small valid writes (fresh timestamps), 1 remote read, 1 malformed body (400)."""
-import argparse, base64, http.client, json, os, sys, tempfile, time
+import argparse, base64, http.client, json, os, shutil, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "oracles"))
@@ -105,7 +105,11 @@ def main():
         standin.stop()
     for failure in failures:
         print("FAIL", failure)
-    return 1 if failures else 0
+    if failures:
+        print("logs in", logs)
+        return 1
+    shutil.rmtree(logs, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
