@@ -17,7 +17,7 @@ def free_port():
 class Child:
     """A child process that prints `READY <port>` on its first line."""
 
-    def __init__(self, argv, log_path, env=None, timeout=60):
+    def __init__(self, argv, log_path, env=None):
         self.log_path = log_path
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=open(log_path, "ab"), env=env,
                                         start_new_session=True)
