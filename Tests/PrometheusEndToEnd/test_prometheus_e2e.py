@@ -304,7 +304,7 @@ def main():
         wait_until(lambda: prom_a.metric_sum(sent) >= t_end, 60, "A to send everything up to the end of the window")
         exporter_scrapes = exporter.scrapes
 
-        stored_exactly_once(prom_a, standin, t_start, t_end)
+        stored_exactly_once(prom_a, standin, math.floor(started) - 1, t_end)  # everything A ever scraped
         retried = prom_a.metric_sum("prometheus_remote_storage_samples_retried_total")
         failed = prom_a.metric_sum("prometheus_remote_storage_samples_failed_total")
         check(retried > 0, "prometheus_remote_storage_samples_retried_total = %g > 0" % retried)
