@@ -253,6 +253,17 @@ def bad_input(door):
     check(after["pid"] == before["pid"] and after["starts"] == before["starts"],
           "the same bootstrap process served them all (pid %s → %s, starts %d → %d)"
           % (before["pid"], after["pid"], before["starts"], after["starts"]))
+    # A function that does not answer within the Lambda timeout (frozen here): the invocation fails with 500 as
+    # an HTTP API answers a timed-out Lambda, and the sandbox is replaced.
+    os.kill(after["pid"], signal.SIGSTOP)
+    status, answer = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    frozen = json.loads(http("GET", status_url)[1])
+    check(status == 500 and frozen["timeouts"] == after["timeouts"] + 1,
+          "a function frozen past its timeout → 500 %s (timeouts %d)" % (answer[:60], frozen["timeouts"]))
+    status, _ = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    after = json.loads(http("GET", status_url)[1])
+    check(status == 204 and after["starts"] == frozen["starts"] + 1,
+          "the next request cold-starts a new process and succeeds (%d, starts %d → %d)" % (status, frozen["starts"], after["starts"]))
     # A crashed function process: the front door cold-starts a new one for the next request, as Lambda does.
     os.kill(after["pid"], signal.SIGKILL)
     time.sleep(0.3)
@@ -339,6 +350,9 @@ def main():
         children.append(prom_b)
         same_answers(prom_a, prom_b, t_start, t_end)
         spot_values(prom_a, prom_b, t_end)
+        # From here on the test alone talks to the front door (process restarts are counted).
+        prom_b.stop()
+        prom_a.stop()
         negative_zero_round_trip(door)
         bad_input(door)
         print("exporter scraped %d times; %.1f s" % (exporter_scrapes, time.time() - started))

@@ -113,7 +113,10 @@ class Function:
             self.state.lock.wait_for(lambda: not any(s["requestId"] in ids for s in self.state.pending), timeout=2)
             self.state.pending = [s for s in self.state.pending if s["requestId"] not in ids]
 
-    def stop(self):
+    def stop(self, kill=False):
+        if self.process and self.process.poll() is None and kill:
+            self.process.kill()  # a timed-out sandbox gets no grace period
+            self.process.wait()
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -166,7 +169,7 @@ class Function:
                     with self.state.lock:
                         self.state.pending = [s for s in self.state.pending if s["requestId"] != rid]
                     # Lambda stops a timed-out invocation and resets the sandbox; the next event cold-starts.
-                    self.stop()
+                    self.stop(kill=True)
                     if integration_timeout_ms < self.timeout_ms:
                         return 503, {"Content-Type": "application/json"}, b'{"message":"Service Unavailable"}'
                     return 500, {"Content-Type": "application/json"}, b'{"message":"Internal Server Error"}'
