@@ -27,6 +27,7 @@ extension TimestreamClient {
                 break
             }
             let timeout = min(retryPolicy.attemptTimeoutMilliseconds, remaining)
+            if attempt > 1 { retriesSent += pending.count }
             let roundErrors = sendRound(
                 api, operation: operation, indices: pending, bodies: bodies, credentials: credentials,
                 timeoutMilliseconds: timeout, maxConcurrent: maxConcurrent, results: &results)
@@ -77,6 +78,7 @@ extension TimestreamClient {
                 operation: operation, baseURL: baseURL, body: bodies[$0], credentials: credentials,
                 timeoutMilliseconds: timeoutMilliseconds)
         }
+        callsSent += requests.count
         let responses =
             requests.count == 1
             ? [transport.send(requests[0])] : transport.sendAll(requests, maxConcurrent: maxConcurrent)

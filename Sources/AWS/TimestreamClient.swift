@@ -20,6 +20,10 @@ public final class TimestreamClient {
     let clock: any RetryClock
     let jitter: any JitterSource
     var endpointCache = EndpointCache()
+    /// Operation calls sent (retries included, discovery excluded) and how many of them were retries, since the
+    /// client was built: callers diff them around a request for their metrics.
+    public internal(set) var callsSent = 0
+    public internal(set) var retriesSent = 0
 
     /// - Parameters:
     ///   - transport: the HTTP client (libcurl's `HTTPClient` in production).

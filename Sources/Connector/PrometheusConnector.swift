@@ -2,31 +2,37 @@ import AWS
 import LambdaRuntime
 
 /// The Lambda function: an API Gateway event in, an API Gateway response out. Decodes the event, routes it,
-/// takes the caller's credentials, runs the write or read handler under the invocation's deadline, and logs one
-/// line per invocation. Built once per cold start (config, HTTP client, endpoint cache live as long as the process).
+/// takes the caller's credentials, runs the write or read handler under the invocation's deadline, and reports
+/// each invocation once: a log line and an EMF metrics line. Built once per cold start (config, HTTP client,
+/// endpoint cache live as long as the process).
 public final class PrometheusConnector {
     /// Time kept back from the invocation deadline to answer before Lambda stops the invocation.
     public static let deadlineReserveMilliseconds: Int64 = 500
 
     private let config: ConnectorConfig
+    private let timestream: TimestreamService
     private let writer: RemoteWriteHandler
     private let reader: RemoteReadHandler
     private let functionCredentials: Result<Credentials, CredentialsError>?
     private let log: Logger
+    private let metrics: EmbeddedMetrics
     private let now: () -> Int64
 
     /// - Parameters:
     ///   - functionCredentials: the role's credentials from the environment, used when `enable_sigv4_auth` is on.
     ///   - now: wall clock in epoch milliseconds (Lambda deadlines are epoch milliseconds).
     public init(
-        config: ConnectorConfig, timestream: TimestreamWriting & TimestreamQuerying,
-        functionCredentials: Result<Credentials, CredentialsError>?, log: Logger, now: @escaping () -> Int64
+        config: ConnectorConfig, timestream: TimestreamService,
+        functionCredentials: Result<Credentials, CredentialsError>?, log: Logger, metrics: EmbeddedMetrics,
+        now: @escaping () -> Int64
     ) {
         self.config = config
+        self.timestream = timestream
         self.writer = RemoteWriteHandler(config: config, timestream: timestream, log: log)
         self.reader = RemoteReadHandler(config: config, timestream: timestream)
         self.functionCredentials = functionCredentials
         self.log = log
+        self.metrics = metrics
         self.now = now
     }
 
@@ -34,32 +40,38 @@ public final class PrometheusConnector {
     /// the invocation's `/error`); every Prometheus-facing problem is an HTTP answer.
     public func handle(_ context: InvocationContext, _ event: [UInt8]) throws(APIGatewayEventError) -> [UInt8] {
         let started = now()
-        let request: APIGatewayRequest
+        let callsBefore = timestream.callsSent, retriesBefore = timestream.retriesSent
+        var summary = InvocationSummary(requestID: context.requestID, route: "-", status: 0)
+        let reply: APIGatewayResponse
+        let version: APIGatewayPayloadVersion
         do {
-            request = try APIGatewayRequest(eventJSON: event)
+            let request = try APIGatewayRequest(eventJSON: event)
+            version = request.version
+            reply = respond(to: request, context: context, summary: &summary)
         } catch .invalidBase64Body(let error) {
             // Both payload versions accept the v2 response shape.
-            let reply = APIGatewayResponse.text(400, "body is not valid base64 (\(error)): send the raw snappy body")
-            logLine(context: context, route: "-", status: 400, started: started, fields: [("reason", "invalid_base64")])
-            return reply.encoded(for: .v2)
+            version = .v2
+            reply = .text(400, "body is not valid base64 (\(error)): send the raw snappy body")
         }
-        let reply = respond(to: request, context: context, started: started)
-        return reply.encoded(for: request.version)
+        summary.status = reply.statusCode
+        summary.durationMilliseconds = now() - started
+        summary.timestreamCalls = timestream.callsSent - callsBefore
+        summary.timestreamRetries = timestream.retriesSent - retriesBefore
+        if reply.statusCode >= 400 { summary.reason = String(decoding: reply.body.prefix(512), as: UTF8.self) }
+        report(summary)
+        return reply.encoded(for: version)
     }
 
-    func respond(to request: APIGatewayRequest, context: InvocationContext, started: Int64) -> APIGatewayResponse {
+    func respond(to request: APIGatewayRequest, context: InvocationContext, summary: inout InvocationSummary) -> APIGatewayResponse {
         let route: Route
         switch Route.resolve(method: request.method, path: request.path, header: { request.headers[$0] }) {
-        case .failure(let refusal):
-            logLine(context: context, route: "-", status: refusal.response.statusCode, started: started, fields: [("path", request.path)])
-            return refusal.response
+        case .failure(let refusal): return refusal.response
         case .success(let value): route = value
         }
+        summary.route = route.rawValue
         let credentials: Credentials
         switch resolveCredentials(request) {
-        case .failure(let refusal):
-            logLine(context: context, route: route.rawValue, status: refusal.response.statusCode, started: started, fields: [])
-            return refusal.response
+        case .failure(let refusal): return refusal.response
         case .success(let value): credentials = value
         }
         let deadline = Deadline(epochMilliseconds: context.deadlineEpochMilliseconds - Self.deadlineReserveMilliseconds)
@@ -68,24 +80,18 @@ public final class PrometheusConnector {
             let outcome = writer.handle(
                 body: request.body, contentType: request.headers["Content-Type"], credentials: credentials,
                 deadline: deadline)
-            var fields: [Logger.Field] = [
-                ("series", String(outcome.stats.series)), ("samples_received", String(outcome.stats.samplesReceived)),
-                ("samples_written", String(outcome.reply.statusCode < 300 ? outcome.stats.samplesToWrite : 0)),
-                ("samples_skipped", String(outcome.stats.samplesSkipped)), ("timestream_calls", String(outcome.calls)),
-            ]
-            for reason in outcome.stats.skipped.keys.sorted() {
-                fields.append(("skipped_" + reason.rawValue, String(outcome.stats.skipped[reason] ?? 0)))
-            }
-            logLine(context: context, route: "write", status: outcome.reply.statusCode, started: started, fields: fields, reply: outcome.reply)
+            summary.series = outcome.stats.series
+            summary.samplesReceived = outcome.stats.samplesReceived
+            summary.samplesWritten = outcome.reply.statusCode < 300 ? outcome.stats.samplesToWrite : 0
+            summary.skipped = outcome.stats.skipped
+            summary.samplesRejected = outcome.rejected
             return outcome.reply
         case .read:
             let outcome = reader.handle(body: request.body, credentials: credentials, deadline: deadline)
-            logLine(
-                context: context, route: "read", status: outcome.reply.statusCode, started: started,
-                fields: [
-                    ("queries", String(outcome.queries)), ("series", String(outcome.series)),
-                    ("samples", String(outcome.samples)), ("timestream_calls", String(outcome.calls)),
-                ], reply: outcome.reply)
+            summary.queries = outcome.queries
+            summary.series = outcome.series
+            summary.samplesReturned = outcome.samples
+            summary.responseType = outcome.answer?.logName ?? "none"
             return outcome.reply
         }
     }
@@ -113,16 +119,10 @@ public final class PrometheusConnector {
         }
     }
 
-    private func logLine(
-        context: InvocationContext, route: String, status: Int, started: Int64, fields: [Logger.Field],
-        reply: APIGatewayResponse? = nil
-    ) {
-        let level: ConnectorConfig.LogLevel = status >= 500 ? .error : (status >= 400 ? .warn : .info)
-        guard log.isEnabled(level) else { return }
-        var all: [Logger.Field] = [("request_id", context.requestID), ("route", route), ("status", String(status))]
-        all += fields
-        all.append(("duration_ms", String(now() - started)))
-        if let reply, status >= 400 { all.append(("reason", String(decoding: reply.body.prefix(512), as: UTF8.self))) }
-        log.log(level, "invocation", all)
+    /// One log line (error level for 5xx, warn for 4xx) and one EMF line per invocation.
+    private func report(_ summary: InvocationSummary) {
+        let level: ConnectorConfig.LogLevel = summary.status >= 500 ? .error : (summary.status >= 400 ? .warn : .info)
+        log.log(level, "invocation", summary.logFields)
+        metrics.emit(summary, timestampMilliseconds: now())
     }
 }

@@ -9,6 +9,8 @@
 /// - octal `\123` → `\x{53}` (`\1` is a back-reference in Java); `\p{Greek}` → `\p{IsGreek}` (Java wants `Is`);
 /// - POSIX classes `[[:alpha:]]` → `\p{Alpha}`; in classes `[` and `&` are escaped (Java nests and intersects);
 /// - `(?i)` → `(?iu)` (RE2 folds Unicode case, Java only ASCII without `u`);
+/// - `\b`/`\B` → ASCII look-arounds (RE2's word boundary is ASCII-only, Java's is not);
+/// - `\x{263a}` is kept whole (its brace is not a repetition);
 /// - rejected: `(?m)`, `(?U)` (ungreedy in RE2, Unicode classes in Java), `\C`.
 public enum RegexTranslation {
     public struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
@@ -191,6 +193,12 @@ private struct Translator {
         case "s": return inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]"
         case "S": return "[^\\t\\n\\f\\r ]"
         case "v": return "\\x0B"
+        case "b", "B":
+            // RE2's word boundary is ASCII-only; Java's \b also counts non-ASCII letters as word characters.
+            let word = "[0-9A-Za-z_]"
+            return c == "b"
+                ? "(?:(?<=\(word))(?!\(word))|(?<!\(word))(?=\(word)))"
+                : "(?:(?<=\(word))(?=\(word))|(?<!\(word))(?!\(word)))"
         case "C": throw fail("uses \\C (any byte), which Timestream's Java regex does not have")
         case "p", "P":
             var negate = c == "P"
@@ -213,6 +221,15 @@ private struct Translator {
             while digits.count < 3, i < chars.count, ("0"..."7").contains(chars[i]) { digits.append(chars[i]); i += 1 }
             return "\\x{" + String(UInt32(digits, radix: 8) ?? 0, radix: 16) + "}"
         case "8", "9": throw fail("uses a back-reference, which RE2 does not support")
+        case "x":
+            // \x41 or \x{10FFFF}: the same in Java; copy whole so the brace is not taken for a repetition.
+            if i < chars.count, chars[i] == "{" {
+                guard let close = chars[i...].firstIndex(of: "}") else { throw fail("has an unterminated \\x{…}") }
+                let hex = String(chars[i...close])
+                i = close + 1
+                return "\\x" + hex
+            }
+            return "\\x"
         default: return "\\" + String(c)
         }
     }

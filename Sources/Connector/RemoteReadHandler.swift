@@ -3,7 +3,8 @@ import LambdaRuntime
 import RemoteStorage
 
 /// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → series →
-/// a `SAMPLES` ReadResponse (snappy, base64 in the Lambda response). Built once per cold start.
+/// a `SAMPLES` ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`); base64 in
+/// the Lambda response. Built once per cold start.
 public final class RemoteReadHandler {
     /// Lambda's synchronous response limit (6 MB) for the whole JSON answer, base64 body included.
     public static let maxLambdaResponseBytes = 6 * 1024 * 1024
@@ -12,6 +13,14 @@ public final class RemoteReadHandler {
 
     private let config: ConnectorConfig
     private let timestream: TimestreamQuerying
+
+    /// Bytes of `count` bytes as base64 (how a binary body travels in the Lambda answer).
+    public static func base64Size(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Whether a binary body of `bodyBytes` fits Lambda's 6 MB answer once base64-encoded, envelope included.
+    public static func fitsLambdaResponse(bodyBytes: Int) -> Bool {
+        base64Size(bodyBytes) + envelopeAllowance <= maxLambdaResponseBytes
+    }
 
     public init(config: ConnectorConfig, timestream: TimestreamQuerying) {
         self.config = config
@@ -24,6 +33,8 @@ public final class RemoteReadHandler {
         public var series = 0
         public var samples = 0
         public var calls = 0
+        /// The negotiated answer type (nil when the request was refused before negotiation).
+        public var answer: ReadAnswer? = nil
     }
 
     public func handle(body: [UInt8], credentials: Credentials, deadline: Deadline) -> Outcome {
@@ -38,36 +49,34 @@ public final class RemoteReadHandler {
             outcome.reply = .text(400, "body is not a remote-read ReadRequest protobuf: \(error)")
             return outcome
         }
-        if !request.acceptedResponseTypes.isEmpty && !request.acceptedResponseTypes.contains(.samples) {
-            outcome.reply = .text(400, "none of the accepted response types is supported: this endpoint answers SAMPLES")
+        guard let answer = ReadAnswer.negotiate(request.acceptedResponseTypes) else {
+            outcome.reply = .text(400, "none of the accepted response types is supported: this endpoint answers SAMPLES and STREAMED_XOR_CHUNKS")
             return outcome
         }
+        outcome.answer = answer
         outcome.queries = request.queries.count
-        var results: [QueryResult] = []
+        var results: [[TimeSeries]] = []
         for query in request.queries {
             switch run(query, credentials: credentials, deadline: deadline, calls: &outcome.calls) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
-                results.append(QueryResult(timeseries: series))
+                results.append(series)
             case .failure(let refusal):
                 outcome.reply = refusal.response
                 return outcome
             }
         }
-        let encoded = Snappy.compress(ReadResponse(results: results).serialized())
-        let base64Size = (encoded.count + 2) / 3 * 4
-        guard base64Size + Self.envelopeAllowance <= Self.maxLambdaResponseBytes else {
+        let (encoded, headers) = answer.encode(results)
+        let base64Size = Self.base64Size(encoded.count)
+        guard Self.fitsLambdaResponse(bodyBytes: encoded.count) else {
             outcome.reply = .text(
                 413,
                 "the answer (\(outcome.samples) samples in \(outcome.series) series, \(base64Size) bytes as base64) exceeds Lambda's 6 MB response limit: narrow the selector or the time range")
             return outcome
         }
-        // Content-Encoding makes the body binary: base64 in the Lambda response, bytes on the wire.
-        outcome.reply = APIGatewayResponse(
-            statusCode: 200,
-            headers: [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")],
-            body: encoded)
+        // A binary body travels base64 in the Lambda response and as bytes on the wire.
+        outcome.reply = APIGatewayResponse(statusCode: 200, headers: headers, body: encoded)
         return outcome
     }
 

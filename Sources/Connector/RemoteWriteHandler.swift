@@ -23,6 +23,8 @@ public final class RemoteWriteHandler {
         public var reply: APIGatewayResponse
         public var stats: WriteStats
         public var calls: Int
+        /// Records Timestream refused (RejectedRecordsException).
+        public var rejected = 0
     }
 
     public func handle(body: [UInt8], contentType: String?, credentials: Credentials, deadline: Deadline) -> Outcome {
@@ -55,6 +57,7 @@ public final class RemoteWriteHandler {
             : timestream.writeRecords(
                 plan.requests, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                 maxConcurrent: Self.maxConcurrentWrites)
+        for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
         outcome.reply = WriteReply.make(plan: plan, results: results)
         return outcome
     }

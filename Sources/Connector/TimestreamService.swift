@@ -21,3 +21,16 @@ public protocol TimestreamQuerying: AnyObject {
 }
 
 extension TimestreamClient: TimestreamQuerying {}
+
+/// Counters of the calls a client made, so an invocation can report its calls and retries.
+public protocol TimestreamCallCounting: AnyObject {
+    /// Operation calls sent so far (retries included).
+    var callsSent: Int { get }
+    /// Of those, retries.
+    var retriesSent: Int { get }
+}
+
+extension TimestreamClient: TimestreamCallCounting {}
+
+/// Everything the connector needs from Timestream.
+public typealias TimestreamService = TimestreamWriting & TimestreamQuerying & TimestreamCallCounting

@@ -40,6 +40,7 @@ do {
         functionCredentials: config.useFunctionCredentials
             ? Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) } : nil,
         log: log,
+        metrics: EmbeddedMetrics(settings: try EmbeddedMetrics.Settings(environment: environment)),
         now: WallClock.epochMilliseconds)
     log.info(
         "ready",

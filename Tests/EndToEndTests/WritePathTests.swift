@@ -46,6 +46,16 @@ import Testing
         }
         #expect(find("e2e_c", 1_700_000_001_000)?["MeasureValue"] as? String == "2.5")
         #expect(find("e2e_d", 1_700_000_002_000)?["MeasureValue"] as? String == "-7.0")
+        // One log line per invocation, and never a credential.
+        let log = function.log
+        #expect(log.components(separatedBy: "msg=invocation").count - 1 == 2, "\(log)")
+        #expect(log.contains("samples_written=8") && log.contains("samples_written=2"), "\(log)")
+        for secret in [moto.secretAccessKey, moto.session.secretAccessKey, moto.session.token, "Signature="] {
+            #expect(!log.contains(secret))
+        }
+        // One CloudWatch EMF line per invocation, valid per the EMF specification.
+        let emf = log.split(separator: "\n").filter { $0.hasPrefix("{\"_aws\"") }.joined(separator: "\n")
+        #expect(String(decoding: try Oracle.run("emf_check.py", input: Array(emf.utf8)), as: UTF8.self) == "ok 2\n")
     }
 
     @Test func moto403ForAWrongSecretIsAnAuthFailure() throws {

@@ -6,7 +6,8 @@ Reads a JSON spec on stdin, prints the event JSON on stdout:
    "basic_auth": ["ACCESS_KEY_ID", "SECRET"], "session_token": "...",
    "write": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<16 hex digits: IEEE-754 bits>", ts_ms]]}],
              "metadata": N},
-   "read": {"queries": [{"start": ms, "end": ms, "matchers": [["EQ"|"NEQ"|"RE"|"NRE", name, value]]}]},
+   "read": {"queries": [{"start": ms, "end": ms, "matchers": [["EQ"|"NEQ"|"RE"|"NRE", name, value]]}],
+            "accepted_response_types": ["STREAMED_XOR_CHUNKS" | "SAMPLES" | <number>, ...]},   # optional, in order
    "body_text": "...",            # instead of write/read: a raw body sent as text (isBase64Encoded false)
    "body_base64": "..."}          # instead of write/read: raw body bytes, base64 (isBase64Encoded true)
 Prometheus' headers (Content-Encoding: snappy, Content-Type: application/x-protobuf, X-Prometheus-Remote-*-Version)
@@ -38,6 +39,8 @@ elif "read" in spec:
         query = r.queries.add(start_timestamp_ms=q["start"], end_timestamp_ms=q["end"])
         for kind, name, value in q["matchers"]:
             query.matchers.add(type={"EQ": 0, "NEQ": 1, "RE": 2, "NRE": 3}[kind], name=name, value=value)
+    for kind in spec["read"].get("accepted_response_types", []):
+        r.accepted_response_types.append(ReadRequest.ResponseType.Value(kind) if isinstance(kind, str) else kind)
     body, is_b64 = base64.b64encode(snappy.compress(r.SerializeToString())).decode(), True
     headers.update({"content-encoding": "snappy", "content-type": "application/x-protobuf",
                     "x-prometheus-remote-read-version": "0.1.0"})

@@ -7,7 +7,10 @@ be signed correctly. Then, signed: assume the role (temporary credentials, as La
 and table "metrics". Writes {"port", "access_key_id", "secret_access_key", "session": {...}} to SETUP_JSON_PATH and
 prints "READY <port>". Runs until terminated. Records are read back through GET /moto-api/data.json.
 """
-import json, logging, os, sys, threading
+import json, signal, logging, os, sys, threading
+
+# A child of the Swift test runner inherits its thread's blocked signals; unblock so terminate() stops us.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "5"  # read by moto at import
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")

@@ -69,6 +69,15 @@ def _build():
                            ("matchers", 3, F.TYPE_MESSAGE, REP, "LabelMatcher"), ("hints", 4, F.TYPE_MESSAGE, OPT, "ReadHints")])
     _message(fd, "QueryResult", [("timeseries", 1, F.TYPE_MESSAGE, REP, "TimeSeries")])
     _message(fd, "ReadResponse", [("results", 1, F.TYPE_MESSAGE, REP, "QueryResult")])
+    # STREAMED_XOR_CHUNKS answer: types.proto Chunk / ChunkedSeries, remote.proto ChunkedReadResponse.
+    ch = _message(fd, "Chunk", [("min_time_ms", 1, F.TYPE_INT64, OPT), ("max_time_ms", 2, F.TYPE_INT64, OPT),
+                                ("type", 3, F.TYPE_ENUM, OPT, "Chunk.Encoding"), ("data", 4, F.TYPE_BYTES, OPT)])
+    e = ch.enum_type.add(name="Encoding")
+    for i, n in enumerate(["UNKNOWN", "XOR", "HISTOGRAM", "FLOAT_HISTOGRAM"]):
+        e.value.add(name=n, number=i)
+    _message(fd, "ChunkedSeries", [("labels", 1, F.TYPE_MESSAGE, REP, "Label"), ("chunks", 2, F.TYPE_MESSAGE, REP, "Chunk")])
+    _message(fd, "ChunkedReadResponse", [("chunked_series", 1, F.TYPE_MESSAGE, REP, "ChunkedSeries"),
+                                         ("query_index", 2, F.TYPE_INT64, OPT)])
     # Oneof members must carry proto3 "optional"-less oneof_index; fix None type names left by the spec tuples.
     for m in fd.message_type:
         for f in m.field:

@@ -12,6 +12,7 @@ Where it differs from the real service (known, deliberate):
 - SQL: only the statement shape the connector generates is supported (SELECT * FROM "db"."table" WHERE ...). It
   runs on SQLite: from_milliseconds() is the identity on integer milliseconds; regexp_like() runs Python's
   `regex` module on a translation of the Java pattern (\\z → \\Z, \\Q…\\E → escaped text), not java.util.regex.
+- GET /records lists every stored record (value and its exact IEEE-754 bits in hex).
 - Values come back as Python's shortest repr ('1e-09'), times as 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) like
   Timestream; columns in Timestream's order (dimensions, measure_name, time, measure_value::double).
 - Missing columns give Timestream's ValidationException text "Column 'x' does not exist"; SQLite's habit of
@@ -23,7 +24,7 @@ Where it differs from the real service (known, deliberate):
   makes the next n data calls fail with ThrottlingException (429) / InternalServerException (500), be delayed, or
   have their connection closed without an answer. GET /control returns call counters and max concurrency.
 """
-import argparse, datetime, http.server, json, math, signal, socketserver, sqlite3, sys, threading, time, uuid
+import argparse, datetime, http.server, json, math, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
 import regex
 
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # the test runner may block them
@@ -38,8 +39,8 @@ args = ap.parse_args()
 
 LOCK = threading.Lock()
 DB = sqlite3.connect(":memory:", check_same_thread=False)
-# The value column has no type affinity: a REAL column would store -0.0 as the integer 0 and lose its sign.
-DB.execute('CREATE TABLE records (measure_name TEXT NOT NULL, time INTEGER NOT NULL, "measure_value::double")')
+# _bits keeps the exact IEEE-754 pattern: SQLite stores integral REALs as integers and would turn -0.0 into 0.
+DB.execute('CREATE TABLE records (measure_name TEXT NOT NULL, time INTEGER NOT NULL, "measure_value::double" REAL, _bits INTEGER)')
 DIMENSIONS = []  # dimension columns in first-seen order
 KEYS = {}  # (dims tuple, measure, time) -> value
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
@@ -124,9 +125,9 @@ def write_records(body):
             if name not in DIMENSIONS:
                 DB.execute('ALTER TABLE records ADD COLUMN "%s" TEXT' % name.replace('"', '""'))
                 DIMENSIONS.append(name)
-        names = ["measure_name", "time", "measure_value::double"] + list(dims)
+        names = ["measure_name", "time", "measure_value::double", "_bits"] + list(dims)
         DB.execute("INSERT INTO records (%s) VALUES (%s)" % (", ".join('"%s"' % n.replace('"', '""') for n in names), ", ".join("?" * len(names))),
-                   [measure, ms, value] + list(dims.values()))
+                   [measure, ms, value, struct.unpack("<q", struct.pack("<d", value))[0]] + list(dims.values()))
         KEYS[ident] = value
     if rejected:
         raise ServiceError(419, "RejectedRecordsException", "One or more records have been rejected.", {"RejectedRecords": rejected})
@@ -170,7 +171,7 @@ def run_query(sql):
         if name not in DIMENSIONS:
             raise ServiceError(400, "ValidationException", "line 1:1: Column '%s' does not exist" % name)
     where = where.replace("measure_value::double", '"measure_value::double"')
-    columns = DIMENSIONS + ["measure_name", "time", "measure_value::double"]
+    columns = DIMENSIONS + ["measure_name", "time", "_bits"]
     select = ", ".join('"%s"' % c.replace('"', '""') for c in columns)
     try:
         rows = DB.execute("SELECT %s FROM records WHERE %s" % (select, where)).fetchall()
@@ -184,7 +185,7 @@ def run_query(sql):
     for row in rows:
         data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:len(DIMENSIONS) + 1]]
         data.append({"ScalarValue": fmt_time(row[-2])})
-        data.append({"ScalarValue": repr(float(row[-1]))})
+        data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
         out.append({"Data": data})
     return out, info
 
@@ -238,9 +239,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOCK: return self.send_json(200, dict(STATS, faults=dict(FAULTS), records=len(KEYS)))
         if self.path == "/records":
             with LOCK:
-                cols = ["measure_name", "time", "measure_value::double"] + DIMENSIONS
+                cols = ["measure_name", "time", "_bits"] + DIMENSIONS
                 rows = DB.execute("SELECT %s FROM records" % ", ".join('"%s"' % c.replace('"', '""') for c in cols)).fetchall()
-            return self.send_json(200, [dict((c, v) for c, v in zip(cols, r) if v is not None) for r in rows])
+            out = []
+            for r in rows:
+                record = dict((c, v) for c, v in zip(cols, r) if v is not None and c != "_bits")
+                record["measure_value::double"] = struct.unpack("<d", struct.pack("<q", r[2]))[0]
+                record["bits"] = "%016x" % (r[2] & 0xFFFFFFFFFFFFFFFF)
+                out.append(record)
+            return self.send_json(200, out)
         self.send_json(404, {"message": "not found"})
 
     def do_POST(self):

@@ -10,10 +10,14 @@ Control endpoints (not signed):
                    queues answers per operation, consumed in order; with an empty queue: WriteRecords succeeds,
                    Query returns no rows, DescribeEndpoints returns this server's address (cache period from
                    {"cache_minutes": N}, default 1).
-  GET  /_requests  every Timestream call received: [{"target", "body", "headers", "start", "end"}]
+  GET  /_requests  every Timestream call received: [{"target", "body", "peer" (client port), "headers", "start",
+                   "end"}]
 HTTP/1.1 keep-alive; each connection gets its own thread.
 """
-import json, sys, threading, time, http.server
+import json, signal, sys, threading, time, http.server
+
+# A child of the Swift test runner inherits its thread's blocked signals; unblock so terminate() stops us.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -98,12 +102,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             status, reply = 400, {"__type": "UnknownOperationException", "message": op}
         with LOCK:
-            REQUESTS.append({"target": target, "body": body.decode("utf-8"),
+            REQUESTS.append({"target": target, "body": body.decode("utf-8"), "peer": self.client_address[1],
                              "headers": dict(self.headers.items()), "start": start, "end": time.time()})
         self.reply(status, reply)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default listen backlog of 5 drops parallel connects (1 s SYN retry)
+
+
+server = Server(("127.0.0.1", 0), Handler)
 print("READY %d" % server.server_address[1], flush=True)
 server.serve_forever()

@@ -1,0 +1,56 @@
+/// What one invocation did, for its log line and its CloudWatch metrics.
+public struct InvocationSummary: Equatable, Sendable {
+    public var requestID: String
+    /// `write`, `read`, or `-` when the request was refused before routing.
+    public var route: String
+    public var status: Int
+    public var durationMilliseconds: Int64 = 0
+    public var timestreamCalls = 0
+    public var timestreamRetries = 0
+    // Writes
+    public var series = 0
+    public var samplesReceived = 0
+    public var samplesWritten = 0
+    public var skipped: [SkipReason: Int] = [:]
+    /// Records Timestream rejected (RejectedRecordsException).
+    public var samplesRejected = 0
+    // Reads
+    public var queries = 0
+    public var samplesReturned = 0
+    /// `samples`, `streamed_xor_chunks`, or `none` when no answer type was chosen.
+    public var responseType = "none"
+    /// The answer's one-line reason, for 4xx/5xx.
+    public var reason: String? = nil
+
+    public init(requestID: String, route: String, status: Int) {
+        self.requestID = requestID
+        self.route = route
+        self.status = status
+    }
+
+    public var samplesSkipped: Int { skipped.values.reduce(0, +) }
+
+    /// The log line's fields, in a stable order.
+    var logFields: [Logger.Field] {
+        var fields: [Logger.Field] = [("request_id", requestID), ("route", route), ("status", String(status))]
+        if route == "write" {
+            fields += [
+                ("series", String(series)), ("samples_received", String(samplesReceived)),
+                ("samples_written", String(samplesWritten)), ("samples_skipped", String(samplesSkipped)),
+            ]
+            if samplesRejected > 0 { fields.append(("samples_rejected", String(samplesRejected))) }
+            for reason in skipped.keys.sorted() { fields.append(("skipped_" + reason.rawValue, String(skipped[reason] ?? 0))) }
+        } else if route == "read" {
+            fields += [
+                ("queries", String(queries)), ("series", String(series)), ("samples", String(samplesReturned)),
+                ("response_type", responseType),
+            ]
+        }
+        if route != "-" {
+            fields += [("timestream_calls", String(timestreamCalls)), ("timestream_retries", String(timestreamRetries))]
+        }
+        fields.append(("duration_ms", String(durationMilliseconds)))
+        if let reason { fields.append(("reason", reason)) }
+        return fields
+    }
+}

@@ -1,0 +1,45 @@
+import LambdaRuntime
+import RemoteStorage
+
+/// The encoding of a remote-read answer, negotiated from `ReadRequest.accepted_response_types`
+/// (prompb/remote.proto: "Response types are taken from the list in the FIFO order"; an empty list means SAMPLES).
+public enum ReadAnswer: Equatable, Sendable {
+    /// One snappy `ReadResponse` (Prometheus 2.x asks only for this).
+    case samples
+    /// Framed `ChunkedReadResponse` messages with XOR chunks, uncompressed (Prometheus 3.x clients list it first).
+    case streamedXORChunks
+
+    /// The type as the per-invocation log line names it.
+    public var logName: String {
+        switch self {
+        case .samples: "samples"
+        case .streamedXORChunks: "streamed_xor_chunks"
+        }
+    }
+
+    /// The first accepted type this endpoint supports, or nil when it supports none of them.
+    public static func negotiate(_ accepted: [ResponseType]) -> ReadAnswer? {
+        if accepted.isEmpty { return .samples }
+        for type in accepted {
+            switch type {
+            case .samples: return .samples
+            case .streamedXORChunks: return .streamedXORChunks
+            case .unknown: continue
+            }
+        }
+        return nil
+    }
+
+    /// The HTTP body and its headers for `results` (one series list per query, in request order).
+    public func encode(_ results: [[TimeSeries]]) -> (body: [UInt8], headers: [(name: String, value: String)]) {
+        switch self {
+        case .samples:
+            let response = ReadResponse(results: results.map { QueryResult(timeseries: $0) })
+            return (Snappy.compress(response.serialized()), [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")])
+        case .streamedXORChunks:
+            // No Content-Encoding: Prometheus' client reads the frames as they are. The body is still binary,
+            // so it travels base64 in the Lambda answer (APIGatewayResponse.isBinaryBody).
+            return (StreamedChunks.body(results: results), [("Content-Type", StreamedChunks.contentType)])
+        }
+    }
+}

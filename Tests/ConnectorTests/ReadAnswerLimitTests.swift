@@ -1,0 +1,71 @@
+import AWS
+import Connector
+import RemoteStorage
+import Testing
+
+/// The 6 MB guard applies to either answer type (how many more samples fit as chunks: BENCHMARKS.md, checked by
+/// ReadAnswerSizeTests).
+@Suite struct ReadAnswerLimitTests {
+    /// Serves the same result pages for any statement (the handler runs one statement per query).
+    final class ScriptedQuerying: TimestreamQuerying {
+        let pages: [QueryPage]
+        init(pages: [QueryPage]) { self.pages = pages }
+        func query(
+            _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int, maxRows: Int?,
+            onPage: (QueryPage) throws -> Void
+        ) -> Result<Void, TimestreamError> {
+            for page in pages { try? onPage(page) }
+            return .success(())
+        }
+    }
+
+    /// `series` × `samples` rows at 15 s; `value(series, index)` gives each value, `label(series)` the instance.
+    static func pages(series: Int, samples: Int, label: (Int) -> String = { "host-\($0)" }, value: (Int, Int) -> Double) -> [QueryPage] {
+        let columns = [
+            ColumnInfo(name: "instance", scalarType: "VARCHAR"), ColumnInfo(name: "measure_name", scalarType: "VARCHAR"),
+            ColumnInfo(name: "time", scalarType: "TIMESTAMP"), ColumnInfo(name: "measure_value::double", scalarType: "DOUBLE"),
+        ]
+        // 2023-11-14 22:00:00 UTC + i × 15 s, in Timestream's TIMESTAMP text.
+        let times: [Datum] = (0..<samples).map { i in
+            let seconds = i * 15
+            return .scalar("2023-11-14 \(22 + seconds / 3600):\(two(seconds / 60 % 60)):\(two(seconds % 60)).000000000")
+        }
+        return (0..<series).map { s in
+            let instance = Datum.scalar(label(s))
+            return QueryPage(columns: columns, rows: (0..<samples).map { i in [instance, .scalar("m"), times[i], .scalar(value(s, i).description)] })
+        }
+    }
+
+    static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    static func status(_ pages: [QueryPage], accepting types: [ResponseType]) throws -> (Int, String) {
+        let handler = RemoteReadHandler(config: ConnectorConfig(database: "d", table: "t"), timestream: ScriptedQuerying(pages: pages))
+        let request = ReadRequest(
+            queries: [Query(startTimestampMs: 0, endTimestampMs: .max, matchers: [LabelMatcher(type: .equal, name: "__name__", value: "m")])],
+            acceptedResponseTypes: types)
+        let outcome = handler.handle(
+            body: Snappy.compress(request.serialized()), credentials: Credentials(accessKeyID: "a", secretAccessKey: "s"),
+            deadline: Deadline(epochMilliseconds: .max))
+        return (outcome.reply.statusCode, outcome.reply.bodyText)
+    }
+
+    @Test func incompressibleAnswersAre413EitherWay() throws {
+        // 100 series whose 64 KB random label values (~6.4 MB, incompressible) exceed 6 MB in both encodings.
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
+        func noise(_ s: Int) -> String {
+            var bytes = [UInt8](repeating: 0, count: 65_536)
+            for i in bytes.indices { bytes[i] = alphabet[Int(rng.next() & 63)] }
+            return "\(s)" + String(decoding: bytes, as: UTF8.self)
+        }
+        let pages = Self.pages(series: 100, samples: 2, label: noise) { _, i in Double(i) }
+        let samples = try Self.status(pages, accepting: [])
+        let chunks = try Self.status(pages, accepting: [.streamedXORChunks])
+        #expect(samples.0 == 413 && samples.1.contains("exceeds Lambda's 6 MB response limit"))
+        #expect(chunks.0 == 413 && chunks.1.contains("exceeds Lambda's 6 MB response limit"))
+        // Half of them fit either way.
+        let half = Array(pages.prefix(50))
+        #expect(try Self.status(half, accepting: []).0 == 200)
+        #expect(try Self.status(half, accepting: [.streamedXORChunks]).0 == 200)
+    }
+}

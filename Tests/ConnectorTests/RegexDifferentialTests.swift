@@ -1,0 +1,45 @@
+import Connector
+import Foundation
+import TestSupport
+import Testing
+
+/// The translated patterns, run by the real java.util.regex (Timestream's dialect), select exactly what RE2
+/// (Prometheus' dialect, via google-re2) selects with PromQL's full anchoring.
+@Suite struct RegexDifferentialTests {
+    static let patterns = [
+        ".*", ".+", "", "a.b", "(?s)a.b", "(?s:a.)b", "foo$", "^foo", "foo|bar", "a|b|", "(?P<x>a|b)+", "(?<y>ab)*",
+        "[[:alpha:]]+", "[[:^digit:]]+", "[[:word:]]+", "[[:space:]]", "\\s+", "[\\s]+", "\\S+", "[^\\s]+", "\\v", "\\101",
+        "\\pL+", "\\p{Greek}+", "\\P{Lu}+", "\\p{^Greek}+", "(?i)straße", "(?i)école", "(?i:A)b", "[a&&b]+", "[[]", "[]a]+",
+        "a{2}", "a{,2}", "x{2,}", "a{2,3}", "\\Qa.b\\E", "\\Q.*", "\\d+", "\\w+", "\\bfoo\\b", "\\Bo\\B", "[^a]", "\\x41",
+        "\\x{263a}", "(a)(b)?", "colou?r", "\\.", "\\\\", "\\$", "[\\^]", "[a-c]+", "[^\\n]", "\\A", "\\z", "x*?", "(?:ab)+",
+        "\\t", "[\\d\\s]+", "\\PL", "[\\p{Lu}\\d]+", "(?i)[a-c]+", "(?-s:.)", "(?is)A.b", ".*\\bfoo", "é\\B.*", ".*\\b.*",
+        "(?i)σ+", "[[:upper:]]+", "(?i)[[:upper:]]+", "\\W+", "[^[:alpha:]]",
+    ]
+    static let subjects = [
+        "", "a", "b", "ab", "aa", "aaa", "a\nb", "a\rb", "a\u{2028}b", "a.b", "axb", "foo", "foo\n", "FOO", "bar",
+        "école", "ÉCOLE", "straße", "STRASSE", "αβγ", "ΑΒΓ", "Ab", "AB", "123", "a b", "\u{0B}", "\t", " ", "A", "☺",
+        "x'y", "[", "&", "]", "a{,2}", "xx", "xxx", "\\", "$", "^", "éfoo", "foo bar", "oo", "color", "colour",
+        "a\u{85}b", "Z9", "ß",
+    ]
+
+    @Test func translationAgreesWithRE2OnTheRealJVM() throws {
+        var cases: [[String: String]] = []
+        for pattern in Self.patterns {
+            let java = try RegexTranslation.anchoredJavaPattern(pattern)
+            for subject in Self.subjects { cases.append(["re2": pattern, "java": java, "subject": subject]) }
+        }
+        let output = try Oracle.run("regex_differential.py", input: [UInt8](try JSONSerialization.data(withJSONObject: cases)))
+        let answers = try JSONSerialization.jsonObject(with: Data(output)) as! [[String: Any]]
+        #expect(answers.count == cases.count)
+        var disagreements: [String] = []
+        for (c, answer) in zip(cases, answers) {
+            let re2 = answer["re2"] as? Bool
+            let java = answer["java"] as? Bool
+            if java == nil || re2 != java {
+                disagreements.append("\(c["re2"]!.debugDescription) on \(c["subject"]!.debugDescription): RE2 \(re2.map(String.init) ?? "?"), Java(\(c["java"]!)) \(answer["java"] ?? "?")")
+            }
+        }
+        let report = "\(disagreements.count) of \(cases.count):\n" + disagreements.prefix(40).joined(separator: "\n")
+        if !disagreements.isEmpty { Issue.record("\(report)") }
+    }
+}
