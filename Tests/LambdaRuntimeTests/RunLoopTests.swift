@@ -155,6 +155,25 @@ extension RunLoopSuites {
             unsetenv("_X_AMZN_TRACE_ID")
         }
 
+        /// Regression: the trace id was set with `setenv`, whose copies glibc never frees (~140 bytes lost per
+        /// invocation); now one buffer is rewritten in place. The value must still follow every invocation, also
+        /// when an id outgrows the buffer and when other code set the variable in between.
+        @Test func traceIDFollowsEveryInvocationThroughBufferGrowthAndForeignSetenv() throws {
+            let long = "Root=1-" + String(repeating: "c", count: 600) + ";Sampled=1"
+            let traces: [String?] = ["Root=1-0001;Sampled=1", "Root=1-0002;Sampled=0", long, nil, "Root=1-0003;Sampled=1", "Root=1-0004;Sampled=1"]
+            var script: [Result<HTTPResponse, TransportError>] = []
+            for (i, trace) in traces.enumerated() { script += [Scripted.event(id: "g\(i)", trace: trace), Scripted.accepted] }
+            let transport = ScriptedTransport(script)
+            var seen: [String?] = []
+            try runLoop(client: RuntimeAPIClient(endpoint: endpoint, transport: transport), maxInvocations: traces.count) { _, _ in
+                seen.append(ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"])
+                if seen.count == 5 { setenv("_X_AMZN_TRACE_ID", "set-by-someone-else", 1) }
+                return []
+            }
+            #expect(seen == traces)
+            unsetenv("_X_AMZN_TRACE_ID")
+        }
+
         @Test func initErrorIsPostedOnce() throws {
             let transport = ScriptedTransport([Scripted.accepted])
             let client = RuntimeAPIClient(endpoint: endpoint, transport: transport)

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""End to end with a real Prometheus (Debian's 2.42), run by scripts/test:
+
+  exporter ◀─scrape─ Prometheus A ─remote_write─▶ front door (API Gateway 2.0) ─▶ bootstrap ─▶ Timestream SQL stand-in
+                     Prometheus B ─remote_read──▶ front door ─▶ bootstrap ─▶ stand-in executes the generated SQL
+
+1. While A writes, the stand-in injects a call slower than the function's deadline, dropped connections,
+   throttling and 500s; afterwards every sample A holds is stored exactly once with its exact value, and A's own
+   counters show retries and no failures.
+2. B (no scrape targets, remote_read with read_recent) answers PromQL range queries — raw selectors, rate(),
+   sum by, =~, !~, !=, foo="" — with exactly A's answers (the JSON values compared as strings).
+3. Malformed requests through the front door get their 4xx and the same bootstrap process keeps serving.
+Exit status 0 when every check holds; each failed check is printed.
+"""
+import base64, json, math, os, shutil, signal, struct, sys, tempfile, time, traceback, urllib.error, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracles"))
+from exporter import Exporter  # noqa: E402
+from prometheus_process import Prometheus  # noqa: E402
+from local_stack import ROOT, front_door, sql_standin  # noqa: E402
+
+AUTH = ("AKIDLOCALEXAMPLE", "local-secret")
+FAILURES = []
+
+
+def check(condition, message):
+    print(("ok   " if condition else "FAIL ") + message, flush=True)
+    if not condition:
+        FAILURES.append(message)
+    return condition
+
+
+def wait_until(predicate, timeout, what):
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    check(False, "timed out waiting for " + what)
+    return False
+
+
+def http(method, url, body=b"", headers=None):
+    request = urllib.request.Request(url, data=body if method != "GET" else None, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=40) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def basic_auth_header(user, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+def writer_config(exporter_port, door):
+    return """
+global: {scrape_interval: 1s, scrape_timeout: 900ms, evaluation_interval: 1m}
+scrape_configs:
+  - job_name: e2e
+    static_configs: [{targets: ["127.0.0.1:%d"]}]
+remote_write:
+  - url: %s/dev/write
+    basic_auth: {username: %s, password: %s}
+    remote_timeout: 10s
+    # One shard sends batches strictly in order, so "highest sent timestamp ≥ t" means "everything up to t sent".
+    queue_config: {min_shards: 1, max_shards: 1, capacity: 2000, max_samples_per_send: 300,
+                   batch_send_deadline: 500ms, min_backoff: 100ms, max_backoff: 1s}
+""" % (exporter_port, door.url, AUTH[0], AUTH[1])
+
+
+def reader_config(door):
+    return """
+global: {evaluation_interval: 1m}
+remote_read:
+  - url: %s/dev/read
+    basic_auth: {username: %s, password: %s}
+    read_recent: true
+    remote_timeout: 30s
+""" % (door.url, AUTH[0], AUTH[1])
+
+
+def series_key(labels):
+    return tuple(sorted(labels.items()))
+
+
+def wire_value(text):
+    """The value Prometheus 2.42 actually remote-writes for an API value: its gogo-protobuf encoder skips a double
+    field that compares equal to 0 (`if m.Value != 0`), so -0 arrives as an absent field, i.e. +0. The function
+    itself keeps -0 (WritePathTests writes it bit-exactly from a Python-encoded body)."""
+    return 0.0 if float(text) == 0 else float(text)
+
+
+def wire_answer(series):
+    """A query_range series with each -0 as +0 (see wire_value)."""
+    values = [[t, "0" if v == "-0" else v] for t, v in series.get("values", [])]
+    return dict(series, values=values)
+
+
+def bits(value):
+    return struct.unpack("<Q", struct.pack("<d", float(value)))[0]
+
+
+def stored_exactly_once(prom_a, standin, t_start, t_end):
+    """Every sample A holds for job e2e in [t_start, t_end] is in the stand-in once with the same bits, and the
+    stand-in holds nothing else for that range."""
+    window = int(t_end - t_start) + 1
+    result = prom_a.api("query", query='{job="e2e"}[%ds]' % window, time=t_end)["result"]
+    expected = {}
+    for series in result:
+        for stamp, value in series["values"]:
+            expected[(series_key(series["metric"]), round(stamp * 1000))] = bits(wire_value(value))
+    with urllib.request.urlopen(standin.url + "/records", timeout=30) as response:
+        records = json.load(response)
+    stored, duplicates = {}, 0
+    lo, hi = (t_end - window) * 1000, t_end * 1000
+    for record in records:
+        if record.get("job") != "e2e" or not lo < record["time"] <= hi:
+            continue
+        labels = {k: v for k, v in record.items() if k not in ("measure_name", "time", "measure_value::double", "bits")}
+        labels["__name__"] = record["measure_name"]
+        key = (series_key(labels), record["time"])
+        duplicates += key in stored
+        stored[key] = int(record["bits"], 16)  # the stand-in's exact IEEE-754 bits of the stored value
+    check(len(expected) > 500, "Prometheus A holds %d samples of job e2e in the compared window" % len(expected))
+    missing = [k for k in expected if k not in stored]
+    extra = [k for k in stored if k not in expected]
+    wrong = [k for k in expected if k in stored and stored[k] != expected[k]]
+    check(not missing, "every sample A holds is in the stand-in (%d missing, e.g. %s)" % (len(missing), missing[:2]))
+    check(not extra, "the stand-in holds no sample A lacks (%d extra, e.g. %s)" % (len(extra), extra[:2]))
+    check(not wrong, "every stored value is bit-identical (%d differ, e.g. %s)" % (len(wrong), wrong[:2]))
+    check(duplicates == 0, "no sample is stored twice (%d duplicates)" % duplicates)
+
+
+QUERIES = [
+    "e2e_value",
+    'e2e_value{kind="negzero"}',
+    'e2e_value{kind=~"t.*"}',  # anchored: tiny and third, not "fraction"
+    'e2e_value{kind!~"f.*|n.*"}',
+    'e2e_value{optional=""}',
+    'e2e_value{optional!=""}',
+    'e2e_value{optional=~"|yes"}',
+    'e2e_requests_total{code!="200"}',
+    "rate(e2e_requests_total[5s])",
+    "sum by (method) (e2e_requests_total)",
+    "sum by (a) (e2e_grid)",
+    'e2e_grid{a=~"a[13]",b!="b2"}',
+    "e2e_odd",
+    'e2e_odd{v="quote\\"d"}',
+    'e2e_odd{v="back\\\\slash"}',
+    'e2e_odd{v=~".*\\\\\\\\.*"}',  # PromQL string ".*\\\\.*" → regex .*\\.* → a literal backslash
+    'e2e_odd{v="x\' OR \'1\'=\'1"}',
+    'e2e_odd{v="ünïcødé ✓ 日本"}',
+    'e2e_odd{v=~"50%_\\\\[x\\\\]\\\\*\\\\(y\\\\)\\\\?"}',
+    '{__name__=~"e2e_(odd|value)", v!~".*n.*"}',
+    'e2e_odd{v=~"new.line"}',  # `.` does not match \n in RE2 (nor in Java)
+    'e2e_odd{v=~"(?s)new.line"}',
+    'e2e_odd{v=~"(?i)QUOTE.D"}',
+    r'e2e_odd{v=~`\p{L}+.*`}',  # PromQL raw strings (backquotes) keep backslashes as they are
+    r'e2e_odd{v=~`[^a-z].*`}',
+    r'e2e_odd{v=~`.*\\`}',  # ends with a backslash
+    r'e2e_odd{v=~`(?P<w>back)\\slash`}',
+    r"e2e_odd{v=~`x\x27 OR .*`}",  # \x27 is a single quote
+    r'e2e_odd{v=~`[[:alpha:]]+\\.*`}',
+    r'e2e_odd{v=~`\Qx\E.*`}',
+    '{__name__!~"e2e_(odd|value|grid|requests_total)", job="e2e"}',
+    '{__name__="e2e_grid", a!~"a[0-3]"}',
+    'e2e_odd{v=~"(?i)ÜNÏCØDÉ.*"}',
+    'e2e_value{select="*", from=~"t;.*"}',
+    'e2e_value{time_of_day!="noon"}',
+    "up",
+    "e2e_does_not_exist",
+    'e2e_value{no_such_label="x"}',
+    'e2e_value{no_such_label!="x"}',
+    'e2e_value{no_such_label=~"x|"}',
+    'e2e_value{no_such_label=~"x+"}',
+]
+# Queries whose right answer is no series at all.
+EMPTY = {"e2e_does_not_exist", 'e2e_value{no_such_label="x"}', 'e2e_value{no_such_label=~"x+"}',
+         'e2e_odd{v=~"new.line"}'}
+
+
+def same_answers(prom_a, prom_b, start, end):
+    """B (remote read only) answers each range query exactly as A (local TSDB) does."""
+    for query in QUERIES:
+        answers = []
+        for prom in (prom_a, prom_b):
+            try:
+                data = prom.api("query_range", query=query, start=start, end=end, step="1s")
+            except urllib.error.HTTPError as error:
+                data = {"result": [{"error": error.code, "body": error.read().decode(errors="replace")}]}
+            result = [wire_answer(s) if prom is prom_a else s for s in data["result"]]
+            answers.append(sorted(json.dumps(s, sort_keys=True, ensure_ascii=False) for s in result))
+        empty_expected = query in EMPTY
+        check(bool(answers[0]) != empty_expected, "A's answer to %s is %s" % (query, "empty" if empty_expected else "non-empty"))
+        if not check(answers[0] == answers[1], "B answers %s exactly as A (%d series)" % (query, len(answers[0]))):
+            print("  only A:", [a[:300] for a in answers[0] if a not in answers[1]][:3])
+            print("  only B:", [b[:300] for b in answers[1] if b not in answers[0]][:3])
+
+
+def spot_values(prom_a, prom_b, at):
+    """A few values read back through the function, as the API prints them (Go's shortest 'f'/'e' text)."""
+    held = prom_a.api("query", query='e2e_value{kind="negzero"}', time=at)["result"]
+    check(held and held[0]["value"][1] == "-0", "A holds -0 for e2e_value{kind=negzero} (%s)" % held)
+    data = prom_b.api("query", query="e2e_value", time=at)["result"]
+    values = {s["metric"].get("kind"): s["value"][1] for s in data}
+    for kind, value in (("negzero", 0.0), ("denormal", 5e-324), ("tiny", 1e-9), ("largest", 1.7976931348623157e308),
+                        ("fraction", 0.1)):
+        got = values.get(kind)
+        check(got is not None and bits(got) == bits(value), "B reads e2e_value{kind=%s} bit-exactly as sent (%s)" % (kind, got))
+
+
+def bad_input(door):
+    """Each malformed class gets its 4xx through the full stack; the same process then serves a valid write."""
+    status_url = door.url + "/_frontdoor/status"
+    before = json.loads(http("GET", status_url)[1])
+    auth = {"Authorization": basic_auth_header(*AUTH)}
+    write = {"Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
+             "X-Prometheus-Remote-Write-Version": "0.1.0", **auth}
+    import snappy
+    from prompb import ReadRequest, WriteRequest
+    valid = WriteRequest()
+    ts = valid.timeseries.add()
+    ts.labels.add(name="__name__", value="e2e_after_bad_input")
+    ts.samples.add(value=1.25, timestamp=int(time.time() * 1000))
+    nameless = WriteRequest()
+    nameless.timeseries.add().labels.add(name="job", value="x")
+    nameless.timeseries[0].samples.add(value=1, timestamp=1)
+    cases = [
+        ("write: not snappy", "POST", "/dev/write", b"hello, not snappy", write, 400),
+        ("write: snappy but not protobuf", "POST", "/dev/write", snappy.compress(b"\xff\xff\xff\x0f\x01"), write, 400),
+        ("write: series without __name__", "POST", "/dev/write", snappy.compress(nameless.SerializeToString()), write, 400),
+        ("write: no credentials", "POST", "/dev/write", snappy.compress(valid.SerializeToString()),
+         {k: v for k, v in write.items() if k != "Authorization"}, 401),
+        ("read: not snappy", "POST", "/dev/read", b"\x00garbage", auth, 400),
+        ("read: snappy but not protobuf", "POST", "/dev/read", snappy.compress(b"\x0a\x05\x08"), auth, 400),
+        ("read: RE2 construct without a Java equivalent", "POST", "/dev/read", None, auth, 400),
+        ("unknown route", "POST", "/dev/metrics", b"", auth, 404),
+        ("wrong method", "GET", "/dev/write", b"", auth, 405),
+    ]
+    for name, method, path, body, headers, expected in cases:
+        if body is None:
+            request = ReadRequest()
+            q = request.queries.add(start_timestamp_ms=0, end_timestamp_ms=1000)
+            q.matchers.add(type=2, name="job", value="(?P=name)x")  # named back-reference: not RE2, not Java
+            body = snappy.compress(request.SerializeToString())
+        status, answer = http(method, door.url + path, body, headers)
+        check(status == expected, "%s → %d (%s)" % (name, status, answer[:100].decode(errors="replace").strip()))
+    status, answer = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    check(status == 204, "a valid write after the bad ones → %d %s" % (status, answer[:100]))
+    after = json.loads(http("GET", status_url)[1])
+    check(after["pid"] == before["pid"] and after["starts"] == before["starts"],
+          "the same bootstrap process served them all (pid %s → %s, starts %d → %d)"
+          % (before["pid"], after["pid"], before["starts"], after["starts"]))
+    # A function that does not answer within the Lambda timeout (frozen here): the invocation fails with 500 as
+    # an HTTP API answers a timed-out Lambda, and the sandbox is replaced.
+    os.kill(after["pid"], signal.SIGSTOP)
+    status, answer = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    frozen = json.loads(http("GET", status_url)[1])
+    check(status == 500 and frozen["timeouts"] == after["timeouts"] + 1,
+          "a function frozen past its timeout → 500 %s (timeouts %d)" % (answer[:60], frozen["timeouts"]))
+    status, _ = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    after = json.loads(http("GET", status_url)[1])
+    check(status == 204 and after["starts"] == frozen["starts"] + 1,
+          "the next request cold-starts a new process and succeeds (%d, starts %d → %d)" % (status, frozen["starts"], after["starts"]))
+    # A crashed function process: the front door cold-starts a new one for the next request, as Lambda does.
+    os.kill(after["pid"], signal.SIGKILL)
+    time.sleep(0.3)
+    ts.samples[0].timestamp += 1
+    status, answer = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
+    restarted = json.loads(http("GET", status_url)[1])
+    check(status == 204 and restarted["starts"] == after["starts"] + 1 and restarted["pid"] != after["pid"],
+          "after the process is killed, the next write cold-starts a new one and succeeds (%d, starts %d)"
+          % (status, restarted["starts"]))
+
+
+def negative_zero_round_trip(door):
+    """-0 written straight through the front door (Python's protobuf keeps it, unlike Prometheus 2.42) comes back
+    from remote_read with its sign: function and stand-in keep every bit."""
+    import snappy
+    from prompb import ReadRequest, ReadResponse, WriteRequest
+    stamp = int(time.time() * 1000)
+    write = WriteRequest()
+    series = write.timeseries.add()
+    series.labels.add(name="__name__", value="e2e_negative_zero")
+    series.samples.add(value=-0.0, timestamp=stamp)
+    auth = {"Authorization": basic_auth_header(*AUTH), "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy"}
+    status, _ = http("POST", door.url + "/dev/write", snappy.compress(write.SerializeToString()), auth)
+    read = ReadRequest()
+    query = read.queries.add(start_timestamp_ms=stamp, end_timestamp_ms=stamp)
+    query.matchers.add(type=0, name="__name__", value="e2e_negative_zero")
+    code, body = http("POST", door.url + "/dev/read", snappy.compress(read.SerializeToString()), auth)
+    samples = []
+    if code == 200:
+        answer = ReadResponse()
+        answer.ParseFromString(snappy.uncompress(body))
+        samples = [(s.value, s.timestamp) for r in answer.results for t in r.timeseries for s in t.samples]
+    check(status == 204 and code == 200 and len(samples) == 1 and math.copysign(1, samples[0][0]) < 0,
+          "-0 written directly reads back as -0 (write %d, read %d, %s)" % (status, code, samples))
+
+
+def main():
+    bootstrap = os.environ.get("BOOTSTRAP_PATH", os.path.join(ROOT, ".build", "debug", "bootstrap"))
+    work = tempfile.mkdtemp(prefix="prometheus-e2e-")
+    print("logs and TSDBs in", work, flush=True)
+    started = time.time()
+    children = []
+    try:
+        # Small pages and an empty first page: remote reads follow NextToken across many pages.
+        standin = sql_standin(work, "--page-rows", "97", "--empty-first-pages", "1")
+        children.append(standin)
+        # One attempt per Timestream call (max_write_retries=1) so injected faults reach Prometheus as 503s;
+        # a 3 s Lambda timeout so a 4 s Timestream call outlives the invocation's deadline.
+        door = front_door(work, bootstrap, standin.url, function_timeout_ms=3000,
+                          extra_env={"max_write_retries": "1", "log_level": "warn"})
+        children.append(door)
+        exporter = Exporter()
+        prom_a = Prometheus("writer", writer_config(exporter.port, door), work)
+        children.append(prom_a)
+        t_start = math.ceil(time.time()) + 2
+        wait_until(lambda: prom_a.metric_sum("prometheus_remote_storage_samples_total") > 300, 30, "first samples sent")
+
+        def faults_left():
+            with urllib.request.urlopen(standin.url + "/control", timeout=10) as response:
+                return json.load(response)["faults"]
+
+        def inject(faults):
+            http("POST", standin.url + "/control", json.dumps(faults).encode())
+
+        # A Timestream call slower than the invocation's deadline (stored late: Prometheus' retry is a duplicate),
+        # then dropped connections, throttling and 500s, each answered 503 by the function.
+        inject({"delay_ms": 4000, "delay_calls": 1})
+        wait_until(lambda: faults_left()["delay_calls"] == 0, 30, "the slow call")
+        inject({"drop": 2, "throttle": 3, "fail500": 3})
+        wait_until(lambda: not any(faults_left()[k] for k in ("drop", "throttle", "fail500")), 60, "the fault burst")
+        t_end = math.ceil(time.time()) + 3
+        time.sleep(max(0, t_end - time.time()) + 1.5)
+        sent = "prometheus_remote_storage_queue_highest_sent_timestamp_seconds"
+        wait_until(lambda: prom_a.metric_sum(sent) >= t_end, 60, "A to send everything up to the end of the window")
+        exporter_scrapes = exporter.scrapes
+
+        stored_exactly_once(prom_a, standin, math.floor(started) - 1, t_end)  # everything A ever scraped
+        retried = prom_a.metric_sum("prometheus_remote_storage_samples_retried_total")
+        failed = prom_a.metric_sum("prometheus_remote_storage_samples_failed_total")
+        check(retried > 0, "prometheus_remote_storage_samples_retried_total = %g > 0" % retried)
+        check(failed == 0, "prometheus_remote_storage_samples_failed_total = %g" % failed)
+
+        prom_b = Prometheus("reader", reader_config(door), work)
+        children.append(prom_b)
+        same_answers(prom_a, prom_b, t_start, t_end)
+        spot_values(prom_a, prom_b, t_end)
+        # From here on the test alone talks to the front door (process restarts are counted).
+        prom_b.stop()
+        prom_a.stop()
+        negative_zero_round_trip(door)
+        bad_input(door)
+        print("exporter scraped %d times; %.1f s" % (exporter_scrapes, time.time() - started))
+    except Exception:
+        traceback.print_exc()
+        FAILURES.append("exception")
+    finally:
+        for child in reversed(children):
+            child.stop()
+    if FAILURES:
+        print("%d check(s) failed; logs in %s" % (len(FAILURES), work))
+        return 1
+    print("all checks passed")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

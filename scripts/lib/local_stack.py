@@ -1,0 +1,61 @@
+"""The local stack (scripts/run-local, the Prometheus end-to-end test, the soak run): the Timestream SQL stand-in and
+the API Gateway front door (with `bootstrap` under the Runtime API stand-in), each a child process on 127.0.0.1
+that prints `READY <port>`, stopped by PID."""
+import os, signal, socket, subprocess, sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ORACLES = os.path.join(ROOT, "Tests", "oracles")
+
+
+def free_port():
+    """A port nothing listens on right now (Prometheus cannot report the port it chose for :0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Child:
+    """A child process that prints `READY <port>` on its first line."""
+
+    def __init__(self, argv, log_path, env=None):
+        self.log_path = log_path
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=open(log_path, "ab"), env=env,
+                                        start_new_session=True)
+        line = self.process.stdout.readline().decode().strip()
+        if not line.startswith("READY "):
+            self.stop()
+            raise RuntimeError("%s did not start (%r); log %s:\n%s" % (argv[1], line, log_path, self.log()))
+        self.port = int(line.split()[1])
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()[-4000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def sql_standin(log_dir, *extra):
+    return Child([sys.executable, os.path.join(ORACLES, "timestream_sql_standin.py"), "--database", "db", "--table",
+                  "tbl", *extra], os.path.join(log_dir, "timestream-standin.log"))
+
+
+def front_door(log_dir, bootstrap, standin_url, function_timeout_ms=30000, extra_env=(), port=0):
+    env = dict(os.environ, FRONTDOOR_FUNCTION_LOG=os.path.join(log_dir, "bootstrap.log"))
+    for key in list(env):
+        if key.startswith("AWS_") or key == "region":
+            del env[key]  # no real credentials or endpoints leak into the local function
+    function_env = {"default_database": "db", "default_table": "tbl", "region": "us-east-1",
+                    "AWS_ENDPOINT_URL": standin_url, **dict(extra_env)}
+    argv = [sys.executable, os.path.join(ORACLES, "api_gateway_frontdoor.py"), "--bootstrap", bootstrap,
+            "--port", str(port), "--function-timeout-ms", str(function_timeout_ms)]
+    for k, v in function_env.items():
+        argv += ["--env", "%s=%s" % (k, v)]
+    return Child(argv, os.path.join(log_dir, "frontdoor.log"), env=env)
