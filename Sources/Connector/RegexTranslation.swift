@@ -1,16 +1,20 @@
-/// Translates a Prometheus (RE2) regular expression into the Java `java.util.regex` dialect that Timestream's
-/// `regexp_like` uses, keeping the meaning. What cannot be kept is rejected with a reason (→ HTTP 400) instead
-/// of silently matching something else. Differences handled (RE2 syntax: https://github.com/google/re2/wiki/Syntax,
-/// Java: https://docs.oracle.com/javase/8/docs/api/java/util/regex/Pattern.html):
+/// Translates a Prometheus (RE2) regular expression into the dialect of Timestream's `regexp_like`, keeping the
+/// meaning. Timestream documents "Java pattern syntax"; its SQL is Presto-derived, and Presto/Trino run
+/// `regexp_like` on joni (Oniguruma's Java port, `Syntax.Java`), whose documented exceptions apply: no `(?u)`,
+/// `(?i)` is always Unicode-aware, scripts are named without `Is`. The output is checked against RE2, joni and
+/// `java.util.regex`. What cannot be kept is rejected with a reason (→ HTTP 400) instead of silently matching
+/// something else. Differences handled (RE2: https://github.com/google/re2/wiki/Syntax, Presto:
+/// https://prestodb.io/docs/current/functions/regexp.html, Java: java.util.regex.Pattern):
 /// - `(?P<name>…)` / `(?<name>…)` → `(?:…)` (names do not affect matching; Java names are stricter);
 /// - `.` excludes only `\n` in RE2 but also `\r`, U+0085, U+2028, U+2029 in Java → `[^\n]` (unless `(?s)`);
 /// - `$` is end-of-text in RE2 but may match before a final line terminator in Java → `\z`;
 /// - `\s` lacks `\v` in RE2 → `[\t\n\f\r ]`; `\v` is one character in RE2 but a class in Java → `\x0B`;
-/// - octal `\123` → `\x{53}` (`\1` is a back-reference in Java); `\p{Greek}` → `\p{IsGreek}` (Java wants `Is`);
-/// - POSIX classes `[[:alpha:]]` → `\p{Alpha}`; in classes `[` and `&` are escaped (Java nests and intersects);
-/// - `(?i)` → `(?iu)` (RE2 folds Unicode case, Java only ASCII without `u`);
+/// - octal `\123` → `\x53` (`\1` is a back-reference in Java), `\x{263a}` → the character (joni lacks `\x{…}`);
+///   `\p{Greek}` stays (Presto names scripts directly); `\d`, `\w` → ASCII classes (joni's are Unicode);
+/// - POSIX classes `[[:alpha:]]` → their ASCII ranges (RE2's are ASCII-only; joni's `\p{Alpha}` is Unicode);
+///   in classes `[` and `&` are escaped (Java and joni nest and intersect classes);
+/// - `(?i)` stays `(?i)`: joni folds Unicode case like RE2 (java.util.regex would need `u`, which Presto refuses);
 /// - `\b`/`\B` → ASCII look-arounds (RE2's word boundary is ASCII-only, Java's is not);
-/// - `\x{263a}` is kept whole (its brace is not a repetition);
 /// - rejected: `(?m)`, `(?U)` (ungreedy in RE2, Unicode classes in Java), `\C`.
 public enum RegexTranslation {
     public struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
@@ -29,18 +33,14 @@ public enum RegexTranslation {
         return try translator.run()
     }
 
+    /// RE2's POSIX classes (ASCII-only) as class contents.
     static let posixClasses: [String: String] = [
-        "alnum": "\\p{Alnum}", "alpha": "\\p{Alpha}", "ascii": "\\p{ASCII}", "blank": "\\p{Blank}",
-        "cntrl": "\\p{Cntrl}", "digit": "\\p{Digit}", "graph": "\\p{Graph}", "lower": "\\p{Lower}",
-        "print": "\\p{Print}", "punct": "\\p{Punct}", "space": "\\p{Space}", "upper": "\\p{Upper}",
-        "word": "\\w", "xdigit": "\\p{XDigit}",
+        "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7F", "blank": "\\t ",
+        "cntrl": "\\x00-\\x1F\\x7F", "digit": "0-9", "graph": "!-~", "lower": "a-z",
+        "print": " -~", "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\x0B\\f\\r ", "upper": "A-Z",
+        "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f",
     ]
 
-    /// One- and two-letter Unicode general categories RE2 accepts in `\p{…}`; anything else is a script.
-    static let generalCategories: Set<String> = [
-        "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No",
-        "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs", "Any",
-    ]
 }
 
 private struct Translator {
@@ -115,7 +115,7 @@ private struct Translator {
         var setDotAll: Bool? = nil
         while j < chars.count, chars[j] != ")", chars[j] != ":" {
             switch chars[j] {
-            case "i": if negated { off = "iu" } else { on = "iu" }
+            case "i": if negated { off = "i" } else { on = "i" }
             case "s": setDotAll = !negated
             case "-": negated = true
             case "m": throw fail("uses the m flag, whose line semantics differ in Timestream's Java regex")
@@ -154,7 +154,8 @@ private struct Translator {
                     let negate = name.hasPrefix("^")
                     if negate { name.removeFirst() }
                     guard let java = RegexTranslation.posixClasses[name] else { throw fail("has an unknown class [:\(name):]") }
-                    out += negate ? (name == "word" ? "\\W" : "\\P" + java.dropFirst(2)) : java
+                    // A negated POSIX class is a nested negated class (a union member in Java and joni).
+                    out += negate ? "[^" + java + "]" : java
                     i = end + 2
                 } else {
                     out += "\\["
@@ -177,6 +178,15 @@ private struct Translator {
         return nil
     }
 
+    /// One code point as every target engine reads it: `\xHH` up to U+00FF, else the character itself.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        guard scalar.value > 0xFF else {
+            let hex = String(scalar.value, radix: 16)
+            return "\\x" + (hex.count == 1 ? "0" : "") + hex
+        }
+        return String(Character(scalar))
+    }
+
     mutating func escape(inClass: Bool) throws(RegexTranslation.Unsupported) -> String {
         guard i < chars.count else { throw fail("ends with a lone backslash") }
         let c = chars[i]
@@ -193,6 +203,11 @@ private struct Translator {
         case "s": return inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]"
         case "S": return "[^\\t\\n\\f\\r ]"
         case "v": return "\\x0B"
+        // RE2's \d and \w are ASCII-only; joni's follow Unicode.
+        case "d": return inClass ? "0-9" : "[0-9]"
+        case "D": return "[^0-9]"
+        case "w": return inClass ? "0-9A-Za-z_" : "[0-9A-Za-z_]"
+        case "W": return "[^0-9A-Za-z_]"
         case "b", "B":
             // RE2's word boundary is ASCII-only; Java's \b also counts non-ASCII letters as word characters.
             let word = "[0-9A-Za-z_]"
@@ -213,23 +228,22 @@ private struct Translator {
                 i += 1
             }
             if name.hasPrefix("^") { negate.toggle(); name.removeFirst() }
-            let java = RegexTranslation.generalCategories.contains(name) ? name : "Is" + name
-            return (negate ? "\\P{" : "\\p{") + java + "}"
+            return (negate ? "\\P{" : "\\p{") + name + "}"
         case "0"..."7":
             // RE2 octal (up to three digits) → hex; in Java \1… would be a back-reference.
             var digits = String(c)
             while digits.count < 3, i < chars.count, ("0"..."7").contains(chars[i]) { digits.append(chars[i]); i += 1 }
-            return "\\x{" + String(UInt32(digits, radix: 8) ?? 0, radix: 16) + "}"
+            return Self.codePoint(Unicode.Scalar(UInt8(truncatingIfNeeded: UInt32(digits, radix: 8) ?? 0)))
         case "8", "9": throw fail("uses a back-reference, which RE2 does not support")
         case "x":
-            // \x41 or \x{10FFFF}: the same in Java; copy whole so the brace is not taken for a repetition.
-            if i < chars.count, chars[i] == "{" {
-                guard let close = chars[i...].firstIndex(of: "}") else { throw fail("has an unterminated \\x{…}") }
-                let hex = String(chars[i...close])
-                i = close + 1
-                return "\\x" + hex
-            }
-            return "\\x"
+            // \x41 is understood everywhere; joni (Syntax.Java) does not know \x{263a}: write such characters
+            // literally (none above U+00FF is a metacharacter).
+            guard i < chars.count, chars[i] == "{" else { return "\\x" }
+            guard let close = chars[i...].firstIndex(of: "}"),
+                let value = UInt32(String(chars[(i + 1)..<close]), radix: 16), let scalar = Unicode.Scalar(value)
+            else { throw fail("has an invalid \\x{…} escape") }
+            i = close + 1
+            return Self.codePoint(scalar)
         default: return "\\" + String(c)
         }
     }

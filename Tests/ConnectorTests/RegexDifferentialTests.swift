@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The translated patterns, run by the real java.util.regex (Timestream's dialect), select exactly what RE2
-/// (Prometheus' dialect, via google-re2) selects with PromQL's full anchoring.
+/// The translated patterns select exactly what RE2 (Prometheus' dialect, via google-re2) selects with PromQL's full
+/// anchoring, on joni as Presto runs `regexp_like` and on the JVM's java.util.regex.
 @Suite struct RegexDifferentialTests {
     static let patterns = [
         ".*", ".+", "", "a.b", "(?s)a.b", "(?s:a.)b", "foo$", "^foo", "foo|bar", "a|b|", "(?P<x>a|b)+", "(?<y>ab)*",
@@ -22,7 +22,19 @@ import Testing
         "a\u{85}b", "Z9", "ß",
     ]
 
-    @Test func translationAgreesWithRE2OnTheRealJVM() throws {
+    /// Where java.util.regex is known to differ from Presto's joni (the engine Timestream's SQL runs): `(?i)` folds
+    /// only ASCII without the `u` flag Presto refuses, and scripts need `Is`, which Presto refuses.
+    static func javaDiffersFromPresto(_ pattern: String, _ subject: String) -> Bool {
+        (pattern.contains("(?i") && !subject.unicodeScalars.allSatisfy(\.isASCII)) || pattern.contains("Greek")
+    }
+
+    /// Where joni itself differs from RE2, whatever the translation: full case folding (ß = SS), and an internal
+    /// error of joni 2.1 on this input. Listed so that any other difference fails.
+    static let knownJoniDifferences: [(pattern: String, subject: String)] = [
+        ("(?i)straße", "STRASSE"), ("(?i)σ+", "☺"),
+    ]
+
+    @Test func translationAgreesWithRE2OnJoniAndTheJVM() throws {
         var cases: [[String: String]] = []
         for pattern in Self.patterns {
             let java = try RegexTranslation.anchoredJavaPattern(pattern)
@@ -32,14 +44,21 @@ import Testing
         let answers = try JSONSerialization.jsonObject(with: Data(output)) as! [[String: Any]]
         #expect(answers.count == cases.count)
         var disagreements: [String] = []
+        var javaCompared = 0
         for (c, answer) in zip(cases, answers) {
             let re2 = answer["re2"] as? Bool
-            let java = answer["java"] as? Bool
-            if java == nil || re2 != java {
-                disagreements.append("\(c["re2"]!.debugDescription) on \(c["subject"]!.debugDescription): RE2 \(re2.map(String.init) ?? "?"), Java(\(c["java"]!)) \(answer["java"] ?? "?")")
+            let describe = { (engine: String) in
+                "\(engine): \(c["re2"]!.debugDescription) on \(c["subject"]!.debugDescription): RE2 \(re2.map(String.init) ?? "?"), \(engine)(\(c["java"]!)) \(answer[engine] ?? "?")"
+            }
+            let knownJoniDifference = Self.knownJoniDifferences.contains { $0.pattern == c["re2"]! && $0.subject == c["subject"]! }
+            if (answer["joni"] as? Bool != re2) != knownJoniDifference { disagreements.append(describe("joni")) }
+            if !Self.javaDiffersFromPresto(c["re2"]!, c["subject"]!) {
+                javaCompared += 1
+                if answer["java"] as? Bool != re2 { disagreements.append(describe("java")) }
             }
         }
-        let report = "\(disagreements.count) of \(cases.count):\n" + disagreements.prefix(40).joined(separator: "\n")
+        #expect(javaCompared > cases.count * 9 / 10)
+        let report = "\(disagreements.count) disagreements:\n" + disagreements.prefix(40).joined(separator: "\n")
         if !disagreements.isEmpty { Issue.record("\(report)") }
     }
 }

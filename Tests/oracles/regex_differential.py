@@ -1,19 +1,25 @@
-"""Differential check of the RE2 → Java regex translation. stdin: JSON [{"re2": P, "java": J, "subject": S}, ...]
-(J is the Swift translation, already anchored). For each case: RE2's full match of P on S (google-re2, the
-library Prometheus' Go regexp follows) versus java.util.regex's find() of J on S (the real JVM). Prints JSON
-[{"re2": bool, "java": bool | "error: ..."}] in order."""
+"""Differential check of the RE2 → Timestream regex translation. stdin: JSON [{"re2": P, "java": J, "subject": S}]
+(J is the Swift translation, already anchored). For each case: RE2's full match of P on S (google-re2: the dialect of
+Prometheus' Go regexp) versus two engines searching J in S:
+  - joni with Syntax.Java / Option.DEFAULT, as Presto and Trino (and so Timestream's Presto-derived SQL) run
+    regexp_like (Debian libjruby-joni-java);
+  - java.util.regex, the "Java pattern syntax" Timestream's documentation names.
+Prints JSON [{"re2": bool, "joni": bool | "error: …", "java": bool | "error: …"}] in order."""
 import json, os, subprocess, sys
 import re2
 
 cases = json.load(sys.stdin)
 here = os.path.dirname(os.path.abspath(__file__))
-java_in = "".join(json.dumps({"pattern": c["java"], "subject": c["subject"]}) + "\n" for c in cases)
-run = subprocess.run(["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", os.path.join(here, "JavaRegexOracle.java")],
-                     input=java_in.encode(), capture_output=True, check=True)
-java = run.stdout.decode().split("\n")
-out = []
-for case, answer in zip(cases, java):
-    expected = re2.fullmatch(case["re2"], case["subject"]) is not None
-    got = answer == "1" if answer in ("0", "1") else "error: " + answer
-    out.append({"re2": expected, "java": got})
-json.dump(out, sys.stdout)
+lines = "".join("%s %s\n" % (c["java"].encode().hex(), c["subject"].encode().hex()) for c in cases).encode()
+classpath = ":".join(["/usr/share/java/joni.jar", "/usr/share/java/jcodings.jar"])
+
+
+def run(engine):
+    out = subprocess.run(["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                          os.path.join(here, "RegexOracle.java"), engine], input=lines, capture_output=True, check=True)
+    return [a == "1" if a in ("0", "1") else "error: " + a for a in out.stdout.decode().split("\n")[:len(cases)]]
+
+
+java, joni = run("java"), run("joni")
+json.dump([{"re2": re2.fullmatch(c["re2"], c["subject"]) is not None, "joni": b, "java": a}
+           for c, a, b in zip(cases, java, joni)], sys.stdout)
