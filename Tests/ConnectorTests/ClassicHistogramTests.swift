@@ -121,3 +121,59 @@ import Testing
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
+
+/// The classic series run through real Prometheus' PromQL engine (`promtool test rules`, Prometheus 2.42):
+/// `histogram_quantile` over what Swift produced must equal (to 1e-12 relative) the oracle's quantiles, computed by
+/// the documented interpolation over its own independently computed buckets. Needs the Debian `prometheus` package (promtool).
+@Suite struct PromQLHistogramQuantileTests {
+    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: promtool != nil, "promtool (apt package prometheus) is not installed"))
+    func histogramQuantileOverTheClassicSeriesMatchesTheOracle() throws {
+        let output = try Oracle.run("native_histogram.py", ["corpus", "777", "40"])
+        var yaml = "evaluation_interval: 1m\ntests:\n"
+        var cases = 0
+        for line in output.split(separator: 0x0A) {
+            let entry = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+            let request = try WriteRequest(protobuf: Snappy.decompress([UInt8](Data(base64Encoded: entry["body"] as! String)!)))
+            let classic = ClassicHistogramSeries(request.timeseries[0])
+            for expected in entry["expected"] as! [[String: Any]] where expected["quantiles"] != nil {
+                let time = (expected["timestamp"] as! NSNumber).int64Value
+                yaml += "  - interval: 1m\n    input_series:\n"
+                for series in classic.series {
+                    guard let le = series.labels.first(where: { $0.name == "le" })?.value,
+                        let sample = series.samples.first(where: { $0.timestamp == time })
+                    else { continue }
+                    yaml += "      - series: 'rpc_latency_seconds_bucket{job=\"api\", le=\"\(le)\"}'\n        values: '\(sample.value)'\n"
+                }
+                yaml += "    promql_expr_test:\n"
+                for pair in expected["quantiles"] as! [[Any]] {
+                    let value = pair[1] as! String
+                    guard value != "nan" else { continue }
+                    cases += 1
+                    // Go's and Python's last bit can differ in the interpolation; 1e-12 relative is far below
+                    // any bucket-boundary or count error.
+                    let quantile = "histogram_quantile(\(pair[0]), rpc_latency_seconds_bucket)"
+                    let tolerance = 1e-12 * Double(value)!.magnitude
+                    yaml += "      - expr: abs(\(quantile) - (\(value))) <= bool \(tolerance)\n        eval_time: 0m\n"
+                    yaml += "        exp_samples:\n          - labels: '{job=\"api\"}'\n            value: 1\n"
+                }
+            }
+        }
+        #expect(cases > 200)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("histogram-quantile-\(UUID().uuidString).yml")
+        try Data(yaml.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.promtool!)
+        process.arguments = ["test", "rules", file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text.prefix(3000))")
+        #expect(text.contains("SUCCESS"))
+    }
+}

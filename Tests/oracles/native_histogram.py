@@ -109,6 +109,31 @@ def classic(h):
     return [(go_g_text(le), bits(le), bits(c)) for le, c in out]
 
 
+QUANTILES = [0.01, 0.1, 0.5, 0.9, 0.99]
+
+
+def classic_quantile(q, buckets):
+    """histogram_quantile on classic buckets [(upper_bound, cumulative)], as the PromQL docs describe it
+    (https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile): linear interpolation
+    within the bucket holding rank q·count; the lowest bucket starts at 0 if its upper bound is positive, else
+    its upper bound is the answer; a rank in the +Inf bucket answers the second-highest upper bound."""
+    if len(buckets) < 2:
+        return float("nan")
+    rank = q * buckets[-1][1]
+    b = next((i for i in range(len(buckets) - 1) if buckets[i][1] >= rank), len(buckets) - 1)
+    if b == len(buckets) - 1:
+        return buckets[-2][0]
+    if b == 0 and buckets[0][0] <= 0:
+        return buckets[0][0]
+    start, end, count = 0.0, buckets[b][0], buckets[b][1]
+    if b > 0:
+        start = buckets[b - 1][0]
+        count -= buckets[b - 1][1]
+        rank -= buckets[b - 1][1]
+    ratio = rank / count if count else (float("nan") if rank == 0 else float("inf"))  # Go float division
+    return start + (end - start) * ratio
+
+
 def random_histogram(r, timestamp=None):
     """A valid histogram (what Prometheus' ValidateHistogram accepts) of either flavour."""
     is_float = r.random() < 0.4
@@ -165,8 +190,10 @@ def corpus(seed, n):
                 expected.append({"timestamp": h.timestamp, "unconvertible": True})
                 continue
             count = h.count_float if h.WhichOneof("count") == "count_float" else float(h.count_int)
+            floats = [(float(le.replace("Inf", "inf")), struct.unpack("<d", bytes.fromhex(v)[::-1])[0]) for le, _, v in c]
             expected.append({"timestamp": h.timestamp, "count": bits(count), "sum": bits(h.sum),
-                             "buckets": [list(b) for b in c]})
+                             "buckets": [list(b) for b in c],
+                             "quantiles": [[q, repr(classic_quantile(q, floats))] for q in QUANTILES]})
         body = base64.b64encode(snappy.compress(w.SerializeToString())).decode()
         print(json.dumps({"body": body, "expected": expected}))
 
