@@ -176,6 +176,9 @@ import Testing
         }
         #expect(got == want)
         #expect(want.count > 30 && want.contains { $0.hasPrefix("+Inf@") })
+        let bucketSamples = expected.reduce(0) { $0 + ($1["buckets"] as! [Any]).count }
+        #expect(function.log.contains("histograms_received=6 histograms_converted=6"), "\(function.log)")
+        #expect(function.log.contains("samples_received=\(bucketSamples + 12) samples_written=\(bucketSamples + 12) samples_skipped=0"), "\(function.log)")
     }
 
     @Test func unsupportedRegexAndResponseTypesAre400() throws {
