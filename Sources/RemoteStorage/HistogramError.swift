@@ -1,7 +1,7 @@
 /// Why a native histogram is malformed: the checks Prometheus' own `ValidateHistogram` /
 /// `ValidateFloatHistogram` make (tsdb/head_append.go), so a request Prometheus would refuse is refused here too.
+/// `side` is "negative" or "positive".
 public enum HistogramError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// `side` is "negative" or "positive".
     /// The spans' lengths add up to another number than the deltas/counts given.
     case spanLengthMismatch(side: String, spanBuckets: UInt64, counts: Int)
     /// A span after the first has a negative offset (spans must not overlap or go backwards).
