@@ -16,6 +16,9 @@ public struct InvocationSummary: Equatable, Sendable {
     public var skipped: [SkipReason: Int] = [:]
     /// Records Timestream rejected (RejectedRecordsException).
     public var samplesRejected = 0
+    /// Native histogram samples received, and how many became classic series (their samples are in the counts above).
+    public var histogramsReceived = 0
+    public var histogramsConverted = 0
     // Reads
     public var queries = 0
     public var samplesReturned = 0
@@ -42,6 +45,9 @@ public struct InvocationSummary: Equatable, Sendable {
                 ("samples_written", String(samplesWritten)), ("samples_skipped", String(samplesSkipped)),
             ]
             if samplesRejected > 0 { fields.append(("samples_rejected", String(samplesRejected))) }
+            if histogramsReceived > 0 {
+                fields += [("histograms_received", String(histogramsReceived)), ("histograms_converted", String(histogramsConverted))]
+            }
             for reason in skipped.keys.sorted() { fields.append(("skipped_" + reason.rawValue, String(skipped[reason] ?? 0))) }
         } else if route == "read" {
             fields += [

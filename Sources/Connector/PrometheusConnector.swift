@@ -86,6 +86,8 @@ public final class PrometheusConnector {
             summary.samplesWritten = outcome.reply.statusCode < 300 ? outcome.stats.samplesToWrite : 0
             summary.skipped = outcome.stats.skipped
             summary.samplesRejected = outcome.rejected
+            summary.histogramsReceived = outcome.stats.histogramsReceived
+            summary.histogramsConverted = outcome.stats.histogramsConverted
             return outcome.reply
         case .read:
             let outcome = reader.handle(body: request.body, credentials: credentials, deadline: deadline)

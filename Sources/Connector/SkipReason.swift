@@ -10,7 +10,8 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case labelPairTooLong = "label_pair_too_long"
     case reservedLabelName = "reserved_label_name"
     case tooManyLabels = "too_many_labels"
-    /// Native histogram samples: not stored in this version (counted, never silently dropped).
+    /// Native histogram samples that cannot become classic series (`ClassicHistogramSeries.unconvertible`):
+    /// custom-bucket or reserved schemas, or a series with an `le` label or no metric name.
     case nativeHistogram = "native_histogram"
     /// Exemplars: not stored in this version.
     case exemplar = "exemplar"

@@ -15,8 +15,13 @@ public struct WritePlan: Equatable, Sendable {
 /// Sample counts for one remote-write request, for the log line and the response.
 public struct WriteStats: Equatable, Sendable {
     public var series = 0
+    /// Float samples received plus the classic samples native histograms became (and one per histogram not
+    /// converted), so that received = to write + skipped.
     public var samplesReceived = 0
     public var samplesToWrite = 0
+    /// Native histogram samples received, and how many became classic series (`ClassicHistogramSeries`).
+    public var histogramsReceived = 0
+    public var histogramsConverted = 0
     public var skipped: [SkipReason: Int] = [:]
     public var metadata = 0
 
@@ -30,6 +35,7 @@ public struct WriteStats: Equatable, Sendable {
 
 /// Turns a decoded remote-write request into Timestream records: one record per sample, measure name = the
 /// `__name__` label, dimensions = the other non-empty labels sorted by name, DOUBLE values, milliseconds.
+/// Native histograms first become classic `_count`/`_sum`/`_bucket` series (`ClassicHistogramSeries`).
 public enum WriteTranslation {
     /// How many invalid-series reasons a 400 body lists.
     public static let reasonsListed = 5
@@ -46,22 +52,21 @@ public enum WriteTranslation {
         }
 
         var batcher = RecordBatcher(database: config.database, table: config.table)
-        for series in request.timeseries {
+        func translate(_ series: TimeSeries) {
             stats.samplesReceived += series.samples.count
             stats.skip(.exemplar, series.exemplarCount)
-            stats.skip(.nativeHistogram, series.histogramCount)
 
             let shape: SeriesShape
             switch SeriesShape.make(series.labels) {
             case .failure(let problem):
                 reject(series, problem.explanation)
-                continue
+                return
             case .success(let value): shape = value
             }
             if let violation = TimestreamLimits.firstViolation(metricName: shape.metricName, dimensions: shape.dimensions) {
                 stats.skip(violation.skipReason, series.samples.count)
                 if config.failOnLongLabel { reject(series, violation.explanation) }
-                continue
+                return
             }
             var seriesIndex: Int? = nil
             var unstorable: SkipReason? = nil
@@ -80,6 +85,20 @@ public enum WriteTranslation {
             if unstorable != nil && config.failOnInvalidSampleValue {
                 reject(series, "has NaN or infinite sample values, which Timestream cannot store")
             }
+        }
+
+        for series in request.timeseries {
+            translate(series)
+            guard !series.histograms.isEmpty else { continue }
+            // Native histograms become classic series that take the same path as any other samples; one that
+            // is not converted counts as one received and one skipped sample.
+            let classic = ClassicHistogramSeries(series)
+            stats.histogramsReceived += series.histograms.count
+            stats.histogramsConverted += classic.converted
+            stats.samplesReceived += classic.stale + classic.unconvertible
+            stats.skip(.staleMarker, classic.stale)
+            stats.skip(.nativeHistogram, classic.unconvertible)
+            for derived in classic.series { translate(derived) }
         }
         return WritePlan(requests: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount)
     }

@@ -21,6 +21,8 @@ public enum ProtobufError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedGroup(offset: Int)
     /// Groups nested deeper than `ProtobufReader.maxGroupDepth`.
     case nestingTooDeep(offset: Int)
+    /// A native histogram that is well-formed protobuf but not a valid histogram (spans versus counts etc.).
+    case invalidHistogram(HistogramError)
 
     public var description: String {
         switch self {
@@ -35,6 +37,7 @@ public enum ProtobufError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidUTF8(let message, let field): "protobuf: \(message) field \(field) is not valid UTF-8"
         case .malformedGroup(let offset): "protobuf: malformed group at \(offset)"
         case .nestingTooDeep(let offset): "protobuf: groups nested too deeply at \(offset)"
+        case .invalidHistogram(let error): "protobuf: \(error)"
         }
     }
 }

@@ -30,18 +30,21 @@ public struct Sample: Equatable, Sendable {
 }
 
 /// A series (`prometheus.TimeSeries`: labels = 1, samples = 2, exemplars = 3, histograms = 4).
-/// Exemplars and native histograms are validated and counted, not kept: Timestream storage has no place for them,
-/// and the count lets callers report what they did not store.
+/// Exemplars are validated and counted, not kept: Timestream storage has no place for them, and the count lets
+/// callers report what they did not store. Native histograms are decoded and validated (`Histogram`).
 public struct TimeSeries: Equatable, Sendable {
     public var labels: [Label]
     public var samples: [Sample]
     public var exemplarCount: Int
-    public var histogramCount: Int
+    public var histograms: [Histogram]
 
-    public init(labels: [Label], samples: [Sample], exemplarCount: Int = 0, histogramCount: Int = 0) {
+    public init(labels: [Label], samples: [Sample], exemplarCount: Int = 0, histograms: [Histogram] = []) {
         self.labels = labels
         self.samples = samples
         self.exemplarCount = exemplarCount
-        self.histogramCount = histogramCount
+        self.histograms = histograms
     }
+
+    /// How many native histogram samples the series carries.
+    public var histogramCount: Int { histograms.count }
 }

@@ -1,5 +1,5 @@
-// Wire codec for Label, Sample, TimeSeries and the parts of a series that are only validated and counted
-// (Exemplar, Histogram). Field numbers: prompb/types.proto.
+// Wire codec for Label, Sample, TimeSeries and the exemplars that are only validated and counted
+// (histograms: HistogramCodec.swift). Field numbers: prompb/types.proto.
 
 extension Label {
     /// Strings that repeat within the request (names, most values) come from `cache`.
@@ -66,7 +66,7 @@ extension TimeSeries {
         var samples: [Sample] = []
         labels.reserveCapacity(labelCountHint)
         var exemplars = 0
-        var histograms = 0
+        var histograms: [Histogram] = []
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.number {
@@ -81,14 +81,12 @@ extension TimeSeries {
                 try Self.validateExemplar(reader.readLengthDelimited())
                 exemplars += 1
             case 4:
-                // Native histograms (prompb.Histogram, 14 fields) are not stored; their wire structure is checked.
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
-                try ProtobufReader.validateStructure(reader.readLengthDelimited())
-                histograms += 1
+                histograms.append(try Histogram(decoding: reader.readLengthDelimited()))
             default: try reader.skip(tag)
             }
         }
-        self.init(labels: labels, samples: samples, exemplarCount: exemplars, histogramCount: histograms)
+        self.init(labels: labels, samples: samples, exemplarCount: exemplars, histograms: histograms)
     }
 
     /// `prometheus.Exemplar`: labels = 1, value = 2 (double), timestamp = 3 (int64).

@@ -162,12 +162,18 @@ import Testing
         #expect(plan.invalidCount == 0)
     }
 
-    @Test func exemplarsAndHistogramsAreCounted() {
+    @Test func exemplarsAndUnconvertibleHistogramsAreCounted() {
         var s = series([("__name__", "h")], [])
         s.exemplarCount = 2
-        s.histogramCount = 3
+        // Custom-bucket schema (-53): not an exponential schema, so not converted.
+        let custom = Histogram(
+            counts: .integer(count: 1, zeroCount: 0, negativeDeltas: [], positiveDeltas: [1]), sum: 1, schema: -53,
+            zeroThreshold: 0, positiveSpans: [BucketSpan(offset: 0, length: 1)], timestamp: 1000)
+        s.histograms = [custom, custom, custom]
         let plan = WriteTranslation.plan(WriteRequest(timeseries: [s]), config: config)
         #expect(plan.stats.skipped == [.exemplar: 2, .nativeHistogram: 3])
+        #expect(plan.stats.histogramsReceived == 3 && plan.stats.histogramsConverted == 0)
+        #expect(plan.stats.samplesReceived == 3)
         #expect(plan.requests.isEmpty)
     }
 }

@@ -143,6 +143,44 @@ import Testing
         }
     }
 
+    /// Native histograms encoded by Python protobuf are written, then read back through remote_read as the classic
+    /// series Tests/oracles/native_histogram.py computes (independently) for them.
+    @Test func nativeHistogramsReadBackAsClassicSeries() throws {
+        let standIn = try SQLStandIn()
+        let function = try FunctionHarness(environment: standIn.functionEnvironment)
+        defer { function.stop() }
+        let spec = try JSONSerialization.jsonObject(with: Data(Oracle.run("native_histogram.py", ["write-spec", "42", "6"]))) as! [String: Any]
+        let expected = spec["expected"] as! [[String: Any]]
+        try write(function, [["labels": [["__name__", "rpc_seconds"], ["job", "api"]], "histograms": spec["histograms"]!]])
+        let times = expected.map { ($0["timestamp"] as! NSNumber).int64Value }
+        let range = (times.min()!, times.max()!)
+        func series(_ name: String) throws -> [Series] {
+            try read(function, [(range.0, range.1, [["EQ", "__name__", name], ["EQ", "job", "api"]])])[0]
+        }
+        func hex(_ text: Any?) -> UInt64 { UInt64(text as! String, radix: 16)! }
+        let counts = try series("rpc_seconds_count"), sums = try series("rpc_seconds_sum"), buckets = try series("rpc_seconds_bucket")
+        #expect(counts.count == 1 && sums.count == 1)
+        #expect(counts.first?.samples.map(\.bits) == expected.map { hex($0["count"]) })
+        #expect(sums.first?.samples.map(\.bits) == expected.map { hex($0["sum"]) })
+        #expect(counts.first?.samples.map(\.time) == times)
+        // Every (le, time) cumulative count the oracle expects comes back, and nothing else.
+        var want: Set<String> = []
+        for entry in expected {
+            for bucket in entry["buckets"] as! [[String]] { want.insert("\(bucket[0])@\(entry["timestamp"]!)=\(bucket[2])") }
+        }
+        var got: Set<String> = []
+        for one in buckets {
+            #expect(one.labels.count == 3 && one.labels[0] == ["__name__", "rpc_seconds_bucket"] && one.labels[1] == ["job", "api"])
+            let le = one.labels.first { $0[0] == "le" }?[1] ?? "?"
+            for sample in one.samples { got.insert("\(le)@\(sample.time)=\(String(format: "%016llx", sample.bits))") }
+        }
+        #expect(got == want)
+        #expect(want.count > 30 && want.contains { $0.hasPrefix("+Inf@") })
+        let bucketSamples = expected.reduce(0) { $0 + ($1["buckets"] as! [Any]).count }
+        #expect(function.log.contains("histograms_received=6 histograms_converted=6"), "\(function.log)")
+        #expect(function.log.contains("samples_received=\(bucketSamples + 12) samples_written=\(bucketSamples + 12) samples_skipped=0"), "\(function.log)")
+    }
+
     @Test func unsupportedRegexAndResponseTypesAre400() throws {
         let standIn = try SQLStandIn()
         let function = try FunctionHarness(environment: standIn.functionEnvironment)

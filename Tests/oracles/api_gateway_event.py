@@ -4,7 +4,8 @@ or remote-read request, encoded independently of the Swift code (Python protobuf
 Reads a JSON spec on stdin, prints the event JSON on stdout:
   {"version": "2.0" | "1.0", "method": "POST", "path": "/dev/write", "headers": {...},
    "basic_auth": ["ACCESS_KEY_ID", "SECRET"], "session_token": "...",
-   "write": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<16 hex digits: IEEE-754 bits>", ts_ms]]}],
+   "write": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<16 hex digits: IEEE-754 bits>", ts_ms]],
+                             "histograms": ["<base64 prometheus.Histogram message>", ...]}],
              "metadata": N},
    "write_v2": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<bits>", ts_ms]],
                 "exemplars": [[value, ts_ms]], "histograms": N, "labels_refs": [raw refs, replacing labels],
@@ -31,8 +32,10 @@ if "write" in spec:
         t = w.timeseries.add()
         for name, value in ts["labels"]:
             t.labels.add(name=name, value=value)
-        for bits, stamp in ts["samples"]:
+        for bits, stamp in ts.get("samples", []):
             t.samples.add(value=struct.unpack("<d", struct.pack("<Q", int(bits, 16)))[0], timestamp=stamp)
+        for encoded in ts.get("histograms", []):  # native histograms, e.g. from native_histogram.py write-spec
+            t.histograms.add().MergeFromString(base64.b64decode(encoded))
     for i in range(spec["write"].get("metadata", 0)):
         w.metadata.add(type=MetricMetadata.MetricType.Value("COUNTER"), metric_family_name="m%d" % i, help="h")
     body, is_b64 = base64.b64encode(snappy.compress(w.SerializeToString())).decode(), True

@@ -13,6 +13,7 @@ import base64, json, random, struct, sys
 import snappy
 import libsnappy
 import prompb
+import native_histogram
 
 if not libsnappy.available:
     sys.exit("libsnappy.so.1 not found: apt-get install libsnappy1v5 (the C++ reference snappy oracle)")
@@ -72,17 +73,9 @@ def rand_labels(r, n, allow_huge=False):
 
 
 def rand_histogram(r):
-    h = prompb.Histogram(sum=rand_double(r), schema=r.randint(-4, 8), zero_threshold=r.random(),
-                         reset_hint=r.randint(0, 3), timestamp=rand_int64(r))
-    h.count_int = r.randint(0, 1 << 40) if r.random() < 0.5 else 0
-    if r.random() < 0.5:
-        h.count_float = r.random() * 100
-    h.zero_count_int = r.randint(0, 100)
-    for _ in range(r.randint(0, 3)):
-        h.positive_spans.add(offset=r.randint(-5, 5), length=r.randint(0, 4))
-        h.negative_spans.add(offset=r.randint(-5, 5), length=r.randint(0, 4))
-    h.positive_deltas.extend(r.randint(-1000, 1000) for _ in range(r.randint(0, 6)))
-    h.negative_counts.extend(r.random() for _ in range(r.randint(0, 4)))
+    """A valid native histogram (RemoteStorage refuses malformed ones), with a random timestamp."""
+    h = native_histogram.random_histogram(r)
+    h.timestamp = rand_int64(r)
     return h
 
 

@@ -1,0 +1,131 @@
+// Native histogram decoding: both flavours, packed and unpacked repeated fields, and each HistogramError.
+// Values decoded from Python-encoded histograms are checked through the classic conversion in ConnectorTests.
+import RemoteStorage
+import Testing
+
+@Suite("Native histogram decoding")
+struct HistogramDecodingTests {
+    /// Minimal protobuf writer for hand-made histograms (independent of RemoteStorage's writer).
+    struct Bytes {
+        var data: [UInt8] = []
+        mutating func varint(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 {
+                data.append(UInt8(v & 0x7f) | 0x80)
+                v >>= 7
+            }
+            data.append(UInt8(v))
+        }
+        mutating func tag(_ field: UInt64, _ wire: UInt64) { varint(field << 3 | wire) }
+        mutating func varintField(_ field: UInt64, _ v: UInt64) { tag(field, 0); varint(v) }
+        mutating func zigzagField(_ field: UInt64, _ v: Int64) { varintField(field, UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+        mutating func doubleField(_ field: UInt64, _ v: Double) {
+            tag(field, 1)
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { data += $0 }
+        }
+        mutating func bytesField(_ field: UInt64, _ b: [UInt8]) { tag(field, 2); varint(UInt64(b.count)); data += b }
+        mutating func span(_ field: UInt64, _ offset: Int64, _ length: UInt64) {
+            var s = Bytes()
+            s.zigzagField(1, offset)
+            s.varintField(2, length)
+            bytesField(field, s.data)
+        }
+        mutating func packedZigzag(_ field: UInt64, _ values: [Int64]) {
+            var p = Bytes()
+            for v in values { p.varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+            bytesField(field, p.data)
+        }
+    }
+
+    /// Wraps a histogram message into WriteRequest { timeseries { labels {__name__=h} histograms {…} } }.
+    func decode(_ histogram: Bytes) -> Result<Histogram, ProtobufError> {
+        var label = Bytes()
+        label.bytesField(1, Array("__name__".utf8))
+        label.bytesField(2, Array("h".utf8))
+        var series = Bytes()
+        series.bytesField(1, label.data)
+        series.bytesField(4, histogram.data)
+        var request = Bytes()
+        request.bytesField(1, series.data)
+        return Result { () throws(ProtobufError) in try WriteRequest(protobuf: request.data) }.map { $0.timeseries[0].histograms[0] }
+    }
+
+    @Test func integerHistogramPackedAndUnpackedDeltas() throws {
+        var h = Bytes()
+        h.varintField(1, 12)  // count_int
+        h.doubleField(3, 7.5)  // sum
+        h.zigzagField(4, 3)  // schema
+        h.doubleField(5, 0.001)
+        h.varintField(6, 2)  // zero_count_int
+        h.span(11, -2, 2)
+        h.span(11, 3, 1)
+        h.packedZigzag(12, [4, -1])  // counts 4, 3 …
+        h.zigzagField(12, -2)  // … 1, unpacked
+        h.span(8, 5, 1)
+        h.zigzagField(9, 2)
+        h.varintField(14, 2)
+        h.varintField(15, 1_700_000_000_123)
+        let decoded = try decode(h).get()
+        #expect(decoded.counts == .integer(count: 12, zeroCount: 2, negativeDeltas: [2], positiveDeltas: [4, -1, -2]))
+        #expect(decoded.positiveBuckets == [.init(index: -2, count: 4), .init(index: -1, count: 3), .init(index: 3, count: 1)])
+        #expect(decoded.negativeBuckets == [.init(index: 5, count: 2)])
+        #expect(decoded.schema == 3 && decoded.sum == 7.5 && decoded.zeroThreshold == 0.001)
+        #expect(decoded.resetHint == 2 && decoded.timestamp == 1_700_000_000_123)
+    }
+
+    @Test func floatHistogramAndOneofLastWins() throws {
+        var h = Bytes()
+        h.varintField(1, 99)  // count_int, then overridden by count_float
+        h.doubleField(2, 10.5)
+        h.doubleField(7, 0.5)
+        h.span(11, 0, 2)
+        h.doubleField(13, 4)
+        h.doubleField(13, 6)
+        let decoded = try decode(h).get()
+        #expect(decoded.counts == .float(count: 10.5, zeroCount: 0.5, negativeCounts: [], positiveCounts: [4, 6]))
+        #expect(decoded.count == 10.5 && decoded.zeroCount == 0.5)
+    }
+
+    @Test func malformedHistogramsAreTypedErrors() {
+        func expectError(_ error: HistogramError, _ build: (inout Bytes) -> Void) {
+            var h = Bytes()
+            build(&h)
+            #expect(decode(h) == .failure(.invalidHistogram(error)), "\(error)")
+        }
+        expectError(.spanLengthMismatch(side: "positive", spanBuckets: 3, counts: 2)) { h in
+            h.varintField(1, 10); h.span(11, 0, 3); h.packedZigzag(12, [1, 1])
+        }
+        expectError(.spanLengthMismatch(side: "negative", spanBuckets: 0, counts: 1)) { h in
+            h.varintField(1, 10); h.zigzagField(9, 1)
+        }
+        expectError(.negativeSpanOffset(side: "positive", span: 1, offset: -1)) { h in
+            h.varintField(1, 10); h.span(11, 0, 1); h.span(11, -1, 1); h.packedZigzag(12, [1, 0])
+        }
+        expectError(.invalidBucketCount(side: "positive", bucket: 1)) { h in
+            h.varintField(1, 10); h.span(11, 0, 2); h.packedZigzag(12, [1, -2])
+        }
+        expectError(.mixedIntegerAndFloat) { h in
+            h.varintField(1, 10); h.span(11, 0, 1); h.doubleField(13, 1)
+        }
+        expectError(.mixedIntegerAndFloat) { h in
+            h.doubleField(2, 10); h.varintField(6, 1)
+        }
+        expectError(.countBelowBuckets(count: 3, buckets: 4)) { h in
+            h.varintField(1, 3); h.varintField(6, 1); h.span(11, 0, 1); h.packedZigzag(12, [3])
+        }
+        expectError(.invalidBucketCount(side: "positive", bucket: 0)) { h in
+            h.doubleField(2, 10); h.span(11, 0, 1); h.doubleField(13, -1)
+        }
+        expectError(.invalidScalar(field: "zero_threshold")) { h in h.doubleField(5, -1) }
+        expectError(.bucketIndexOutOfRange(side: "positive")) { h in
+            h.varintField(1, 10); h.span(11, Int64(Int32.max), 2); h.packedZigzag(12, [0, 0])
+        }
+    }
+
+    @Test func wrongWireTypeInHistogramIsAnError() {
+        var h = Bytes()
+        h.tag(3, 0)  // sum as a varint
+        h.varint(1)
+        #expect(decode(h) == .failure(.wrongWireType(message: "Histogram", field: 3, wireType: 0)))
+    }
+}
