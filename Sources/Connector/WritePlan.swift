@@ -89,6 +89,10 @@ public enum WriteTranslation {
 
         for series in request.timeseries {
             translate(series)
+            // Histograms a decoder only counted (Remote-Write 2.0) are reported as skipped.
+            stats.histogramsReceived += series.opaqueHistogramCount
+            stats.samplesReceived += series.opaqueHistogramCount
+            stats.skip(.nativeHistogram, series.opaqueHistogramCount)
             guard !series.histograms.isEmpty else { continue }
             // Native histograms become classic series that take the same path as any other samples; one that
             // is not converted counts as one received and one skipped sample.

@@ -29,7 +29,7 @@ public struct TimeSeriesV2: Equatable, Sendable {
 
     /// The same series as a Remote-Write 1.0 `TimeSeries`, so both protocols share one write path.
     public var timeSeries: TimeSeries {
-        TimeSeries(labels: labels, samples: samples, exemplarCount: exemplarCount, histogramCount: histogramCount)
+        TimeSeries(labels: labels, samples: samples, exemplarCount: exemplarCount, opaqueHistogramCount: histogramCount)
     }
 }
 
