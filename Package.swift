@@ -11,6 +11,7 @@ let package = Package(
     name: "prometheus-timestream-lambda",
     products: [
         .executable(name: "bootstrap", targets: ["bootstrap"]),
+        .executable(name: "BenchPipeline", targets: ["BenchPipeline"]),
     ],
     targets: [
         // System libraries (Debian: libcurl4-openssl-dev, libssl-dev; Amazon Linux 2023 ships the .so files).
@@ -29,6 +30,11 @@ let package = Package(
             dependencies: ["Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],
             swiftSettings: essentials
         ),
+
+        // `scripts/bench` only: CPU per sample of each write stage on the real module APIs (never in bootstrap).
+        .executableTarget(
+            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP"],
+            swiftSettings: essentials),
 
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
         .target(name: "TestSupport", dependencies: ["CurlHTTP"]),
