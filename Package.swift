@@ -35,6 +35,8 @@ let package = Package(
         .executableTarget(
             name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP"],
             swiftSettings: essentials),
+        // Codec benchmark (scripts/bench-codec); release-built on demand, never linked into bootstrap.
+        .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),
 
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
         .target(name: "TestSupport", dependencies: ["CurlHTTP"]),

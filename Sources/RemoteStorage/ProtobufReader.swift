@@ -107,12 +107,70 @@ public struct ProtobufReader {
     @inline(__always)
     public mutating func readString(_ tag: FieldTag, in message: String) throws(ProtobufError) -> String {
         try tag.expect(.lengthDelimited, in: message)
+        return try Self.makeString(readLengthDelimited(), field: tag.number, in: message)
+    }
+
+    /// `readString`, answering repeated strings from `cache` (no validation, allocation or copy on a hit).
+    @inline(__always)
+    mutating func readString(
+        _ tag: FieldTag, in message: String, cache: inout StringCache
+    ) throws(ProtobufError) -> String {
+        try tag.expect(.lengthDelimited, in: message)
         let bytes = try readLengthDelimited()
         if bytes.isEmpty { return "" }
-        guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw .invalidUTF8(message: message, field: tag.number)
-        }
+        let (hit, slot) = cache.lookup(bytes)
+        if let hit { return hit }
+        let string = try Self.makeString(bytes, field: tag.number, in: message)
+        cache.store(string, at: slot)
         return string
+    }
+
+    @inline(__always)
+    static func makeString(
+        _ bytes: UnsafeRawBufferPointer, field: UInt64, in message: String
+    ) throws(ProtobufError) -> String {
+        if bytes.isEmpty { return "" }
+        let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
+        // Label names and values are nearly always ASCII: check that 8 bytes at a time, and let the standard
+        // library validate the rest. String(decoding:) then only copies (it would repair, never fail).
+        guard isASCII(bytes) || String(validating: utf8, as: UTF8.self) != nil else {
+            throw .invalidUTF8(message: message, field: field)
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func equals(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        string.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            let other = UnsafeRawBufferPointer(utf8)
+            var index = 0
+            while index + 8 <= bytes.count {
+                guard bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    == other.loadUnaligned(fromByteOffset: index, as: UInt64.self) else { return false }
+                index += 8
+            }
+            while index < bytes.count {
+                guard bytes[index] == other[index] else { return false }
+                index += 1
+            }
+            return true
+        } ?? false
+    }
+
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Skips the value of a field this codec does not interpret, per its wire type.

@@ -29,6 +29,7 @@ public struct ReadResponse: Equatable, Sendable {
     public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var results: [QueryResult] = []
+        var cache = StringCache()
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             guard tag.number == 1 else {
@@ -45,7 +46,8 @@ public struct ReadResponse: Equatable, Sendable {
                     continue
                 }
                 try innerTag.expect(.lengthDelimited, in: "QueryResult")
-                series.append(try TimeSeries(decoding: inner.readLengthDelimited()))
+                let hint = series.last?.labels.count ?? 8
+                series.append(try TimeSeries(decoding: inner.readLengthDelimited(), labelCountHint: hint, cache: &cache))
             }
             results.append(QueryResult(timeseries: series))
         }

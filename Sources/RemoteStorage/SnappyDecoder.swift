@@ -59,6 +59,16 @@ enum SnappyDecoder {
             switch tag & 3 {
             case 0:  // literal: length-1 in the tag, or in the next 1...4 little-endian bytes (tag values 60...63)
                 var literal = Int(tag >> 2)
+                // Fast path: a short literal with 16 bytes of slack on both sides is copied as two words.
+                if literal < 16, inputEnd - inPos >= 16, outputEnd - outPos >= 16, literal < inputEnd - inPos {
+                    let source = input.baseAddress! + inPos
+                    let target = output.baseAddress! + outPos
+                    target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    (target + 8).storeBytes(of: (source + 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    inPos += literal + 1
+                    outPos += literal + 1
+                    continue
+                }
                 if literal >= 60 {
                     let extra = literal - 59
                     guard inputEnd - inPos >= extra else { throw .truncated }
@@ -91,7 +101,7 @@ enum SnappyDecoder {
             }
             guard offset > 0, offset <= outPos else { throw .invalidOffset(offset: offset, position: outPos) }
             guard length <= outputEnd - outPos else { throw .outputOverrun(position: outPos) }
-            copyBack(output.baseAddress!, at: outPos, offset: offset, length: length)
+            copyBack(output.baseAddress!, at: outPos, offset: offset, length: length, slack: outputEnd - outPos - length)
             outPos += length
         }
         guard outPos == outputEnd else { throw .lengthMismatch(declared: outputEnd, actual: outPos) }
@@ -100,10 +110,20 @@ enum SnappyDecoder {
 
     /// Copies `length` bytes from `offset` bytes back; overlapping copies repeat the pattern (run-length style).
     @inline(__always)
-    private static func copyBack(_ base: UnsafeMutableRawPointer, at position: Int, offset: Int, length: Int) {
+    private static func copyBack(
+        _ base: UnsafeMutableRawPointer, at position: Int, offset: Int, length: Int, slack: Int
+    ) {
         let target = base + position
         let source = base + (position - offset)
-        if offset >= length {
+        if offset >= 8 && slack >= 8 {
+            // Word copies may write up to 7 bytes past the copy (within the output; later elements overwrite
+            // them). With offset ≥ 8 each word reads only bytes already final, so overlapping patterns stay right.
+            var done = 0
+            while done < length {
+                (target + done).storeBytes(of: (source + done).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                done += 8
+            }
+        } else if offset >= length {
             target.copyMemory(from: source, byteCount: length)
         } else if offset >= 8 {
             // Each chunk is at most `offset` long, so source and target of one memcpy never overlap.

@@ -2,15 +2,16 @@
 // (Exemplar, Histogram). Field numbers: prompb/types.proto.
 
 extension Label {
-    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    /// Strings that repeat within the request (names, most values) come from `cache`.
+    init(decoding bytes: UnsafeRawBufferPointer, cache: inout StringCache) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var name = ""
         var value = ""
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.number {
-            case 1: name = try reader.readString(tag, in: "Label")
-            case 2: value = try reader.readString(tag, in: "Label")
+            case 1: name = try reader.readString(tag, in: "Label", cache: &cache)
+            case 2: value = try reader.readString(tag, in: "Label", cache: &cache)
             default: try reader.skip(tag)
             }
         }
@@ -56,11 +57,14 @@ extension Sample {
 }
 
 extension TimeSeries {
-    init(decoding bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    /// `labelCountHint`: the previous series' label count (series in one request have similar label sets).
+    init(
+        decoding bytes: UnsafeRawBufferPointer, labelCountHint: Int, cache: inout StringCache
+    ) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var labels: [Label] = []
         var samples: [Sample] = []
-        labels.reserveCapacity(16)
+        labels.reserveCapacity(labelCountHint)
         var exemplars = 0
         var histograms = 0
         while !reader.isAtEnd {
@@ -68,7 +72,7 @@ extension TimeSeries {
             switch tag.number {
             case 1:
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
-                labels.append(try Label(decoding: reader.readLengthDelimited()))
+                labels.append(try Label(decoding: reader.readLengthDelimited(), cache: &cache))
             case 2:
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
                 samples.append(try Sample(decoding: reader.readLengthDelimited()))
@@ -95,13 +99,24 @@ extension TimeSeries {
             switch tag.number {
             case 1:
                 try tag.expect(.lengthDelimited, in: "Exemplar")
-                _ = try Label(decoding: reader.readLengthDelimited())
+                try Self.validateLabel(reader.readLengthDelimited())
             case 2:
                 try tag.expect(.fixed64, in: "Exemplar")
                 _ = try reader.readFixed64()
             case 3:
                 try tag.expect(.varint, in: "Exemplar")
                 _ = try reader.readVarint()
+            default: try reader.skip(tag)
+            }
+        }
+    }
+
+    private static func validateLabel(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1, 2: _ = try reader.readString(tag, in: "Label")
             default: try reader.skip(tag)
             }
         }

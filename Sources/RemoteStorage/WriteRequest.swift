@@ -27,12 +27,14 @@ public struct WriteRequest: Equatable, Sendable {
         // A series with one sample and ten labels is ~250 bytes on the wire: reserve for that without overshooting.
         timeseries.reserveCapacity(bytes.count / 256)
         var metadata = 0
+        var cache = StringCache()
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.number {
             case 1:
                 try tag.expect(.lengthDelimited, in: "WriteRequest")
-                timeseries.append(try TimeSeries(decoding: reader.readLengthDelimited()))
+                let hint = timeseries.last?.labels.count ?? 8
+                timeseries.append(try TimeSeries(decoding: reader.readLengthDelimited(), labelCountHint: hint, cache: &cache))
             case 3:
                 try tag.expect(.lengthDelimited, in: "WriteRequest")
                 try Self.validateMetadata(reader.readLengthDelimited())

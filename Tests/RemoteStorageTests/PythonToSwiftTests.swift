@@ -1,5 +1,5 @@
 // Differential tests, Python → Swift: random prompb messages encoded by the Python `protobuf` library and
-// compressed by python-snappy (libsnappy) or cramjam (Rust snappy), decoded by RemoteStorage to exactly the values
+// compressed by Google's C++ libsnappy or python-snappy (Rust snap), decoded by RemoteStorage to exactly the values
 // the oracle dumps (doubles bit for bit).
 import RemoteStorage
 import Testing
@@ -43,7 +43,7 @@ struct PythonToSwiftTests {
         #expect(matchers > 1000 && hints > 500 && types > 500)
     }
 
-    @Test("1000 random blocks from libsnappy and Rust snappy decompress to the original bytes")
+    @Test("1000 random blocks from C++ libsnappy and Rust snap (python-snappy) decompress to the original bytes")
     func snappyBlocks() throws {
         let entries = try OracleLines.run(["snappy-corpus", "20261126", "1000"])
         #expect(entries.count == 1000)

@@ -14,8 +14,7 @@ enum RandomMessages {
         case 0..<15: return ""
         case 15..<55:
             return String((0..<Int.random(in: 1...24, using: &rng)).map { _ in "abcdefghijklmnopqrstuvwxyz_0123456789".randomElement(using: &rng)! })
-        case 55..<99: return (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
-        default: return String(repeating: ["x", "€"].randomElement(using: &rng)!, count: Int.random(in: 10_000...70_000, using: &rng))
+        default: return (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
         }
     }
 
@@ -44,9 +43,14 @@ enum RandomMessages {
 
     static func manySeries<R: RandomNumberGenerator>(_ rng: inout R) -> [TimeSeries] {
         let count = Int.random(in: 0..<20, using: &rng) == 0 ? Int.random(in: 200...500, using: &rng) : Int.random(in: 0...8, using: &rng)
-        return (0..<count).map { _ in
+        var result = (0..<count).map { _ in
             series(&rng, labels: Int.random(in: 0...12, using: &rng), samples: Int.random(in: 0...5, using: &rng))
         }
+        if !result.isEmpty && Int.random(in: 0..<20, using: &rng) == 0 {  // one huge label value
+            let huge = String(repeating: ["x", "€"].randomElement(using: &rng)!, count: Int.random(in: 10_000...70_000, using: &rng))
+            result[0].labels.append(Label(name: "huge", value: huge))
+        }
+        return result
     }
 
     static func writeRequest<R: RandomNumberGenerator>(_ rng: inout R) -> WriteRequest {

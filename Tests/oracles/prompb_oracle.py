@@ -1,5 +1,7 @@
 """Independent reference for RemoteStorage: random prompb messages encoded by the Python `protobuf` library and
-compressed by python-snappy (raw block, `snappy.compress`), and the reverse (decode what Swift produced).
+compressed as raw snappy blocks — alternately by Google's C++ libsnappy (ctypes, see libsnappy.py) and by
+python-snappy's `snappy.compress` (a cramjam/Rust wrapper since 0.7) — and the reverse (decode what Swift produced,
+with both). libsnappy must be installed (Debian libsnappy1v5).
 Every message is described by a canonical text dump that the Swift tests reproduce from their decoded values:
 strings as UTF-8 hex, doubles as their 64 bits in hex (NaN payloads and -0 preserved), int64 in decimal.
 
@@ -9,8 +11,11 @@ Usage: prompb_oracle.py write-corpus SEED N | read-corpus SEED N | snappy-corpus
 import base64, json, random, struct, sys
 
 import snappy
-import cramjam
+import libsnappy
 import prompb
+
+if not libsnappy.available:
+    sys.exit("libsnappy.so.1 not found: apt-get install libsnappy1v5 (the C++ reference snappy oracle)")
 
 U64 = (1 << 64) - 1
 SPECIAL_DOUBLES = ["7ff0000000000002", "8000000000000000", "0000000000000001", "7ff0000000000000",
@@ -221,20 +226,29 @@ def corpus(kind, seed, n):
     for i in range(n):
         if kind == "snappy":
             raw = random_snappy_input(r, i)
-            # Alternate the two independent raw-block compressors (libsnappy via python-snappy, Rust via cramjam).
-            compressed = snappy.compress(raw) if i % 2 == 0 else bytes(cramjam.snappy.compress_raw(raw))
+            # Alternate the two independent raw-block compressors: C++ libsnappy and Rust snap (python-snappy).
+            compressed = libsnappy.compress(raw) if i % 2 == 0 else snappy.compress(raw)
             entry = {"raw": base64.b64encode(raw).decode(), "compressed": base64.b64encode(compressed).decode()}
         else:
             raw = random_write(r) if kind == "write" else random_read(r)
             dump = dump_write(raw) if kind == "write" else dump_read(raw)
-            entry = {"body": base64.b64encode(snappy.compress(raw)).decode(), "dump": dump}
+            body = libsnappy.compress(raw) if i % 2 == 0 else snappy.compress(raw)
+            entry = {"body": base64.b64encode(body).decode(), "dump": dump}
         print(json.dumps(entry))
+
+
+def decompress_both(compressed):
+    """Decompresses with libsnappy and python-snappy; they must agree."""
+    raw = libsnappy.decompress(compressed)
+    if snappy.decompress(compressed) != raw:
+        sys.exit("libsnappy and python-snappy disagree")
+    return raw
 
 
 def decode_stdin(fn):
     for line in sys.stdin:
         body = base64.b64decode(json.loads(line)["body"])
-        print(json.dumps({"dump": fn(snappy.decompress(body))}))
+        print(json.dumps({"dump": fn(decompress_both(body))}))
 
 
 def main():
@@ -250,8 +264,8 @@ def main():
     elif cmd == "snappy-decompress":
         for line in sys.stdin:
             compressed = base64.b64decode(json.loads(line)["compressed"])
-            raw = snappy.decompress(compressed)
-            print(json.dumps({"raw": base64.b64encode(raw).decode(), "python_length": str(len(snappy.compress(raw)))}))
+            raw = decompress_both(compressed)
+            print(json.dumps({"raw": base64.b64encode(raw).decode(), "libsnappy_length": str(len(libsnappy.compress(raw)))}))
     elif cmd in ("dump-write", "dump-read"):
         raw = snappy.decompress(open(sys.argv[2], "rb").read())
         print(dump_write(raw) if cmd == "dump-write" else dump_read(raw))
