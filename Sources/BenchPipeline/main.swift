@@ -2,6 +2,7 @@
 // module APIs the function calls: snappy decode → protobuf decode → translate → JSON → SigV4 sign. Never linked into
 // `bootstrap`; `scripts/bench` runs the release build. Usage: BenchPipeline [iterations] [samples]
 // Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total …`.
+// `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
 // `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
 import AWS
 import Connector
@@ -73,7 +74,8 @@ var total = 0.0
 var sink = 0
 print("# \(sampleCount) samples, \(request.timeseries.count) series, \(body.count) snappy bytes, "
     + "\(raw.count) protobuf bytes, \(plan.requests.count) WriteRecords calls, \(iterations) iterations")
-for stage in stages {
+let only = arguments.count > 3 ? arguments[3] : nil
+for stage in stages where only == nil || stage.name == only {
     for _ in 0..<max(1, iterations / 10) { sink &+= stage.run() }  // warm caches and allocator
     var nanos: [Double] = []
     nanos.reserveCapacity(iterations)
