@@ -38,6 +38,20 @@ struct JSONScanner {
         offset += 1
     }
 
+    /// `true` (consuming it) when the input continues, after whitespace, with exactly `text` (a fixed byte
+    /// sequence such as `{"ScalarValue":`); otherwise nothing is consumed. For fast paths over known shapes.
+    mutating func consume(_ text: StaticString) -> Bool {
+        skipWhitespace()
+        let count = text.utf8CodeUnitCount
+        guard offset + count <= bytes.count else { return false }
+        for i in 0..<count where bytes[offset + i] != text.utf8Start[i] { return false }
+        offset += count
+        return true
+    }
+
+    /// Goes back to `position` (an earlier `offset`), to retry a fast path the general way.
+    mutating func rewind(to position: Int) { offset = position }
+
     /// `true` (consuming it) when the next token is `null`.
     mutating func consumeNull() throws(Malformed) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }

@@ -102,6 +102,18 @@ struct QueryResponse {
 
     /// `{"ScalarValue": "…"}`, `{"NullValue": true}`, or another kind (array, row, time series): unsupported.
     private static func datum(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> Datum {
+        // Fast paths for the two common cases as Timestream spells them, `{"ScalarValue":"…"}` and
+        // `{"NullValue":true}` (`SELECT *` gives a NULL for every dimension a series does not have).
+        let start = scanner.offset
+        if scanner.consume(#"{"ScalarValue":"#) {
+            let value = try scanner.string()
+            if scanner.consume("}") { return .scalar(value) }
+            scanner.rewind(to: start)
+        } else if scanner.consume(#"{"NullValue":"#) {
+            let isNull = try scanner.bool()
+            if scanner.consume("}") { return isNull ? .null : .unsupported }
+            scanner.rewind(to: start)
+        }
         var scalar: String? = nil
         var isNull = false
         try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
