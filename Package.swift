@@ -11,6 +11,7 @@ let package = Package(
     name: "prometheus-timestream-lambda",
     products: [
         .executable(name: "bootstrap", targets: ["bootstrap"]),
+        .executable(name: "BenchPipeline", targets: ["BenchPipeline"]),
     ],
     targets: [
         // System libraries (Debian: libcurl4-openssl-dev, libssl-dev; Amazon Linux 2023 ships the .so files).
@@ -30,6 +31,10 @@ let package = Package(
             swiftSettings: essentials
         ),
 
+        // `scripts/bench` only: CPU per sample of each write stage on the real module APIs (never in bootstrap).
+        .executableTarget(
+            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP"],
+            swiftSettings: essentials),
         // Codec benchmark (scripts/bench-codec); release-built on demand, never linked into bootstrap.
         .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),
 

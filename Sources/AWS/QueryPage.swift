@@ -31,43 +31,99 @@ public struct QueryPage: Equatable, Sendable {
     }
 }
 
-/// The `Query` response members we read.
+/// The `Query` response members we read, by `JSONScanner` (JSONDecoder spent ~15 µs per row: 1.5 s of CPU for a
+/// 100 000-row read). Unknown members are skipped; a member of the wrong JSON type makes the body unreadable.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_Query.html#API_query_Query_ResponseSyntax
-struct QueryResponse: Decodable {
+struct QueryResponse {
     var nextToken: String?
     var page: QueryPage
 
-    private enum Keys: String, CodingKey { case NextToken, Rows, ColumnInfo }
-    private struct WireColumn: Decodable {
-        struct WireType: Decodable { var ScalarType: String? }
-        var Name: String?
-        var `Type`: WireType?
-    }
-    private struct WireRow: Decodable { var Data: [WireDatum]? }
-    private struct WireDatum: Decodable {
-        var datum: Datum
-        private enum Keys: String, CodingKey { case ScalarValue, NullValue }
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Keys.self)
-            if let value = try container.decodeIfPresent(String.self, forKey: .ScalarValue) {
-                datum = .scalar(value)
-            } else if try container.decodeIfPresent(Bool.self, forKey: .NullValue) == true {
-                datum = .null
-            } else {
-                datum = .unsupported
-            }
+    static func decode(_ body: [UInt8]) -> QueryResponse? {
+        body.withUnsafeBufferPointer { bytes in
+            var scanner = JSONScanner(bytes)
+            guard let response = try? read(&scanner), scanner.atEnd else { return nil }
+            return response
         }
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Keys.self)
-        nextToken = try container.decodeIfPresent(String.self, forKey: .NextToken).flatMap { $0.isEmpty ? nil : $0 }
-        let columns = try container.decodeIfPresent([WireColumn].self, forKey: .ColumnInfo) ?? []
-        let rows = try container.decodeIfPresent([WireRow].self, forKey: .Rows) ?? []
-        page = QueryPage(
-            columns: columns.map { ColumnInfo(name: $0.Name ?? "", scalarType: $0.Type?.ScalarType) },
-            rows: rows.map { ($0.Data ?? []).map(\.datum) })
+    private static func read(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> QueryResponse {
+        var response = QueryResponse(nextToken: nil, page: QueryPage(columns: [], rows: []))
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            switch name {
+            case "NextToken":
+                let token = try scanner.consumeNull() ? nil : scanner.string()
+                response.nextToken = token?.isEmpty == true ? nil : token
+            case "ColumnInfo":
+                guard try !scanner.consumeNull() else { return }
+                try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in
+                    response.page.columns.append(try column(&scanner))
+                }
+            case "Rows":
+                guard try !scanner.consumeNull() else { return }
+                try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in
+                    response.page.rows.append(try row(&scanner))
+                }
+            default: try scanner.skipValue()
+            }
+        }
+        return response
     }
 
-    static func decode(_ body: [UInt8]) -> QueryResponse? { try? JSONDecoder().decode(Self.self, from: Data(body)) }
+    /// `{"Name": …, "Type": {"ScalarType": …}}`
+    private static func column(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> ColumnInfo {
+        var column = ColumnInfo(name: "", scalarType: nil)
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            switch name {
+            case "Name": column.name = try scanner.consumeNull() ? "" : scanner.string()
+            case "Type":
+                guard try !scanner.consumeNull() else { return }
+                try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+                    if name == "ScalarType" {
+                        column.scalarType = try scanner.consumeNull() ? nil : scanner.string()
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+            default: try scanner.skipValue()
+            }
+        }
+        return column
+    }
+
+    /// `{"Data": [Datum, …]}`
+    private static func row(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> [Datum] {
+        var data: [Datum] = []
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            guard name == "Data", try !scanner.consumeNull() else { return try scanner.skipValue() }
+            try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in data.append(try datum(&scanner)) }
+        }
+        return data
+    }
+
+    /// `{"ScalarValue": "…"}`, `{"NullValue": true}`, or another kind (array, row, time series): unsupported.
+    private static func datum(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> Datum {
+        // Fast paths for the two common cases as Timestream spells them, `{"ScalarValue":"…"}` and
+        // `{"NullValue":true}` (`SELECT *` gives a NULL for every dimension a series does not have).
+        let start = scanner.offset
+        if scanner.consume(#"{"ScalarValue":"#) {
+            let value = try scanner.string()
+            if scanner.consume("}") { return .scalar(value) }
+            scanner.rewind(to: start)
+        } else if scanner.consume(#"{"NullValue":"#) {
+            let isNull = try scanner.bool()
+            if scanner.consume("}") { return isNull ? .null : .unsupported }
+            scanner.rewind(to: start)
+        }
+        var scalar: String? = nil
+        var isNull = false
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            switch name {
+            case "ScalarValue": scalar = try scanner.consumeNull() ? scalar : scanner.string()
+            case "NullValue": isNull = try scanner.consumeNull() ? isNull : scanner.bool()
+            default: try scanner.skipValue()
+            }
+        }
+        if let scalar { return .scalar(scalar) }
+        return isNull ? .null : .unsupported
+    }
 }

@@ -46,7 +46,7 @@ struct RecordBatcher {
         for index in members.dropFirst() {
             let other = series[index]
             if commonMeasure != other.metricName { commonMeasure = nil }
-            if !commonDimensions.isEmpty { commonDimensions = Self.intersection(commonDimensions, other.dimensions) }
+            if !commonDimensions.isEmpty { Self.keepShared(&commonDimensions, with: other.dimensions) }
         }
         var records: [Record] = []
         records.reserveCapacity(pending.count)
@@ -71,22 +71,19 @@ struct RecordBatcher {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Dimensions present, with equal values, in both name-sorted lists.
-    static func intersection(_ a: [Dimension], _ b: [Dimension]) -> [Dimension] {
-        var out: [Dimension] = []
-        var i = 0, j = 0
-        while i < a.count && j < b.count {
-            if a[i].name == b[j].name {
-                if a[i].value == b[j].value { out.append(a[i]) }
-                i += 1
-                j += 1
-            } else if a[i].name < b[j].name {
-                i += 1
-            } else {
-                j += 1
+    /// Keeps the dimensions of `common` that `other` has with equal values (both name-sorted). In place: no
+    /// array per series (a fresh intersection array per series was 12 % of the translation's instructions).
+    static func keepShared(_ common: inout [Dimension], with other: [Dimension]) {
+        var kept = 0, j = 0
+        for i in common.indices {
+            while j < other.count && other[j].name < common[i].name { j += 1 }
+            guard j < other.count else { break }
+            if other[j].name == common[i].name && other[j].value == common[i].value {
+                if kept != i { common.swapAt(kept, i) }
+                kept += 1
             }
         }
-        return out
+        common.removeSubrange(kept...)
     }
 
     /// `all` without the dimensions in `common` (both name-sorted; `common` ⊆ `all`).

@@ -25,6 +25,8 @@ public struct SeriesAssembler {
 
     private var seriesIndex: [[String?]: Int] = [:]
     private var series: [TimeSeries] = []
+    /// The label values and index of the series the previous row belonged to.
+    private var lastSeries: (key: [String?], index: Int)? = nil
     public private(set) var sampleCount = 0
 
     public init() {}
@@ -60,7 +62,11 @@ public struct SeriesAssembler {
                 if case .scalar(let text) = row[column.index], !text.isEmpty { key.append(text) } else { key.append(nil) }
             }
             let index: Int
-            if let existing = seriesIndex[key] {
+            if let last = lastSeries, last.key == key {
+                // Rows of one series mostly come together: comparing with the previous row's labels is cheaper
+                // than hashing them all again.
+                index = last.index
+            } else if let existing = seriesIndex[key] {
                 index = existing
             } else {
                 var labels: [Label] = []
@@ -71,6 +77,7 @@ public struct SeriesAssembler {
                 seriesIndex[key] = index
                 series.append(TimeSeries(labels: labels, samples: []))
             }
+            if lastSeries?.index != index { lastSeries = (key, index) }
             series[index].samples.append(Sample(value: value, timestamp: time))
             sampleCount += 1
         }

@@ -46,7 +46,12 @@ public enum TimestreamLimits {
 
     /// Whether `name` collides with a column Timestream reserves.
     public static func isReserved(dimensionName name: String) -> Bool {
-        name == "time" || name.hasPrefix("measure_name") || name.hasPrefix("measure_value") || name.hasPrefix("ts_")
+        // Every reserved name starts with `t` or `m`: one byte settles most labels (String.hasPrefix was 8 % of
+        // the write path's instructions).
+        guard let first = name.utf8.first, first == UInt8(ascii: "t") || first == UInt8(ascii: "m") else {
+            return false
+        }
+        return name == "time" || name.hasPrefix("measure_name") || name.hasPrefix("measure_value") || name.hasPrefix("ts_")
     }
 
     /// The first limit the series (metric name and its other, non-empty labels) violates, if any.

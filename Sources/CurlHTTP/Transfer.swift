@@ -53,7 +53,15 @@ final class Transfer {
     fileprivate func receiveHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch ResponseHeaderLine(bytes) {
         case .statusLine: headers.removeAll(keepingCapacity: true)
-        case .field(let name, let value): headers.append((name, value))
+        case .field(let name, let value):
+            headers.append((name, value))
+            // One allocation for the whole body instead of doubling copies (a 1 MB Query page grew through ~8
+            // reallocations, and their page faults were a sixth of a large read's CPU).
+            if body.isEmpty, name.utf8.count == 14, name.lowercased() == "content-length", let length = Int(value),
+                length > 0
+            {
+                body.reserveCapacity(min(length, maxBodyBytes))
+            }
         case .continuation(let more):
             if let last = headers.indices.last { headers[last].value += " " + more }
         case .other: break

@@ -14,8 +14,11 @@ Control side (for tests; not part of the real API):
                            overriding next-response headers), "omitHeaders" [names]. Answers 201 {"requestId": ...}.
   GET  /_standin/records   {"nextCount", "invocations": [{"requestId", "outcome": "response"|"error"|null,
                            "body" (text, or null if not UTF-8), "bodyBase64", "contentType", "errorType",
-                           "connection"}], "initErrors": [...], "requests": [{"method", "path", "connection"}]}
-                           "connection" numbers the TCP connections (same number = keep-alive reuse).
+                           "connection", "deliveredAt", "answeredAt"}], "initErrors": [...],
+                           "requests": [{"method", "path", "connection", "at"}]}
+                           "connection" numbers the TCP connections (same number = keep-alive reuse); "at",
+                           "deliveredAt" (next answered), "answeredAt" (answer received) are CLOCK_MONOTONIC
+                           seconds (Python's time.monotonic(), comparable across processes; scripts/bench).
 
 Usage:
   runtime_api_standin.py [--event FILE]... [--on-empty gone|close|wait]
@@ -130,7 +133,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _note(self):
         with self.state.lock:
             self.state.requests.append({"method": self.command, "path": self.path,
-                                        "connection": self.connection_number})
+                                        "connection": self.connection_number, "at": time.monotonic()})
 
     def do_GET(self):
         if self.path == "/_standin/records":
@@ -161,7 +164,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.state.invocations[rid] = {"requestId": rid, "event": spec.get("event"), "outcome": None,
                                            "body": None, "bodyBase64": None, "contentType": None,
                                            "errorType": None, "connection": None,
-                                           "traceId": headers.get("Lambda-Runtime-Trace-Id")}
+                                           "traceId": headers.get("Lambda-Runtime-Trace-Id"),
+                                           "deliveredAt": time.monotonic(), "answeredAt": None}
             self.state.order.append(rid)
         self._send(200, payload, headers)
 
@@ -194,7 +198,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if outcome == "response" and len(body) > self.state.max_response_bytes:
                 return self._json(413, {"errorType": "RequestEntityTooLarge",
                                         "errorMessage": "response is %d bytes" % len(body)})
-            record.update(outcome=outcome, contentType=self.headers.get("Content-Type"),
+            record.update(outcome=outcome, contentType=self.headers.get("Content-Type"), answeredAt=time.monotonic(),
                           errorType=self.headers.get("Lambda-Runtime-Function-Error-Type"),
                           connection=self.connection_number, **body_fields(body))
             snapshot = dict(record)

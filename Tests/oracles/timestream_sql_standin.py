@@ -23,6 +23,8 @@ Where it differs from the real service (known, deliberate):
 - Faults for tests: POST /control {"throttle": n, "fail500": n, "delay_ms": ms, "drop": n, "delay_calls": n}
   makes the next n data calls fail with ThrottlingException (429) / InternalServerException (500), be delayed, or
   have their connection closed without an answer. GET /control returns call counters and max concurrency.
+  {"discard_writes": true} answers every WriteRecords with success without parsing or storing it (scripts/bench:
+  a Timestream whose only cost is the injected delay, so the Python stand-in's own work does not enter P1).
 """
 import argparse, datetime, http.server, json, math, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
 import regex
@@ -45,7 +47,7 @@ DIMENSIONS = []  # dimension columns in first-seen order
 KEYS = {}  # (dims tuple, measure, time) -> value
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
 CURSORS = {}  # NextToken -> (rows, columns, offset, empty pages left)
-FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0}
+FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False}
 STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0}
 
 
@@ -282,6 +284,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(429, {"__type": "com.amazonaws.timestream.v20181101#ThrottlingException", "message": "Rate exceeded (injected)"})
             if fault == "fail500":
                 return self.send_json(500, {"__type": "com.amazonaws.timestream.v20181101#InternalServerException", "message": "Internal error (injected)"})
+            if target == "WriteRecords" and FAULTS["discard_writes"]:
+                return self.send_json(200, {"RecordsIngested": {"Total": 0, "MemoryStore": 0, "MagneticStore": 0}})
             request = json.loads(body or b"{}")
             try:
                 with LOCK:

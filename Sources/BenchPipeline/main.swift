@@ -1,0 +1,94 @@
+// CPU cost per sample of each stage of the remote-write path (issue "Performance", target P2), measured on the real
+// module APIs the function calls: snappy decode → protobuf decode → translate → JSON → SigV4 sign. Never linked into
+// `bootstrap`; `scripts/bench` runs the release build. Usage: BenchPipeline [iterations] [samples]
+// Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total …`.
+// `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
+// `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
+import AWS
+import Connector
+import CurlHTTP
+import RemoteStorage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = CommandLine.arguments
+if arguments.count > 2 && arguments[1] == "first-write" {
+    do {
+        let (first, second) = try FirstWrite.run(
+            discoveryURL: arguments[2], samples: arguments.count > 3 ? Int(arguments[3]) ?? 2000 : 2000)
+        print("first_write_ms \(first)\nsecond_write_ms \(second)")
+        exit(0)
+    } catch {
+        print("first-write failed: \(error)")
+        exit(1)
+    }
+}
+let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 200 : 200
+let sampleCount = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
+
+let body = RealisticBatch.snappyBody(samples: sampleCount)
+let config = ConnectorConfig(database: "PrometheusDatabase", table: "PrometheusMetricsTable")
+let credentials = Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+
+/// One timed stage: `run` returns a value that depends on the work so the optimiser cannot drop it.
+struct Stage {
+    var name: String
+    var run: () -> Int
+}
+
+// Inputs of each stage come from the previous one, computed once up front.
+let raw = try Snappy.decompress(body)
+let request = try WriteRequest(protobuf: raw)
+let plan = WriteTranslation.plan(request, config: config)
+let bodies = plan.requests.map { $0.jsonBody() }
+let written = plan.stats.samplesToWrite
+precondition(written == sampleCount, "the batch must be fully writable (got \(written) of \(sampleCount))")
+
+let stages = [
+    Stage(name: "snappy_decode") { (try? Snappy.decompress(body))?.count ?? 0 },
+    Stage(name: "protobuf_decode") { (try? WriteRequest(protobuf: raw))?.timeseries.count ?? 0 },
+    Stage(name: "translate") { WriteTranslation.plan(request, config: config).requests.count },
+    Stage(name: "json") { plan.requests.reduce(0) { $0 + $1.jsonBody().count } },
+    Stage(name: "sign") {
+        // What TimestreamClient.signedRequest does per WriteRecords call.
+        bodies.reduce(0) { total, json in
+            let unsigned = HTTPRequest(
+                method: "POST", url: "https://ingest-cell1.timestream.us-east-1.amazonaws.com/",
+                headers: [
+                    (name: "Content-Type", value: TimestreamClient.contentType),
+                    (name: "X-Amz-Target", value: TimestreamClient.targetPrefix + "WriteRecords"),
+                ],
+                body: json, timeoutMilliseconds: 10_000)
+            let signed = SigV4.sign(
+                unsigned, credentials: credentials, region: "us-east-1", service: TimestreamClient.signingName,
+                epochSeconds: 1_700_000_000)
+            return total + signed.headers.count
+        }
+    },
+]
+
+let clock = ContinuousClock()
+var total = 0.0
+var sink = 0
+print("# \(sampleCount) samples, \(request.timeseries.count) series, \(body.count) snappy bytes, "
+    + "\(raw.count) protobuf bytes, \(plan.requests.count) WriteRecords calls, \(iterations) iterations")
+let only = arguments.count > 3 ? arguments[3] : nil
+for stage in stages where only == nil || stage.name == only {
+    for _ in 0..<max(1, iterations / 10) { sink &+= stage.run() }  // warm caches and allocator
+    var nanos: [Double] = []
+    nanos.reserveCapacity(iterations)
+    for _ in 0..<iterations {
+        let start = clock.now
+        sink &+= stage.run()
+        let elapsed = start.duration(to: clock.now)
+        nanos.append(Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
+    }
+    nanos.sort()
+    let perSample = nanos[nanos.count / 2] / Double(sampleCount)
+    total += perSample
+    print("\(stage.name) \(Int((perSample * 10).rounded()) / 10).\(Int((perSample * 10).rounded()) % 10)")
+}
+print("total \(Int((total * 10).rounded()) / 10).\(Int((total * 10).rounded()) % 10)")
+if sink == 42 { print("") }  // keeps `sink` alive
