@@ -20,10 +20,12 @@ let package = Package(
         // Pins libm's hypot/hypotf to pre-2.35 symbol versions so `bootstrap` loads on glibc 2.34 (provided.al2023).
         .target(name: "GlibcCompat", linkerSettings: [.linkedLibrary("m")]),
 
+        // Pure JSON reading and base64 shared by AWS and LambdaRuntime (no Foundation: it is ~6 MB of bootstrap).
+        .target(name: "TextCodecs", swiftSettings: essentials),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: essentials),
         .target(name: "RemoteStorage", swiftSettings: essentials),
-        .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP"], swiftSettings: essentials),
-        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP"], swiftSettings: essentials),
+        .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP", "TextCodecs"], swiftSettings: essentials),
+        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "TextCodecs"], swiftSettings: essentials),
         .target(name: "Connector", dependencies: ["RemoteStorage", "AWS", "LambdaRuntime"], swiftSettings: essentials),
         .executableTarget(
             name: "bootstrap",

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import TextCodecs
 
 /// AWS credentials for one request. Built per call from what the caller sent (or from the function's own role):
 /// never cached or shared between callers.
@@ -33,7 +33,10 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         let schemeEnd = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? trimmed.endIndex
         guard trimmed[..<schemeEnd].lowercased() == "basic" else { throw .notBasic }
         let encoded = trimmingBlanks(trimmed[schemeEnd...])
-        guard !encoded.isEmpty, let data = Data(base64Encoded: encoded) else { throw .invalidBase64 }
+        // Padded base64 only (RFC 7617 §2 uses RFC 4648 §4 base64, which pads), as Foundation's decoder required.
+        guard !encoded.isEmpty, encoded.utf8.count % 4 == 0, let data = try? Base64.decode(encoded) else {
+            throw .invalidBase64
+        }
         guard let decoded = String(validating: data, as: UTF8.self) else { throw .invalidBase64 }
         guard let colon = decoded.firstIndex(of: ":") else { throw .missingColon }
         let accessKeyID = String(decoded[..<colon])

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import TextCodecs
 
 /// The two Timestream APIs, each with its own endpoint.
 public enum TimestreamAPI: String, Sendable, Hashable {
@@ -38,16 +38,49 @@ struct EndpointCache {
     mutating func invalidate(_ key: Key) { entries[key] = nil }
 }
 
-/// The `DescribeEndpoints` response.
+/// The `DescribeEndpoints` response: `Endpoints`, each with `Address` and `CachePeriodInMinutes`, all required
+/// (absent or `null` makes the body unreadable); other members are skipped.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_Endpoint.html
-struct DescribeEndpointsResponse: Decodable {
-    struct Endpoint: Decodable {
+struct DescribeEndpointsResponse {
+    struct Endpoint {
         var Address: String
         var CachePeriodInMinutes: Int64
     }
     var Endpoints: [Endpoint]
 
     static func decode(_ body: [UInt8]) -> DescribeEndpointsResponse? {
-        try? JSONDecoder().decode(Self.self, from: Data(body))
+        body.withUnsafeBufferPointer { bytes in
+            var scanner = JSONScanner(bytes)
+            guard let response = try? read(&scanner), scanner.atEnd else { return nil }
+            return response
+        }
+    }
+
+    private static func read(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> DescribeEndpointsResponse {
+        let start = scanner.offset
+        var endpoints: [Endpoint]?
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            guard name == "Endpoints" else { return try scanner.skipValue() }
+            var list: [Endpoint] = []
+            try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in list.append(try endpoint(&scanner)) }
+            endpoints = list
+        }
+        guard let endpoints else { throw JSONScanner.Malformed(offset: start) }
+        return DescribeEndpointsResponse(Endpoints: endpoints)
+    }
+
+    private static func endpoint(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> Endpoint {
+        let start = scanner.offset
+        var address: String?
+        var minutes: Int64?
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            switch name {
+            case "Address": address = try scanner.consumeNull() ? nil : scanner.string()
+            case "CachePeriodInMinutes": minutes = try scanner.consumeNull() ? nil : scanner.int64()
+            default: try scanner.skipValue()
+            }
+        }
+        guard let address, let minutes else { throw JSONScanner.Malformed(offset: start) }
+        return Endpoint(Address: address, CachePeriodInMinutes: minutes)
     }
 }

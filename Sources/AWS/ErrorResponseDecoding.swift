@@ -1,40 +1,79 @@
 import CurlHTTP
-import FoundationEssentials
+import TextCodecs
 
 /// Turns a non-2xx response into a `TimestreamError`. Timestream answers AWS JSON 1.0 errors; test peers and
 /// proxies answer XML or HTML (moto's auth errors are `<ErrorResponse>` XML). Never fails: an unreadable body
 /// still yields a classified error from the status.
 /// https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html#operation-error-serialization
 enum ErrorResponseDecoding {
-    private struct JSONError: Decodable {
+    /// The members of an AWS JSON 1.0 error body we read; each may be absent or `null`. A record without
+    /// `RecordIndex`, a member of the wrong type or a body that is not one JSON object makes it unreadable.
+    private struct JSONError {
         var type: String?
         var lowerMessage: String?
         var upperMessage: String?
-        var rejectedRecords: [JSONRejectedRecord]?
+        var rejectedRecords: [RejectedRecord]?
+    }
 
-        enum CodingKeys: String, CodingKey {
-            case type = "__type", lowerMessage = "message", upperMessage = "Message"
-            case rejectedRecords = "RejectedRecords"
+    private static func readJSONError(_ body: [UInt8]) -> JSONError? {
+        body.withUnsafeBufferPointer { bytes in
+            var scanner = JSONScanner(bytes)
+            guard let error = try? readJSONError(&scanner), scanner.atEnd else { return nil }
+            return error
         }
     }
 
-    private struct JSONRejectedRecord: Decodable {
-        var RecordIndex: Int
-        var Reason: String?
-        var ExistingVersion: Int64?
+    private static func readJSONError(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) -> JSONError {
+        var error = JSONError()
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            switch name {
+            case "__type": error.type = try scanner.consumeNull() ? nil : scanner.string()
+            case "message": error.lowerMessage = try scanner.consumeNull() ? nil : scanner.string()
+            case "Message": error.upperMessage = try scanner.consumeNull() ? nil : scanner.string()
+            case "RejectedRecords":
+                guard try !scanner.consumeNull() else {
+                    error.rejectedRecords = nil
+                    return
+                }
+                var records: [RejectedRecord] = []
+                try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in
+                    records.append(try readRejectedRecord(&scanner))
+                }
+                error.rejectedRecords = records
+            default: try scanner.skipValue()
+            }
+        }
+        return error
+    }
+
+    /// `{"RecordIndex": 7, "Reason": "…", "ExistingVersion": 3}`; only `RecordIndex` is required.
+    /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_RejectedRecord.html
+    private static func readRejectedRecord(
+        _ scanner: inout JSONScanner
+    ) throws(JSONScanner.Malformed) -> RejectedRecord {
+        let start = scanner.offset
+        var index: Int64?
+        var reason: String?
+        var existingVersion: Int64?
+        try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
+            switch name {
+            case "RecordIndex": index = try scanner.consumeNull() ? nil : scanner.int64()
+            case "Reason": reason = try scanner.consumeNull() ? nil : scanner.string()
+            case "ExistingVersion": existingVersion = try scanner.consumeNull() ? nil : scanner.int64()
+            default: try scanner.skipValue()
+            }
+        }
+        guard let index, let recordIndex = Int(exactly: index) else { throw JSONScanner.Malformed(offset: start) }
+        return RejectedRecord(recordIndex: recordIndex, reason: reason ?? "", existingVersion: existingVersion)
     }
 
     static func decode(_ response: HTTPResponse) -> TimestreamError {
         let headerType = response.header("X-Amzn-ErrorType").map(errorCode(fromType:))
-        if let json = try? JSONDecoder().decode(JSONError.self, from: Data(response.body)) {
+        if let json = readJSONError(response.body) {
             let code = json.type.map(errorCode(fromType:)) ?? headerType ?? "HTTP\(response.status)"
-            let rejected = (json.rejectedRecords ?? []).map {
-                RejectedRecord(
-                    recordIndex: $0.RecordIndex, reason: $0.Reason ?? "", existingVersion: $0.ExistingVersion)
-            }
             return .classified(
                 code: code, message: json.lowerMessage ?? json.upperMessage ?? "", httpStatus: response.status,
-                rejectedRecords: rejected)
+                rejectedRecords: json.rejectedRecords ?? [])
         }
         let text = String(decoding: response.body, as: UTF8.self)
         if let code = xmlElement("Code", in: text) {

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import TextCodecs
 
 /// A result column: its name and, for scalar columns, its type (`VARCHAR`, `DOUBLE`, `TIMESTAMP`, …).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_ColumnInfo.html

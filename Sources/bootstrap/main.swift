@@ -4,14 +4,13 @@
 import AWS
 import Connector
 import CurlHTTP
-import FoundationEssentials
 import LambdaRuntime
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-let environment = ProcessInfo.processInfo.environment
+let environment = processEnvironment()
 // Until the configuration is read, log with the defaults (logfmt, info, stderr).
 var log = Logger(config: ConnectorConfig(database: "", table: ""))
 

@@ -1,6 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#endif
+import TextCodecs
 
 /// Which API Gateway proxy payload format an event (and so its response) uses.
 public enum APIGatewayPayloadVersion: String, Sendable, Equatable {
@@ -47,9 +45,9 @@ public struct APIGatewayRequest: Sendable, Equatable {
     public init(eventJSON: [UInt8]) throws(APIGatewayEventError) {
         let payload: APIGatewayEventPayload
         do {
-            payload = try JSONDecoder().decode(APIGatewayEventPayload.self, from: Data(eventJSON))
+            payload = try APIGatewayEventPayload.read(eventJSON)
         } catch {
-            throw .malformedEvent(String(describing: error))
+            throw .malformedEvent("not JSON of the expected shape at byte \(error.offset)")
         }
         try self.init(payload: payload)
     }

@@ -1,24 +1,33 @@
 /// A forward-only JSON reader over UTF-8 bytes, for responses read on the hot path (a 100 000-row Query result
 /// is 100 pages of ~1 MB): members and elements are visited in place and only the strings asked for are built.
 /// Validates what it reads (RFC 8259 tokens, string escapes, nesting); never traps on input.
-struct JSONScanner {
-    struct Malformed: Error, Equatable { var offset: Int }
+public struct JSONScanner {
+    /// The input is not JSON (or not the JSON type asked for) at byte `offset`.
+    public struct Malformed: Error, Equatable, Sendable {
+        public var offset: Int
+        public init(offset: Int) { self.offset = offset }
+    }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var offset = 0
+    // Members are @inlinable (and their state @usableFromInline) so callers in other modules get the same
+    // specialised, closure-inlined code the Query page reader had when the scanner lived beside it.
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    /// Bytes consumed so far (public and settable because @inlinable members move it; go back with `rewind`).
+    public var offset = 0
     /// Nesting limit for skipped values, so hostile input cannot exhaust the stack.
-    static let maxDepth = 512
+    public static let maxDepth = 512
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    /// A scanner at the start of `bytes`, which must outlive it.
+    @inlinable public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    var atEnd: Bool {
+    /// `true` when only whitespace is left.
+    @inlinable public var atEnd: Bool {
         mutating get {
             skipWhitespace()
             return offset == bytes.count
         }
     }
 
-    private mutating func skipWhitespace() {
+    @inlinable mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x09, 0x0A, 0x0D: offset += 1
@@ -27,20 +36,20 @@ struct JSONScanner {
         }
     }
 
-    private mutating func peek() throws(Malformed) -> UInt8 {
+    @inlinable mutating func peek() throws(Malformed) -> UInt8 {
         skipWhitespace()
         guard offset < bytes.count else { throw Malformed(offset: offset) }
         return bytes[offset]
     }
 
-    private mutating func expect(_ byte: UInt8) throws(Malformed) {
+    @inlinable mutating func expect(_ byte: UInt8) throws(Malformed) {
         guard try peek() == byte else { throw Malformed(offset: offset) }
         offset += 1
     }
 
     /// `true` (consuming it) when the input continues, after whitespace, with exactly `text` (a fixed byte
     /// sequence such as `{"ScalarValue":`); otherwise nothing is consumed. For fast paths over known shapes.
-    mutating func consume(_ text: StaticString) -> Bool {
+    @inlinable public mutating func consume(_ text: StaticString) -> Bool {
         skipWhitespace()
         let count = text.utf8CodeUnitCount
         guard offset + count <= bytes.count else { return false }
@@ -50,16 +59,16 @@ struct JSONScanner {
     }
 
     /// Goes back to `position` (an earlier `offset`), to retry a fast path the general way.
-    mutating func rewind(to position: Int) { offset = position }
+    @inlinable public mutating func rewind(to position: Int) { offset = position }
 
     /// `true` (consuming it) when the next token is `null`.
-    mutating func consumeNull() throws(Malformed) -> Bool {
+    @inlinable public mutating func consumeNull() throws(Malformed) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
     }
 
-    private mutating func literal(_ word: StaticString) throws(Malformed) {
+    @inlinable mutating func literal(_ word: StaticString) throws(Malformed) {
         let count = word.utf8CodeUnitCount
         guard offset + count <= bytes.count else { throw Malformed(offset: offset) }
         for i in 0..<count where bytes[offset + i] != word.utf8Start[i] { throw Malformed(offset: offset) }
@@ -67,7 +76,7 @@ struct JSONScanner {
     }
 
     /// Calls `body` with each member name of the object that starts here; `body` must consume the value.
-    mutating func forEachMember(_ body: (inout JSONScanner, String) throws(Malformed) -> Void) throws(Malformed) {
+    @inlinable public mutating func forEachMember(_ body: (inout JSONScanner, String) throws(Malformed) -> Void) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
         if try peek() == UInt8(ascii: "}") {
             offset += 1
@@ -86,7 +95,7 @@ struct JSONScanner {
     }
 
     /// Calls `body` for each element of the array that starts here; `body` must consume the element.
-    mutating func forEachElement(_ body: (inout JSONScanner) throws(Malformed) -> Void) throws(Malformed) {
+    @inlinable public mutating func forEachElement(_ body: (inout JSONScanner) throws(Malformed) -> Void) throws(Malformed) {
         try expect(UInt8(ascii: "["))
         if try peek() == UInt8(ascii: "]") {
             offset += 1
@@ -102,7 +111,7 @@ struct JSONScanner {
         }
     }
 
-    mutating func bool() throws(Malformed) -> Bool {
+    @inlinable public mutating func bool() throws(Malformed) -> Bool {
         if try peek() == UInt8(ascii: "t") {
             try literal("true")
             return true
@@ -112,7 +121,7 @@ struct JSONScanner {
     }
 
     /// A string value, unescaped. Plain ASCII/UTF-8 runs are copied in one go.
-    mutating func string() throws(Malformed) -> String {
+    @inlinable public mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
         let start = offset
         var highBits: UInt8 = 0
@@ -136,7 +145,7 @@ struct JSONScanner {
     }
 
     /// The slow path: a string with escapes (the opening quote already consumed).
-    private mutating func escapedString() throws(Malformed) -> String {
+    @inlinable mutating func escapedString() throws(Malformed) -> String {
         var utf8: [UInt8] = []
         while offset < bytes.count {
             let byte = bytes[offset]
@@ -167,7 +176,7 @@ struct JSONScanner {
     }
 
     /// `\uXXXX` (after the `u`), joining a UTF-16 surrogate pair; returns the scalar's UTF-8.
-    private mutating func unicodeEscape() throws(Malformed) -> [UInt8] {
+    @inlinable mutating func unicodeEscape() throws(Malformed) -> [UInt8] {
         var unit = try hex4()
         if (0xD800..<0xDC00).contains(unit) {
             guard offset + 2 <= bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u")
@@ -181,7 +190,7 @@ struct JSONScanner {
         return Array(String(Character(scalar)).utf8)
     }
 
-    private mutating func hex4() throws(Malformed) -> UInt32 {
+    @inlinable mutating func hex4() throws(Malformed) -> UInt32 {
         guard offset + 4 <= bytes.count else { throw Malformed(offset: offset) }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -200,7 +209,7 @@ struct JSONScanner {
     }
 
     /// Skips one value of any kind (members nobody asked for, such as `QueryStatus`).
-    mutating func skipValue(depth: Int = 0) throws(Malformed) {
+    @inlinable public mutating func skipValue(depth: Int = 0) throws(Malformed) {
         guard depth < Self.maxDepth else { throw Malformed(offset: offset) }
         switch try peek() {
         case UInt8(ascii: "{"): try forEachMember { (scanner, _) throws(Malformed) in try scanner.skipValue(depth: depth + 1) }
@@ -213,8 +222,8 @@ struct JSONScanner {
         }
     }
 
-    /// A JSON number (RFC 8259 §6 grammar), skipped.
-    private mutating func number() throws(Malformed) {
+    /// A JSON number (RFC 8259 §6 grammar), skipped; `int64()` reads its text.
+    @inlinable mutating func number() throws(Malformed) {
         let start = offset
         func digits(_ scanner: inout JSONScanner) -> Int {
             var count = 0
