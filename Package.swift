@@ -43,6 +43,7 @@ let package = Package(
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
         .target(name: "TestSupport", dependencies: ["CurlHTTP"]),
 
+        .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "CCurl", "CCrypto", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -33,10 +33,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         let schemeEnd = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? trimmed.endIndex
         guard trimmed[..<schemeEnd].lowercased() == "basic" else { throw .notBasic }
         let encoded = trimmingBlanks(trimmed[schemeEnd...])
-        // Padded base64 only (RFC 7617 §2 uses RFC 4648 §4 base64, which pads), as Foundation's decoder required.
-        guard !encoded.isEmpty, encoded.utf8.count % 4 == 0, let data = try? Base64.decode(encoded) else {
-            throw .invalidBase64
-        }
+        guard let data = decodePaddedBase64(encoded) else { throw .invalidBase64 }
         guard let decoded = String(validating: data, as: UTF8.self) else { throw .invalidBase64 }
         guard let colon = decoded.firstIndex(of: ":") else { throw .missingColon }
         let accessKeyID = String(decoded[..<colon])
@@ -68,6 +65,16 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return Credentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token)
     }
+}
+
+/// RFC 4648 §4 base64 with its padding (RFC 7617 §2), accepted exactly as Foundation's `Data(base64Encoded:)`
+/// (used before) accepted it: the `=` must complete the last group and surplus trailing `=` are ignored.
+private func decodePaddedBase64(_ encoded: String) -> [UInt8]? {
+    let text = encoded.utf8
+    let padding = text.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+    let data = Array(text.dropLast(padding))
+    guard !data.isEmpty, padding >= (4 - data.count % 4) % 4 else { return nil }
+    return try? Base64.decode(data)
 }
 
 /// `text` without leading and trailing spaces/tabs.

@@ -62,7 +62,9 @@ struct DescribeEndpointsResponse {
         try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
             guard name == "Endpoints" else { return try scanner.skipValue() }
             var list: [Endpoint] = []
-            try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in list.append(try endpoint(&scanner)) }
+            try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in
+                list.append(try endpoint(&scanner))
+            }
             endpoints = list
         }
         guard let endpoints else { throw JSONScanner.Malformed(offset: start) }

@@ -8,6 +8,8 @@ extension JSONScanner {
         try number()
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
         if let value = Int64(text) { return value }
+        // Only a fraction or an exponent goes through Double: an out-of-range plain integer is not rounded into range.
+        guard text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { throw Malformed(offset: start) }
         // 2^63 is exactly representable; anything below it in magnitude that is integral converts exactly.
         guard let double = Double(text), double.rounded(.towardZero) == double,
             double >= -9_223_372_036_854_775_808.0, double < 9_223_372_036_854_775_808.0

@@ -76,7 +76,9 @@ public struct JSONScanner {
     }
 
     /// Calls `body` with each member name of the object that starts here; `body` must consume the value.
-    @inlinable public mutating func forEachMember(_ body: (inout JSONScanner, String) throws(Malformed) -> Void) throws(Malformed) {
+    @inlinable public mutating func forEachMember(
+        _ body: (inout JSONScanner, String) throws(Malformed) -> Void
+    ) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
         if try peek() == UInt8(ascii: "}") {
             offset += 1
@@ -95,7 +97,9 @@ public struct JSONScanner {
     }
 
     /// Calls `body` for each element of the array that starts here; `body` must consume the element.
-    @inlinable public mutating func forEachElement(_ body: (inout JSONScanner) throws(Malformed) -> Void) throws(Malformed) {
+    @inlinable public mutating func forEachElement(
+        _ body: (inout JSONScanner) throws(Malformed) -> Void
+    ) throws(Malformed) {
         try expect(UInt8(ascii: "["))
         if try peek() == UInt8(ascii: "]") {
             offset += 1
@@ -236,7 +240,12 @@ public struct JSONScanner {
             return count
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
-        guard digits(&self) > 0 else { throw Malformed(offset: start) }
+        let integerStart = offset
+        let integerDigits = digits(&self)
+        // No leading zeros: `0` alone, or a digit 1–9 first.
+        guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else {
+            throw Malformed(offset: start)
+        }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
             offset += 1
             guard digits(&self) > 0 else { throw Malformed(offset: start) }

@@ -58,3 +58,31 @@ import Testing
         #expect(text.contains("AKID") && !text.contains("topsecret") && !text.contains("tokentoken"))
     }
 }
+
+/// Basic credentials are decoded by `Base64` now; they must be accepted exactly when Foundation's decoder (used
+/// before) accepted them.
+@Suite struct CredentialsBase64Tests {
+    @Test(arguments: [
+        "a2V5OnM=", "a2V5OnM", "a2V5OnM==", "a2V5OnNl", "a2V5OnNlYw==", "a2V5OnNlYw", "a2V5OnNlYw=", "a2V5O nM=",
+        "a2V5OnM=a2V5", "=a2V5OnM", "a2V5-nM=", "a2V5_nM=", "a2V5OnN=", "a2V5OnM/", "YQ==", "YR==",
+        "a2V5OnM===", "a2V5OnNl=", "a2V5OnNlYw===", "a2V5OnNlYw====", "=",
+    ]) func sameAcceptanceAsFoundation(_ encoded: String) {
+        let foundation = Data(base64Encoded: encoded).flatMap { String(bytes: $0, encoding: .utf8) }
+        let ours = try? Credentials.fromBasicAuthorization("Basic " + encoded)
+        if let foundation, let colon = foundation.firstIndex(of: ":"), colon != foundation.startIndex,
+            foundation.index(after: colon) != foundation.endIndex
+        {
+            #expect(ours?.accessKeyID == String(foundation[..<colon]), "\(encoded)")
+            #expect(ours?.secretAccessKey == String(foundation[foundation.index(after: colon)...]), "\(encoded)")
+        } else {
+            #expect(ours == nil, "\(encoded)")
+        }
+    }
+
+    /// The one deliberate difference: Foundation also took characters after a group's `=` ("Yw=a" as "Yw=="); a
+    /// padding `=` ends the text here (RFC 4648 §3.3).
+    @Test func nothingAfterPadding() {
+        #expect(Data(base64Encoded: "a2V5OnNlYw=a") != nil)
+        #expect(throws: CredentialsError.invalidBase64) { try Credentials.fromBasicAuthorization("Basic a2V5OnNlYw=a") }
+    }
+}

@@ -67,11 +67,12 @@ extension APIGatewayEventPayload {
             }
             case "path": payload.path = try optionalString(&scanner)
             case "httpMethod": payload.httpMethod = try optionalString(&scanner)
-            case "multiValueHeaders": payload.multiValueHeaders = try optional(&scanner) { (scanner) throws(Malformed) in
-                try object(&scanner) { (scanner) throws(Malformed) in
-                    try optional(&scanner) { (scanner) throws(Malformed) in try array(&scanner, optionalString) }
+            case "multiValueHeaders":
+                payload.multiValueHeaders = try optional(&scanner) { (scanner) throws(Malformed) in
+                    try object(&scanner) { (scanner) throws(Malformed) in
+                        try optional(&scanner) { (scanner) throws(Malformed) in try array(&scanner, optionalString) }
+                    }
                 }
-            }
             case "headers": payload.headers = try optional(&scanner) { (scanner) throws(Malformed) in
                 try object(&scanner, optionalString)
             }
@@ -110,7 +111,8 @@ extension APIGatewayEventPayload {
                 context.identity = try optional(&scanner) { (scanner) throws(Malformed) in
                     var identity = Identity()
                     try scanner.forEachMember { (scanner, name) throws(Malformed) in
-                        if name == "sourceIp" { identity.sourceIp = try optionalString(&scanner) } else { try scanner.skipValue() }
+                        guard name == "sourceIp" else { return try scanner.skipValue() }
+                        identity.sourceIp = try optionalString(&scanner)
                     }
                     return identity
                 }
