@@ -31,7 +31,8 @@ struct EndpointCache {
     }
 
     mutating func store(_ key: Key, baseURL: String, cacheMinutes: Int64, now: Int64) {
-        entries[key] = Entry(baseURL: baseURL, expiresAtMilliseconds: now + max(cacheMinutes, 0) * 60_000)
+        // Capped at a day: the period comes from the network and must not overflow the clock arithmetic.
+        entries[key] = Entry(baseURL: baseURL, expiresAtMilliseconds: now + min(max(cacheMinutes, 0), 1440) * 60_000)
     }
 
     /// Forgets an endpoint Timestream called invalid (`InvalidEndpointException`, HTTP 421).

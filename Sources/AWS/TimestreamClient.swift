@@ -110,6 +110,6 @@ public final class TimestreamClient {
             code: "InvalidResponse",
             message: "\(operation) answered \(response.status) with an unreadable body: "
                 + ErrorResponseDecoding.summary(of: String(decoding: response.body, as: UTF8.self)),
-            httpStatus: response.status, isRetryable: false)
+            httpStatus: response.status, isRetryable: true)
     }
 }

@@ -77,7 +77,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
         "RequestTimeout", "RequestTimeoutException", "InvalidEndpointException", "Throttling",
         "TooManyRequestsException", "ProvisionedThroughputExceededException",
     ]
-    static let retryableStatuses: Set<Int> = [421, 429, 500, 502, 503, 504]
+    static let retryableStatuses: Set<Int> = [408, 421, 429, 500, 502, 503, 504]
     static let authFailureCodes: Set<String> = [
         "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException", "AccessDenied",
         "SignatureDoesNotMatch", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",

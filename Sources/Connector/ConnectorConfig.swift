@@ -29,12 +29,15 @@ public struct ConnectorConfig: Equatable, Sendable {
     /// `enable_sigv4_auth=true`: API Gateway authenticates callers with IAM and Timestream calls use the
     /// function's own role (AWS_ACCESS_KEY_ID…); otherwise each request's basic-auth credentials are used.
     public var useFunctionCredentials: Bool
+    /// `api_gateway_timeout_ms`: API Gateway stops waiting after this (the template passes
+    /// `ApiGatewayTimeoutInMillis`), so no Timestream work runs past it even when the Lambda timeout is longer.
+    public var gatewayTimeoutMilliseconds: Int64?
 
     public init(
         database: String, table: String, region: String = "us-east-1", logLevel: LogLevel = .info,
         logFormat: LogFormat = .logfmt, loggingEnabled: Bool = true, failOnLongLabel: Bool = false,
         failOnInvalidSampleValue: Bool = false, maxWriteAttempts: Int = 10, maxReadAttempts: Int = 3,
-        useFunctionCredentials: Bool = false
+        useFunctionCredentials: Bool = false, gatewayTimeoutMilliseconds: Int64? = nil
     ) {
         self.database = database
         self.table = table
@@ -47,6 +50,7 @@ public struct ConnectorConfig: Equatable, Sendable {
         self.maxWriteAttempts = maxWriteAttempts
         self.maxReadAttempts = maxReadAttempts
         self.useFunctionCredentials = useFunctionCredentials
+        self.gatewayTimeoutMilliseconds = gatewayTimeoutMilliseconds
     }
 }
 
@@ -110,7 +114,8 @@ extension ConnectorConfig {
             failOnInvalidSampleValue: try bool("fail_on_invalid_sample_value", false),
             maxWriteAttempts: try int("max_write_retries", 10),
             maxReadAttempts: try int("max_read_retries", 3),
-            useFunctionCredentials: try bool("enable_sigv4_auth", false)
+            useFunctionCredentials: try bool("enable_sigv4_auth", false),
+            gatewayTimeoutMilliseconds: try int("api_gateway_timeout_ms", 0) > 0 ? Int64(try int("api_gateway_timeout_ms", 0)) : nil
         )
     }
 }

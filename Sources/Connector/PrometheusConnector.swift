@@ -47,7 +47,7 @@ public final class PrometheusConnector {
         do {
             let request = try APIGatewayRequest(eventJSON: event)
             version = request.version
-            reply = respond(to: request, context: context, summary: &summary)
+            reply = respond(to: request, context: context, started: started, summary: &summary)
         } catch .invalidBase64Body(let error) {
             // Both payload versions accept the v2 response shape.
             version = .v2
@@ -62,7 +62,9 @@ public final class PrometheusConnector {
         return reply.encoded(for: version)
     }
 
-    func respond(to request: APIGatewayRequest, context: InvocationContext, summary: inout InvocationSummary) -> APIGatewayResponse {
+    func respond(
+        to request: APIGatewayRequest, context: InvocationContext, started: Int64, summary: inout InvocationSummary
+    ) -> APIGatewayResponse {
         let route: Route
         switch Route.resolve(method: request.method, path: request.path, header: { request.headers[$0] }) {
         case .failure(let refusal): return refusal.response
@@ -74,7 +76,10 @@ public final class PrometheusConnector {
         case .failure(let refusal): return refusal.response
         case .success(let value): credentials = value
         }
-        let deadline = Deadline(epochMilliseconds: context.deadlineEpochMilliseconds - Self.deadlineReserveMilliseconds)
+        // The earlier of Lambda's deadline and API Gateway's timeout: past either, nobody reads the answer.
+        let gatewayDeadline = config.gatewayTimeoutMilliseconds.map { started + $0 } ?? .max
+        let deadline = Deadline(
+            epochMilliseconds: min(context.deadlineEpochMilliseconds, gatewayDeadline) - Self.deadlineReserveMilliseconds)
         switch route {
         case .write:
             let outcome = writer.handle(
@@ -83,7 +88,7 @@ public final class PrometheusConnector {
             summary.writeProtocol = outcome.message?.rawValue
             summary.series = outcome.stats.series
             summary.samplesReceived = outcome.stats.samplesReceived
-            summary.samplesWritten = outcome.reply.statusCode < 300 ? outcome.stats.samplesToWrite : 0
+            summary.samplesWritten = outcome.written.samples
             summary.skipped = outcome.stats.skipped
             summary.samplesRejected = outcome.rejected
             summary.histogramsReceived = outcome.stats.histogramsReceived

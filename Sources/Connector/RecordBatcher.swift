@@ -45,7 +45,7 @@ struct RecordBatcher {
         var commonMeasure: String? = head.metricName
         for index in members.dropFirst() {
             let other = series[index]
-            if commonMeasure != other.metricName { commonMeasure = nil }
+            if let measure = commonMeasure, !measure.bytesEqual(other.metricName) { commonMeasure = nil }
             if !commonDimensions.isEmpty { Self.keepShared(&commonDimensions, with: other.dimensions) }
         }
         var records: [Record] = []
@@ -76,9 +76,9 @@ struct RecordBatcher {
     static func keepShared(_ common: inout [Dimension], with other: [Dimension]) {
         var kept = 0, j = 0
         for i in common.indices {
-            while j < other.count && other[j].name < common[i].name { j += 1 }
+            while j < other.count && other[j].name.bytesPrecede(common[i].name) { j += 1 }
             guard j < other.count else { break }
-            if other[j].name == common[i].name && other[j].value == common[i].value {
+            if other[j].name.bytesEqual(common[i].name) && other[j].value.bytesEqual(common[i].value) {
                 if kept != i { common.swapAt(kept, i) }
                 kept += 1
             }
@@ -92,7 +92,7 @@ struct RecordBatcher {
         out.reserveCapacity(all.count - common.count)
         var j = 0
         for dimension in all {
-            if j < common.count && common[j].name == dimension.name {
+            if j < common.count && common[j].name.bytesEqual(dimension.name) {
                 j += 1
             } else {
                 out.append(dimension)

@@ -108,7 +108,7 @@ private struct Translator {
             out += "(?:"
             return
         }
-        // Flags: (?flags) or (?flags:…). `s` is applied by translating `.` ourselves, `i` becomes `iu`.
+        // Flags: (?flags) or (?flags:…). `s` is applied by translating `.` ourselves; `i` stays `i`.
         var j = i + 1
         var on = "", off = ""
         var negated = false
@@ -233,7 +233,8 @@ private struct Translator {
             // RE2 octal (up to three digits) → hex; in Java \1… would be a back-reference.
             var digits = String(c)
             while digits.count < 3, i < chars.count, ("0"..."7").contains(chars[i]) { digits.append(chars[i]); i += 1 }
-            return Self.codePoint(Unicode.Scalar(UInt8(truncatingIfNeeded: UInt32(digits, radix: 8) ?? 0)))
+            // Up to \777 = U+01FF, as Go's regexp reads it.
+            return Self.codePoint(Unicode.Scalar(UInt32(digits, radix: 8) ?? 0) ?? "\0")
         case "8", "9": throw fail("uses a back-reference, which RE2 does not support")
         case "x":
             // \x41 is understood everywhere; joni (Syntax.Java) does not know \x{263a}: write such characters

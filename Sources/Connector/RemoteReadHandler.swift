@@ -10,6 +10,8 @@ public final class RemoteReadHandler {
     public static let maxLambdaResponseBytes = 6 * 1024 * 1024
     /// Room for the API Gateway response envelope around the base64 body.
     static let envelopeAllowance = 1024
+    /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
+    public static let maxSamplesPerQuery = 3_000_000
 
     private let config: ConnectorConfig
     private let timestream: TimestreamQuerying
@@ -104,6 +106,11 @@ public final class RemoteReadHandler {
                     assemblyProblem = error
                     throw error
                 }
+                // Stop paging long before memory runs out: such an answer could not be returned anyway.
+                if assembler.sampleCount > Self.maxSamplesPerQuery { throw SeriesAssembler.Problem.tooManySamples }
+            }
+            if assemblyProblem == nil, assembler.sampleCount > Self.maxSamplesPerQuery {
+                return .failure(.text(413, "the selector matches more than \(Self.maxSamplesPerQuery) samples, more than a Lambda answer can hold: narrow the selector or the time range"))
             }
             if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }
             switch result {
@@ -116,7 +123,7 @@ public final class RemoteReadHandler {
                     absent.insert(column)
                     continue
                 }
-                return .failure(Refusal(ReadReply.failure(error)))
+                return .failure(Refusal(ReadReply.failure(error, usingFunctionRole: config.useFunctionCredentials)))
             }
         }
         return .success([])
@@ -136,13 +143,16 @@ public final class RemoteReadHandler {
 /// The remote-read answer for a failed Timestream query: transient → 503 + Retry-After; refused credentials →
 /// 403; a missing table → 500; anything else Timestream rejects in the statement → 400 with its message.
 enum ReadReply {
-    static func failure(_ error: TimestreamError) -> APIGatewayResponse {
+    static func failure(_ error: TimestreamError, usingFunctionRole: Bool) -> APIGatewayResponse {
         if error.isRetryable {
             var reply = APIGatewayResponse.text(503, "Timestream query failed transiently (\(error)); retry the query")
             reply.headers.append(("Retry-After", WriteReply.retryAfterSeconds))
             return reply
         }
         if error.isAuthFailure {
+            if usingFunctionRole {
+                return .text(500, "Timestream refused the function's role (\(error)): grant it timestream:Select on the table and timestream:DescribeEndpoints")
+            }
             return .text(403, "Timestream refused the credentials (\(error)): check the access key in basic_auth or the function's IAM policy")
         }
         if error.code == "ResourceNotFoundException" {

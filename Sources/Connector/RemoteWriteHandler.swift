@@ -60,7 +60,7 @@ public final class RemoteWriteHandler {
                     plan.requests, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites)
             for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
-            outcome.reply = WriteReply.make(plan: plan, results: results)
+            outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: config.useFunctionCredentials)
             outcome.written = WrittenCounts.tally(requests: plan.requests, results: results)
         }
         // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.

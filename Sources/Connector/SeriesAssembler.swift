@@ -13,20 +13,23 @@ public struct SeriesAssembler {
         case missingColumn(String)
         case badTime(String)
         case badValue(String)
+        /// Raised by the caller to stop paging (see `RemoteReadHandler.maxSamplesPerQuery`).
+        case tooManySamples
 
         public var description: String {
             switch self {
             case .missingColumn(let name): "Timestream result has no \(name) column"
             case .badTime(let text): "Timestream returned an unreadable time '\(text)'"
             case .badValue(let text): "Timestream returned an unreadable double '\(text)'"
+            case .tooManySamples: "too many samples"
             }
         }
     }
 
-    private var seriesIndex: [[String?]: Int] = [:]
+    private var seriesIndex: [ByteExactKey: Int] = [:]
     private var series: [TimeSeries] = []
     /// The label values and index of the series the previous row belonged to.
-    private var lastSeries: (key: [String?], index: Int)? = nil
+    private var lastSeries: (key: ByteExactKey, index: Int)? = nil
     public private(set) var sampleCount = 0
 
     public init() {}
@@ -62,11 +65,12 @@ public struct SeriesAssembler {
                 if case .scalar(let text) = row[column.index], !text.isEmpty { key.append(text) } else { key.append(nil) }
             }
             let index: Int
-            if let last = lastSeries, last.key == key {
+            let rowKey = ByteExactKey(values: key)
+            if let last = lastSeries, last.key == rowKey {
                 // Rows of one series mostly come together: comparing with the previous row's labels is cheaper
                 // than hashing them all again.
                 index = last.index
-            } else if let existing = seriesIndex[key] {
+            } else if let existing = seriesIndex[rowKey] {
                 index = existing
             } else {
                 var labels: [Label] = []
@@ -74,10 +78,10 @@ public struct SeriesAssembler {
                     if let text = key[position] { labels.append(Label(name: column.label, value: text)) }
                 }
                 index = series.count
-                seriesIndex[key] = index
+                seriesIndex[rowKey] = index
                 series.append(TimeSeries(labels: labels, samples: []))
             }
-            if lastSeries?.index != index { lastSeries = (key, index) }
+            if lastSeries?.index != index { lastSeries = (rowKey, index) }
             series[index].samples.append(Sample(value: value, timestamp: time))
             sampleCount += 1
         }
@@ -91,8 +95,8 @@ public struct SeriesAssembler {
         }
         result.sort { a, b in
             for (x, y) in zip(a.labels, b.labels) {
-                if x.name != y.name { return x.name.utf8.lexicographicallyPrecedes(y.name.utf8) }
-                if x.value != y.value { return x.value.utf8.lexicographicallyPrecedes(y.value.utf8) }
+                if !x.name.bytesEqual(y.name) { return x.name.bytesPrecede(y.name) }
+                if !x.value.bytesEqual(y.value) { return x.value.bytesPrecede(y.value) }
             }
             return a.labels.count < b.labels.count
         }

@@ -9,7 +9,11 @@ public enum WriteReply {
     /// Seconds Prometheus should wait before retrying a transient failure.
     public static let retryAfterSeconds = "1"
 
-    public static func make(plan: WritePlan, results: [Result<Void, TimestreamError>]) -> APIGatewayResponse {
+    /// - Parameter usingFunctionRole: the calls were signed with the function's role (`enable_sigv4_auth`): a refusal
+    ///   is then a deployment error, answered 500 so Prometheus keeps the data and retries, not a caller error.
+    public static func make(
+        plan: WritePlan, results: [Result<Void, TimestreamError>], usingFunctionRole: Bool = false
+    ) -> APIGatewayResponse {
         var failures: [TimestreamError] = []
         for case .failure(let error) in results { failures.append(error) }
         let total = results.count
@@ -23,6 +27,9 @@ public enum WriteReply {
             return reply
         }
         if let auth = failures.first(where: { $0.isAuthFailure }) {
+            if usingFunctionRole {
+                return .text(500, "Timestream refused the function's role (\(auth)): grant it timestream:WriteRecords on the table and timestream:DescribeEndpoints")
+            }
             return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy")
         }
         if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {

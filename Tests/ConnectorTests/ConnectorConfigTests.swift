@@ -31,6 +31,7 @@ import Testing
         env["max_write_retries"] = "4"
         env["max_read_retries"] = "0"
         env["enable_sigv4_auth"] = "TRUE"
+        env["api_gateway_timeout_ms"] = "29000"
         let config = try ConnectorConfig(environment: env)
         #expect(config.region == "eu-west-1")
         #expect(config.logLevel == .debug)
@@ -41,6 +42,7 @@ import Testing
         #expect(config.maxWriteAttempts == 4)
         #expect(config.maxReadAttempts == 0)
         #expect(config.useFunctionCredentials)
+        #expect(config.gatewayTimeoutMilliseconds == 29_000)
     }
 
     @Test func regionFallsBackToLambdasAWSRegion() throws {

@@ -36,6 +36,18 @@ import Testing
         #expect(series[1].samples == [Sample(value: 2, timestamp: 1500)])
     }
 
+    /// "é" as one scalar and as "e" + U+0301 are equal Swift Strings but different Prometheus label values.
+    @Test func labelValuesAreComparedByteForByte() throws {
+        var assembler = SeriesAssembler()
+        try assembler.add(QueryPage(columns: columns, rows: [
+            row("\u{E9}", nil, "m", "1970-01-01 00:00:01.000000000", "1.0"),
+            row("e\u{301}", nil, "m", "1970-01-01 00:00:01.000000000", "2.0"),
+        ]))
+        let series = assembler.finish()
+        #expect(series.count == 2)
+        #expect(Set(series.map { Array($0.labels[1].value.utf8) }) == [Array("\u{E9}".utf8), Array("e\u{301}".utf8)])
+    }
+
     @Test func rowsWithoutADoubleAreIgnoredAndBadCellsAreProblems() {
         var assembler = SeriesAssembler()
         #expect(throws: SeriesAssembler.Problem.badTime("yesterday")) {

@@ -36,6 +36,18 @@ import Testing
         #expect(reply.statusCode == 503)
     }
 
+    @Test func aRefusedFunctionRoleIsADeploymentErrorSoPrometheusRetries() {
+        let reply = WriteReply.make(plan: plan, results: [.failure(Self.denied)], usingFunctionRole: true)
+        #expect(reply.statusCode == 500)
+        #expect(reply.bodyText.contains("function's role"))
+    }
+
+    @Test func requestTimeoutsAndUnreadableAnswersAreTransient() {
+        let timeout = TimestreamError.classified(code: "HTTP408", message: "", httpStatus: 408)
+        #expect(timeout.isRetryable)
+        #expect(WriteReply.make(plan: plan, results: [.failure(timeout)]).statusCode == 503)
+    }
+
     @Test func refusedCredentialsAre403() {
         let reply = WriteReply.make(plan: plan, results: [.failure(Self.denied)])
         #expect(reply.statusCode == 403)

@@ -90,6 +90,16 @@ import Testing
         }
     }
 
+    /// Canonically equivalent but different label bytes are two series: hoisting must not share one's bytes.
+    @Test func labelBytesAreNeverMergedByUnicodeEquivalence() {
+        let request = WriteRequest(timeseries: [
+            series([("__name__", "m"), ("city", "\u{E9}")], [(1, 1)]),
+            series([("__name__", "m"), ("city", "e\u{301}")], [(2, 2)]),
+        ])
+        let records = stored(WriteTranslation.plan(request, config: config))
+        #expect(records.map { Array($0.dimensions[0].value.utf8) } == [Array("\u{E9}".utf8), Array("e\u{301}".utf8)])
+    }
+
     @Test func staleMarkersAndNaNAreSkippedAndCounted() {
         let stale = Double(bitPattern: SampleValue.staleMarkerBits)
         let request = WriteRequest(timeseries: [

@@ -24,10 +24,12 @@ AUTH = ("AKIDLOCALEXAMPLE", "local-secret")
 FAILURES = []
 
 
+PASSED = []
+
+
 def check(condition, message):
     print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        FAILURES.append(message)
+    (PASSED if condition else FAILURES).append(message)
     return condition
 
 
@@ -363,9 +365,10 @@ def main():
         for child in reversed(children):
             child.stop()
     if FAILURES:
-        print("%d check(s) failed; logs in %s" % (len(FAILURES), work))
+        print("logs in %s" % work)
+    print("prometheus-e2e: %d passed, %d failed" % (len(PASSED), len(FAILURES)))
+    if FAILURES:
         return 1
-    print("all checks passed")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
