@@ -1,13 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte-exact string comparison. Swift's `String ==`, `<` and hashing follow Unicode canonical equivalence
 /// ("é" as one scalar equals "e" + U+0301), but Prometheus and Timestream compare label bytes: two such label
 /// values are two different series, and must never be merged or shared.
-extension StringProtocol {
-    /// Equal UTF-8 bytes.
-    @inline(__always) func bytesEqual(_ other: some StringProtocol) -> Bool { utf8.elementsEqual(other.utf8) }
-
-    /// Ordered by UTF-8 bytes (Prometheus' label order).
-    @inline(__always) func bytesPrecede(_ other: some StringProtocol) -> Bool {
-        utf8.lexicographicallyPrecedes(other.utf8)
+extension String {
+    /// Equal UTF-8 bytes. `==` first (Swift's fast path), then the bytes, since canonically equivalent strings
+    /// compare equal there. Ordering needs no such care: sorting only has to be consistent (Timestream ignores
+    /// dimension order), and equality, which decides what is merged or shared, is byte-exact.
+    @inline(__always) func bytesEqual(_ other: String) -> Bool {
+        guard self == other else { return false }
+        let same = utf8.withContiguousStorageIfAvailable { x in
+            other.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+        return (same ?? nil) ?? utf8.elementsEqual(other.utf8)
     }
 }
 
@@ -28,13 +37,13 @@ struct ByteExactKey: Hashable {
 
     func hash(into hasher: inout Hasher) {
         for value in values {
-            guard let value else {
+            guard var value else {
                 hasher.combine(0 as UInt8)
                 continue
             }
             hasher.combine(1 as UInt8)
+            value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
             hasher.combine(value.utf8.count)
-            for byte in value.utf8 { hasher.combine(byte) }
         }
     }
 }

@@ -76,7 +76,7 @@ struct RecordBatcher {
     static func keepShared(_ common: inout [Dimension], with other: [Dimension]) {
         var kept = 0, j = 0
         for i in common.indices {
-            while j < other.count && other[j].name.bytesPrecede(common[i].name) { j += 1 }
+            while j < other.count && other[j].name < common[i].name { j += 1 }
             guard j < other.count else { break }
             if other[j].name.bytesEqual(common[i].name) && other[j].value.bytesEqual(common[i].value) {
                 if kept != i { common.swapAt(kept, i) }

@@ -95,8 +95,8 @@ public struct SeriesAssembler {
         }
         result.sort { a, b in
             for (x, y) in zip(a.labels, b.labels) {
-                if !x.name.bytesEqual(y.name) { return x.name.bytesPrecede(y.name) }
-                if !x.value.bytesEqual(y.value) { return x.value.bytesPrecede(y.value) }
+                if !x.name.bytesEqual(y.name) { return x.name.utf8.lexicographicallyPrecedes(y.name.utf8) }
+                if !x.value.bytesEqual(y.value) { return x.value.utf8.lexicographicallyPrecedes(y.value.utf8) }
             }
             return a.labels.count < b.labels.count
         }

@@ -142,7 +142,7 @@ struct SeriesShape: Equatable {
                 continue
             }
             if label.value.isEmpty { continue }
-            if let last = dimensions.last, !last.name.bytesPrecede(label.name) {
+            if let last = dimensions.last, !(last.name < label.name) {
                 if last.name.bytesEqual(label.name) { return .failure(.duplicateLabelName(label.name)) }
                 sorted = false
             }
@@ -150,7 +150,7 @@ struct SeriesShape: Equatable {
         }
         guard let name = metricName, !name.isEmpty else { return .failure(.missingMetricName) }
         if !sorted {
-            dimensions.sort { $0.name.bytesPrecede($1.name) }
+            dimensions.sort { $0.name < $1.name }
             for i in dimensions.indices.dropFirst() where dimensions[i].name.bytesEqual(dimensions[i - 1].name) {
                 return .failure(.duplicateLabelName(dimensions[i].name))
             }
