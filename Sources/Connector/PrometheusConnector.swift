@@ -88,7 +88,7 @@ public final class PrometheusConnector {
             summary.writeProtocol = outcome.message?.rawValue
             summary.series = outcome.stats.series
             summary.samplesReceived = outcome.stats.samplesReceived
-            summary.samplesWritten = outcome.written.samples
+            summary.samplesWritten = outcome.written.records
             summary.skipped = outcome.stats.skipped
             summary.samplesRejected = outcome.rejected
             summary.histogramsReceived = outcome.stats.histogramsReceived

@@ -61,7 +61,7 @@ public final class RemoteWriteHandler {
                     maxConcurrent: Self.maxConcurrentWrites)
             for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: config.useFunctionCredentials)
-            outcome.written = WrittenCounts.tally(requests: plan.requests, results: results)
+            outcome.written = WrittenCounts.tally(requests: plan.requests, results: results, stats: plan.stats)
         }
         // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.
         // 1.0 answers stay as they were (the 1.0 spec defines no such headers).

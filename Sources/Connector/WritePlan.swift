@@ -22,10 +22,14 @@ public struct WriteStats: Equatable, Sendable {
     /// Native histogram samples received, and how many became classic series (`ClassicHistogramSeries`).
     public var histogramsReceived = 0
     public var histogramsConverted = 0
+    /// Of `samplesToWrite`, the classic-histogram samples (so float samples = samplesToWrite − these).
+    public var classicSamplesToWrite = 0
     public var skipped: [SkipReason: Int] = [:]
     public var metadata = 0
 
     public var samplesSkipped: Int { skipped.values.reduce(0, +) }
+
+    public init() {}
 
     mutating func skip(_ reason: SkipReason, _ count: Int = 1) {
         guard count > 0 else { return }
@@ -89,10 +93,6 @@ public enum WriteTranslation {
 
         for series in request.timeseries {
             translate(series)
-            // Histograms a decoder only counted (Remote-Write 2.0) are reported as skipped.
-            stats.histogramsReceived += series.opaqueHistogramCount
-            stats.samplesReceived += series.opaqueHistogramCount
-            stats.skip(.nativeHistogram, series.opaqueHistogramCount)
             guard !series.histograms.isEmpty else { continue }
             // Native histograms become classic series that take the same path as any other samples; one that
             // is not converted counts as one received and one skipped sample.
@@ -102,7 +102,9 @@ public enum WriteTranslation {
             stats.samplesReceived += classic.stale + classic.unconvertible
             stats.skip(.staleMarker, classic.stale)
             stats.skip(.nativeHistogram, classic.unconvertible)
+            let before = stats.samplesToWrite
             for derived in classic.series { translate(derived) }
+            stats.classicSamplesToWrite += stats.samplesToWrite - before
         }
         return WritePlan(requests: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount)
     }

@@ -5,23 +5,33 @@ import LambdaRuntime
 /// (https://prometheus.io/docs/specs/prw/remote_write_spec_2_0/#required-written-response-headers): "the precise
 /// number of successfully written elements", sent with success and failure answers alike.
 public struct WrittenCounts: Equatable, Sendable {
+    /// Float samples stored.
     public var samples: Int
-    /// Native histograms are not stored, so this stays 0.
+    /// Native histograms stored (as classic series): counted only when every call succeeded, so it never overstates.
     public var histograms: Int
     /// Exemplars are not stored, so this stays 0.
     public var exemplars: Int
 
-    public init(samples: Int = 0, histograms: Int = 0, exemplars: Int = 0) {
+    /// Timestream records accepted, float and classic-histogram samples together (the log's samples_written).
+    public var records: Int
+
+    public init(samples: Int = 0, histograms: Int = 0, exemplars: Int = 0, records: Int? = nil) {
         self.samples = samples
         self.histograms = histograms
         self.exemplars = exemplars
+        self.records = records ?? samples
     }
 
     /// Samples stored by the WriteRecords calls (one record per sample): every record of a successful call, the
     /// records a `RejectedRecordsException` did not name (Timestream ingests the rest of the batch), none of a
     /// call that failed otherwise (a timed-out call may have been stored; it is not counted, so the figure never
     /// overstates).
-    public static func tally(requests: [WriteRecordsRequest], results: [Result<Void, TimestreamError>]) -> WrittenCounts {
+    /// With `stats`, the classic-histogram records are told apart from float samples: float samples written are the
+    /// records minus all classic records (a lower bound when some calls failed), histograms count only when every
+    /// call succeeded.
+    public static func tally(
+        requests: [WriteRecordsRequest], results: [Result<Void, TimestreamError>], stats: WriteStats = WriteStats()
+    ) -> WrittenCounts {
         var samples = 0
         for (request, result) in zip(requests, results) {
             switch result {
@@ -32,7 +42,11 @@ public struct WrittenCounts: Equatable, Sendable {
             case .failure: break
             }
         }
-        return WrittenCounts(samples: samples)
+        let classic = stats.classicSamplesToWrite
+        let everyCallSucceeded = results.allSatisfy { if case .success = $0 { true } else { false } }
+        return WrittenCounts(
+            samples: max(0, samples - classic), histograms: everyCallSucceeded ? stats.histogramsConverted : 0,
+            records: samples)
     }
 
     public var headers: [(name: String, value: String)] {

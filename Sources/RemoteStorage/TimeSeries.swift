@@ -37,21 +37,14 @@ public struct TimeSeries: Equatable, Sendable {
     public var samples: [Sample]
     public var exemplarCount: Int
     public var histograms: [Histogram]
-    /// Native histograms that were validated and counted but not decoded (Remote-Write 2.0 bodies): they are
-    /// reported as skipped.
-    public var opaqueHistogramCount: Int
 
-    public init(
-        labels: [Label], samples: [Sample], exemplarCount: Int = 0, histograms: [Histogram] = [],
-        opaqueHistogramCount: Int = 0
-    ) {
+    public init(labels: [Label], samples: [Sample], exemplarCount: Int = 0, histograms: [Histogram] = []) {
         self.labels = labels
         self.samples = samples
         self.exemplarCount = exemplarCount
         self.histograms = histograms
-        self.opaqueHistogramCount = opaqueHistogramCount
     }
 
     /// How many native histogram samples the series carries.
-    public var histogramCount: Int { histograms.count + opaqueHistogramCount }
+    public var histogramCount: Int { histograms.count }
 }

@@ -3,12 +3,13 @@
 // value = 1 (double), timestamp = 2 (int64) as in 1.0; Exemplar is labels_refs = 1, value = 2, timestamp = 3.
 
 /// A Remote-Write 2.0 series with its label references resolved against the request's symbols.
-/// Native histograms and exemplars are validated and counted, not kept (Timestream stores float samples only).
+/// Native histograms are decoded and validated like 1.0's (the v2 `Histogram` message has the same fields);
+/// exemplars are validated and counted, not kept.
 public struct TimeSeriesV2: Equatable, Sendable {
     /// In wire order (the spec asks senders to sort by name; `WriteTranslation` does not rely on it).
     public var labels: [Label]
     public var samples: [Sample]
-    public var histogramCount: Int
+    public var histograms: [Histogram]
     public var exemplarCount: Int
     public var metadata: MetadataV2
     /// Milliseconds since the epoch when the counter started; 0 means unset (spec: "the 0 value MUST be treated
@@ -16,12 +17,12 @@ public struct TimeSeriesV2: Equatable, Sendable {
     public var createdTimestamp: Int64
 
     public init(
-        labels: [Label], samples: [Sample], histogramCount: Int = 0, exemplarCount: Int = 0,
+        labels: [Label], samples: [Sample], histograms: [Histogram] = [], exemplarCount: Int = 0,
         metadata: MetadataV2 = MetadataV2(), createdTimestamp: Int64 = 0
     ) {
         self.labels = labels
         self.samples = samples
-        self.histogramCount = histogramCount
+        self.histograms = histograms
         self.exemplarCount = exemplarCount
         self.metadata = metadata
         self.createdTimestamp = createdTimestamp
@@ -29,8 +30,11 @@ public struct TimeSeriesV2: Equatable, Sendable {
 
     /// The same series as a Remote-Write 1.0 `TimeSeries`, so both protocols share one write path.
     public var timeSeries: TimeSeries {
-        TimeSeries(labels: labels, samples: samples, exemplarCount: exemplarCount, opaqueHistogramCount: histogramCount)
+        TimeSeries(labels: labels, samples: samples, exemplarCount: exemplarCount, histograms: histograms)
     }
+
+    /// How many native histogram samples the series carries.
+    public var histogramCount: Int { histograms.count }
 }
 
 /// A series as on the wire: references not yet resolved (resolution needs the whole symbols table, which may
@@ -38,7 +42,7 @@ public struct TimeSeriesV2: Equatable, Sendable {
 struct SeriesRefs {
     var labelRefs: [UInt32] = []
     var samples: [Sample] = []
-    var histogramCount = 0
+    var histograms: [Histogram] = []
     var exemplarLabelRefs: [[UInt32]] = []
     var metadata = MetadataRefs()
     var createdTimestamp: Int64 = 0
@@ -53,10 +57,9 @@ struct SeriesRefs {
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
                 samples.append(try Sample(decoding: reader.readLengthDelimited()))
             case 3:
-                // Native histograms (15+ fields) are not stored; their wire structure is checked.
+                // io.prometheus.write.v2.Histogram has prometheus.Histogram's field numbers (1–15).
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
-                try ProtobufReader.validateStructure(reader.readLengthDelimited())
-                histogramCount += 1
+                histograms.append(try Histogram(decoding: reader.readLengthDelimited()))
             case 4:
                 try tag.expect(.lengthDelimited, in: "TimeSeries")
                 exemplarLabelRefs.append(try Self.exemplarRefs(reader.readLengthDelimited()))
@@ -136,7 +139,7 @@ struct SeriesRefs {
             type: metadata.type, help: try symbol(metadata.helpRef, "metadata.help_ref"),
             unit: try symbol(metadata.unitRef, "metadata.unit_ref"))
         return TimeSeriesV2(
-            labels: labels, samples: samples, histogramCount: histogramCount,
+            labels: labels, samples: samples, histograms: histograms,
             exemplarCount: exemplarLabelRefs.count, metadata: resolved, createdTimestamp: createdTimestamp)
     }
 }

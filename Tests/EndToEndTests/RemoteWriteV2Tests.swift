@@ -34,16 +34,20 @@ import Testing
                 EventBuilder.series([("__name__", "v2_a"), ("job", "x"), ("zone", "€u")], samples + [(Self.stale, 1_700_000_000_100)])
                     .merging(["exemplars": [[1.5, 1_700_000_000_000]], "metadata": ["type": 1, "help": "a counter", "unit": "seconds"]]) { $1 },
                 EventBuilder.series([("__name__", "v2_b"), ("job", "y")], [(42, 1_700_000_000_000)]),
-                // A native-histogram series: counted and skipped, Histograms-Written stays 0.
+                // Two native histograms: stored as classic series, as for 1.0 (Histograms-Written: 2).
                 ["labels": [["__name__", "v2_h"]], "samples": [] as [Any], "histograms": 2],
             ]],
         ])
         let answer = try function.invoke(event: event)
         #expect(answer.statusCode == 204, "\(answer.httpBodyText) \(function.log)")
-        #expect(Self.written(answer) == [Self.values.count + 1, 0, 0], "\(answer.headers)")
+        #expect(Self.written(answer) == [Self.values.count + 1, 2, 0], "\(answer.headers)")
 
         let stored = try standIn.records()
-        #expect(stored.count == Self.values.count + 1)
+        // Each histogram (one bucket (0.5, 1] with 3 observations) → _count, _sum, zero bucket, le="1.0", +Inf.
+        let classic = stored.filter { ($0["measure_name"] as? String ?? "").hasPrefix("v2_h_") }
+        #expect(classic.count == 10, "\(classic)")
+        #expect(classic.filter { $0["measure_name"] as? String == "v2_h_count" }.allSatisfy { $0["measure_value::double"] as? Double == 3 })
+        #expect(stored.count == Self.values.count + 1 + 10)
         for value in Self.values {
             let match = stored.filter { $0["measure_name"] as? String == "v2_a" && $0["bits"] as? String == Self.bits(value) }
             #expect(match.count == 1, "\(value) not stored bit-exact: \(stored)")
@@ -51,7 +55,7 @@ import Testing
         }
         #expect(stored.contains { $0["measure_name"] as? String == "v2_b" && $0["measure_value::double"] as? Double == 42 })
         #expect(function.log.contains("proto=v2"), "\(function.log)")
-        #expect(function.log.contains("skipped_native_histogram=2") && function.log.contains("skipped_stale_marker=1"), "\(function.log)")
+        #expect(function.log.contains("histograms_converted=2") && function.log.contains("skipped_stale_marker=1"), "\(function.log)")
 
         // Remote-Write 1.0 keeps working in the same process, and its answer carries no *-Written header.
         let v1 = try function.invoke(event: try EventBuilder.event([

@@ -62,7 +62,8 @@ elif "write_v2" in spec:
         for value, stamp in ts.get("exemplars", []):
             t.exemplars.add(labels_refs=[ref("trace_id"), ref("abc123")], value=value, timestamp=stamp)
         for i in range(ts.get("histograms", 0)):
-            t.histograms.add(count_int=3, sum=1.5, schema=0, timestamp=1_700_000_000_000 + i).positive_spans.add(offset=0, length=1)
+            h = t.histograms.add(count_int=3, sum=1.5, schema=0, timestamp=1_700_000_000_000 + i, positive_deltas=[3])
+            h.positive_spans.add(offset=0, length=1)  # one bucket (0.5, 1] holding all 3 observations
         if "metadata" in ts:
             m = ts["metadata"]
             t.metadata.type = m.get("type", 0)

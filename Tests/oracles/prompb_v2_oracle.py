@@ -13,6 +13,7 @@ Usage: prompb_v2_oracle.py write-v2-corpus SEED N   (JSON lines {"body": base64 
 import base64, json, random, sys
 
 import snappy
+import native_histogram
 import prompb_v2 as v2
 from prompb_oracle import bits, hx, rand_double, rand_int64, rand_string, unknown_fields, varint
 
@@ -57,15 +58,9 @@ def dump_v2(raw):
 
 
 def rand_histogram(r, h):
-    h.sum, h.schema, h.timestamp = rand_double(r), r.choice([-53, -4, 0, 3, 8]), rand_int64(r)
-    if r.random() < 0.5:
-        h.count_int = r.randint(0, 1 << 40)
-    else:
-        h.count_float = r.random() * 100
-    for _ in range(r.randint(0, 3)):
-        h.positive_spans.add(offset=r.randint(-5, 5), length=r.randint(0, 4))
-    h.positive_deltas.extend(r.randint(-1000, 1000) for _ in range(r.randint(0, 6)))
-    h.custom_values.extend(r.random() for _ in range(r.randint(0, 3)))
+    """A valid native histogram (RemoteStorage refuses malformed ones, as Prometheus' ValidateHistogram does):
+    the 1.0 oracle's generator, re-read as the v2 message (the same field numbers 1–15)."""
+    h.MergeFromString(native_histogram.random_histogram(r, rand_int64(r)).SerializeToString())
 
 
 def random_request(r):
