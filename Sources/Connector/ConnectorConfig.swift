@@ -59,6 +59,17 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var variable: String
     public var problem: String
     public var description: String { "\(variable): \(problem)" }
+
+    /// Boolean variable `name` of `env`, `fallback` when unset or empty. Go's strconv.ParseBool spellings, so
+    /// existing deployments of the Go connector keep working.
+    static func boolean(_ env: [String: String], _ name: String, _ fallback: Bool) throws(ConfigError) -> Bool {
+        guard let raw = env[name], !raw.isEmpty else { return fallback }
+        switch raw {
+        case "1", "t", "T", "TRUE", "true", "True": return true
+        case "0", "f", "F", "FALSE", "false", "False": return false
+        default: throw ConfigError(variable: name, problem: "'\(raw)' is not a boolean (use true or false)")
+        }
+    }
 }
 
 extension ConnectorConfig {
@@ -71,13 +82,7 @@ extension ConnectorConfig {
             return value
         }
         func bool(_ name: String, _ fallback: Bool) throws(ConfigError) -> Bool {
-            guard let raw = env[name], !raw.isEmpty else { return fallback }
-            // Go's strconv.ParseBool spellings, so existing deployments keep working.
-            switch raw {
-            case "1", "t", "T", "TRUE", "true", "True": return true
-            case "0", "f", "F", "FALSE", "false", "False": return false
-            default: throw ConfigError(variable: name, problem: "'\(raw)' is not a boolean (use true or false)")
-            }
+            try ConfigError.boolean(env, name, fallback)
         }
         func int(_ name: String, _ fallback: Int) throws(ConfigError) -> Int {
             guard let raw = env[name], !raw.isEmpty else { return fallback }

@@ -84,14 +84,7 @@ public struct EmbeddedMetrics: Sendable {
 extension EmbeddedMetrics.Settings {
     /// From the environment; `AWS_LAMBDA_FUNCTION_NAME` names the function.
     public init(environment env: [String: String]) throws(ConfigError) {
-        var enabled = true
-        if let raw = env["enable_metrics"], !raw.isEmpty {
-            switch raw {
-            case "1", "t", "T", "TRUE", "true", "True": enabled = true
-            case "0", "f", "F", "FALSE", "false", "False": enabled = false
-            default: throw ConfigError(variable: "enable_metrics", problem: "'\(raw)' is not a boolean (use true or false)")
-            }
-        }
+        let enabled = try ConfigError.boolean(env, "enable_metrics", true)
         var dimensions: [(name: String, value: String)] = []
         for pair in (env["metrics_dimensions"] ?? "").split(separator: ",") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: " ") }

@@ -34,7 +34,6 @@ public final class RemoteReadHandler {
         public var queries = 0
         public var series = 0
         public var samples = 0
-        public var calls = 0
         /// The negotiated answer type (nil when the request was refused before negotiation).
         public var answer: ReadAnswer? = nil
     }
@@ -59,7 +58,7 @@ public final class RemoteReadHandler {
         outcome.queries = request.queries.count
         var results: [[TimeSeries]] = []
         for query in request.queries {
-            switch run(query, credentials: credentials, deadline: deadline, calls: &outcome.calls) {
+            switch run(query, credentials: credentials, deadline: deadline) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
@@ -83,7 +82,7 @@ public final class RemoteReadHandler {
     }
 
     /// The series one query selects, or the reply that ends the request.
-    func run(_ query: Query, credentials: Credentials, deadline: Deadline, calls: inout Int) -> Result<[TimeSeries], Refusal> {
+    func run(_ query: Query, credentials: Credentials, deadline: Deadline) -> Result<[TimeSeries], Refusal> {
         var absent: Set<String> = []
         // Each missing column found adds one label to `absent`; a query has finitely many matchers.
         for _ in 0...query.matchers.count {
@@ -96,7 +95,6 @@ public final class RemoteReadHandler {
             guard let sql else { return .success([]) }
             var assembler = SeriesAssembler()
             var assemblyProblem: SeriesAssembler.Problem? = nil
-            calls += 1
             let result = timestream.query(
                 sql, credentials: credentials, deadline: deadline, maxAttempts: config.maxReadAttempts, maxRows: nil
             ) { page in

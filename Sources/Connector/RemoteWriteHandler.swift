@@ -23,7 +23,6 @@ public final class RemoteWriteHandler {
     public struct Outcome {
         public var reply: APIGatewayResponse
         public var stats: WriteStats
-        public var calls: Int
         /// The message the request carried; nil when its headers were refused (415).
         public var message: RemoteWriteProtocol? = nil
         /// What was stored (sent as `X-Prometheus-Remote-Write-*-Written` headers on 2.0 answers).
@@ -38,7 +37,7 @@ public final class RemoteWriteHandler {
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
         deadline: Deadline
     ) -> Outcome {
-        var outcome = Outcome(reply: .noContent, stats: WriteStats(), calls: 0)
+        var outcome = Outcome(reply: .noContent, stats: WriteStats())
         switch RemoteWriteProtocol.negotiate(contentType: contentType, contentEncoding: contentEncoding) {
         case .failure(let refusal):
             outcome.reply = refusal.response
@@ -51,7 +50,6 @@ public final class RemoteWriteHandler {
         case .success(let request):
             let plan = WriteTranslation.plan(request, config: config)
             outcome.stats = plan.stats
-            outcome.calls = plan.requests.count
             // A request without samples (Prometheus sends metadata-only requests every minute) needs no call.
             let results =
                 plan.requests.isEmpty
