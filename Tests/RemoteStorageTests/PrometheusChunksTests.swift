@@ -23,16 +23,7 @@ struct PrometheusChunksTests {
             // Each series keeps one timing regime; all stay within the hour Prometheus' head accepts.
             let regime = index % 4
             while t < t0 + 55 * 60_000 {
-                let value: Double
-                switch Int.random(in: 0..<10, using: &rng) {
-                case 0: value = Double(bitPattern: RandomMessages.specialBits.randomElement(using: &rng)!)
-                case 1: value = Double(bitPattern: rng.next())
-                case 2: value = samples.last?.value ?? 0
-                case 3, 4, 5:
-                    counter += Double(Int.random(in: 0...50, using: &rng))
-                    value = counter
-                default: value = Double.random(in: -100...100, using: &rng).rounded() / 8
-                }
+                let value = RandomMessages.exporterValue(using: &rng, counter: &counter, previous: samples.last?.value)
                 samples.append(Sample(value: value, timestamp: t))
                 switch regime {
                 case 0: t += 15_000 + Int64.random(in: -300...300, using: &rng)

@@ -3,6 +3,22 @@
 import RemoteStorage
 
 enum RandomMessages {
+
+    /// A sample value as exporters produce them: specials (stale NaN, ±Inf, -0 …), random bits, repeats, a growing
+    /// counter, and small gauges. `counter` carries the counter between calls.
+    static func exporterValue(
+        using rng: inout some RandomNumberGenerator, counter: inout Double, previous: Double?
+    ) -> Double {
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0: return Double(bitPattern: specialBits.randomElement(using: &rng)!)
+        case 1: return Double(bitPattern: rng.next())
+        case 2: return previous ?? 0
+        case 3, 4, 5:
+            counter += Double(Int.random(in: 0...50, using: &rng))
+            return counter
+        default: return Double.random(in: -100...100, using: &rng).rounded() / 8
+        }
+    }
     static let specialBits: [UInt64] = [
         0x7ff0_0000_0000_0002, 0x8000_0000_0000_0000, 1, 0x7ff0_0000_0000_0000, 0xfff0_0000_0000_0000,
         0x7ff8_0000_0000_0000, 0xfff8_0000_0000_0001, 0x3fb9_9999_9999_999a, 0, 0x7fef_ffff_ffff_ffff,

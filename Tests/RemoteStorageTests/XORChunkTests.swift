@@ -138,16 +138,7 @@ struct XORChunkTests {
         var counter = Double(Int.random(in: 0...1_000_000, using: &rng))
         var samples: [Sample] = []
         for _ in 0..<count {
-            let value: Double
-            switch Int.random(in: 0..<10, using: &rng) {
-            case 0: value = Double(bitPattern: RandomMessages.specialBits.randomElement(using: &rng)!)
-            case 1: value = Double(bitPattern: rng.next())
-            case 2: value = samples.last?.value ?? 0
-            case 3, 4, 5:
-                counter += Double(Int.random(in: 0...50, using: &rng))
-                value = counter
-            default: value = Double.random(in: -100...100, using: &rng).rounded() / 8
-            }
+            let value = RandomMessages.exporterValue(using: &rng, counter: &counter, previous: samples.last?.value)
             samples.append(Sample(value: value, timestamp: t))
             let step: Int64
             switch Int.random(in: 0..<20, using: &rng) {
