@@ -73,7 +73,8 @@ let clock = ContinuousClock()
 var total = 0.0
 var sink = 0
 print("# \(sampleCount) samples, \(request.timeseries.count) series, \(body.count) snappy bytes, "
-    + "\(raw.count) protobuf bytes, \(plan.requests.count) WriteRecords calls, \(iterations) iterations")
+    + "\(raw.count) protobuf bytes, \(plan.requests.count) WriteRecords calls, "
+    + "\(bodies.reduce(0) { $0 + $1.count }) JSON bytes, \(iterations) iterations")
 let only = arguments.count > 3 ? arguments[3] : nil
 for stage in stages where only == nil || stage.name == only {
     for _ in 0..<max(1, iterations / 10) { sink &+= stage.run() }  // warm caches and allocator
