@@ -7,29 +7,39 @@ extension TimestreamClient {
     /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
     /// - Parameter maxAttempts: per call; the Go connector's `max_write_retries` default is 10.
     public func writeRecords(
-        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
+        _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
         maxConcurrent: Int = 16
     ) -> [Result<Void, TimestreamError>] {
-        var outcomes = [Result<Void, TimestreamError>?](repeating: nil, count: requests.count)
+        var outcomes = [Result<Void, TimestreamError>?](repeating: nil, count: calls.count)
         var sendable: [Int] = []
-        for (index, request) in requests.enumerated() {
-            if request.records.isEmpty || request.records.count > WriteRecordsRequest.maxRecords {
+        for (index, call) in calls.enumerated() {
+            if call.recordCount < 1 || call.recordCount > WriteRecordsRequest.maxRecords {
                 outcomes[index] = .failure(
                     TimestreamError(
                         code: "ValidationException",
                         message: "WriteRecords takes 1...\(WriteRecordsRequest.maxRecords) records, "
-                            + "got \(request.records.count) (not sent)",
+                            + "got \(call.recordCount) (not sent)",
                         isRetryable: false))
             } else {
                 sendable.append(index)
             }
         }
         let results = performAll(
-            .write, operation: "WriteRecords", bodies: sendable.map { requests[$0].jsonBody() },
+            .write, operation: "WriteRecords", bodies: sendable.map { calls[$0].json },
             credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
             maxConcurrent: max(1, maxConcurrent))
         for (index, result) in zip(sendable, results) { outcomes[index] = result.map { _ in () } }
         return outcomes.map { $0! }
+    }
+
+    /// `writeRecords` for request values (encoded with `WriteRecordsRequest.jsonBody()`).
+    public func writeRecords(
+        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
+        maxConcurrent: Int = 16
+    ) -> [Result<Void, TimestreamError>] {
+        writeRecords(
+            requests.map { $0.encoded() }, credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
+            maxConcurrent: maxConcurrent)
     }
 
     /// Runs `sql` and hands every page to `onPage`, following `NextToken` to the end, including pages that carry

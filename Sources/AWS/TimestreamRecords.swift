@@ -1,3 +1,5 @@
+import TextCodecs
+
 /// The WriteRecords request model (only what the connector sends) and its JSON body.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
 
@@ -10,9 +12,15 @@ public struct Dimension: Equatable, Sendable {
         self.name = name
         self.value = value
     }
+
+    /// Same name and value, byte for byte (what Timestream compares).
+    @inline(__always) func equals(_ other: Dimension) -> Bool {
+        name.bytesEqual(other.name) && value.bytesEqual(other.value)
+    }
 }
 
-/// One Timestream record. Fields left out here come from `CommonAttributes`.
+/// One Timestream record, complete: its dimensions and measure name as Timestream stores them. In a request with
+/// `CommonAttributes`, the body leaves out what the record shares with them (see `WriteRecordsRequest.jsonBody`).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_Record.html
 public struct Record: Equatable, Sendable {
     public var dimensions: [Dimension]
@@ -29,7 +37,8 @@ public struct Record: Equatable, Sendable {
     }
 }
 
-/// Attributes shared by every record of one WriteRecords call (shrinks the body).
+/// Attributes shared by every record of one WriteRecords call (shrinks the body): Timestream merges them into each
+/// record. https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html#timestream-WriteRecords-request-CommonAttributes
 public struct CommonAttributes: Equatable, Sendable {
     public var dimensions: [Dimension]
     public var measureName: String?
@@ -67,60 +76,73 @@ public struct WriteRecordsRequest: Equatable, Sendable {
     }
 
     /// The JSON 1.0 body, with the member names of the API reference. Empty dimension lists and absent optionals
-    /// are left out.
+    /// are left out, and so is what a record shares with `commonAttributes`: a dimension equal in name and value
+    /// (byte for byte) to a common one, and a measure name equal to the common one. Timestream merges the common
+    /// attributes back into every record, so each record is stored as it is here, provided it carries every common
+    /// dimension (the connector's common dimensions are what all records of the call share).
     public func jsonBody() -> [UInt8] {
-        var json = JSONWriter(reservingCapacity: estimatedBodySize())
-        json.beginObject()
-        json.member("DatabaseName", databaseName)
-        json.member("TableName", tableName)
+        var body = WriteRecordsBodyWriter(
+            database: databaseName, table: tableName, reservingCapacity: estimatedBodySize())
+        let commonDimensions = commonAttributes?.dimensions ?? []
+        let commonMeasure = commonAttributes?.measureName
         if let common = commonAttributes {
-            json.key("CommonAttributes")
-            json.beginObject()
-            Self.write(common.dimensions, into: &json)
-            if let name = common.measureName { json.member("MeasureName", name) }
-            if let type = common.measureValueType { json.member("MeasureValueType", type) }
-            if let unit = common.timeUnit { json.member("TimeUnit", unit) }
-            json.endObject()
+            body.beginCommonAttributes()
+            for dimension in common.dimensions { Self.write(dimension, into: &body) }
+            withOptionalUTF8(common.measureName) {
+                body.endCommonAttributes(
+                    measureName: $0, measureValueType: common.measureValueType, timeUnit: common.timeUnit)
+            }
         }
-        json.key("Records")
-        json.beginArray()
         for record in records {
-            json.beginObject()
-            Self.write(record.dimensions, into: &json)
-            if let name = record.measureName { json.member("MeasureName", name) }
-            json.member("MeasureValue", record.measureValue)
-            json.member("Time", record.time)
-            json.endObject()
+            body.beginRecord()
+            var next = 0
+            for dimension in record.dimensions {
+                // Common dimensions usually come in the record's order (both sorted by name): one cursor walks
+                // them; one out of that order is looked up.
+                if next < commonDimensions.count && commonDimensions[next].equals(dimension) {
+                    next += 1
+                    continue
+                }
+                if !commonDimensions.isEmpty && commonDimensions.contains(where: { $0.equals(dimension) }) { continue }
+                Self.write(dimension, into: &body)
+            }
+            let ownMeasure = record.measureName.flatMap { name in
+                commonMeasure.map { $0.bytesEqual(name) } == true ? nil : name
+            }
+            withOptionalUTF8(ownMeasure) { measureName in
+                withUTF8(record.measureValue) { value in
+                    withUTF8(record.time) { time in
+                        body.endRecord(measureName: measureName, measureValue: value, time: time)
+                    }
+                }
+            }
         }
-        json.endArray()
-        json.endObject()
-        return json.bytes
+        return body.finish().json
     }
 
-    /// Body size without escapes, so the buffer is allocated once (`utf8.count` is O(1) for native strings).
+    /// Body size without escapes, so the buffer is mostly allocated once (`utf8.count` is O(1) for native
+    /// strings); the writer grows if escapes need more.
     private func estimatedBodySize() -> Int {
         func size(_ dimensions: [Dimension]) -> Int {
             dimensions.reduce(16) { $0 + $1.name.utf8.count + $1.value.utf8.count + 24 }
         }
         var total = 160 + databaseName.utf8.count + tableName.utf8.count
-        total += commonAttributes.map { size($0.dimensions) + 96 + ($0.measureName?.utf8.count ?? 0) } ?? 0
+        let common = commonAttributes.map { size($0.dimensions) - 16 } ?? 0
+        total += commonAttributes.map { common + 112 + ($0.measureName?.utf8.count ?? 0) } ?? 0
         for record in records {
             total += size(record.dimensions) + 64 + (record.measureName?.utf8.count ?? 0)
                 + record.measureValue.utf8.count + record.time.utf8.count
         }
-        return total
+        return max(total - records.count * common, 64)
     }
 
-    private static func write(_ dimensions: [Dimension], into json: inout JSONWriter) {
-        guard !dimensions.isEmpty else { return }
-        json.key("Dimensions")
-        json.beginArray()
-        for dimension in dimensions {
-            json.beginObject()
-            json.member("Name", dimension.name)
-            json.member("Value", dimension.value)
-            json.endObject()
-        }
-        json.endArray()
+    private static func write(_ dimension: Dimension, into body: inout WriteRecordsBodyWriter) {
+        withUTF8(dimension.name) { name in withUTF8(dimension.value) { body.dimension(name: name, value: $0) } }
     }
+}
+
+@inline(__always)
+private func withOptionalUTF8<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+    guard let text else { return body(nil) }
+    return withUTF8(text) { body($0) }
 }

@@ -28,7 +28,7 @@ enum FirstWrite {
             let request = try WriteRequest(protobuf: try Snappy.decompress(body))
             let plan = WriteTranslation.plan(request, config: config)
             let results = client.writeRecords(
-                plan.requests, credentials: credentials,
+                plan.calls, credentials: credentials,
                 deadline: Deadline(epochMilliseconds: wallMilliseconds() + 30_000),
                 maxConcurrent: RemoteWriteHandler.maxConcurrentWrites)
             timings.append(monotonicMilliseconds() - started)

@@ -1,5 +1,6 @@
 import AWS
 import RemoteStorage
+import TextCodecs
 
 /// Packs samples into WriteRecords requests of at most 100 records, in arrival order, and hoists what every
 /// record of a request shares (measure name, dimensions, DOUBLE, MILLISECONDS) into `CommonAttributes`, which
@@ -48,18 +49,16 @@ struct RecordBatcher {
             if let measure = commonMeasure, !measure.bytesEqual(other.metricName) { commonMeasure = nil }
             if !commonDimensions.isEmpty { Self.keepShared(&commonDimensions, with: other.dimensions) }
         }
+        // Records stay complete (they share their series' dimension array); the body leaves out what they share
+        // with CommonAttributes (`WriteRecordsRequest.jsonBody`), so no per-record array is built here.
         var records: [Record] = []
         records.reserveCapacity(pending.count)
         for entry in pending {
             let shape = series[entry.series]
-            let dimensions = commonDimensions.isEmpty
-                ? shape.dimensions : Self.subtracting(commonDimensions, from: shape.dimensions)
             records.append(
                 Record(
-                    dimensions: dimensions,
-                    measureName: commonMeasure == nil ? shape.metricName : nil,
-                    measureValue: SampleValue.format(entry.sample.value),
-                    time: String(entry.sample.timestamp)))
+                    dimensions: shape.dimensions, measureName: shape.metricName,
+                    measureValue: SampleValue.format(entry.sample.value), time: String(entry.sample.timestamp)))
         }
         requests.append(
             WriteRecordsRequest(
@@ -84,20 +83,5 @@ struct RecordBatcher {
             }
         }
         common.removeSubrange(kept...)
-    }
-
-    /// `all` without the dimensions in `common` (both name-sorted; `common` ⊆ `all`).
-    static func subtracting(_ common: [Dimension], from all: [Dimension]) -> [Dimension] {
-        var out: [Dimension] = []
-        out.reserveCapacity(all.count - common.count)
-        var j = 0
-        for dimension in all {
-            if j < common.count && common[j].name.bytesEqual(dimension.name) {
-                j += 1
-            } else {
-                out.append(dimension)
-            }
-        }
-        return out
     }
 }

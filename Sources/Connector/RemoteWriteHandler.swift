@@ -44,22 +44,21 @@ public final class RemoteWriteHandler {
             return outcome
         case .success(let message): outcome.message = message
         }
-        switch decode(body, as: outcome.message ?? .v1) {
+        switch plan(body, as: outcome.message ?? .v1) {
         case .failure(let refusal):
             outcome.reply = refusal.response
-        case .success(let request):
-            let plan = WriteTranslation.plan(request, config: config)
+        case .success(let plan):
             outcome.stats = plan.stats
             // A request without samples (Prometheus sends metadata-only requests every minute) needs no call.
             let results =
-                plan.requests.isEmpty
+                plan.calls.isEmpty
                 ? []
                 : timestream.writeRecords(
-                    plan.requests, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
+                    plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites)
             for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: config.useFunctionCredentials)
-            outcome.written = WrittenCounts.tally(requests: plan.requests, results: results, stats: plan.stats)
+            outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
         }
         // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.
         // 1.0 answers stay as they were (the 1.0 spec defines no such headers).
@@ -67,8 +66,9 @@ public final class RemoteWriteHandler {
         return outcome
     }
 
-    /// snappy → protobuf; a 2.0 request becomes the same `WriteRequest` values as a 1.0 one.
-    private func decode(_ body: [UInt8], as message: RemoteWriteProtocol) -> Result<WriteRequest, Refusal> {
+    /// snappy → protobuf → the WriteRecords calls. A plain 1.0 request is translated in place
+    /// (`InPlaceWriteTranslation`); anything else, and a 2.0 request, is decoded into `WriteRequest` values first.
+    private func plan(_ body: [UInt8], as message: RemoteWriteProtocol) -> Result<WritePlan, Refusal> {
         let raw: [UInt8]
         do {
             raw = try Snappy.decompress(body)
@@ -77,14 +77,18 @@ public final class RemoteWriteHandler {
         }
         switch message {
         case .v1:
+            let inPlace = raw.withUnsafeBytes { bytes in
+                WriteRequestView(protobuf: bytes).flatMap { InPlaceWriteTranslation.plan($0, body: bytes, config: config) }
+            }
+            if let inPlace { return .success(inPlace) }
             do {
-                return .success(try WriteRequest(protobuf: raw))
+                return .success(WriteTranslation.plan(try WriteRequest(protobuf: raw), config: config))
             } catch {
                 return .failure(.text(400, "body is not a remote-write WriteRequest protobuf: \(error)"))
             }
         case .v2:
             do {
-                return .success(try WriteRequestV2(protobuf: raw).writeRequest)
+                return .success(WriteTranslation.plan(try WriteRequestV2(protobuf: raw).writeRequest, config: config))
             } catch {
                 return .failure(.text(400, "body is not a valid remote-write 2.0 io.prometheus.write.v2.Request: \(error)"))
             }

@@ -1,5 +1,6 @@
 import AWS
 import RemoteStorage
+import TextCodecs
 
 /// Turns Timestream result pages (`SELECT *` rows) into remote-read series in one pass: rows are grouped by
 /// their label values with a hash map (linear time, across pages, so no series is repeated), labels come out

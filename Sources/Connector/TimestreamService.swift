@@ -2,9 +2,9 @@ import AWS
 
 /// The Timestream calls the connector makes; `TimestreamClient` provides them, tests may script them.
 public protocol TimestreamWriting: AnyObject {
-    /// Sends every request (in parallel, at most `maxConcurrent` at once) and returns each outcome in order.
+    /// Sends every call (in parallel, at most `maxConcurrent` at once) and returns each outcome in order.
     func writeRecords(
-        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
+        _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
         maxConcurrent: Int
     ) -> [Result<Void, TimestreamError>]
 }

@@ -1,10 +1,12 @@
 import AWS
 import RemoteStorage
+import TextCodecs
 
 /// What a remote-write request becomes: the WriteRecords calls to make, what was skipped and why, and the
 /// problems that make the request a 400 once the valid samples are written.
 public struct WritePlan: Equatable, Sendable {
-    public var requests: [WriteRecordsRequest]
+    /// The WriteRecords calls, encoded.
+    public var calls: [WriteRecordsBody]
     public var stats: WriteStats
     /// Reasons for a 400 (series without a metric name, duplicate label names, or a limit/value violation when
     /// a fail flag is on). The first few name their series.
@@ -106,7 +108,8 @@ public enum WriteTranslation {
             for derived in classic.series { translate(derived) }
             stats.classicSamplesToWrite += stats.samplesToWrite - before
         }
-        return WritePlan(requests: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount)
+        return WritePlan(
+            calls: batcher.finish().map { $0.encoded() }, stats: stats, invalid: invalid, invalidCount: invalidCount)
     }
 }
 

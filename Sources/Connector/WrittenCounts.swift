@@ -30,15 +30,15 @@ public struct WrittenCounts: Equatable, Sendable {
     /// records minus all classic records (a lower bound when some calls failed), histograms count only when every
     /// call succeeded.
     public static func tally(
-        requests: [WriteRecordsRequest], results: [Result<Void, TimestreamError>], stats: WriteStats = WriteStats()
+        calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>], stats: WriteStats = WriteStats()
     ) -> WrittenCounts {
         var samples = 0
-        for (request, result) in zip(requests, results) {
+        for (call, result) in zip(calls, results) {
             switch result {
-            case .success: samples += request.records.count
+            case .success: samples += call.recordCount
             case .failure(let error) where !error.rejectedRecords.isEmpty:
                 let rejected = Set(error.rejectedRecords.map(\.recordIndex)).count
-                samples += max(0, request.records.count - rejected)
+                samples += max(0, call.recordCount - rejected)
             case .failure: break
             }
         }

@@ -1,0 +1,117 @@
+import AWS
+import RemoteStorage
+
+/// `RecordBatcher` for spans: packs samples into WriteRecords bodies of at most 100 records in arrival order,
+/// hoists what every record of a call shares into `CommonAttributes` by the same rules, and writes each body
+/// directly (`WriteRecordsBodyWriter`).
+struct InPlaceRecordBatcher {
+    private let base: UnsafePointer<UInt8>
+    private let database: String
+    private let table: String
+    private var series: [InPlaceSeriesShape] = []
+    private var pending: [(series: Int, sample: Sample)] = []
+    private var calls: [WriteRecordsBody] = []
+
+    init(base: UnsafePointer<UInt8>, database: String, table: String) {
+        self.base = base
+        self.database = database
+        self.table = table
+        pending.reserveCapacity(TimestreamLimits.maxRecordsPerWrite)
+    }
+
+    mutating func add(series shape: InPlaceSeriesShape) { series.append(shape) }
+
+    /// A sample of the series added last.
+    mutating func append(_ sample: Sample) {
+        pending.append((series.count - 1, sample))
+        if pending.count == TimestreamLimits.maxRecordsPerWrite { flush() }
+    }
+
+    mutating func finish() -> [WriteRecordsBody] {
+        flush()
+        return calls
+    }
+
+    private mutating func flush() {
+        guard let first = pending.first else { return }
+        let head = series[first.series]
+        var common = head.dimensions
+        var commonMeasure: ByteSpan? = head.metricName
+        var previous = first.series
+        var size = 160 + database.utf8.count + table.utf8.count
+        for entry in pending {
+            let shape = series[entry.series]
+            size += 96 + shape.metricName.count + shape.dimensions.reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
+            // Series in a batch are contiguous (samples arrive series by series).
+            guard entry.series != previous else { continue }
+            previous = entry.series
+            if let measure = commonMeasure, !measure.sameBytes(shape.metricName) { commonMeasure = nil }
+            if !common.isEmpty { Self.keepShared(&common, with: shape.dimensions) }
+        }
+        let commonSize = common.reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
+        var body = WriteRecordsBodyWriter(
+            database: database, table: table, reservingCapacity: size - commonSize * (pending.count - 1))
+        body.beginCommonAttributes()
+        for (name, value) in common { body.dimension(name: name.buffer, value: value.buffer) }
+        body.endCommonAttributes(
+            measureName: commonMeasure?.buffer, measureValueType: "DOUBLE", timeUnit: "MILLISECONDS")
+        for entry in pending {
+            let shape = series[entry.series]
+            body.beginRecord()
+            // The common dimensions are a subsequence of every record's (both strictly ascending by name), so one
+            // cursor finds them all; a dimension that is not the next common one is the record's own.
+            var next = 0
+            for (name, value) in shape.dimensions {
+                if next < common.count && common[next].0.sameBytes(name) && common[next].1.sameBytes(value) {
+                    next += 1
+                } else {
+                    body.dimension(name: name.buffer, value: value.buffer)
+                }
+            }
+            var measureValue = SampleValue.format(entry.sample.value)
+            measureValue.withUTF8 { value in
+                DecimalText.write(entry.sample.timestamp) { time in
+                    body.endRecord(
+                        measureName: commonMeasure == nil ? shape.metricName.buffer : nil, measureValue: value,
+                        time: time)
+                }
+            }
+        }
+        calls.append(body.finish())
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// `RecordBatcher.keepShared` on spans: keeps the dimensions of `common` that `other` has with equal values.
+    static func keepShared(_ common: inout [(ByteSpan, ByteSpan)], with other: [(ByteSpan, ByteSpan)]) {
+        var kept = 0, j = 0
+        for i in common.indices {
+            while j < other.count && other[j].0.precedes(common[i].0) { j += 1 }
+            guard j < other.count else { break }
+            if other[j].0.sameBytes(common[i].0) && other[j].1.sameBytes(common[i].1) {
+                if kept != i { common.swapAt(kept, i) }
+                kept += 1
+            }
+        }
+        common.removeSubrange(kept...)
+    }
+}
+
+/// An `Int64` as decimal text (what `String(_:)` writes), on the stack instead of in a `String`.
+enum DecimalText {
+    static func write<R>(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var position = buffer.count
+            var magnitude = value.magnitude
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                position -= 1
+                buffer[position] = UInt8(ascii: "-")
+            }
+            return body(UnsafeBufferPointer(rebasing: buffer[position...]))
+        }
+    }
+}
