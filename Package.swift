@@ -52,6 +52,6 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         // Runs the built `bootstrap` under the Runtime API stand-in against moto / the SQL stand-in.
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "RemoteStorage", "TestSupport"]),
-        .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime", "TextCodecs", "TestSupport"]),
     ]
 )

@@ -1,4 +1,4 @@
-import AWS
+@testable import AWS
 import Foundation
 import TestSupport
 import Testing
@@ -40,10 +40,18 @@ import Testing
             common["TimeUnit"] = c.timeUnit
             object["CommonAttributes"] = common
         }
+        // What a record shares with CommonAttributes (same bytes) is left out of its JSON.
+        let common = request.commonAttributes
+        func shared(_ d: AWS.Dimension) -> Bool {
+            common?.dimensions.contains { Array($0.name.utf8) == Array(d.name.utf8) && Array($0.value.utf8) == Array(d.value.utf8) } ?? false
+        }
         object["Records"] = request.records.map { r -> [String: Any] in
             var record: [String: Any] = ["MeasureValue": r.measureValue, "Time": r.time]
-            if !r.dimensions.isEmpty { record["Dimensions"] = dims(r.dimensions) }
-            record["MeasureName"] = r.measureName
+            let own = r.dimensions.filter { !shared($0) }
+            if !own.isEmpty { record["Dimensions"] = dims(own) }
+            if let name = r.measureName, common?.measureName.map({ Array($0.utf8) == Array(name.utf8) }) != true {
+                record["MeasureName"] = name
+            }
             return record
         }
         return object
@@ -99,5 +107,49 @@ import Testing
         #expect(
             String(decoding: body, as: UTF8.self)
                 == #"{"DatabaseName":"d","TableName":"t","Records":[{"MeasureValue":"1.5","Time":"7"}]}"#)
+    }
+
+    /// Records are complete; their JSON leaves out what CommonAttributes carries (same bytes only), wherever the
+    /// shared dimension sits in the record.
+    @Test func sharedDimensionsAndMeasureNameAreLeftOutOfRecords() {
+        let city = Dimension(name: "city", value: "\u{E9}")  // é, one scalar
+        let job = Dimension(name: "job", value: "node")
+        let body = WriteRecordsRequest(
+            databaseName: "d", tableName: "t",
+            commonAttributes: CommonAttributes(dimensions: [city, job], measureName: "up"),
+            records: [
+                Record(dimensions: [city, Dimension(name: "cpu", value: "0"), job], measureName: "up", measureValue: "1", time: "1"),
+                Record(dimensions: [job, Dimension(name: "a", value: "b"), city], measureName: "down", measureValue: "2", time: "2"),
+                // e + U+0301 is canonically equivalent to é but other bytes: not shared, so written.
+                Record(dimensions: [Dimension(name: "city", value: "e\u{301}"), job], measureName: "up", measureValue: "3", time: "3"),
+            ]
+        ).jsonBody()
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"DatabaseName":"d","TableName":"t","CommonAttributes":{"Dimensions":[{"Name":"city","Value":"\#u{E9}"},"#
+                + #"{"Name":"job","Value":"node"}],"MeasureName":"up"},"Records":["#
+                + #"{"Dimensions":[{"Name":"cpu","Value":"0"}],"MeasureValue":"1","Time":"1"},"#
+                + #"{"Dimensions":[{"Name":"a","Value":"b"}],"MeasureName":"down","MeasureValue":"2","Time":"2"},"#
+                + #"{"Dimensions":[{"Name":"city","Value":"e\#u{301}"}],"MeasureValue":"3","Time":"3"}]}"#)
+    }
+
+    /// The word-at-a-time escape check against the byte-by-byte rule, for every ASCII byte at every position of
+    /// texts 1 to 24 bytes long (so in the words and in the tail), next to UTF-8 that must never count.
+    @Test func escapeDetectionMatchesTheByteRule() {
+        for length in 1...24 {
+            for position in 0..<length {
+                for byte in UInt8(0)..<0x80 {
+                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    text[position] = byte
+                    let expected = byte < 0x20 || byte == 0x22 || byte == 0x5C
+                    let found = text.withUnsafeBufferPointer { JSONWriter.needsEscape($0) }
+                    if found != expected { Issue.record("byte \(byte) at \(position) of \(length): \(found)") }
+                }
+                // Bytes of multi-byte UTF-8 (0x80...0xFF) around a clean text: never an escape.
+                var utf8 = Array("é€😀ü".utf8)
+                utf8.insert(contentsOf: [UInt8](repeating: UInt8(ascii: "z"), count: position), at: 0)
+                #expect(!utf8.withUnsafeBufferPointer { JSONWriter.needsEscape($0) })
+            }
+        }
     }
 }

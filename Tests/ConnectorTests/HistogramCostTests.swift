@@ -50,7 +50,7 @@ import Testing
                 metered += 8 + dimensions.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + measure.utf8.count + 8
             }
         }
-        let body = plan.requests.reduce(0) { $0 + $1.jsonBody().count }
+        let body = plan.calls.reduce(0) { $0 + $1.json.count }
         // One float sample of the same series, for comparison: the per-record metered size without `le`.
         let plain = 8 + labels.dropFirst().reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + labels[0].value.utf8.count + 8
         #expect(metered > records * plain)

@@ -54,7 +54,7 @@ import Testing
             rejectedRecords: [RejectedRecord(recordIndex: 2, reason: "x"), RejectedRecord(recordIndex: 5, reason: "y")])
         let throttled = TimestreamError.classified(code: "ThrottlingException", message: "t", httpStatus: 429)
         let counts = WrittenCounts.tally(
-            requests: [request(100), request(10), request(7)],
+            calls: [request(100), request(10), request(7)].map { $0.encoded() },
             results: [.success(()), .failure(rejected), .failure(throttled)])
         #expect(counts == WrittenCounts(samples: 108, histograms: 0, exemplars: 0))
         #expect(counts.headers.map(\.name) == [
