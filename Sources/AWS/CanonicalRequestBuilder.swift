@@ -1,7 +1,7 @@
 /// SigV4's canonical request (step 1) written as bytes and hashed, for `SigV4.Signer`: the same bytes
 /// `SigV4.canonicalRequest` produces for requests whose header names are ASCII, without a String per line.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#create-canonical-request
-struct CanonicalRequestBuilder {
+struct CanonicalRequestBuilder: Sendable {
     /// What happens to a header of the unsigned request.
     enum Disposition {
         /// Dropped: the signer sets it (`authorization`, `x-amz-date`, `x-amz-security-token`).
@@ -20,18 +20,19 @@ struct CanonicalRequestBuilder {
         var collapse: Bool
     }
 
-    private let method: String
-    private let parts: SigV4.URLParts
     /// Lower-cased header names back to back (one buffer instead of a String per name).
     private var names: [UInt8] = []
     private var entries: [Entry] = []
     private var hasHost = false
+    private var canonical: [UInt8] = []
+    /// The `SignedHeaders` list of the last `finish`.
+    private(set) var signedHeaders: [UInt8] = []
 
-    init(method: String, parts: SigV4.URLParts) {
-        self.method = method
-        self.parts = parts
-        names.reserveCapacity(128)
-        entries.reserveCapacity(8)
+    /// Forgets the headers added (keeping the buffers) for the next request.
+    mutating func reset() {
+        names.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        hasHost = false
     }
 
     /// Adds a header of the request being signed (its name must be ASCII) and says what becomes of it.
@@ -57,18 +58,16 @@ struct CanonicalRequestBuilder {
         entries.append(Entry(name: start..<names.count, value: value, collapse: true))
     }
 
-    /// The lower-case hex SHA-256 of the canonical request for `body`, and the `SignedHeaders` list.
-    consuming func finish(body: [UInt8]) -> (canonicalHash: [UInt8], signedHeaders: [UInt8]) {
+    /// Builds the canonical request of `method`, `parts`, the headers added and `body`, appends its lower-case hex
+    /// SHA-256 to `out` and sets `signedHeaders`.
+    mutating func finish(method: String, parts: SigV4.URLParts, body: [UInt8], appendingHashTo out: inout [UInt8]) {
         if !hasHost, let host = parts.hostHeader {
             let start = names.count
             names.append(contentsOf: "host".utf8)
             entries.append(Entry(name: start..<names.count, value: host, collapse: false))
         }
         sortEntriesByName()
-        var canonical = [UInt8]()
-        canonical.reserveCapacity(
-            names.count * 2 + entries.reduce(0) { $0 + $1.value.utf8.count } + parts.uri.count + parts.query.count
-                + 96)
+        canonical.removeAll(keepingCapacity: true)
         canonical.append(contentsOf: method.utf8)
         canonical.append(UInt8(ascii: "\n"))
         canonical.append(contentsOf: parts.uri)
@@ -76,8 +75,7 @@ struct CanonicalRequestBuilder {
         canonical.append(contentsOf: parts.query)
         canonical.append(UInt8(ascii: "\n"))
         // Headers: one line per name, repeated names' values joined with `,` in their original order.
-        var signedHeaders = [UInt8]()
-        signedHeaders.reserveCapacity(names.count + entries.count)
+        signedHeaders.removeAll(keepingCapacity: true)
         for (index, entry) in entries.enumerated() {
             let continues = index > 0 && sameName(entries[index - 1].name, entry.name)
             if continues {
@@ -103,13 +101,10 @@ struct CanonicalRequestBuilder {
             body.withUnsafeBytes { Digest.sha256($0, into: hash.baseAddress!) }
             Digest.appendHex(UnsafeBufferPointer(hash), to: &canonical)
         }
-        var canonicalHash = [UInt8]()
-        canonicalHash.reserveCapacity(64)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { hash in
             canonical.withUnsafeBytes { Digest.sha256($0, into: hash.baseAddress!) }
-            Digest.appendHex(UnsafeBufferPointer(hash), to: &canonicalHash)
+            Digest.appendHex(UnsafeBufferPointer(hash), to: &out)
         }
-        return (canonicalHash, signedHeaders)
     }
 
     /// `SigV4.collapseSpaces`, appending: trims spaces/tabs and turns inner runs into one space. Copies the runs
@@ -141,8 +136,11 @@ struct CanonicalRequestBuilder {
     /// Appends `name` lower-cased (ASCII) to `names`, returning its range.
     private mutating func appendLowercased(_ name: String) -> Range<Int> {
         let start = names.count
-        for byte in name.utf8 {
-            names.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        names.append(contentsOf: name.utf8)
+        names.withUnsafeMutableBufferPointer { names in
+            for index in start..<names.count where names[index] >= 0x41 && names[index] <= 0x5A {
+                names[index] |= 0x20
+            }
         }
         return start..<names.count
     }

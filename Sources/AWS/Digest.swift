@@ -77,20 +77,24 @@ enum Digest {
     static func hex(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
-        bytes.withUnsafeBufferPointer { appendHex($0, to: &out) }
+        bytes.withUnsafeBufferPointer { bytes in
+            for start in stride(from: 0, to: bytes.count, by: 32) {
+                appendHex(UnsafeBufferPointer(rebasing: bytes[start..<min(start + 32, bytes.count)]), to: &out)
+            }
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `bytes` in lower-case hexadecimal to `out`.
+    /// Appends `bytes` (a digest: at most 32 bytes) in lower-case hexadecimal to `out`.
     static func appendHex(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let table = StaticString("0123456789abcdef").utf8Start
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
-        out.withUnsafeMutableBufferPointer { out in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
+            precondition(bytes.count <= 32)
             for (index, byte) in bytes.enumerated() {
-                out[start + 2 * index] = table[Int(byte >> 4)]
-                out[start + 2 * index + 1] = table[Int(byte & 0x0F)]
+                text[2 * index] = table[Int(byte >> 4)]
+                text[2 * index + 1] = table[Int(byte & 0x0F)]
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<(2 * bytes.count)]))
         }
     }
 

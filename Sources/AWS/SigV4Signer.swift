@@ -16,6 +16,10 @@ extension SigV4 {
         private var scope: (date: String, text: [UInt8], key: HMACSHA256Key)?
         /// The last URL signed and what the canonical request takes from it.
         private var url: (text: String, parts: URLParts)?
+        /// Buffers kept from request to request (a signer signs a round of requests).
+        private var builder = CanonicalRequestBuilder()
+        private var stringToSign: [UInt8] = []
+        private var authorization: [UInt8] = []
 
         public init(credentials: Credentials, region: String, service: String) {
             self.credentials = credentials
@@ -39,41 +43,38 @@ extension SigV4 {
             let amzDate = amzDate(epochSeconds)
             let (scope, key) = scopeAndKey(amzDate.date)
             let parts = urlParts(request.url)
-            var canonical = CanonicalRequestBuilder(method: request.method, parts: parts)
+            builder.reset()
             var signed = request
             signed.headers.removeAll()
             signed.headers.reserveCapacity(request.headers.count + 3)
             for header in request.headers {
-                switch canonical.add(header) {
+                switch builder.add(header) {
                 case .replaced: continue
                 case .signed, .unsigned: signed.headers.append(header)
                 }
             }
             signed.headers.append((name: "X-Amz-Date", value: amzDate.timestamp))
-            canonical.addSignerHeader("x-amz-date", value: amzDate.timestamp)
+            builder.addSignerHeader("x-amz-date", value: amzDate.timestamp)
             if let token = credentials.sessionToken {
                 signed.headers.append((name: "X-Amz-Security-Token", value: token))
-                canonical.addSignerHeader("x-amz-security-token", value: token)
+                builder.addSignerHeader("x-amz-security-token", value: token)
             }
-            let (canonicalHash, signedHeaders) = canonical.finish(body: request.body)
             // String to sign and signature, as `SigV4.signature(forPrepared:)` builds them.
-            var stringToSign = [UInt8]()
-            stringToSign.reserveCapacity(160)
+            stringToSign.removeAll(keepingCapacity: true)
             stringToSign.append(contentsOf: SigV4.algorithm.utf8)
             stringToSign.append(UInt8(ascii: "\n"))
             stringToSign.append(contentsOf: amzDate.timestamp.utf8)
             stringToSign.append(UInt8(ascii: "\n"))
             stringToSign.append(contentsOf: scope)
             stringToSign.append(UInt8(ascii: "\n"))
-            stringToSign.append(contentsOf: canonicalHash)
-            var authorization = [UInt8]()
-            authorization.reserveCapacity(200 + credentials.accessKeyID.utf8.count + signedHeaders.count)
+            builder.finish(method: request.method, parts: parts, body: request.body, appendingHashTo: &stringToSign)
+            authorization.removeAll(keepingCapacity: true)
             authorization.append(contentsOf: "\(SigV4.algorithm) Credential=".utf8)
             authorization.append(contentsOf: credentials.accessKeyID.utf8)
             authorization.append(UInt8(ascii: "/"))
             authorization.append(contentsOf: scope)
             authorization.append(contentsOf: ", SignedHeaders=".utf8)
-            authorization.append(contentsOf: signedHeaders)
+            authorization.append(contentsOf: builder.signedHeaders)
             authorization.append(contentsOf: ", Signature=".utf8)
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { mac in
                 stringToSign.withUnsafeBytes { key.authenticate($0, into: mac.baseAddress!) }
