@@ -9,8 +9,31 @@ final class HMACSHA256Key: @unchecked Sendable {
     /// sharing the object between threads is safe (hence `@unchecked Sendable`). Freed (and cleansed) in `deinit`.
     private let keyed: OpaquePointer
 
-    init(key: [UInt8]) {
-        keyed = key.withUnsafeBytes { key in Digest.keyedHMACContext(key: key) }
+    /// Takes ownership of a keyed `EVP_MAC_CTX *`.
+    private init(adopting context: OpaquePointer) { keyed = context }
+
+    /// The SigV4 signing key `HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request")`,
+    /// as `SigV4.signingKey` derives it, but through one context re-keyed at each step (`EVP_MAC_init` with the
+    /// next key) instead of a new context per step.
+    /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#derive-signing-key
+    static func sigV4SigningKey(secret: String, date: String, region: String, service: String) -> HMACSHA256Key {
+        let context = Array("AWS4\(secret)".utf8).withUnsafeBytes { Digest.keyedHMACContext(key: $0) }
+        var key = [UInt8](repeating: 0, count: 32)
+        for (step, message) in [date, region, service, "aws4_request"].enumerated() {
+            var length = 0
+            let bytes = Array(message.utf8)
+            let ok = key.withUnsafeMutableBufferPointer { key in
+                bytes.withUnsafeBufferPointer { bytes in
+                    (step == 0 || EVP_MAC_init(context, key.baseAddress, 32, nil) == 1)
+                        && EVP_MAC_update(context, bytes.baseAddress, bytes.count) == 1
+                        && EVP_MAC_final(context, key.baseAddress, &length, 32) == 1
+                }
+            }
+            precondition(ok && length == 32, "libcrypto HMAC-SHA256 failed")
+        }
+        let ok = key.withUnsafeBufferPointer { EVP_MAC_init(context, $0.baseAddress, 32, nil) }
+        precondition(ok == 1, "libcrypto HMAC-SHA256 failed")
+        return HMACSHA256Key(adopting: context)
     }
 
     deinit { EVP_MAC_CTX_free(keyed) }

@@ -94,9 +94,8 @@ extension SigV4 {
         private mutating func scopeAndKey(_ date: String) -> (scope: [UInt8], key: HMACSHA256Key) {
             if let scope, scope.date == date { return (scope.text, scope.key) }
             let text = Array("\(date)/\(region)/\(service)/aws4_request".utf8)
-            let derived = SigV4.signingKey(
+            let key = HMACSHA256Key.sigV4SigningKey(
                 secret: credentials.secretAccessKey, date: date, region: region, service: service)
-            let key = HMACSHA256Key(key: derived)
             scope = (date, text, key)
             return (text, key)
         }
