@@ -4,34 +4,70 @@ import CCrypto
 enum Digest {
     /// SHA-256 of `bytes` (32 bytes).
     static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { output in
-                // SHA256() accepts a NULL pointer for zero-length input; pass a valid one anyway.
-                withUnsafeBytes(of: UInt8(0)) { empty in
-                    let data = input.baseAddress ?? empty.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    _ = SHA256(data, input.count, output.baseAddress)
-                }
+        bytes.withUnsafeBytes { input in
+            [UInt8](unsafeUninitializedCapacity: 32) { output, count in
+                sha256(input, into: output.baseAddress!)
+                count = 32
             }
         }
-        return out
+    }
+
+    /// Writes the SHA-256 of `input` (32 bytes) to `output`.
+    static func sha256(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) {
+        // EVP_Digest wants a valid pointer even for zero bytes.
+        withUnsafeBytes(of: UInt8(0)) { empty in
+            var length: UInt32 = 0
+            let ok = EVP_Digest(
+                input.baseAddress ?? empty.baseAddress, input.count, output, &length, Fetched.sha256, nil)
+            precondition(ok == 1 && length == 32, "libcrypto SHA-256 failed")
+        }
     }
 
     /// HMAC-SHA256(key, data) (32 bytes).
     static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        key.withUnsafeBufferPointer { k in
-            data.withUnsafeBufferPointer { d in
-                withUnsafeBytes(of: UInt8(0)) { empty in
-                    let zero = empty.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    _ = HMAC(
-                        EVP_sha256(), k.baseAddress ?? zero, Int32(k.count), d.baseAddress ?? zero, d.count,
-                        &out, &length)
+        key.withUnsafeBytes { k in
+            data.withUnsafeBytes { d in
+                [UInt8](unsafeUninitializedCapacity: 32) { output, count in
+                    hmacSHA256(key: k, d, into: output.baseAddress!)
+                    count = 32
                 }
             }
         }
-        return Array(out.prefix(Int(length)))
+    }
+
+    /// Writes HMAC-SHA256(key, data) (32 bytes) to `output`.
+    static func hmacSHA256(
+        key: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>
+    ) {
+        let context = keyedHMACContext(key: key)
+        defer { EVP_MAC_CTX_free(context) }
+        var length = 0
+        let ok = withUnsafeBytes(of: UInt8(0)) { empty in
+            let bytes = (data.baseAddress ?? empty.baseAddress!).assumingMemoryBound(to: UInt8.self)
+            return EVP_MAC_update(context, bytes, data.count) == 1
+                && EVP_MAC_final(context, output, &length, 32) == 1
+        }
+        precondition(ok && length == 32, "libcrypto HMAC-SHA256 failed")
+    }
+
+    /// A new HMAC-SHA256 `EVP_MAC_CTX` keyed with `key`, ready for `EVP_MAC_update`; the caller frees it.
+    /// A context per key: contexts are not shareable between threads, the fetched `EVP_MAC` is.
+    /// https://docs.openssl.org/3.0/man7/EVP_MAC-HMAC/
+    static func keyedHMACContext(key: UnsafeRawBufferPointer) -> OpaquePointer {
+        let context = EVP_MAC_CTX_new(Fetched.hmac)
+        let ok = withUnsafeBytes(of: UInt8(0)) { empty -> Bool in
+            Fetched.sha256Name.withUnsafeBufferPointer { name in
+                var parameters = [
+                    OSSL_PARAM_construct_utf8_string(
+                        OSSL_MAC_PARAM_DIGEST, UnsafeMutablePointer(mutating: name.baseAddress!), 0),
+                    OSSL_PARAM_construct_end(),
+                ]
+                let keyBytes = (key.baseAddress ?? empty.baseAddress!).assumingMemoryBound(to: UInt8.self)
+                return context != nil && EVP_MAC_init(context, keyBytes, key.count, &parameters) == 1
+            }
+        }
+        precondition(ok, "libcrypto HMAC-SHA256 is unavailable")
+        return context!
     }
 
     /// HMAC-SHA256 of a UTF-8 string.
@@ -39,13 +75,37 @@ enum Digest {
 
     /// Lower-case hexadecimal, as SigV4 writes hashes and signatures.
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        bytes.withUnsafeBufferPointer { bytes in
+            for start in stride(from: 0, to: bytes.count, by: 32) {
+                appendHex(UnsafeBufferPointer(rebasing: bytes[start..<min(start + 32, bytes.count)]), to: &out)
+            }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `bytes` (a digest: at most 32 bytes) in lower-case hexadecimal to `out`.
+    static func appendHex(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let table = StaticString("0123456789abcdef").utf8Start
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
+            precondition(bytes.count <= 32)
+            for (index, byte) in bytes.enumerated() {
+                text[2 * index] = table[Int(byte >> 4)]
+                text[2 * index + 1] = table[Int(byte & 0x0F)]
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<(2 * bytes.count)]))
+        }
+    }
+
+    /// The algorithms, fetched once per process. OpenSSL 3's one-shots (`SHA256()`, `HMAC()`) and the legacy
+    /// `EVP_sha256()` look the implementation up by name on every call, which cost more than hashing a short input.
+    /// Fetched `EVP_MD`/`EVP_MAC` objects are immutable and shareable between threads (openssl-threads(7)).
+    /// https://docs.openssl.org/3.0/man7/crypto/#explicit-fetching
+    private enum Fetched {
+        nonisolated(unsafe) static let sha256: OpaquePointer = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+        nonisolated(unsafe) static let hmac: OpaquePointer? = EVP_MAC_fetch(nil, "HMAC", nil)
+        /// The digest parameter of every HMAC context (OpenSSL takes a `char *`, so it lives in stable storage).
+        static let sha256Name: [CChar] = Array("SHA256".utf8CString)
     }
 }

@@ -24,6 +24,62 @@ public struct RequestURL: Equatable, Sendable {
 
     /// Parses `url`; `nil` when it is not an absolute http/https URL with a host and a valid port.
     public init?(_ url: String) {
+        var text = url
+        let parsed = text.withUTF8 { bytes in
+            // ASCII text: every Character is one byte (the one exception, CR LF, contains none of the delimiters
+            // searched for), so the byte scan finds what the Character scan finds, ~20x faster.
+            bytes.allSatisfy { $0 < 0x80 } ? Self(ascii: bytes) : Self(characters: url)
+        }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// `init(characters:)` over the bytes of an ASCII URL.
+    private init?(ascii url: UnsafeBufferPointer<UInt8>) {
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: url[range]), as: UTF8.self)
+        }
+        func first(_ byte: UInt8, in range: Range<Int>) -> Int? { range.first { url[$0] == byte } }
+        var separator: Int?
+        if url.count >= 3 {
+            separator = (0...(url.count - 3)).first {
+                url[$0] == UInt8(ascii: ":") && url[$0 + 1] == UInt8(ascii: "/") && url[$0 + 2] == UInt8(ascii: "/")
+            }
+        }
+        guard let separator else { return nil }
+        let scheme = text(0..<separator).lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let restEnd = first(UInt8(ascii: "#"), in: (separator + 3)..<url.count) ?? url.count
+        let rest = (separator + 3)..<restEnd
+        let authorityEnd = rest.first { url[$0] == UInt8(ascii: "/") || url[$0] == UInt8(ascii: "?") } ?? restEnd
+        var authority = rest.lowerBound..<authorityEnd
+        if first(UInt8(ascii: "@"), in: authority) != nil { return nil }  // credentials never travel in URLs here
+        var port: Int?
+        if let colon = authority.last(where: { url[$0] == UInt8(ascii: ":") }),
+            first(UInt8(ascii: "]"), in: colon..<authority.upperBound) == nil
+        {
+            guard let value = Int(text((colon + 1)..<authority.upperBound)), (1...65535).contains(value) else {
+                return nil
+            }
+            port = value
+            authority = authority.lowerBound..<colon
+        }
+        guard !authority.isEmpty else { return nil }
+        var path = authorityEnd..<restEnd
+        var query = restEnd..<restEnd
+        if let mark = first(UInt8(ascii: "?"), in: path) {
+            query = (mark + 1)..<restEnd
+            path = authorityEnd..<mark
+        }
+        self.scheme = scheme
+        self.host = text(authority).lowercased()
+        self.port = port
+        self.path = path.isEmpty ? "/" : text(path)
+        self.query = text(query)
+    }
+
+    /// The parser over Characters, for URLs with non-ASCII text (internal: tests check both parsers agree).
+    init?(characters url: String) {
         guard let separator = url.firstRange(of: "://") else { return nil }
         let scheme = url[..<separator.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }

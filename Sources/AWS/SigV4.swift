@@ -28,16 +28,13 @@ public enum SigV4 {
 
     /// Returns `request` with `X-Amz-Date`, `X-Amz-Security-Token` (session credentials) and `Authorization` set,
     /// replacing any earlier values. `Host` is signed from the URL (port kept unless default) unless the request
-    /// carries a `Host` header already; the HTTP client sends the same value.
+    /// carries a `Host` header already; the HTTP client sends the same value. Signing several requests with the
+    /// same credentials: use one `Signer` (it derives the signing key once).
     public static func sign(
         _ request: HTTPRequest, credentials: Credentials, region: String, service: String, epochSeconds: Int64
     ) -> HTTPRequest {
-        var signed = prepare(request, credentials: credentials, epochSeconds: epochSeconds)
-        let result = signature(
-            forPrepared: signed, credentials: credentials, region: region, service: service,
-            epochSeconds: epochSeconds)
-        signed.headers.append((name: "Authorization", value: result.authorization))
-        return signed
+        var signer = Signer(credentials: credentials, region: region, service: service)
+        return signer.sign(request, epochSeconds: epochSeconds)
     }
 
     /// The request as it is signed: the date header (and token) added, any old `Authorization` removed.

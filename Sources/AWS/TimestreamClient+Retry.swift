@@ -73,9 +73,10 @@ extension TimestreamClient {
             return errors
         case .success(let url): baseURL = url
         }
+        var signer = signer(credentials)
         let requests = indices.map {
             signedRequest(
-                operation: operation, baseURL: baseURL, body: bodies[$0], credentials: credentials,
+                operation: operation, baseURL: baseURL, body: bodies[$0], signer: &signer,
                 timeoutMilliseconds: timeoutMilliseconds)
         }
         callsSent += requests.count

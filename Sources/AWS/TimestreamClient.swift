@@ -42,9 +42,14 @@ public final class TimestreamClient {
         self.retryPolicy = retryPolicy
     }
 
+    /// A signer for the requests of one round (one signing-key derivation for all of them).
+    func signer(_ credentials: Credentials) -> SigV4.Signer {
+        SigV4.Signer(credentials: credentials, region: region, service: Self.signingName)
+    }
+
     /// A signed POST of `body` to operation `operation` at `baseURL`.
     func signedRequest(
-        operation: String, baseURL: String, body: [UInt8], credentials: Credentials, timeoutMilliseconds: Int64
+        operation: String, baseURL: String, body: [UInt8], signer: inout SigV4.Signer, timeoutMilliseconds: Int64
     ) -> HTTPRequest {
         let request = HTTPRequest(
             method: "POST", url: baseURL + "/",
@@ -53,9 +58,7 @@ public final class TimestreamClient {
                 (name: "X-Amz-Target", value: Self.targetPrefix + operation),
             ],
             body: body, timeoutMilliseconds: Int(timeoutMilliseconds))
-        return SigV4.sign(
-            request, credentials: credentials, region: region, service: Self.signingName,
-            epochSeconds: clock.nowMilliseconds() / 1000)
+        return signer.sign(request, epochSeconds: clock.nowMilliseconds() / 1000)
     }
 
     func cacheKey(_ api: TimestreamAPI, _ credentials: Credentials) -> EndpointCache.Key {
@@ -78,8 +81,9 @@ public final class TimestreamClient {
         }
         let key = cacheKey(api, credentials)
         if let cached = endpointCache.lookup(key, now: clock.nowMilliseconds()) { return .success(cached) }
+        var signer = signer(credentials)
         let request = signedRequest(
-            operation: "DescribeEndpoints", baseURL: discoveryURL, body: Array("{}".utf8), credentials: credentials,
+            operation: "DescribeEndpoints", baseURL: discoveryURL, body: Array("{}".utf8), signer: &signer,
             timeoutMilliseconds: timeoutMilliseconds)
         let response: HTTPResponse
         switch transport.send(request) {

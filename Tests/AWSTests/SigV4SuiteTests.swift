@@ -43,6 +43,10 @@ import Testing
 
         let ours = request.signature(credentials: Self.credentials, epochSeconds: Self.epochSeconds)
         #expect(ours.canonicalRequest == expectedCanonical)
+        // The byte-built signer (what `SigV4.sign` and the client use) gives the same Authorization.
+        #expect(
+            request.signedBySigner(credentials: Self.credentials, epochSeconds: Self.epochSeconds)
+                .header("Authorization") == ours.authorization)
 
         let hashInSTS = expectedStringToSign.split(separator: "\n").last.map(String.init)
         guard let source = Self.staleSignatureSource(name, request) else {
@@ -173,6 +177,17 @@ struct SuiteRequest {
         return SigV4.signature(
             forPrepared: prepared, credentials: credentials, region: "us-east-1", service: "service",
             epochSeconds: epochSeconds)
+    }
+}
+
+extension SuiteRequest {
+    /// Signed by `SigV4.Signer` the way `signature(credentials:epochSeconds:)` signs step by step.
+    func signedBySigner(credentials: Credentials, epochSeconds: Int64) -> HTTPRequest {
+        var credentials = credentials
+        credentials.sessionToken = header("X-Amz-Security-Token")
+        var signer = SigV4.Signer(credentials: credentials, region: "us-east-1", service: "service")
+        return signer.sign(
+            removing("X-Amz-Date").removing("X-Amz-Security-Token").httpRequest, epochSeconds: epochSeconds)
     }
 }
 
