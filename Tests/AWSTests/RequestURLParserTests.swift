@@ -1,4 +1,5 @@
 @testable import AWS
+import TestSupport
 import Testing
 
 /// `RequestURL` parses ASCII URLs over bytes and others over Characters: both must read every URL alike.

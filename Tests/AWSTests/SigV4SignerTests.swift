@@ -1,5 +1,6 @@
 import AWS
 import CurlHTTP
+import TestSupport
 import Testing
 
 /// `SigV4.Signer` (bytes, cached signing key and URL) must sign exactly as the step-by-step functions that the AWS
@@ -132,20 +133,4 @@ import Testing
                 "trial \(trial): \(request.method) \(request.url) \(headers)")
         }
     }
-}
-
-/// A small seeded generator (SplitMix64) so a failing trial can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

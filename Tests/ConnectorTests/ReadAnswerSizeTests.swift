@@ -1,5 +1,6 @@
 // Size of the two remote-read answer types on a realistic series mix, and how many samples each fits under
 // Lambda's 6 MB answer. Figures go to BENCHMARKS.md ("Remote read: chunks vs samples"); the run prints them.
+import TestSupport
 import Connector
 import Foundation
 import RemoteStorage
@@ -8,7 +9,7 @@ import Testing
 @Suite struct ReadAnswerSizeTests {
     /// 100 series × 720 samples (3 h at 15 s): counters, float counters, gauges, histogram buckets, `up`.
     @Test func chunksAreSmallerThanSamplesOnARealisticMix() {
-        var rng = SplitMix(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let series = RealisticMix.series(count: 100, samples: 720, rng: &rng)
         let samples = ReadAnswer.samples.encode([series]).body.count
         let chunks = ReadAnswer.streamedXORChunks.encode([series]).body.count
@@ -27,7 +28,7 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PTL_BENCHMARK"] == "1"))
     func samplesThatFitUnderSixMegabytes() {
         for answer in [ReadAnswer.samples, .streamedXORChunks] {
-            var rng = SplitMix(seed: 10)
+            var rng = SplitMix64(seed: 10)
             let pool = RealisticMix.series(count: 6000, samples: 720, rng: &rng)
             func fits(_ n: Int) -> Bool {
                 RemoteReadHandler.fitsLambdaResponse(bodyBytes: answer.encode([Array(pool.prefix(n))]).body.count)
@@ -47,7 +48,7 @@ import Testing
 /// occasional reset), 10 % float counters (CPU seconds), 30 % gauges (memory bytes in pages, small integers,
 /// two-decimal readings), 15 % histogram bucket counters (`le`), 5 % `up`. Scrape times jitter by a few ms.
 enum RealisticMix {
-    static func series(count: Int, samples: Int, rng: inout SplitMix) -> [TimeSeries] {
+    static func series(count: Int, samples: Int, rng: inout SplitMix64) -> [TimeSeries] {
         let start: Int64 = 1_700_000_000_000
         return (0..<count).map { i in
             let kind = i % 20
@@ -92,18 +93,5 @@ enum RealisticMix {
         case 16..<19: 5
         default: 6
         }
-    }
-}
-
-/// SplitMix64: a seeded generator so the mix (and the figures) are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -11,7 +11,7 @@ import Testing
 struct PrometheusChunksTests {
     @Test("Every chunk Prometheus 2.42 encodes is reproduced byte-for-byte")
     func chunksMatchPrometheus() throws {
-        var rng = SeededGenerator(seed: 31)
+        var rng = SplitMix64(seed: 31)
         let t0: Int64 = 1_700_000_000_000
         var written: [String: [Sample]] = [:]
         var spec: [[String: Any]] = []

@@ -16,7 +16,7 @@ struct XORChunkTests {
         #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
         #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
         #expect(CRC32C.checksum((0..<32).reversed().map { UInt8($0) }) == 0x113F_DB5C)
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let blob = (0..<100_003).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let python = try Oracle.run("xor_chunks.py", ["--crc32c"], input: blob)
         #expect(String(decoding: python, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -42,7 +42,7 @@ struct XORChunkTests {
 
     @Test("1200 random series as streamed chunks decode in Python to the identical samples")
     func randomSeriesDecodeIdentically() throws {
-        var rng = SeededGenerator(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         // Three queries; the last one with a tiny frame bound so series are split over many frames.
         let queries = (0..<3).map { _ in (0..<400).map { index in Self.randomSeries(&rng, index: index) } }
         var body = StreamedChunks.body(results: Array(queries[0..<2]))
