@@ -34,11 +34,13 @@ public struct QueryPage: Equatable, Sendable {
 /// The `Query` response members we read, by `JSONScanner` (JSONDecoder spent ~15 µs per row: 1.5 s of CPU for a
 /// 100 000-row read). Unknown members are skipped; a member of the wrong JSON type makes the body unreadable.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_Query.html#API_query_Query_ResponseSyntax
-struct QueryResponse {
-    var nextToken: String?
-    var page: QueryPage
+public struct QueryResponse: Sendable {
+    /// The token for the next page; nil (also when empty) on the last page.
+    public var nextToken: String?
+    public var page: QueryPage
 
-    static func decode(_ body: [UInt8]) -> QueryResponse? {
+    /// The response in a `Query` answer body, or nil when the body is not such a response.
+    public static func decode(_ body: [UInt8]) -> QueryResponse? {
         body.withUnsafeBufferPointer { bytes in
             var scanner = JSONScanner(bytes)
             guard let response = try? read(&scanner), scanner.atEnd else { return nil }
