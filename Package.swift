@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "RemoteStorage", swiftSettings: essentials),
         .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP", "TextCodecs"], swiftSettings: essentials),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "TextCodecs"], swiftSettings: essentials),
-        .target(name: "Connector", dependencies: ["RemoteStorage", "AWS", "LambdaRuntime"], swiftSettings: essentials),
+        .target(name: "Connector", dependencies: ["RemoteStorage", "AWS", "LambdaRuntime", "TextCodecs"], swiftSettings: essentials),
         .executableTarget(
             name: "bootstrap",
             dependencies: ["Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],

@@ -6,8 +6,10 @@ import RemoteStorage
 /// The CPU of target P6 without the network: what the function does with the 100 `Query` answer bodies of a
 /// 100 000-row read once libcurl has handed them over — decode each page, assemble the series, encode the
 /// `SAMPLES` answer (protobuf + snappy) and the Lambda answer around it (base64) — as `RemoteReadHandler` does.
-/// `BenchPipeline read [iterations] [series] [samples]` prints ms per read and the figure per 100 000 rows,
-/// also by step (`read_decode`, `read_assemble`, `read_encode`; each from the previous step's output).
+/// `BenchPipeline read [iterations] [step]` prints ms per read and the figure per 100 000 rows, also by step
+/// (`read_decode`, `read_assemble`, `read_encode`; each from the previous step's output), or for `step` only.
+/// Each step runs `iterations` + max(1, `iterations` / 10) times; `read 0` only builds the input (for
+/// callgrind: instructions of `read 1 read` minus `read 0`, halved, are one read).
 enum ReadBench {
     /// One whole read: returns the size of the Lambda answer (so the work cannot be optimised away).
     static func read(_ bodies: [[UInt8]]) -> Int {
@@ -42,8 +44,8 @@ enum ReadBench {
 
     static func main(_ arguments: ArraySlice<String>) {
         let iterations = arguments.first.flatMap { Int($0) } ?? 20
-        let seriesCount = arguments.dropFirst().first.flatMap { Int($0) } ?? 100
-        let samples = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1000
+        let only = arguments.dropFirst().first
+        let (seriesCount, samples) = (100, 1000)
         let bodies = QueryPages.bodies(series: seriesCount, samples: samples)
         let rows = seriesCount * samples
         let pages = decode(bodies)
@@ -60,7 +62,7 @@ enum ReadBench {
         ]
         var sink = 0
         let clock = ContinuousClock()
-        for (name, step) in steps where iterations > 0 {
+        for (name, step) in steps where iterations > 0 && (only == nil || only == name) {
             for _ in 0..<max(1, iterations / 10) { sink &+= step() }
             var millis: [Double] = []
             for _ in 0..<iterations {

@@ -4,7 +4,7 @@
 // Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total …`.
 // `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
 // `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
-// `BenchPipeline read [iterations] [series] [samples]` times the CPU of a remote read's pages → answer (P6);
+// `BenchPipeline read [iterations] [step]` times the CPU of a remote read's pages → answer (P6);
 // `BenchPipeline read-check DIR` compares its pages with the stand-in's (`scripts/bench.py --dump-pages DIR`).
 import AWS
 import Connector
