@@ -139,6 +139,11 @@ class Function:
                 total += int(f.read().split()[0])
         return total
 
+    def minor_faults(self):
+        """Minor page faults so far (all threads): each is a fresh page the kernel zeroed for the process."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[7])
+
     def hwm_kb(self):
         with open("/proc/%d/status" % self.proc.pid) as f:
             return int(next(l for l in f if l.startswith("VmHWM:")).split()[1])
@@ -182,12 +187,15 @@ def read_figures(fn, ts_url):
     for i in range(3):
         fn = Function(binary, ts_url, args.read_wrapper.split())
         fn.wait_ready()
+        faults = fn.minor_faults()
         wall, cpu, answer = fn.invoke(read_event)
-        reads.append((cpu, wall, fn.hwm_kb(), len(answer.get("body", ""))))
+        reads.append((cpu, wall, fn.hwm_kb(), len(answer.get("body", "")), fn.minor_faults() - faults))
         fn.stop()
     cpu = med([r[0] for r in reads])
-    row("P6", "read 100 000 rows (100 pages) → response: function CPU (median of 3 cold processes; wall %.0f ms, "
-        "incl. the stand-in's paging)" % med([r[1] for r in reads]), "%.1f ms" % cpu, "≤ 100 ms CPU", cpu <= 100)
+    row("P6", "read 100 000 rows (100 pages) → response: function CPU (median of 3 cold processes, min %.1f; wall "
+        "%.0f ms, incl. the stand-in's paging; %d page faults)" % (min(r[0] for r in reads), med([r[1] for r in reads]),
+                                                               med([r[4] for r in reads])),
+        "%.1f ms" % cpu, "≤ 100 ms CPU", cpu <= 100)
     hwm = max(r[2] for r in reads) / 1024
     row("P4", "peak RSS, fresh process serving the 100 000-sample read (VmHWM)", "%.1f MB" % hwm, "≤ 32 MB", hwm <= 32)
 

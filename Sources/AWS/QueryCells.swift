@@ -3,17 +3,21 @@
 /// 100 000-row read has 1.2 M cells; as `[[Datum]]` each row was an array and each long value a `String`
 /// (allocations and reference counting were a third of the read's CPU), here a page is four arrays.
 public struct QueryCells: Sendable {
-    /// One cell: `length` ≥ 0 for a scalar whose UTF-8 is at `start` in the body (`start` ≥ 0) or at
-    /// `~start` in `copied` (`start` < 0); `length` is `nullLength` or `unsupportedLength` otherwise.
+    /// One cell (8 bytes: a page's cells are ~40 % of its body size): `length` ≥ 0 for a scalar whose UTF-8
+    /// is at `start` in the body (`start` ≥ 0) or at `~start` in `copied` (`start` < 0); `length` is
+    /// `nullLength` or `unsupportedLength` otherwise. Bodies are below 2 GiB (`maxBodyBytes`).
     @usableFromInline struct Cell: Sendable {
-        @usableFromInline var start: Int
-        @usableFromInline var length: Int
+        @usableFromInline var start: Int32
+        @usableFromInline var length: Int32
 
         @inlinable init(start: Int, length: Int) {
-            self.start = start
-            self.length = length
+            self.start = Int32(truncatingIfNeeded: start)
+            self.length = Int32(truncatingIfNeeded: length)
         }
     }
+
+    /// The largest body (and copied text) whose offsets fit a `Cell`.
+    static let maxBodyBytes = Int(Int32.max)
 
     @usableFromInline static let nullLength = -1
     @usableFromInline static let unsupportedLength = -2
@@ -27,7 +31,11 @@ public struct QueryCells: Sendable {
     @usableFromInline var rowEnds: [Int] = []
 
     /// No rows yet; spans will point into `body`.
-    init(body: [UInt8]) { text = body }
+    init(body: [UInt8]) {
+        text = body
+        // A cell takes at least 19 bytes of JSON (`{"NullValue":true},`): one allocation, no regrowth.
+        cells.reserveCapacity(body.count / 19 + 1)
+    }
 
     /// The cells of value rows (every scalar copied).
     public init(rows: [[Datum]]) {
@@ -125,14 +133,18 @@ public struct QueryRow {
     @inlinable public func scalar(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
         let cell = cells[index]
         guard cell.length >= 0 else { return nil }
-        if cell.start >= 0 { return UnsafeBufferPointer(rebasing: text[cell.start..<cell.start + cell.length]) }
-        let start = ~cell.start
-        return UnsafeBufferPointer(rebasing: copied[start..<start + cell.length])
+        let length = Int(cell.length)
+        if cell.start >= 0 {
+            let start = Int(cell.start)
+            return UnsafeBufferPointer(rebasing: text[start..<start + length])
+        }
+        let start = Int(~cell.start)
+        return UnsafeBufferPointer(rebasing: copied[start..<start + length])
     }
 
     /// Cell `index` (0 ..< `count`) as a value.
     public subscript(index: Int) -> Datum {
         if let utf8 = scalar(index) { return .scalar(String(decoding: utf8, as: UTF8.self)) }
-        return cells[index].length == QueryCells.nullLength ? .null : .unsupported
+        return Int(cells[index].length) == QueryCells.nullLength ? .null : .unsupported
     }
 }

@@ -11,6 +11,7 @@ public struct QueryResponse: Sendable {
 
     /// The response in a `Query` answer body, or nil when the body is not such a response.
     public static func decode(_ body: [UInt8]) -> QueryResponse? {
+        guard body.count < QueryCells.maxBodyBytes else { return nil }
         var reader = Reader(cells: QueryCells(body: body))
         let readable = body.withUnsafeBufferPointer { bytes in
             var scanner = JSONScanner(bytes)
@@ -86,7 +87,15 @@ public struct QueryResponse: Sendable {
 
         mutating func data(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) {
             guard try !scanner.consumeNull() else { return }
-            try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in try datum(&scanner) }
+            // `forEachElement`, without a closure call per cell (a page has ~12 000 cells).
+            guard scanner.consume("[") else {
+                return try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in try datum(&scanner) }
+            }
+            if scanner.consume("]") { return }
+            repeat {
+                try datum(&scanner)
+            } while scanner.consume(",")
+            guard scanner.consume("]") else { throw JSONScanner.Malformed(offset: scanner.offset) }
         }
 
         /// `{"ScalarValue": "…"}`, `{"NullValue": true}`, or another kind (array, row, time series): unsupported.

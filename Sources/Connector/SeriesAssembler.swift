@@ -68,13 +68,13 @@ public struct SeriesAssembler {
             guard let value = DecimalDouble.parse(valueText) else {
                 throw .badValue(String(decoding: valueText, as: UTF8.self))
             }
-            SeriesKey.build(&key, row: row, labelColumns: labelIndices)
             let index: Int
-            if lastIndex >= 0 && key == lastKey {
+            if lastIndex >= 0 && SeriesKey.matches(lastKey, row: row, labelColumns: labelIndices) {
                 // Rows of one series mostly come together: comparing with the previous row's labels is cheaper
                 // than hashing them all again.
                 index = lastIndex
             } else {
+                SeriesKey.build(&key, row: row, labelColumns: labelIndices)
                 if let existing = seriesIndex[key] {
                     index = existing
                 } else {

@@ -9,19 +9,13 @@ enum TimestreamTime {
     static func milliseconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A
         else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
-            for i in range {
-                let digit = bytes[i] &- 0x30
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int64(digit)
-            }
-            return value
+        for i in 0..<19 where i != 4 && i != 7 && i != 10 && i != 13 && i != 16 {
+            guard bytes[i] &- 0x30 < 10 else { return nil }
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
+        @inline(__always) func two(_ i: Int) -> Int64 { Int64(bytes[i] &- 0x30) * 10 + Int64(bytes[i + 1] &- 0x30) }
+        let year = two(0) * 100 + two(2), month = two(5), day = two(8)
+        let hour = two(11), minute = two(14), second = two(17)
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
         var millis: Int64 = 0
         if bytes.count > 19 {
             // `.` and at least one digit, all digits; the first three (padded with zeros) are the milliseconds.

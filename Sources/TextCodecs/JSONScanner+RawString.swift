@@ -11,6 +11,16 @@ extension JSONScanner {
         }
         offset += 1
         let first = offset
+        // Eight bytes at a time while none of them is `"`, `\`, a control byte or non-ASCII (SWAR: a byte of
+        // `x` is zero iff the high bit of `(x - 0x01…) & ~x` is set for it; below 0x20 likewise with 0x20…).
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while bytes.count - offset >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            guard (special | word) & highs == 0 else { break }
+            offset += 8
+        }
         var highBits: UInt8 = 0
         while offset < bytes.count {
             let byte = bytes[offset]
