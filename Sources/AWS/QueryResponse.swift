@@ -100,6 +100,7 @@ public struct QueryResponse: Sendable {
 
         /// `{"ScalarValue": "…"}`, `{"NullValue": true}`, or another kind (array, row, time series): unsupported.
         mutating func datum(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) {
+            if commonDatum(&scanner) { return }
             // Fast paths for the two common cases as Timestream spells them, `{"ScalarValue":"…"}` and
             // `{"NullValue":true}` (`SELECT *` gives a NULL for every dimension a series does not have).
             let start = scanner.offset
@@ -131,6 +132,65 @@ public struct QueryResponse: Sendable {
             case .unescaped(let text): cells.appendScalar(copying: text.utf8)
             case nil: isNull ? cells.appendNull() : cells.appendUnsupported()
             }
+        }
+
+        /// The two cells nearly every row is made of, read straight from the bytes: `{"NullValue": true}` and
+        /// `{"ScalarValue": "…"}` with an ASCII value without escapes (either JSON spacing). Anything else
+        /// (including JSON it would reject) leaves the scanner where it was and returns false for `datum`.
+        @inline(__always)
+        mutating func commonDatum(_ scanner: inout JSONScanner) -> Bool {
+            let bytes = scanner.bytes
+            let end = bytes.count
+            guard let base = bytes.baseAddress else { return false }
+            var i = scanner.offset
+            @inline(__always) func skipSpaces() {
+                while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+            }
+            @inline(__always) func word(_ at: Int) -> UInt64 {
+                UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+            }
+            skipSpaces()
+            guard end - i >= 18 else { return false }
+            let head = word(i)
+            if head == 0x6156_6C6C_754E_227B, word(i + 5) == 0x3A22_6575_6C61_566C {  // {"NullVa, lValue":
+                i += 13
+                skipSpaces()
+                guard end - i >= 5, UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == 0x6575_7274
+                else { return false }  // true
+                i += 4
+                skipSpaces()
+                guard i < end, base[i] == UInt8(ascii: "}") else { return false }
+                scanner.rewind(to: i + 1)
+                cells.appendNull()
+                return true
+            }
+            guard head == 0x7261_6C61_6353_227B, word(i + 7) == 0x3A22_6575_6C61_5672 else { return false }  // {"Scalar, rValue":
+            i += 15
+            skipSpaces()
+            guard i < end, base[i] == UInt8(ascii: "\"") else { return false }
+            i += 1
+            let first = i
+            // Eight bytes at a time while none is `"`, `\`, a control byte or non-ASCII (as `rawString`).
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while end - i >= 8 {
+                let word = word(i)
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                guard (special | word) & highs == 0 else { break }
+                i += 8
+            }
+            while i < end, base[i] != UInt8(ascii: "\"") {
+                guard base[i] >= 0x20, base[i] < 0x80, base[i] != UInt8(ascii: "\\") else { return false }
+                i += 1
+            }
+            guard i < end else { return false }
+            let range = first..<i
+            i += 1
+            skipSpaces()
+            guard i < end, base[i] == UInt8(ascii: "}") else { return false }
+            scanner.rewind(to: i + 1)
+            cells.appendScalar(at: range)
+            return true
         }
     }
 }

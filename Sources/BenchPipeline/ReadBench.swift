@@ -51,9 +51,9 @@ enum ReadBench {
         let pages = decode(bodies)
         let series = assemble(pages)
         precondition(series.count == seriesCount && series.allSatisfy { $0.samples.count == samples })
-        let answerBytes = answer([series]).count
+        let answerBytes = answer([series])
         print("# \(rows) rows, \(bodies.count) pages, \(bodies.reduce(0) { $0 + $1.count }) Query bytes, "
-            + "\(answerBytes) answer bytes, \(iterations) iterations")
+            + "\(answerBytes.count) answer bytes (FNV-1a \(fnv1a(answerBytes))), \(iterations) iterations")
         let steps: [(String, () -> Int)] = [
             ("read", { read(bodies) }),
             ("read_decode", { decode(bodies).count }),
@@ -104,7 +104,19 @@ enum ReadBench {
             return false
         }
         print("same \(generated.count) pages outside the rows, same \(generatedRows.count) rows")
+        let dumped = (0..<generated.count).compactMap {
+            readFile(directory + "/page-" + String(repeating: "0", count: 3 - String($0).count) + "\($0).json")
+        }
+        let answer = answer([assemble(decode(dumped))])
+        print("answer from the stand-in's pages: \(answer.count) bytes (FNV-1a \(fnv1a(answer)))")
         return readFile(directory + "/page-" + "\(generated.count).json") == nil
+    }
+
+    /// FNV-1a 64 of `bytes` in hex, to compare answers across builds.
+    static func fnv1a(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return String(hash, radix: 16)
     }
 
     private static func tenths(_ value: Double) -> String {

@@ -57,4 +57,56 @@ import Testing
         #expect(QueryPage(columns: page.columns, rows: seen) == page)
         #expect(QueryPage(columns: page.columns, rows: seen).cells.rowCount == 2)
     }
+
+    /// Random rows written with random JSON whitespace, member order and escaping read back as the values they
+    /// were made from: the raw-byte fast path, the scanner's fast path and the member-by-member path agree.
+    @Test func randomSpellingsReadBackExactly() throws {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab\"\\/\u{1}\té中🧪-_. 0123456789".unicodeScalars)
+        func s() -> String { ["", "", " ", "  ", "\n", "\t ", "\r\n"].randomElement(using: &rng)! }
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\u{1}": out += "\\u0001"
+                case "\t": out += Bool.random(using: &rng) ? "\\t" : "\\u0009"
+                default:
+                    // A BMP scalar may be written as `\uXXXX`; others stay raw UTF-8.
+                    let hex = String(scalar.value, radix: 16)
+                    out += Bool.random(using: &rng) || scalar.isASCII || scalar.value > 0xFFFF
+                        ? String(scalar) : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
+            return out + "\""
+        }
+        for _ in 0..<200 {
+            var rows: [[Datum]] = []
+            var json: [String] = []
+            for _ in 0..<Int.random(in: 0...5, using: &rng) {
+                var row: [Datum] = []
+                var cells: [String] = []
+                for _ in 0..<Int.random(in: 0...6, using: &rng) {
+
+                    switch Int.random(in: 0..<10, using: &rng) {
+                    case 0: row.append(.null); cells.append("{\(s())\"NullValue\"\(s()):\(s())true\(s())}")
+                    case 1: row.append(.unsupported); cells.append("{\(s())\"NullValue\"\(s()):\(s())false\(s())}")
+                    case 2: row.append(.unsupported); cells.append("{\(s())\"ArrayValue\":\(s())[\(s())]\(s())}")
+                    default:
+                        let length = [0, 1, 7, 8, 9, 15, 16, 17, 40].randomElement(using: &rng)!
+                        let text = String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &rng)! }))
+                        row.append(.scalar(text))
+                        cells.append(Bool.random(using: &rng)
+                            ? "{\(s())\"ScalarValue\"\(s()):\(s())\(quoted(text))\(s())}"
+                            : "{\"Type\":1,\(s())\"ScalarValue\":\(quoted(text))}")
+                    }
+                }
+                rows.append(row)
+                json.append("{\(s())\"Data\"\(s()):\(s())[\(s())" + cells.joined(separator: "\(s()),\(s())") + "\(s())]\(s())}")
+            }
+            let page = try decode(json.joined(separator: ", "))
+            #expect(page.rows == rows, "\(json)")
+        }
+    }
 }
