@@ -64,7 +64,7 @@ public struct QueryCells: Sendable {
 
     // Building (the page reader): cells are appended row by row.
 
-    mutating func appendScalar(at range: Range<Int>) {
+    @inline(__always) mutating func appendScalar(at range: Range<Int>) {
         cells.append(Cell(start: range.lowerBound, length: range.count))
     }
 
@@ -74,7 +74,7 @@ public struct QueryCells: Sendable {
         cells.append(Cell(start: ~start, length: copied.count - start))
     }
 
-    mutating func appendNull() { cells.append(Cell(start: 0, length: Self.nullLength)) }
+    @inline(__always) mutating func appendNull() { cells.append(Cell(start: 0, length: Self.nullLength)) }
     mutating func appendUnsupported() { cells.append(Cell(start: 0, length: Self.unsupportedLength)) }
     mutating func endRow() { rowEnds.append(cells.count) }
 

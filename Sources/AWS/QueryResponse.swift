@@ -93,14 +93,13 @@ public struct QueryResponse: Sendable {
             }
             if scanner.consume("]") { return }
             repeat {
-                try datum(&scanner)
+                if !commonDatum(&scanner) { try datum(&scanner) }
             } while scanner.consume(",")
             guard scanner.consume("]") else { throw JSONScanner.Malformed(offset: scanner.offset) }
         }
 
         /// `{"ScalarValue": "…"}`, `{"NullValue": true}`, or another kind (array, row, time series): unsupported.
         mutating func datum(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) {
-            if commonDatum(&scanner) { return }
             // Fast paths for the two common cases as Timestream spells them, `{"ScalarValue":"…"}` and
             // `{"NullValue":true}` (`SELECT *` gives a NULL for every dimension a series does not have).
             let start = scanner.offset
