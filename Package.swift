@@ -17,7 +17,8 @@ let package = Package(
         // System libraries (Debian: libcurl4-openssl-dev, libssl-dev; Amazon Linux 2023 ships the .so files).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // Pins libm's hypot/hypotf to pre-2.35 symbol versions so `bootstrap` loads on glibc 2.34 (provided.al2023).
+        // Pins libm's hypot/hypotf to pre-2.35 symbol versions so `bootstrap` loads on glibc 2.34 (provided.al2023);
+        // sets glibc malloc to reuse freed memory (GlibcCompat.h).
         .target(name: "GlibcCompat", linkerSettings: [.linkedLibrary("m")]),
 
         // Pure JSON reading and base64 shared by AWS and LambdaRuntime (no Foundation: it is ~6 MB of bootstrap).
@@ -35,7 +36,7 @@ let package = Package(
 
         // `scripts/bench` only: CPU per sample of each write stage on the real module APIs (never in bootstrap).
         .executableTarget(
-            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP"],
+            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP", "LambdaRuntime"],
             swiftSettings: essentials),
         // Codec benchmark (scripts/bench-codec); release-built on demand, never linked into bootstrap.
         .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),

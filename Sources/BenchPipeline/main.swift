@@ -6,6 +6,8 @@
 // Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total …`.
 // `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
 // `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
+// `BenchPipeline read [iterations] [step]` times the CPU of a remote read's pages → answer (P6);
+// `BenchPipeline read-check DIR` compares its pages with the stand-in's (`scripts/bench.py --dump-pages DIR`).
 import AWS
 import Connector
 import CurlHTTP
@@ -27,6 +29,11 @@ if arguments.count > 2 && arguments[1] == "first-write" {
         exit(1)
     }
 }
+if arguments.count > 1 && arguments[1] == "read" {
+    ReadBench.main(arguments.dropFirst(2))
+    exit(0)
+}
+if arguments.count > 2 && arguments[1] == "read-check" { exit(ReadBench.check(directory: arguments[2]) ? 0 : 1) }
 let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 200 : 200
 let sampleCount = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
 

@@ -4,12 +4,15 @@
 import AWS
 import Connector
 import CurlHTTP
+import GlibcCompat
 import LambdaRuntime
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
+// Before anything large is allocated: freed memory is reused, not handed back to the kernel and faulted in again.
+_ = glibc_compat_keep_freed_memory()
 let environment = processEnvironment()
 // Until the configuration is read, log with the defaults (logfmt, info, stderr).
 var log = Logger(config: ConnectorConfig(database: "", table: ""))

@@ -56,7 +56,7 @@ import Testing
             if special() { labels.shuffle(using: &rng) }
             else { labels.sort { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) } }
             let values: [Double] = [
-                0, -0.0, 1, 0.1, 1e-9, 5e-324, .greatestFiniteMagnitude, 123_456.789, 42,
+                0, -0.0, 1, 0.1, 1e-9, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123_456.789, 42,
                 Double(bitPattern: SampleValue.staleMarkerBits), .nan, .infinity, -.infinity,
             ]
             let samples = (0..<Int.random(in: 0...(chance(10) ? 120 : 3), using: &rng)).map { i in

@@ -48,6 +48,46 @@ import Testing
         #expect(Set(series.map { Array($0.labels[1].value.utf8) }) == [Array("\u{E9}".utf8), Array("e\u{301}".utf8)])
     }
 
+    /// Label values whose bytes run together the same way are still different series; empty and NULL are both
+    /// "no label".
+    @Test func keysAreUnambiguous() throws {
+        var assembler = SeriesAssembler()
+        try assembler.add(QueryPage(columns: columns, rows: [
+            row("ab", nil, "m", "1970-01-01 00:00:01.000000000", "1.0"),
+            row("a", "b", "m", "1970-01-01 00:00:01.000000000", "2.0"),
+            row("", "ab", "m", "1970-01-01 00:00:01.000000000", "3.0"),
+            row(nil, "ab", "m", "1970-01-01 00:00:02.000000000", "4.0"),
+            row("ab", nil, "m", "1970-01-01 00:00:02.000000000", "5.0"),
+        ]))
+        let series = assembler.finish()
+        #expect(series.map { $0.labels.map(\.value) } == [["m", "ab"], ["m", "b", "a"], ["m", "ab"]])
+        #expect(series.map { $0.labels.map(\.name) } == [["__name__", "instance"], ["__name__", "instance", "job"], ["__name__", "job"]])
+        #expect(series.map { $0.samples.map(\.value) } == [[3, 4], [2], [1, 5]])
+    }
+
+    /// A page read from a Query body (cells in place, escaped ones copied) assembles exactly like the same rows
+    /// given as values.
+    @Test func decodedPagesAssembleLikeValuePages() throws {
+        let body = #"{"ColumnInfo":[{"Name":"job","Type":{"ScalarType":"VARCHAR"}},"#
+            + #"{"Name":"measure_name","Type":{"ScalarType":"VARCHAR"}},{"Name":"time","Type":{"ScalarType":"TIMESTAMP"}},"#
+            + #"{"Name":"measure_value::double","Type":{"ScalarType":"DOUBLE"}}],"Rows":["#
+            + #"{"Data":[{"ScalarValue":"n\u00e9"},{"ScalarValue":"up"},{"ScalarValue":"1970-01-01 00:00:02.000000000"},{"ScalarValue":"1.5"}]},"#
+            + #"{"Data": [{"ScalarValue": "né"}, {"ScalarValue": "up"}, {"ScalarValue": "1970-01-01 00:00:01.000000000"}, {"ScalarValue": "1e-9"}]},"#
+            + #"{"Data":[{"NullValue":true},{"ScalarValue":"up"},{"ScalarValue":"1970-01-01 00:00:03.5"},{"ScalarValue":"-0.0"}]},"#
+            + #"{"Data":[{"ScalarValue":"x\"y"},{"ScalarValue":"up"},{"ScalarValue":"1970-01-01 00:00:04"},{"ScalarValue":"1.7976931348623157e308"}]}]}"#
+        let decoded = try #require(QueryResponse.decode(Array(body.utf8))).page
+        var fromBody = SeriesAssembler()
+        try fromBody.add(decoded)
+        var fromValues = SeriesAssembler()
+        try fromValues.add(QueryPage(columns: decoded.columns, rows: decoded.rows))
+        let series = fromBody.finish()
+        #expect(series == fromValues.finish())
+        #expect(series.count == 3)
+        #expect(series.first { $0.labels.last?.value == "né" }?.samples == [Sample(value: 1e-9, timestamp: 1000), Sample(value: 1.5, timestamp: 2000)])
+        #expect(series.first { $0.labels.count == 1 }?.samples.first?.value.bitPattern == (-0.0 as Double).bitPattern)
+        #expect(series.first { $0.labels.last?.value == "x\"y" }?.samples == [Sample(value: .greatestFiniteMagnitude, timestamp: 4000)])
+    }
+
     @Test func rowsWithoutADoubleAreIgnoredAndBadCellsAreProblems() {
         var assembler = SeriesAssembler()
         #expect(throws: SeriesAssembler.Problem.badTime("yesterday")) {
@@ -61,13 +101,17 @@ import Testing
     @Test(arguments: [
         ("1970-01-01 00:00:00.000000000", Int64(0)), ("2024-08-30 23:07:54.123456789", 1_725_059_274_123),
         ("1969-12-31 23:59:59.999000000", -1), ("2000-02-29 12:00:00", 951_825_600_000),
-        ("2024-08-30 23:07:54.5", 1_725_059_274_500),
+        ("2024-08-30 23:07:54.5", 1_725_059_274_500), ("2024-08-30 23:07:54.12", 1_725_059_274_120),
+        ("2024-08-30 23:07:54.1239999999999999999999999999", 1_725_059_274_123),
     ])
     func timestreamTimes(text: String, ms: Int64) {
         #expect(TimestreamTime.milliseconds(text) == ms)
     }
 
-    @Test(arguments: ["2024-13-01 00:00:00", "2024-08-30T23:07:54", "2024-08-30 23:07:54.", "2024-08-30 23:07:54.12a"])
+    @Test(arguments: [
+        "2024-13-01 00:00:00", "2024-08-30T23:07:54", "2024-08-30 23:07:54.", "2024-08-30 23:07:54.12a", "",
+        "2024-08-30 23:07", "2024-08-30 23:07:5x", "2024-08-30 23:07:54 ", "2024-08-30 23:07:54.1234567890123456789x",
+    ])
     func badTimes(text: String) {
         #expect(TimestreamTime.milliseconds(text) == nil)
     }
