@@ -255,10 +255,14 @@ try:
     # P2 ---------------------------------------------------------------------------------------------------
     out = subprocess.run([args.bench_pipeline, "300"], stdout=subprocess.PIPE, text=True, check=True).stdout
     stages = dict(l.split() for l in out.splitlines() if l and not l.startswith("#"))
-    for name in ["snappy_decode", "protobuf_decode", "translate", "json", "sign"]:
+    for name in ["snappy_decode", "view_decode", "inplace_translate_json", "sign"]:
         row("P2", "CPU %s (2000-sample request)" % name, "%s ns/sample" % stages[name])
-    row("P2", "CPU decode+translate+JSON+sign", "%s ns/sample" % stages["total"], "≤ 1000 ns/sample",
-        float(stages["total"]) <= 1000)
+    row("P2", "CPU decode+translate+JSON+sign (the in-place path this request takes)", "%s ns/sample" % stages["total"],
+        "≤ 1000 ns/sample", float(stages["total"]) <= 1000)
+    for name in ["general_protobuf_decode", "general_translate_json"]:
+        row("P2", "CPU %s (2000-sample request)" % name, "%s ns/sample" % stages[name])
+    row("P2", "CPU of the general path (requests the in-place path declines: histograms, exemplars, 2.0, …)",
+        "%s ns/sample" % stages["general_total"], "(report)")
 
     timestream, ts_url = start_server("timestream_sql_standin.py", "--database", DB, "--table", TABLE)
 

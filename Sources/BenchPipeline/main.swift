@@ -3,7 +3,9 @@
 // straight as WriteRecords JSON (`InPlaceWriteTranslation`) → SigV4 sign. The general path (`WriteRequest` values,
 // `WriteTranslation`, `jsonBody`), which takes requests of any other shape, is timed too but not in the total.
 // Never linked into `bootstrap`; `scripts/bench` runs the release build. Usage: BenchPipeline [iterations] [samples]
-// Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total …`.
+// Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total <ns>` (the in-place
+// path: snappy_decode + view_decode + inplace_translate_json + sign) and `general_total <ns>` (snappy_decode +
+// general_protobuf_decode + general_translate_json + sign, what a request the in-place path declines costs).
 // `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
 // `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
 // `BenchPipeline read [iterations] [step]` times the CPU of a remote read's pages → answer (P6);
@@ -62,8 +64,9 @@ guard let view = WriteRequestView(protobuf: body) else { fatalError("the batch m
 let inPlace = InPlaceWriteTranslation.plan(view, body: body, config: config)
 precondition(inPlace == plan, "the in-place translation must answer this batch, with the general path's bodies")
 
-/// Stages of the path `RemoteWriteHandler` takes for this batch (they make the total).
+/// Stages of the path `RemoteWriteHandler` takes for this batch (they make the total), and of the general path.
 let pathStages: Set = ["snappy_decode", "view_decode", "inplace_translate_json", "sign"]
+let generalStages: Set = ["snappy_decode", "general_protobuf_decode", "general_translate_json", "sign"]
 
 let stages = [
     Stage(name: "snappy_decode") { (try? Snappy.decompress(snappyBody))?.count ?? 0 },
@@ -91,6 +94,7 @@ let stages = [
 
 let clock = ContinuousClock()
 var total = 0.0
+var generalTotal = 0.0
 var sink = 0
 print("# \(sampleCount) samples, \(request.timeseries.count) series, \(snappyBody.count) snappy bytes, "
     + "\(raw.count) protobuf bytes, \(plan.calls.count) WriteRecords calls, "
@@ -109,7 +113,13 @@ for stage in stages where only == nil || stage.name == only {
     nanos.sort()
     let perSample = nanos[nanos.count / 2] / Double(sampleCount)
     if pathStages.contains(stage.name) { total += perSample }
-    print("\(stage.name) \(Int((perSample * 10).rounded()) / 10).\(Int((perSample * 10).rounded()) % 10)")
+    if generalStages.contains(stage.name) { generalTotal += perSample }
+    print("\(stage.name) \(tenths(perSample))")
 }
-print("total (snappy_decode + view_decode + inplace_translate_json + sign) \(Int((total * 10).rounded()) / 10).\(Int((total * 10).rounded()) % 10)")
+if only == nil { print("total \(tenths(total))\ngeneral_total \(tenths(generalTotal))") }
 if sink == 42 { print("") }  // keeps `sink` alive
+
+func tenths(_ value: Double) -> String {
+    let scaled = Int((value * 10).rounded())
+    return "\(scaled / 10).\(scaled % 10)"
+}
