@@ -120,6 +120,9 @@ def write_records(body):
         if ident in KEYS and KEYS[ident] != value:
             rejected.append({"RecordIndex": index, "Reason": "A record with the same time, dimensions and measure name already exists with a different value.", "ExistingVersion": 1}); continue
         rows.append((ident, dims, measure, ms, value))
+    # One INSERT per set of dimension names, run with executemany (a call's records mostly share their names):
+    # per-row statements made this stand-in, not the function, the slowest part of a 2000-sample write.
+    batches = {}
     for ident, dims, measure, ms, value in rows:
         if ident in KEYS:
             continue
@@ -127,10 +130,12 @@ def write_records(body):
             if name not in DIMENSIONS:
                 DB.execute('ALTER TABLE records ADD COLUMN "%s" TEXT' % name.replace('"', '""'))
                 DIMENSIONS.append(name)
-        names = ["measure_name", "time", "measure_value::double", "_bits"] + list(dims)
-        DB.execute("INSERT INTO records (%s) VALUES (%s)" % (", ".join('"%s"' % n.replace('"', '""') for n in names), ", ".join("?" * len(names))),
-                   [measure, ms, value, struct.unpack("<q", struct.pack("<d", value))[0]] + list(dims.values()))
+        batches.setdefault(tuple(dims), []).append(
+            [measure, ms, value, struct.unpack("<q", struct.pack("<d", value))[0]] + list(dims.values()))
         KEYS[ident] = value
+    for names, values in batches.items():
+        columns = ["measure_name", "time", "measure_value::double", "_bits"] + list(names)
+        DB.executemany("INSERT INTO records (%s) VALUES (%s)" % (", ".join('"%s"' % n.replace('"', '""') for n in columns), ", ".join("?" * len(columns))), values)
     if rejected:
         raise ServiceError(419, "RejectedRecordsException", "One or more records have been rejected.", {"RejectedRecords": rejected})
     return {"RecordsIngested": {"Total": len(rows), "MemoryStore": len(rows), "MagneticStore": 0}}
