@@ -36,7 +36,7 @@ let package = Package(
 
         // `scripts/bench` only: CPU per sample of each write stage on the real module APIs (never in bootstrap).
         .executableTarget(
-            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP", "LambdaRuntime"],
+            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP", "LambdaRuntime", "GlibcCompat"],
             swiftSettings: essentials),
         // Codec benchmark (scripts/bench-codec); release-built on demand, never linked into bootstrap.
         .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),

@@ -13,12 +13,15 @@
 import AWS
 import Connector
 import CurlHTTP
+import GlibcCompat
 import RemoteStorage
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
+// The same malloc settings as `bootstrap` (GlibcCompat.h), so the stages allocate as they do in the function.
+_ = glibc_compat_keep_freed_memory()
 let arguments = CommandLine.arguments
 if arguments.count > 2 && arguments[1] == "first-write" {
     do {

@@ -8,6 +8,8 @@ struct InPlaceRecordBatcher {
     private let base: UnsafePointer<UInt8>
     private let database: String
     private let table: String
+    /// Every series' dimensions, one after the other (`InPlaceSeriesShape.dimensions` are ranges of it).
+    var dimensionStore: [(ByteSpan, ByteSpan)] = []
     private var series: [InPlaceSeriesShape] = []
     private var pending: [(series: Int, sample: Sample)] = []
     private var calls: [WriteRecordsBody] = []
@@ -34,19 +36,33 @@ struct InPlaceRecordBatcher {
 
     private mutating func flush() {
         guard let first = pending.first else { return }
+        let store = dimensionStore
+        store.withUnsafeBufferPointer { store in
+            calls.append(body(store: store, first: first))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The pending records as one WriteRecords body.
+    private func body(store: UnsafeBufferPointer<(ByteSpan, ByteSpan)>, first: (series: Int, sample: Sample))
+        -> WriteRecordsBody
+    {
+        func dimensions(_ shape: InPlaceSeriesShape) -> UnsafeBufferPointer<(ByteSpan, ByteSpan)> {
+            UnsafeBufferPointer(rebasing: store[shape.dimensions])
+        }
         let head = series[first.series]
-        var common = head.dimensions
+        var common = Array(dimensions(head))
         var commonMeasure: ByteSpan? = head.metricName
         var previous = first.series
         var size = 160 + database.utf8.count + table.utf8.count
         for entry in pending {
             let shape = series[entry.series]
-            size += 96 + shape.metricName.count + shape.dimensions.reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
+            size += 96 + shape.metricName.count + dimensions(shape).reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
             // Series in a batch are contiguous (samples arrive series by series).
             guard entry.series != previous else { continue }
             previous = entry.series
             if let measure = commonMeasure, !measure.sameBytes(shape.metricName) { commonMeasure = nil }
-            if !common.isEmpty { Self.keepShared(&common, with: shape.dimensions) }
+            if !common.isEmpty { Self.keepShared(&common, with: dimensions(shape)) }
         }
         let commonSize = common.reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
         var body = WriteRecordsBodyWriter(
@@ -61,7 +77,7 @@ struct InPlaceRecordBatcher {
             // The common dimensions are a subsequence of every record's (both strictly ascending by name), so one
             // cursor finds them all; a dimension that is not the next common one is the record's own.
             var next = 0
-            for (name, value) in shape.dimensions {
+            for (name, value) in dimensions(shape) {
                 if next < common.count && common[next].0.sameBytes(name) && common[next].1.sameBytes(value) {
                     next += 1
                 } else {
@@ -77,12 +93,11 @@ struct InPlaceRecordBatcher {
                 }
             }
         }
-        calls.append(body.finish())
-        pending.removeAll(keepingCapacity: true)
+        return body.finish()
     }
 
     /// `RecordBatcher.keepShared` on spans: keeps the dimensions of `common` that `other` has with equal values.
-    static func keepShared(_ common: inout [(ByteSpan, ByteSpan)], with other: [(ByteSpan, ByteSpan)]) {
+    static func keepShared(_ common: inout [(ByteSpan, ByteSpan)], with other: UnsafeBufferPointer<(ByteSpan, ByteSpan)>) {
         var kept = 0, j = 0
         for i in common.indices {
             while j < other.count && other[j].0.precedes(common[i].0) { j += 1 }

@@ -24,9 +24,11 @@ public enum InPlaceWriteTranslation {
         var stats = WriteStats()
         stats.series = view.series.count
         var batcher = InPlaceRecordBatcher(base: base, database: config.database, table: config.table)
+        batcher.dimensionStore.reserveCapacity(view.labels.count)  // at most one dimension per label
         for series in view.series {
             stats.samplesReceived += series.samples.count
-            guard let shape = InPlaceSeriesShape(view.labels[series.labels], base: base) else { return nil }
+            guard let shape = InPlaceSeriesShape(view.labels[series.labels], base: base, store: &batcher.dimensionStore)
+            else { return nil }
             var added = false
             var nonFinite = false
             for sample in view.samples[series.samples] {
@@ -84,16 +86,19 @@ struct ByteSpan: Equatable {
 }
 
 /// A series' metric name and dimensions (its other non-empty labels, in their strictly ascending wire order) as
-/// byte spans; nil where `SeriesShape.make` or `TimestreamLimits.firstViolation` would object or reorder.
+/// byte spans; nil where `SeriesShape.make` or `TimestreamLimits.firstViolation` would object or reorder. The
+/// dimensions of all series live in one array (`store`), so a series costs no allocation of its own.
 struct InPlaceSeriesShape {
     var metricName: ByteSpan
-    /// name, value
-    var dimensions: [(ByteSpan, ByteSpan)]
+    /// Positions in the store: (name, value) pairs.
+    var dimensions: Range<Int>
 
-    init?(_ labels: ArraySlice<WriteRequestView.LabelBytes>, base: UnsafePointer<UInt8>) {
+    init?(
+        _ labels: ArraySlice<WriteRequestView.LabelBytes>, base: UnsafePointer<UInt8>,
+        store: inout [(ByteSpan, ByteSpan)]
+    ) {
+        let first = store.count
         var metricName: ByteSpan? = nil
-        var dimensions: [(ByteSpan, ByteSpan)] = []
-        dimensions.reserveCapacity(labels.count)
         for label in labels {
             let name = ByteSpan(base, offset: label.nameOffset, count: label.nameCount)
             let value = ByteSpan(base, offset: label.valueOffset, count: label.valueCount)
@@ -104,20 +109,20 @@ struct InPlaceSeriesShape {
                 continue
             }
             if value.count == 0 { continue }
-            if let last = dimensions.last, !last.0.precedes(name) { return nil }
+            if store.count > first, !store[store.count - 1].0.precedes(name) { return nil }
             // TimestreamLimits.firstViolation, per dimension.
             if name.count > TimestreamLimits.maxDimensionNameBytes || Self.isReserved(name)
                 || name.count + value.count > TimestreamLimits.maxDimensionPairBytes
             {
                 return nil
             }
-            dimensions.append((name, value))
+            store.append((name, value))
         }
         guard let metricName, metricName.count > 0, metricName.count <= TimestreamLimits.maxMeasureNameBytes,
-            dimensions.count <= TimestreamLimits.maxDimensionsPerRecord
+            store.count - first <= TimestreamLimits.maxDimensionsPerRecord
         else { return nil }
         self.metricName = metricName
-        self.dimensions = dimensions
+        self.dimensions = first..<store.count
     }
 
     /// `TimestreamLimits.isReserved(dimensionName:)` on bytes.
