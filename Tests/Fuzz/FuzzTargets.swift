@@ -2,7 +2,8 @@
 // scripts/fuzz (swiftc -sanitize=fuzzer,address). One binary, three targets chosen by $FUZZ_TARGET:
 //   snappy — Snappy.decompress on arbitrary bytes; whatever decodes must survive compress → decompress,
 //            and every input must survive compress → decompress (the encoder is fuzzed too);
-//   write  — WriteRequest(protobuf:) on arbitrary bytes; a decoded request re-encodes to the same series;
+//   write  — WriteRequest(protobuf:) on arbitrary bytes; a decoded request re-encodes to the same series, and
+//            WriteRequestView (the in-place reading) answers only bodies the decoder accepts, with its values;
 //   read   — ReadRequest(protobuf:) on arbitrary bytes; a decoded request re-encodes to the same request.
 // Decoding errors are expected; a trap, a sanitizer report or a broken round trip is a finding.
 #if canImport(Glibc)
@@ -43,7 +44,12 @@ func fuzzSnappy(_ input: UnsafeRawBufferPointer) {
 }
 
 func fuzzWriteRequest(_ input: UnsafeRawBufferPointer) {
-    guard let request = try? WriteRequest(protobuf: input) else { return }
+    let view = WriteRequestView(protobuf: input)
+    guard let request = try? WriteRequest(protobuf: input) else {
+        precondition(view == nil, "the in-place view read a body the decoder refuses")
+        return
+    }
+    if let view { checkView(view, input, against: request) }
     let again = try! WriteRequest(protobuf: request.serialized())
     precondition(again.timeseries.count == request.timeseries.count, "write round trip: series count")
     for (a, b) in zip(again.timeseries, request.timeseries) {
@@ -54,4 +60,23 @@ func fuzzWriteRequest(_ input: UnsafeRawBufferPointer) {
 func fuzzReadRequest(_ input: UnsafeRawBufferPointer) {
     guard let request = try? ReadRequest(protobuf: input) else { return }
     precondition(try! ReadRequest(protobuf: request.serialized()) == request, "read round trip")
+}
+
+/// The view holds exactly the decoder's labels (bytes) and samples (bits).
+func checkView(_ view: WriteRequestView, _ body: UnsafeRawBufferPointer, against request: WriteRequest) {
+    precondition(view.series.count == request.timeseries.count, "view: series count")
+    for (ranges, series) in zip(view.series, request.timeseries) {
+        let labels = view.labels[ranges.labels]
+        precondition(labels.count == series.labels.count, "view: label count")
+        for (bytes, label) in zip(labels, series.labels) {
+            let name = body[Int(bytes.nameOffset)..<Int(bytes.nameOffset + bytes.nameCount)]
+            let value = body[Int(bytes.valueOffset)..<Int(bytes.valueOffset + bytes.valueCount)]
+            precondition(name.elementsEqual(label.name.utf8) && value.elementsEqual(label.value.utf8), "view: label")
+        }
+        let samples = view.samples[ranges.samples]
+        precondition(samples.count == series.samples.count, "view: sample count")
+        for (a, b) in zip(samples, series.samples) {
+            precondition(a.value.bitPattern == b.value.bitPattern && a.timestamp == b.timestamp, "view: sample")
+        }
+    }
 }
