@@ -6,8 +6,9 @@
 ///
 /// It covers that plain shape only and returns nil for anything else, so the caller decodes such a request with
 /// `WriteRequest(protobuf:)`, which gives it its full treatment (or its 400): exemplars, native histograms,
-/// metadata, fields the 1.0 schema does not define, a wire type other than the schema's, label text that is not
-/// ASCII (its checks and ordering are the general decoder's), or malformed wire data.
+/// metadata, fields the 1.0 schema does not define, a wire type other than the schema's, a label name that is not
+/// ASCII (ordering non-ASCII names is the general path's), a label value that is not valid UTF-8 (the general
+/// decoder's 400), or malformed wire data.
 /// Field numbers: prompb/remote.proto and prompb/types.proto.
 public struct WriteRequestView {
     /// One label: where its name and value lie in the decoded body (a field left out of the wire is empty).
@@ -80,8 +81,14 @@ public struct WriteRequestView {
         while !cursor.atEnd {
             let key = cursor.key()
             guard key == WireCursor.key(1, .lengthDelimited) || key == WireCursor.key(2, .lengthDelimited),
-                let text = cursor.lengthDelimited(), allASCII || text.isASCII
+                let text = cursor.lengthDelimited()
             else { return nil }
+            // Names must be ASCII: their order is compared byte by byte, and the general path sorts by Swift's
+            // String order, which agrees with bytes on ASCII only. Values need only be valid UTF-8, as the
+            // general decoder requires of every string.
+            if !allASCII && !text.isASCII {
+                guard key == WireCursor.key(2, .lengthDelimited), text.isValidUTF8 else { return nil }
+            }
             let offset = UInt32(text.position - base)
             let count = UInt32(text.remaining)
             if key == WireCursor.key(1, .lengthDelimited) {
@@ -170,4 +177,9 @@ struct WireCursor {
 
     /// Whether the remaining bytes are all ASCII (8 at a time).
     var isASCII: Bool { ProtobufReader.isASCII(UnsafeRawBufferPointer(start: position, count: remaining)) }
+
+    /// Whether the remaining bytes are valid UTF-8, by the standard library's validation (the general decoder's).
+    var isValidUTF8: Bool {
+        String(validating: UnsafeBufferPointer(start: position, count: remaining), as: UTF8.self) != nil
+    }
 }

@@ -21,12 +21,13 @@ struct WriteRequestViewTests {
             })
     }
 
-    /// What the view covers: no exemplars, histograms or metadata, and ASCII label text.
+    /// What the view covers: no exemplars, histograms or metadata, and ASCII label names (decoded values are valid
+    /// UTF-8 by construction).
     static func isPlain(_ request: WriteRequest) -> Bool {
         request.metadataCount == 0
             && request.timeseries.allSatisfy { series in
                 series.exemplarCount == 0 && series.histograms.isEmpty
-                    && series.labels.allSatisfy { $0.name.utf8.allSatisfy { $0 < 0x80 } && $0.value.utf8.allSatisfy { $0 < 0x80 } }
+                    && series.labels.allSatisfy { $0.name.utf8.allSatisfy { $0 < 0x80 } }
             }
     }
 
@@ -71,12 +72,13 @@ struct WriteRequestViewTests {
         func ascii() -> String {
             String(decoding: (0..<Int.random(in: 0...20, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self)
         }
+        func value() -> String { Int.random(in: 0..<4, using: &rng) == 0 ? ascii() + RandomMessages.string(&rng) : ascii() }
         var answered = 0, corruptionsDecoded = 0
         for round in 0..<300 {
             let request = WriteRequest(
                 timeseries: (0..<Int.random(in: 0...30, using: &rng)).map { _ in
                     TimeSeries(
-                        labels: (0..<Int.random(in: 0...10, using: &rng)).map { _ in Label(name: ascii(), value: ascii()) },
+                        labels: (0..<Int.random(in: 0...10, using: &rng)).map { _ in Label(name: ascii(), value: value()) },
                         samples: (0..<Int.random(in: 0...4, using: &rng)).map { _ in
                             Sample(value: RandomMessages.double(&rng), timestamp: RandomMessages.int64(&rng))
                         })
@@ -98,7 +100,7 @@ struct WriteRequestViewTests {
         #expect(corruptionsDecoded > 0)  // some flips land in values and still decode: both must agree there too
     }
 
-    @Test("what is not plain is declined: exemplars, histograms, metadata, unknown fields, non-ASCII labels")
+    @Test("what is not plain is declined: exemplars, histograms, metadata, unknown fields, non-ASCII names, bad UTF-8")
     func notPlain() {
         func view(_ bytes: [UInt8]) -> WriteRequestView? { bytes.withUnsafeBytes { WriteRequestView(protobuf: $0) } }
         let label: [UInt8] = [0x0a, 0x04, 0x0a, 0x02, 0x61, 0x62]  // series.labels {name "ab"}
@@ -107,8 +109,11 @@ struct WriteRequestViewTests {
         #expect(view([0x0a, 0x08] + label + [0x22, 0x00]) == nil)  // series.histograms
         #expect(view([0x1a, 0x00]) == nil)  // WriteRequest.metadata
         #expect(view([0x0a, 0x08] + label + [0x28, 0x01]) == nil)  // series field 5 (unknown)
-        #expect(view([0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01, 0xc3]) == nil)  // a label byte ≥ 0x80
-        #expect(view([0x0a, 0x06, 0x0a, 0x04, 0x12, 0x02, 0xc3, 0xa9]) == nil)  // "é": valid UTF-8, not ASCII
+        #expect(view([0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01, 0xc3]) == nil)  // a name byte ≥ 0x80
+        #expect(view([0x0a, 0x06, 0x0a, 0x04, 0x0a, 0x02, 0xc3, 0xa9]) == nil)  // name "é": valid UTF-8, not ASCII
+        #expect(view([0x0a, 0x06, 0x0a, 0x04, 0x12, 0x02, 0xc3, 0xa9])?.series.count == 1)  // value "é": read
+        #expect(view([0x0a, 0x05, 0x0a, 0x03, 0x12, 0x01, 0xc3]) == nil)  // value: a truncated UTF-8 sequence
+        #expect(view([0x0a, 0x06, 0x0a, 0x04, 0x12, 0x02, 0xed, 0xa0]) == nil)  // value: not UTF-8 (surrogate lead)
         #expect(view([])?.series.isEmpty == true)
     }
 }
