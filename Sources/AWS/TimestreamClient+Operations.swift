@@ -1,4 +1,5 @@
 import CurlHTTP
+import TextCodecs
 
 extension TimestreamClient {
     /// Sends every request as its own `WriteRecords` call, all in parallel (at most `maxConcurrent` in flight)
@@ -56,11 +57,17 @@ extension TimestreamClient {
         var nextToken: String?
         repeat {
             var json = JSONWriter(reservingCapacity: sql.utf8.count + 64)
-            json.beginObject()
-            json.member("QueryString", sql)
-            if let maxRows { json.member("MaxRows", maxRows) }
-            if let nextToken { json.member("NextToken", nextToken) }
-            json.endObject()
+            json.raw(#"{"QueryString":"#)
+            json.string(sql)
+            if let maxRows {
+                json.raw(#","MaxRows":"#)
+                json.integer(maxRows)
+            }
+            if let nextToken {
+                json.raw(#","NextToken":"#)
+                json.string(nextToken)
+            }
+            json.raw("}")
             let result = performAll(
                 .query, operation: "Query", bodies: [json.bytes], credentials: credentials, deadline: deadline,
                 maxAttempts: maxAttempts, maxConcurrent: 1)[0]

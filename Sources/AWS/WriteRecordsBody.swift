@@ -1,3 +1,5 @@
+import TextCodecs
+
 /// One WriteRecords call ready to send: its JSON body and how many records it carries (what a successful call
 /// stored, and what `RejectedRecords` indexes refer to).
 public struct WriteRecordsBody: Equatable, Sendable {
@@ -35,9 +37,9 @@ public struct WriteRecordsBodyWriter: ~Copyable {
     public init(database: String, table: String, reservingCapacity capacity: Int) {
         json = JSONWriter(reservingCapacity: capacity)
         json.raw(#"{"DatabaseName":"#)
-        withUTF8(database) { json.quoted(utf8: $0) }
+        json.string(database)
         json.raw(#","TableName":"#)
-        withUTF8(table) { json.quoted(utf8: $0) }
+        json.string(table)
     }
 
     public mutating func beginCommonAttributes() {
@@ -56,9 +58,9 @@ public struct WriteRecordsBodyWriter: ~Copyable {
             dimensionsOpen = true
             objectHasMember = true
         }
-        json.quoted(utf8: name)
+        json.string(utf8: name)
         json.raw(#","Value":"#)
-        json.quoted(utf8: value)
+        json.string(utf8: value)
         json.raw("}")
     }
 
@@ -99,7 +101,7 @@ public struct WriteRecordsBodyWriter: ~Copyable {
     @inline(__always) private mutating func member(_ key: StaticString, _ value: UnsafeBufferPointer<UInt8>) {
         if objectHasMember { json.raw(",") }
         json.raw(key)
-        json.quoted(utf8: value)
+        json.string(utf8: value)
         objectHasMember = true
     }
 

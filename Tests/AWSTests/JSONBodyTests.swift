@@ -1,4 +1,4 @@
-@testable import AWS
+import AWS
 import Foundation
 import TestSupport
 import Testing
@@ -131,25 +131,5 @@ import Testing
                 + #"{"Dimensions":[{"Name":"cpu","Value":"0"}],"MeasureValue":"1","Time":"1"},"#
                 + #"{"Dimensions":[{"Name":"a","Value":"b"}],"MeasureName":"down","MeasureValue":"2","Time":"2"},"#
                 + #"{"Dimensions":[{"Name":"city","Value":"e\#u{301}"}],"MeasureValue":"3","Time":"3"}]}"#)
-    }
-
-    /// The word-at-a-time escape check against the byte-by-byte rule, for every ASCII byte at every position of
-    /// texts 1 to 24 bytes long (so in the words and in the tail), next to UTF-8 that must never count.
-    @Test func escapeDetectionMatchesTheByteRule() {
-        for length in 1...24 {
-            for position in 0..<length {
-                for byte in UInt8(0)..<0x80 {
-                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
-                    text[position] = byte
-                    let expected = byte < 0x20 || byte == 0x22 || byte == 0x5C
-                    let found = text.withUnsafeBufferPointer { JSONWriter.needsEscape($0) }
-                    if found != expected { Issue.record("byte \(byte) at \(position) of \(length): \(found)") }
-                }
-                // Bytes of multi-byte UTF-8 (0x80...0xFF) around a clean text: never an escape.
-                var utf8 = Array("é€😀ü".utf8)
-                utf8.insert(contentsOf: [UInt8](repeating: UInt8(ascii: "z"), count: position), at: 0)
-                #expect(!utf8.withUnsafeBufferPointer { JSONWriter.needsEscape($0) })
-            }
-        }
     }
 }

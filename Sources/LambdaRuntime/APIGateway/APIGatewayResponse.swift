@@ -1,4 +1,5 @@
 import CurlHTTP
+import TextCodecs
 
 /// The HTTP answer a proxy integration returns to API Gateway, encoded for the event's payload version.
 /// v1: https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format

@@ -1,3 +1,5 @@
+import TextCodecs
+
 /// The body Lambda expects on `/invocation/{id}/error` and `/init/error`: `{"errorType":…,"errorMessage":…}`.
 /// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-invokeerror
 public struct ErrorReport: Sendable, Equatable {

@@ -2,20 +2,18 @@
 import Glibc
 #endif
 
-/// A small append-only JSON writer for request bodies on the hot path (a 2000-sample remote-write request becomes
-/// 20 WriteRecords bodies of ~21 KB). It writes through a raw pointer into memory it owns and copies the text into
-/// an array once at the end: `Array.append` paid a uniqueness and capacity check per call, which made the writer
-/// cost ~2 ns per body byte; this one costs a fraction of that. No intermediate dictionaries, no reflection.
-/// Strings are escaped per RFC 8259 §7: `"` `\` and U+0000–U+001F escaped, everything else copied as UTF-8.
-struct JSONWriter: ~Copyable {
+/// An append-only JSON text builder for the documents this function writes (WriteRecords and Query bodies, API
+/// Gateway answers, Runtime API error reports). The caller writes constant fragments (`raw`) and values; the writer
+/// escapes strings per RFC 8259 §7 (`"` `\` and U+0000–U+001F escaped, short forms where JSON has them, everything
+/// else copied as UTF-8). It writes through a raw pointer into memory it owns and copies the text into an array
+/// once at the end: `Array.append` paid a uniqueness and capacity check per call (~2 ns per body byte on the
+/// write path). No intermediate dictionaries, no reflection.
+public struct JSONWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
-    /// Whether the next member/element needs a leading comma: bit 0 for the innermost open container, one bit
-    /// per level (a bit stack: no allocation on the hot path; our documents nest 4 deep, far below 64).
-    private var needsComma: UInt64 = 0
 
-    init(reservingCapacity capacity: Int = 0) {
+    public init(reservingCapacity capacity: Int = 0) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
@@ -23,92 +21,40 @@ struct JSONWriter: ~Copyable {
     deinit { base.deallocate() }
 
     /// The text written so far.
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    mutating func beginObject() { open(UInt8(ascii: "{")) }
-    mutating func endObject() { close(UInt8(ascii: "}")) }
-    mutating func beginArray() { open(UInt8(ascii: "[")) }
-    mutating func endArray() { close(UInt8(ascii: "]")) }
-
-    private mutating func open(_ bracket: UInt8) {
-        separate()
-        append(bracket)
-        needsComma <<= 1
+    /// Text that is already JSON: the caller's constant fragments (`{"Name":`, `,`, `]}` …).
+    @inline(__always) public mutating func raw(_ text: StaticString) {
+        reserve(text.utf8CodeUnitCount)
+        memcpy(base + count, text.utf8Start, text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
     }
 
-    private mutating func close(_ bracket: UInt8) {
-        needsComma >>= 1
-        append(bracket)
-    }
-
-    /// `"key":` inside an object; the value written next takes no comma of its own.
-    mutating func key(_ key: StaticString) {
-        separate()
-        reserve(key.utf8CodeUnitCount + 3)
-        base[count] = UInt8(ascii: "\"")
-        // Keys are our own ASCII constants: nothing to escape.
-        memcpy(base + count + 1, key.utf8Start, key.utf8CodeUnitCount)
-        count += key.utf8CodeUnitCount + 1
-        base[count] = UInt8(ascii: "\"")
-        base[count + 1] = UInt8(ascii: ":")
-        count += 2
-        needsComma &= ~1
-    }
-
-    /// A string value.
-    mutating func string(_ value: String) {
-        separate()
+    /// A JSON string: quoted and escaped.
+    public mutating func string(_ value: String) {
         // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and a release per string).
         if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
         var copy = value
         copy.withUTF8 { appendQuoted($0) }
     }
 
-    /// A string value from borrowed UTF-8 bytes.
-    mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
-        separate()
-        appendQuoted(utf8)
+    /// A JSON string from borrowed UTF-8 bytes: quoted and escaped.
+    @inline(__always) public mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
+
+    /// A JSON string whose bytes need no escaping (base64 text): quoted and copied.
+    public mutating func asciiString(_ ascii: [UInt8]) {
+        append(UInt8(ascii: "\""))
+        ascii.withUnsafeBufferPointer { appendRaw($0) }
+        append(UInt8(ascii: "\""))
     }
 
-    /// Text that is already JSON (our own constant fragments), outside the comma bookkeeping.
-    @inline(__always) mutating func raw(_ text: StaticString) {
-        reserve(text.utf8CodeUnitCount)
-        memcpy(base + count, text.utf8Start, text.utf8CodeUnitCount)
-        count += text.utf8CodeUnitCount
-    }
-
-    /// A quoted, escaped string outside the comma bookkeeping (after a `raw` fragment).
-    @inline(__always) mutating func quoted(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
-
-    /// A number value (JSON has no integer/float distinction).
-    mutating func integer(_ value: Int) {
-        separate()
+    /// A number (JSON has no integer/float distinction).
+    public mutating func integer(_ value: Int) {
         var text = String(value)
         text.withUTF8 { appendRaw($0) }
     }
 
-    /// `"key":"value"`.
-    mutating func member(_ key: StaticString, _ value: String) {
-        self.key(key)
-        string(value)
-    }
-
-    /// `"key":"value"` from borrowed UTF-8 bytes.
-    mutating func member(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) {
-        self.key(key)
-        string(utf8: value)
-    }
-
-    /// `"key":value` for integers.
-    mutating func member(_ key: StaticString, _ value: Int) {
-        self.key(key)
-        integer(value)
-    }
-
-    private mutating func separate() {
-        if needsComma & 1 != 0 { append(UInt8(ascii: ",")) }
-        needsComma |= 1
-    }
+    public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
 
     @inline(__always) private mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(toHold: count + extra) }
