@@ -9,9 +9,9 @@ import Glibc
 /// once at the end: `Array.append` paid a uniqueness and capacity check per call (~2 ns per body byte on the
 /// write path). No intermediate dictionaries, no reflection.
 public struct JSONWriter: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
 
     public init(reservingCapacity capacity: Int = 0) {
         self.capacity = max(capacity, 64)
@@ -24,14 +24,14 @@ public struct JSONWriter: ~Copyable {
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Text that is already JSON: the caller's constant fragments (`{"Name":`, `,`, `]}` …).
-    @inline(__always) public mutating func raw(_ text: StaticString) {
+    @inlinable @inline(__always) public mutating func raw(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount)
         memcpy(base + count, text.utf8Start, text.utf8CodeUnitCount)
         count += text.utf8CodeUnitCount
     }
 
     /// A JSON string: quoted and escaped.
-    public mutating func string(_ value: String) {
+    @inlinable public mutating func string(_ value: String) {
         // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and a release per string).
         if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
         var copy = value
@@ -39,28 +39,28 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string from borrowed UTF-8 bytes: quoted and escaped.
-    @inline(__always) public mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
+    @inlinable @inline(__always) public mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
 
     /// A JSON string whose bytes need no escaping (base64 text): quoted and copied.
-    public mutating func asciiString(_ ascii: [UInt8]) {
+    @inlinable public mutating func asciiString(_ ascii: [UInt8]) {
         append(UInt8(ascii: "\""))
         ascii.withUnsafeBufferPointer { appendRaw($0) }
         append(UInt8(ascii: "\""))
     }
 
     /// A number (JSON has no integer/float distinction).
-    public mutating func integer(_ value: Int) {
+    @inlinable public mutating func integer(_ value: Int) {
         var text = String(value)
         text.withUTF8 { appendRaw($0) }
     }
 
-    public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+    @inlinable public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
 
-    @inline(__always) private mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(toHold: count + extra) }
     }
 
-    private mutating func grow(toHold needed: Int) {
+    @usableFromInline mutating func grow(toHold needed: Int) {
         let newCapacity = max(needed, capacity * 2)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         grown.update(from: base, count: count)
@@ -69,19 +69,19 @@ public struct JSONWriter: ~Copyable {
         capacity = newCapacity
     }
 
-    @inline(__always) private mutating func append(_ byte: UInt8) {
+    @inlinable @inline(__always) mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
-    private mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inlinable mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count)
         if let source = bytes.baseAddress { memcpy(base + count, source, bytes.count) }
         count += bytes.count
     }
 
-    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+    @inlinable mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         reserve(utf8.count + 2)
         base[count] = UInt8(ascii: "\"")
         count += 1
@@ -105,7 +105,7 @@ public struct JSONWriter: ~Copyable {
 
     /// Whether any byte is a control character, `"` or `\`: eight bytes at a time (the classic "has a byte less
     /// than n" and "has a zero byte" word tricks), the tail byte by byte.
-    @inline(__always) static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable @inline(__always) static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         var index = 0
@@ -131,7 +131,7 @@ public struct JSONWriter: ~Copyable {
         return false
     }
 
-    private mutating func appendEscape(_ byte: UInt8) {
+    @usableFromInline mutating func appendEscape(_ byte: UInt8) {
         reserve(6)
         base[count] = UInt8(ascii: "\\")
         count += 1
