@@ -15,6 +15,7 @@ extension TimestreamClient {
         var pending = Array(bodies.indices)
         var lastErrors: [Int: TimestreamError] = [:]
         var attempt = 0
+        var sentBefore = [Bool](repeating: false, count: bodies.count)
         while !pending.isEmpty {
             attempt += 1
             let remaining = deadline.remaining(at: clock.nowMilliseconds())
@@ -27,10 +28,9 @@ extension TimestreamClient {
                 break
             }
             let timeout = min(retryPolicy.attemptTimeoutMilliseconds, remaining)
-            if attempt > 1 { retriesSent += pending.count }
             let roundErrors = sendRound(
                 api, operation: operation, indices: pending, bodies: bodies, credentials: credentials,
-                timeoutMilliseconds: timeout, maxConcurrent: maxConcurrent, results: &results)
+                timeoutMilliseconds: timeout, maxConcurrent: maxConcurrent, sentBefore: &sentBefore, results: &results)
             pending = []
             for (index, error) in roundErrors.sorted(by: { $0.key < $1.key }) {
                 if error.isRetryable && (maxAttempts <= 0 || attempt < maxAttempts) {
@@ -60,10 +60,12 @@ extension TimestreamClient {
     }
 
     /// One round: resolve the endpoint, sign and send the bodies at `indices`. Stores successes into `results`
-    /// and returns the errors by index.
+    /// and returns the errors by index. Calls are counted when they are sent, and a call is a retry when its body
+    /// went out before (`sentBefore`): a round whose endpoint lookup fails sends nothing and counts nothing.
     private func sendRound(
         _ api: TimestreamAPI, operation: String, indices: [Int], bodies: [[UInt8]], credentials: Credentials,
-        timeoutMilliseconds: Int64, maxConcurrent: Int, results: inout [Result<[UInt8], TimestreamError>?]
+        timeoutMilliseconds: Int64, maxConcurrent: Int, sentBefore: inout [Bool],
+        results: inout [Result<[UInt8], TimestreamError>?]
     ) -> [Int: TimestreamError] {
         var errors: [Int: TimestreamError] = [:]
         let baseURL: String
@@ -80,6 +82,10 @@ extension TimestreamClient {
                 timeoutMilliseconds: timeoutMilliseconds)
         }
         callsSent += requests.count
+        for index in indices {
+            if sentBefore[index] { retriesSent += 1 }
+            sentBefore[index] = true
+        }
         let responses =
             requests.count == 1
             ? [transport.send(requests[0])] : transport.sendAll(requests, maxConcurrent: maxConcurrent)

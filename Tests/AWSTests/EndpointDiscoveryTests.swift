@@ -157,4 +157,28 @@ import Testing
             [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max))
         #expect(bad.first.map { if case .failure(let e) = $0 { e.code == "InvalidResponse" } else { false } } == true)
     }
+
+    /// A retried endpoint lookup sends no WriteRecords call: the one call that goes out is not a retry.
+    @Test func aRetriedLookupIsNotCountedAsARetriedCall() {
+        var discoveries = 0
+        let transport = ScriptedTransport { request, _ in
+            guard request.header("X-Amz-Target") == "Timestream_20181101.DescribeEndpoints" else {
+                return json(200, writeSuccess)
+            }
+            discoveries += 1
+            return discoveries == 1
+                ? json(500, #"{"__type":"InternalServerException","message":"try again"}"#)
+                : json(200, #"{"Endpoints":[{"Address":"ingest-cell1.timestream.us-east-1.amazonaws.com","CachePeriodInMinutes":1}]}"#)
+        }
+        let clock = FakeClock()
+        let client = TimestreamClient(
+            transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(), clock: clock,
+            jitter: MaxJitter())
+        let result = client.writeRecords(
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 60_000))
+        #expect((try? result[0].get()) != nil)
+        #expect(transport.requests(for: "DescribeEndpoints").count == 2)
+        #expect(transport.requests(for: "WriteRecords").count == 1)
+        #expect(client.callsSent == 1 && client.retriesSent == 0)
+    }
 }
