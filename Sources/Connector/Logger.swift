@@ -1,3 +1,4 @@
+import TextCodecs
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,26 +57,12 @@ public struct Logger: Sendable {
     }
 }
 
-/// JSON string quoting (RFC 8259 §7): quotes, backslashes and control characters escaped; the rest verbatim.
+/// A JSON string literal for log and EMF lines, escaped by the same writer as every other JSON the function
+/// writes (`TextCodecs.JSONWriter`).
 enum JSONText {
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var writer = JSONWriter(reservingCapacity: text.utf8.count + 2)
+        writer.string(text)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
