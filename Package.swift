@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "CCurl", "CCrypto", "TestSupport"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CCrypto", "CurlHTTP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"],
             resources: [.copy("Fixtures")]),

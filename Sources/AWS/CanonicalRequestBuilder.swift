@@ -1,12 +1,12 @@
-/// SigV4's canonical request (step 1) written as bytes and hashed, for `SigV4.Signer`: the same bytes
-/// `SigV4.canonicalRequest` produces for requests whose header names are ASCII, without a String per line.
+/// SigV4's canonical request (step 1) written as bytes and hashed, for `SigV4.Signer`, without a String per line.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#create-canonical-request
 struct CanonicalRequestBuilder: Sendable {
     /// What happens to a header of the unsigned request.
     enum Disposition {
         /// Dropped: the signer sets it (`authorization`, `x-amz-date`, `x-amz-security-token`).
         case replaced
-        /// Sent but not signed (`SigV4.unsignedHeaders`).
+        /// Sent but not signed: `user-agent`, `expect`, `x-amzn-trace-id` may be rewritten by proxies or the HTTP
+        /// stack (botocore's `SIGNED_HEADERS_BLACKLIST`).
         case unsigned
         /// Sent and signed.
         case signed
@@ -35,7 +35,7 @@ struct CanonicalRequestBuilder: Sendable {
         hasHost = false
     }
 
-    /// Adds a header of the request being signed (its name must be ASCII) and says what becomes of it.
+    /// Adds a header of the request being signed and says what becomes of it.
     mutating func add(_ header: (name: String, value: String)) -> Disposition {
         let name = appendLowercased(header.name)
         if matches(name, "authorization") || matches(name, "x-amz-date") || matches(name, "x-amz-security-token") {
@@ -107,7 +107,7 @@ struct CanonicalRequestBuilder: Sendable {
         }
     }
 
-    /// `SigV4.collapseSpaces`, appending: trims spaces/tabs and turns inner runs into one space. Copies the runs
+    /// Appends a header value trimmed of spaces/tabs and turns inner runs into one space. Copies the runs
     /// between blanks whole (values rarely have any).
     static func appendCollapsed(_ value: String, to out: inout [UInt8]) {
         var value = value
@@ -133,9 +133,14 @@ struct CanonicalRequestBuilder: Sendable {
         }
     }
 
-    /// Appends `name` lower-cased (ASCII) to `names`, returning its range.
+    /// Appends `name` lower-cased to `names`, returning its range. HTTP field names are ASCII; a name that is not
+    /// is lower-cased with Unicode's mapping (as botocore's `lower()` does), then compared and sorted by bytes.
     private mutating func appendLowercased(_ name: String) -> Range<Int> {
         let start = names.count
+        if !name.utf8.allSatisfy({ $0 < 0x80 }) {
+            names.append(contentsOf: name.lowercased().utf8)
+            return start..<names.count
+        }
         names.append(contentsOf: name.utf8)
         names.withUnsafeMutableBufferPointer { names in
             for index in start..<names.count where names[index] >= 0x41 && names[index] <= 0x5A {

@@ -2,16 +2,6 @@ import CCrypto
 
 /// SHA-256 and HMAC-SHA256 from OpenSSL's libcrypto (the library libcurl already loads). No hand-written crypto.
 enum Digest {
-    /// SHA-256 of `bytes` (32 bytes).
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.withUnsafeBytes { input in
-            [UInt8](unsafeUninitializedCapacity: 32) { output, count in
-                sha256(input, into: output.baseAddress!)
-                count = 32
-            }
-        }
-    }
-
     /// Writes the SHA-256 of `input` (32 bytes) to `output`.
     static func sha256(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) {
         // EVP_Digest wants a valid pointer even for zero bytes.
@@ -21,33 +11,6 @@ enum Digest {
                 input.baseAddress ?? empty.baseAddress, input.count, output, &length, Fetched.sha256, nil)
             precondition(ok == 1 && length == 32, "libcrypto SHA-256 failed")
         }
-    }
-
-    /// HMAC-SHA256(key, data) (32 bytes).
-    static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        key.withUnsafeBytes { k in
-            data.withUnsafeBytes { d in
-                [UInt8](unsafeUninitializedCapacity: 32) { output, count in
-                    hmacSHA256(key: k, d, into: output.baseAddress!)
-                    count = 32
-                }
-            }
-        }
-    }
-
-    /// Writes HMAC-SHA256(key, data) (32 bytes) to `output`.
-    static func hmacSHA256(
-        key: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>
-    ) {
-        let context = keyedHMACContext(key: key)
-        defer { EVP_MAC_CTX_free(context) }
-        var length = 0
-        let ok = withUnsafeBytes(of: UInt8(0)) { empty in
-            let bytes = (data.baseAddress ?? empty.baseAddress!).assumingMemoryBound(to: UInt8.self)
-            return EVP_MAC_update(context, bytes, data.count) == 1
-                && EVP_MAC_final(context, output, &length, 32) == 1
-        }
-        precondition(ok && length == 32, "libcrypto HMAC-SHA256 failed")
     }
 
     /// A new HMAC-SHA256 `EVP_MAC_CTX` keyed with `key`, ready for `EVP_MAC_update`; the caller frees it.
@@ -68,21 +31,6 @@ enum Digest {
         }
         precondition(ok, "libcrypto HMAC-SHA256 is unavailable")
         return context!
-    }
-
-    /// HMAC-SHA256 of a UTF-8 string.
-    static func hmacSHA256(key: [UInt8], _ text: String) -> [UInt8] { hmacSHA256(key: key, Array(text.utf8)) }
-
-    /// Lower-case hexadecimal, as SigV4 writes hashes and signatures.
-    static func hex(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        bytes.withUnsafeBufferPointer { bytes in
-            for start in stride(from: 0, to: bytes.count, by: 32) {
-                appendHex(UnsafeBufferPointer(rebasing: bytes[start..<min(start + 32, bytes.count)]), to: &out)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends `bytes` (a digest: at most 32 bytes) in lower-case hexadecimal to `out`.

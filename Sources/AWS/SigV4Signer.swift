@@ -1,8 +1,8 @@
 import CurlHTTP
 
 extension SigV4 {
-    /// Signs requests with one set of credentials, region and service, giving byte for byte what `prepare` +
-    /// `signature(forPrepared:)` give, at a fraction of the cost: the signing key (four HMACs) is derived once per
+    /// Signs requests with one set of credentials, region and service, byte for byte as the step-by-step signer in
+    /// the tests (the oracle the AWS suite and botocore check), at a fraction of its cost: the signing key (four HMACs) is derived once per
     /// date, the URL is parsed once per distinct URL, and the canonical request, string to sign and `Authorization`
     /// are built as bytes. Make one per call that signs (it holds a key derived from the secret) and drop it with
     /// the credentials; it never mixes credentials because it is bound to one `Credentials` value.
@@ -28,18 +28,8 @@ extension SigV4 {
         }
 
         /// `request` with `X-Amz-Date`, `X-Amz-Security-Token` (session credentials) and `Authorization` set,
-        /// replacing earlier values: the same request `SigV4.sign` returns.
+        /// replacing earlier values.
         public mutating func sign(_ request: HTTPRequest, epochSeconds: Int64) -> HTTPRequest {
-            // Header names beyond ASCII go the step-by-step way: there, names are matched and grouped with
-            // Unicode case mapping and String equality, which a byte builder does not reproduce.
-            guard request.headers.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) else {
-                var signed = SigV4.prepare(request, credentials: credentials, epochSeconds: epochSeconds)
-                let result = SigV4.signature(
-                    forPrepared: signed, credentials: credentials, region: region, service: service,
-                    epochSeconds: epochSeconds)
-                signed.headers.append((name: "Authorization", value: result.authorization))
-                return signed
-            }
             let amzDate = amzDate(epochSeconds)
             let (scope, key) = scopeAndKey(amzDate.date)
             let parts = urlParts(request.url)
@@ -59,7 +49,7 @@ extension SigV4 {
                 signed.headers.append((name: "X-Amz-Security-Token", value: token))
                 builder.addSignerHeader("x-amz-security-token", value: token)
             }
-            // String to sign and signature, as `SigV4.signature(forPrepared:)` builds them.
+            // String to sign and signature (steps 2-5).
             stringToSign.removeAll(keepingCapacity: true)
             stringToSign.append(contentsOf: SigV4.algorithm.utf8)
             stringToSign.append(UInt8(ascii: "\n"))
@@ -108,7 +98,7 @@ extension SigV4 {
         }
     }
 
-    /// What the canonical request takes from the URL, computed by the step-by-step functions.
+    /// What the canonical request takes from the URL.
     struct URLParts: Sendable {
         /// Canonical URI and canonical query string.
         var uri: [UInt8]

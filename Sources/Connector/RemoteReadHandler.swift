@@ -121,7 +121,10 @@ public final class RemoteReadHandler {
                     absent.insert(column)
                     continue
                 }
-                return .failure(Refusal(ReadReply.failure(error, usingFunctionRole: config.useFunctionCredentials)))
+                let reply =
+                    FailureStatus.answer(for: [error], of: 1, .read, usingFunctionRole: config.useFunctionCredentials)
+                    ?? .text(400, "Timestream rejected the query (\(error))")
+                return .failure(Refusal(reply))
             }
         }
         return .success([])
@@ -135,27 +138,5 @@ public final class RemoteReadHandler {
             let end = message[start.upperBound...].firstRange(of: "' does not exist")
         else { return nil }
         return String(message[start.upperBound..<end.lowerBound])
-    }
-}
-
-/// The remote-read answer for a failed Timestream query: transient → 503 + Retry-After; refused credentials →
-/// 403; a missing table → 500; anything else Timestream rejects in the statement → 400 with its message.
-enum ReadReply {
-    static func failure(_ error: TimestreamError, usingFunctionRole: Bool) -> APIGatewayResponse {
-        if error.isRetryable {
-            var reply = APIGatewayResponse.text(503, "Timestream query failed transiently (\(error)); retry the query")
-            reply.headers.append(("Retry-After", WriteReply.retryAfterSeconds))
-            return reply
-        }
-        if error.isAuthFailure {
-            if usingFunctionRole {
-                return .text(500, "Timestream refused the function's role (\(error)): grant it timestream:Select on the table and timestream:DescribeEndpoints")
-            }
-            return .text(403, "Timestream refused the credentials (\(error)): check the access key in basic_auth or the function's IAM policy")
-        }
-        if error.code == "ResourceNotFoundException" {
-            return .text(500, "Timestream database or table not found (\(error)): create it or fix default_database/default_table")
-        }
-        return .text(400, "Timestream rejected the query (\(error))")
     }
 }

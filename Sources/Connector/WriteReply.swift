@@ -2,13 +2,10 @@ import AWS
 import LambdaRuntime
 
 /// The remote-write answer for a planned request and the outcome of each WriteRecords call, per the
-/// remote-write spec: 2xx only when every storable sample was written; 5xx (503 + Retry-After) for anything
-/// transient so Prometheus retries (re-sending identical records is safe: Timestream accepts identical
-/// duplicates); 4xx only when re-sending the same request can never succeed.
+/// remote-write spec: 2xx only when every storable sample was written; failed calls answer as `FailureStatus`
+/// maps them (re-sending identical records after a 503 is safe: Timestream accepts identical duplicates);
+/// otherwise 400 naming rejected records and invalid series.
 public enum WriteReply {
-    /// Seconds Prometheus should wait before retrying a transient failure.
-    public static let retryAfterSeconds = "1"
-
     /// - Parameter usingFunctionRole: the calls were signed with the function's role (`enable_sigv4_auth`): a refusal
     ///   is then a deployment error, answered 500 so Prometheus keeps the data and retries, not a caller error.
     public static func make(
@@ -18,24 +15,8 @@ public enum WriteReply {
         for case .failure(let error) in results { failures.append(error) }
         let total = results.count
 
-        if let transient = failures.first(where: { $0.isRetryable }) {
-            let count = failures.filter(\.isRetryable).count
-            var reply = APIGatewayResponse.text(
-                503,
-                "\(count) of \(total) Timestream writes failed transiently (\(transient)); nothing is lost, Prometheus will retry")
-            reply.headers.append(("Retry-After", retryAfterSeconds))
-            return reply
-        }
-        if let auth = failures.first(where: { $0.isAuthFailure }) {
-            if usingFunctionRole {
-                return .text(500, "Timestream refused the function's role (\(auth)): grant it timestream:WriteRecords on the table and timestream:DescribeEndpoints")
-            }
-            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy")
-        }
-        if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
-            // A missing database/table is a deployment problem that the operator fixes; a 4xx would make
-            // Prometheus drop the data meanwhile, so ask it to keep retrying.
-            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table")
+        if let decided = FailureStatus.answer(for: failures, of: total, .write, usingFunctionRole: usingFunctionRole) {
+            return decided
         }
         var reasons: [String] = []
         let rejected = failures.flatMap(\.rejectedRecords)

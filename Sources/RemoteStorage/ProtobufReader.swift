@@ -207,10 +207,4 @@ public struct ProtobufReader {
         case .endGroup: throw .malformedGroup(offset: offset)
         }
     }
-
-    /// Walks a message whose content this codec does not interpret, checking its wire structure only.
-    public static func validateStructure(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
-        var reader = ProtobufReader(bytes)
-        while !reader.isAtEnd { try reader.skip(reader.readTag()) }
-    }
 }

@@ -24,12 +24,6 @@ public enum Snappy {
         try SnappyDecoder.decode(input, maxDecodedLength: maxDecodedLength)
     }
 
-    /// The decoded length a block declares (its preamble), without decoding it.
-    public static func declaredLength(_ input: UnsafeRawBufferPointer) throws(SnappyError) -> UInt64 {
-        var position = 0
-        return try SnappyDecoder.readPreamble(input, &position)
-    }
-
     /// Compresses `input` into one raw snappy block, matching with a hash table over 64 KiB blocks as the
     /// reference implementation does (output decodes with any snappy implementation).
     public static func compress(_ input: [UInt8]) -> [UInt8] {

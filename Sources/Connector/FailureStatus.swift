@@ -1,0 +1,49 @@
+import AWS
+import LambdaRuntime
+
+/// The one mapping from Timestream failures to HTTP statuses, for writes and reads alike (remote-write spec:
+/// 5xx only for what a retry can fix, 4xx only when re-sending can never succeed):
+/// - transient (throttling, 5xx, network, no time left) → 503 + `Retry-After`, so Prometheus retries;
+/// - refused credentials → 403 (the caller's basic-auth key), or 500 when the function's own role was refused
+///   (a deployment error: Prometheus keeps the data and retries while the operator fixes the policy);
+/// - a missing database or table → 500 (a deployment error too);
+/// - anything else Timestream refuses → nil here: the caller answers 400 with Timestream's reason.
+enum FailureStatus {
+    /// Seconds Prometheus should wait before retrying a transient failure.
+    static let retryAfterSeconds = "1"
+
+    enum Operation {
+        case write, read
+
+        var permission: String { self == .write ? "timestream:WriteRecords" : "timestream:Select" }
+    }
+
+    /// The answer decided by the most serious of `failures` (of `total` calls), or nil when none of them is
+    /// transient, an authorization failure or a missing table.
+    static func answer(
+        for failures: [TimestreamError], of total: Int, _ operation: Operation, usingFunctionRole: Bool
+    ) -> APIGatewayResponse? {
+        if let transient = failures.first(where: { $0.isRetryable }) {
+            let message: String
+            switch operation {
+            case .write:
+                let count = failures.filter(\.isRetryable).count
+                message = "\(count) of \(total) Timestream writes failed transiently (\(transient)); nothing is lost, Prometheus will retry"
+            case .read:
+                message = "Timestream query failed transiently (\(transient)); retry the query"
+            }
+            return .text(503, message, headers: [("Retry-After", retryAfterSeconds)])
+        }
+        if let auth = failures.first(where: { $0.isAuthFailure }) {
+            if usingFunctionRole {
+                return .text(500, "Timestream refused the function's role (\(auth)): grant it \(operation.permission) on the table and timestream:DescribeEndpoints")
+            }
+            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy")
+        }
+        if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
+            // A 4xx would make Prometheus drop the data while the operator creates the table.
+            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table")
+        }
+        return nil
+    }
+}
