@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // Prometheus remote storage on Amazon Timestream for LiveAnalytics, as an AWS Lambda custom runtime.
-// Modules follow the data path: CurlHTTP → LambdaRuntime (events in/out) → RemoteStorage (snappy + protobuf)
-// → Connector (pure translation) → AWS (SigV4 + Timestream) → CurlHTTP. No Swift package dependencies:
+// Modules follow the data path: CurlHTTP → LambdaRuntime (events in/out) → Connector (the service) →
+// RemoteStorage (snappy + protobuf) → TimestreamTranslation (pure) → TimestreamCodec → AWS (SigV4 + Timestream)
+// → CurlHTTP. No Swift package dependencies:
 // only the toolchain and the system's libcurl / libcrypto / zlib.
 import PackageDescription
 
@@ -25,9 +26,19 @@ let package = Package(
         .target(name: "TextCodecs", swiftSettings: essentials),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: essentials),
         .target(name: "RemoteStorage", swiftSettings: essentials),
-        .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP", "TextCodecs"], swiftSettings: essentials),
+        // Timestream's JSON: WriteRecords bodies (records, CommonAttributes, the body writer) and Query result pages.
+        .target(name: "TimestreamCodec", dependencies: ["TextCodecs"], swiftSettings: essentials),
+        // The pure translation core: series → WriteRecords bodies, matchers → SQL, Query rows → series. Values in,
+        // values out: no I/O, no clock; only the codec modules.
+        .target(
+            name: "TimestreamTranslation", dependencies: ["RemoteStorage", "TimestreamCodec", "TextCodecs"],
+            swiftSettings: essentials),
+        .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP", "TextCodecs", "TimestreamCodec"], swiftSettings: essentials),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "TextCodecs"], swiftSettings: essentials),
-        .target(name: "Connector", dependencies: ["RemoteStorage", "AWS", "LambdaRuntime", "TextCodecs"], swiftSettings: essentials),
+        .target(
+            name: "Connector",
+            dependencies: ["RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "LambdaRuntime", "TextCodecs"],
+            swiftSettings: essentials),
         .executableTarget(
             name: "bootstrap",
             dependencies: ["Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],
@@ -36,7 +47,11 @@ let package = Package(
 
         // `scripts/bench` only: CPU per sample of each write stage on the real module APIs (never in bootstrap).
         .executableTarget(
-            name: "BenchPipeline", dependencies: ["RemoteStorage", "Connector", "AWS", "CurlHTTP", "LambdaRuntime", "GlibcCompat"],
+            name: "BenchPipeline",
+            dependencies: [
+                "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "Connector", "AWS", "CurlHTTP",
+                "LambdaRuntime", "GlibcCompat",
+            ],
             swiftSettings: essentials),
         // Codec benchmark (scripts/bench-codec); release-built on demand, never linked into bootstrap.
         .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),
@@ -47,12 +62,22 @@ let package = Package(
         .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "CCurl", "CCrypto", "TestSupport"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CCrypto", "CurlHTTP", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AWSTests", dependencies: ["AWS", "TimestreamCodec", "CCrypto", "CurlHTTP", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"],
             resources: [.copy("Fixtures")]),
         // Runs the built `bootstrap` under the Runtime API stand-in against moto / the SQL stand-in.
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "RemoteStorage", "TestSupport"]),
-        .testTarget(name: "ConnectorTests", dependencies: ["Connector", "RemoteStorage", "AWS", "LambdaRuntime", "TextCodecs", "TestSupport"]),
+        .testTarget(
+            name: "TimestreamTranslationTests",
+            dependencies: ["TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "TextCodecs", "TestSupport"]),
+        .testTarget(
+            name: "ConnectorTests",
+            dependencies: [
+                "Connector", "TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "AWS", "LambdaRuntime",
+                "TextCodecs", "TestSupport",
+            ]),
     ]
 )

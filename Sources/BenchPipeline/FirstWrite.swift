@@ -1,5 +1,7 @@
 import AWS
 import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import CurlHTTP
 import RemoteStorage
 
@@ -18,7 +20,7 @@ enum FirstWrite {
         let client = TimestreamClient(
             transport: transport, region: "us-east-1",
             endpoints: EndpointConfiguration(write: .discoverAt(discoveryURL), query: .discoverAt(discoveryURL)))
-        let config = ConnectorConfig(database: "PrometheusDatabase", table: "PrometheusMetricsTable")
+        let config = WriteSettings(database: "PrometheusDatabase", table: "PrometheusMetricsTable")
         let credentials = Credentials(accessKeyID: "AKIDBENCH", secretAccessKey: "bench-secret")
         var timings: [Double] = []
         for round in 0..<2 {

@@ -1,5 +1,7 @@
 import AWS
 import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import LambdaRuntime
 import RemoteStorage
 

@@ -12,6 +12,8 @@
 // `BenchPipeline read-check DIR` compares its pages with the stand-in's (`scripts/bench.py --dump-pages DIR`).
 import AWS
 import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import CurlHTTP
 import GlibcCompat
 import RemoteStorage
@@ -43,7 +45,7 @@ let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 200 : 200
 let sampleCount = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
 
 let snappyBody = RealisticBatch.snappyBody(samples: sampleCount)
-let config = ConnectorConfig(database: "PrometheusDatabase", table: "PrometheusMetricsTable")
+let config = WriteSettings(database: "PrometheusDatabase", table: "PrometheusMetricsTable")
 let credentials = Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
 /// One timed stage: `run` returns a value that depends on the work so the optimiser cannot drop it.

@@ -1,3 +1,4 @@
+import TimestreamTranslation
 /// The function's configuration, read once per cold start from the Go connector's environment variable names
 /// (drop-in compatible) plus the AWS SDK's endpoint-override names (read by `EndpointConfiguration`).
 public struct ConnectorConfig: Equatable, Sendable {
@@ -51,6 +52,15 @@ public struct ConnectorConfig: Equatable, Sendable {
         self.maxReadAttempts = maxReadAttempts
         self.useFunctionCredentials = useFunctionCredentials
         self.gatewayTimeoutMilliseconds = gatewayTimeoutMilliseconds
+    }
+}
+
+extension ConnectorConfig {
+    /// What the write translation needs of the configuration.
+    public var writeSettings: WriteSettings {
+        WriteSettings(
+            database: database, table: table, failOnLongLabel: failOnLongLabel,
+            failOnInvalidSampleValue: failOnInvalidSampleValue)
     }
 }
 

@@ -1,3 +1,4 @@
+import TimestreamTranslation
 /// What one invocation did, for its log line and its CloudWatch metrics.
 public struct InvocationSummary: Equatable, Sendable {
     public var requestID: String

@@ -1,3 +1,4 @@
+import TimestreamTranslation
 import AWS
 import LambdaRuntime
 import RemoteStorage
@@ -78,17 +79,17 @@ public final class RemoteWriteHandler {
         switch message {
         case .v1:
             let inPlace = raw.withUnsafeBytes { bytes in
-                WriteRequestView(protobuf: bytes).flatMap { InPlaceWriteTranslation.plan($0, body: bytes, config: config) }
+                WriteRequestView(protobuf: bytes).flatMap { InPlaceWriteTranslation.plan($0, body: bytes, config: config.writeSettings) }
             }
             if let inPlace { return .success(inPlace) }
             do {
-                return .success(WriteTranslation.plan(try WriteRequest(protobuf: raw), config: config))
+                return .success(WriteTranslation.plan(try WriteRequest(protobuf: raw), config: config.writeSettings))
             } catch {
                 return .failure(.text(400, "body is not a remote-write WriteRequest protobuf: \(error)"))
             }
         case .v2:
             do {
-                return .success(WriteTranslation.plan(try WriteRequestV2(protobuf: raw).writeRequest, config: config))
+                return .success(WriteTranslation.plan(try WriteRequestV2(protobuf: raw).writeRequest, config: config.writeSettings))
             } catch {
                 return .failure(.text(400, "body is not a valid remote-write 2.0 io.prometheus.write.v2.Request: \(error)"))
             }

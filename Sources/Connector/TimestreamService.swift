@@ -1,3 +1,4 @@
+import TimestreamCodec
 import AWS
 
 /// The Timestream calls the connector makes; `TimestreamClient` provides them, tests may script them.

@@ -1,3 +1,4 @@
+import TimestreamCodec
 import CurlHTTP
 import Foundation
 import TestSupport

@@ -1,3 +1,4 @@
+import TimestreamCodec
 @testable import AWS
 import CurlHTTP
 import Foundation

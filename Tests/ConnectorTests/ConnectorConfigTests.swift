@@ -1,3 +1,4 @@
+import TimestreamTranslation
 import Connector
 import Testing
 

@@ -1,3 +1,5 @@
+import TimestreamCodec
+import TimestreamTranslation
 import AWS
 import Connector
 import RemoteStorage

@@ -1,5 +1,6 @@
 // Size of the two remote-read answer types on a realistic series mix, and how many samples each fits under
 // Lambda's 6 MB answer. Figures go to BENCHMARKS.md ("Remote read: chunks vs samples"); the run prints them.
+import TimestreamTranslation
 import TestSupport
 import Connector
 import Foundation

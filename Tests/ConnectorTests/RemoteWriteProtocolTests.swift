@@ -1,3 +1,4 @@
+import TimestreamCodec
 import AWS
 import Connector
 import Testing

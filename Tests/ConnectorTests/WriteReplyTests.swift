@@ -1,3 +1,4 @@
+import TimestreamTranslation
 import AWS
 import Connector
 import LambdaRuntime
@@ -7,7 +8,7 @@ import Testing
 @Suite struct WriteReplyTests {
     let plan = WriteTranslation.plan(
         WriteRequest(timeseries: [TimeSeries(labels: [Label(name: "__name__", value: "up")], samples: [Sample(value: 1, timestamp: 1)])]),
-        config: ConnectorConfig(database: "d", table: "t"))
+        config: WriteSettings(database: "d", table: "t"))
 
     static let throttled = TimestreamError.classified(code: "ThrottlingException", message: "slow down", httpStatus: 429)
     static let internalError = TimestreamError.classified(code: "InternalServerException", message: "oops", httpStatus: 500)
@@ -69,7 +70,7 @@ import Testing
     @Test func invalidSeriesAre400AfterTheValidOnesAreWritten() {
         let bad = WriteTranslation.plan(
             WriteRequest(timeseries: [TimeSeries(labels: [Label(name: "job", value: "x")], samples: [Sample(value: 1, timestamp: 1)])]),
-            config: ConnectorConfig(database: "d", table: "t"))
+            config: WriteSettings(database: "d", table: "t"))
         let reply = WriteReply.make(plan: bad, results: [])
         #expect(reply.statusCode == 400)
         #expect(reply.bodyText.contains("no __name__"))

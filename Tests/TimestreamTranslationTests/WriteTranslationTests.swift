@@ -1,10 +1,10 @@
-import AWS
-import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import RemoteStorage
 import Testing
 
 @Suite struct WriteTranslationTests {
-    let config = ConnectorConfig(database: "db", table: "tbl")
+    let config = WriteSettings(database: "db", table: "tbl")
 
     func series(_ labels: [(String, String)], _ samples: [(Double, Int64)]) -> TimeSeries {
         TimeSeries(

@@ -1,4 +1,4 @@
-import Connector
+import TimestreamTranslation
 import Testing
 
 @Suite struct RegexTranslationTests {

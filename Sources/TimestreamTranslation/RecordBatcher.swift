@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 import RemoteStorage
 import TextCodecs
 

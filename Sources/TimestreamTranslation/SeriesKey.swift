@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 #if canImport(Glibc)
 import Glibc
 #endif

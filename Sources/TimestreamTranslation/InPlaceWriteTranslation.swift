@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 import RemoteStorage
 
 #if canImport(Glibc)
@@ -15,7 +15,7 @@ import Glibc
 /// skip reason and 400 has one implementation. The two produce identical bodies and statistics wherever this one
 /// answers (`InPlaceWriteTranslationTests` compares them on random requests).
 public enum InPlaceWriteTranslation {
-    public static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: ConnectorConfig)
+    public static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: WriteSettings)
         -> WritePlan?
     {
         guard let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else {

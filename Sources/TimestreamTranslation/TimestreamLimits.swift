@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 
 /// Timestream for LiveAnalytics naming and size limits, checked before any call so that one bad series never
 /// fails a whole 100-record batch. https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html

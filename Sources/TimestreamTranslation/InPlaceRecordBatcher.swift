@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 import RemoteStorage
 
 /// `RecordBatcher` for spans: packs samples into WriteRecords bodies of at most 100 records in arrival order,

@@ -1,4 +1,4 @@
-import Connector
+import TimestreamTranslation
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 // Native → classic histogram conversion against Tests/oracles/native_histogram.py, which computes bucket bounds
 // from the documented formula in 60-digit decimal arithmetic and formats `le` as Go does, independently.
-import AWS
-import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import Foundation
 import RemoteStorage
 import TestSupport
@@ -85,7 +85,7 @@ import Testing
             counts: .integer(count: 0, zeroCount: 0, negativeDeltas: [], positiveDeltas: []),
             sum: Double(bitPattern: SampleValue.staleMarkerBits), schema: 0, zeroThreshold: 0, timestamp: 3000)
         series.histograms = [histogram(sum: 9, time: 1000), histogram(sum: .nan, time: 2000), stale]
-        let plan = WriteTranslation.plan(WriteRequest(timeseries: [series]), config: ConnectorConfig(database: "db", table: "t"))
+        let plan = WriteTranslation.plan(WriteRequest(timeseries: [series]), config: WriteSettings(database: "db", table: "t"))
         // Schema 0: negative bucket 1 → le -1, zero bucket → 0.5, positive 0 → 1, positive 1 → 2, +Inf.
         var stored: [String: [String]] = [:]
         for request in plan.requests {

@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 import RemoteStorage
 import TextCodecs
 
@@ -14,7 +14,7 @@ public struct SeriesAssembler {
         case missingColumn(String)
         case badTime(String)
         case badValue(String)
-        /// Raised by the caller to stop paging (see `RemoteReadHandler.maxSamplesPerQuery`).
+        /// Raised by the caller to stop paging (a cap on the samples one query may collect).
         case tooManySamples
 
         public var description: String {

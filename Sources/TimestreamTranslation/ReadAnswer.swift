@@ -1,4 +1,3 @@
-import LambdaRuntime
 import RemoteStorage
 
 /// The encoding of a remote-read answer, negotiated from `ReadRequest.accepted_response_types`
@@ -38,7 +37,7 @@ public enum ReadAnswer: Equatable, Sendable {
             return (Snappy.compress(response.serialized()), [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")])
         case .streamedXORChunks:
             // No Content-Encoding: Prometheus' client reads the frames as they are. The body is still binary,
-            // so it travels base64 in the Lambda answer (APIGatewayResponse.isBinaryBody).
+            // so it travels base64 in the Lambda answer (the Lambda adapter base64-encodes any body with a non-text Content-Type).
             return (StreamedChunks.body(results: results), [("Content-Type", StreamedChunks.contentType)])
         }
     }

@@ -1,4 +1,4 @@
-import AWS
+import TimestreamCodec
 import RemoteStorage
 import TextCodecs
 
@@ -46,7 +46,7 @@ public enum WriteTranslation {
     /// How many invalid-series reasons a 400 body lists.
     public static let reasonsListed = 5
 
-    public static func plan(_ request: WriteRequest, config: ConnectorConfig) -> WritePlan {
+    public static func plan(_ request: WriteRequest, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = request.timeseries.count
         stats.metadata = request.metadataCount

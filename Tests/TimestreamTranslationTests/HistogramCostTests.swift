@@ -1,8 +1,8 @@
 // What storing native histograms as classic series costs in Timestream: records per histogram sample, metered
 // write bytes (https://docs.aws.amazon.com/timestream/latest/developerguide/metering-and-pricing.writes.html:
 // 8 bytes of time + dimension names and values + measure name + 8 bytes of DOUBLE per record) and request bytes.
-import AWS
-import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import RemoteStorage
 import Testing
 
@@ -32,7 +32,7 @@ import Testing
         let samples = 10
         var series = TimeSeries(labels: labels, samples: [])
         series.histograms = (0..<samples).map { latencyHistogram(buckets: buckets, time: 1_700_000_000_000 + Int64($0) * 15_000) }
-        let plan = WriteTranslation.plan(WriteRequest(timeseries: [series]), config: ConnectorConfig(database: "db", table: "t"))
+        let plan = WriteTranslation.plan(WriteRequest(timeseries: [series]), config: WriteSettings(database: "db", table: "t"))
         // One record per populated bucket, plus _count, _sum, the zero bucket and +Inf.
         let records = plan.requests.reduce(0) { $0 + $1.records.count }
         #expect(records == samples * (buckets + 4))

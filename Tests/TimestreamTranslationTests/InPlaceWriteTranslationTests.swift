@@ -1,5 +1,5 @@
-import AWS
-import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import Foundation
 import RemoteStorage
 import Testing
@@ -9,7 +9,7 @@ import Testing
 /// statistics and 400 reasons are exactly the general path's, and it answers every plain request.
 @Suite struct InPlaceWriteTranslationTests {
     /// Both plans for one serialized request; the in-place one is nil when it declines.
-    static func plans(_ request: WriteRequest, _ config: ConnectorConfig) throws -> (inPlace: WritePlan?, general: WritePlan) {
+    static func plans(_ request: WriteRequest, _ config: WriteSettings) throws -> (inPlace: WritePlan?, general: WritePlan) {
         let body = request.serialized()
         let general = WriteTranslation.plan(try WriteRequest(protobuf: body), config: config)
         let inPlace = body.withUnsafeBytes { bytes in
@@ -73,7 +73,7 @@ import Testing
             generator.specialPercent = generator.pick([0, 0, 1, 3])
             generator.shared = generator.chance(70) ? [Label(name: "env", value: "prod"), Label(name: "job", value: generator.value())] : []
             let request = WriteRequest(timeseries: (0..<Int.random(in: 0...60, using: &generator.rng)).map { _ in generator.series() })
-            var config = ConnectorConfig(database: "db \"quoted\"", table: "t")
+            var config = WriteSettings(database: "db \"quoted\"", table: "t")
             config.failOnLongLabel = generator.chance(30)
             config.failOnInvalidSampleValue = generator.chance(30)
             let (inPlace, general) = try Self.plans(request, config)
@@ -96,7 +96,7 @@ import Testing
         for round in 0..<300 {
             generator.shared = generator.chance(70) ? [Label(name: "env", value: "prod"), Label(name: "job", value: generator.value())] : []
             let request = WriteRequest(timeseries: (0..<Int.random(in: 1...80, using: &generator.rng)).map { _ in generator.series() })
-            let (inPlace, general) = try Self.plans(request, ConnectorConfig(database: "db", table: "t"))
+            let (inPlace, general) = try Self.plans(request, WriteSettings(database: "db", table: "t"))
             let answer = try #require(inPlace, "round \(round): a plain request must be translated in place")
             #expect(answer == general, "round \(round)")
             records += general.calls.reduce(0) { $0 + $1.recordCount }
@@ -112,7 +112,7 @@ import Testing
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("RemoteStorageTests/Fixtures/prometheus-2.42-write-large.snappy")
         let raw = try Snappy.decompress(Array(try Data(contentsOf: fixture)))
-        let config = ConnectorConfig(database: "db", table: "t")
+        let config = WriteSettings(database: "db", table: "t")
         let general = WriteTranslation.plan(try WriteRequest(protobuf: raw), config: config)
         let inPlace = raw.withUnsafeBytes { bytes in
             WriteRequestView(protobuf: bytes).flatMap { InPlaceWriteTranslation.plan($0, body: bytes, config: config) }

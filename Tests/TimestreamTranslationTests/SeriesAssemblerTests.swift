@@ -1,5 +1,5 @@
-import AWS
-@testable import Connector
+import TimestreamCodec
+@testable import TimestreamTranslation
 import RemoteStorage
 import Testing
 

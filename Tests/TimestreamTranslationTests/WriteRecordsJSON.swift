@@ -1,5 +1,5 @@
-import AWS
-import Connector
+import TimestreamCodec
+import TimestreamTranslation
 import TextCodecs
 
 /// Reads a WriteRecords JSON body back into the request model, so tests check what goes over the wire: records
