@@ -37,11 +37,13 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "TextCodecs"], swiftSettings: essentials),
         .target(
             name: "Connector",
-            dependencies: ["RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "LambdaRuntime", "TextCodecs"],
+            dependencies: ["CurlHTTP", "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "TextCodecs"],
             swiftSettings: essentials),
+        // The Lambda front door: API Gateway events ⇄ the service, Lambda's 6 MB answer limit, per-invocation report.
+        .target(name: "LambdaAdapter", dependencies: ["Connector", "AWS", "LambdaRuntime"], swiftSettings: essentials),
         .executableTarget(
             name: "bootstrap",
-            dependencies: ["Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],
+            dependencies: ["LambdaAdapter", "Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],
             swiftSettings: essentials
         ),
 
@@ -76,8 +78,8 @@ let package = Package(
         .testTarget(
             name: "ConnectorTests",
             dependencies: [
-                "Connector", "TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "AWS", "LambdaRuntime",
-                "TextCodecs", "TestSupport",
+                "Connector", "LambdaAdapter", "TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "AWS",
+                "LambdaRuntime", "TextCodecs", "TestSupport",
             ]),
     ]
 )

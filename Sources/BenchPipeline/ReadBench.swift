@@ -40,8 +40,8 @@ enum ReadBench {
 
     /// The Lambda answer (API Gateway payload 2.0, as template.yml's HTTP API) of a SAMPLES read.
     static func answer(_ results: [[TimeSeries]]) -> [UInt8] {
-        let (body, headers) = ReadAnswer.samples.encode(results)
-        return APIGatewayResponse(statusCode: 200, headers: headers, body: body).encoded(for: .v2)
+        let (parts, headers) = ReadAnswer.samples.encode(results)
+        return APIGatewayResponse(statusCode: 200, headers: headers, body: Array(parts.joined())).encoded(for: .v2)
     }
 
     static func main(_ arguments: ArraySlice<String>) {

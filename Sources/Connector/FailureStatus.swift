@@ -1,5 +1,4 @@
 import AWS
-import LambdaRuntime
 
 /// The one mapping from Timestream failures to HTTP statuses, for writes and reads alike (remote-write spec:
 /// 5xx only for what a retry can fix, 4xx only when re-sending can never succeed):
@@ -22,7 +21,7 @@ enum FailureStatus {
     /// transient, an authorization failure or a missing table.
     static func answer(
         for failures: [TimestreamError], of total: Int, _ operation: Operation, usingFunctionRole: Bool
-    ) -> APIGatewayResponse? {
+    ) -> ServiceResponse? {
         if let transient = failures.first(where: { $0.isRetryable }) {
             let message: String
             switch operation {

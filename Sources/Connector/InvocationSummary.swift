@@ -37,7 +37,7 @@ public struct InvocationSummary: Equatable, Sendable {
     public var samplesSkipped: Int { skipped.values.reduce(0, +) }
 
     /// The log line's fields, in a stable order.
-    var logFields: [Logger.Field] {
+    public var logFields: [Logger.Field] {
         var fields: [Logger.Field] = [("request_id", requestID), ("route", route), ("status", String(status))]
         if route == "write" {
             if let writeProtocol { fields.append(("proto", writeProtocol)) }

@@ -1,29 +1,16 @@
 import TimestreamTranslation
 import AWS
-import LambdaRuntime
 import RemoteStorage
 
 /// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → series →
-/// a `SAMPLES` ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`); base64 in
-/// the Lambda response. Built once per cold start.
+/// a `SAMPLES` ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`), in parts.
+/// Built once per process; holds no per-request state.
 public final class RemoteReadHandler {
-    /// Lambda's synchronous response limit (6 MB) for the whole JSON answer, base64 body included.
-    public static let maxLambdaResponseBytes = 6 * 1024 * 1024
-    /// Room for the API Gateway response envelope around the base64 body.
-    static let envelopeAllowance = 1024
     /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
     public static let maxSamplesPerQuery = 3_000_000
 
     private let config: ConnectorConfig
     private let timestream: TimestreamQuerying
-
-    /// Bytes of `count` bytes as base64 (how a binary body travels in the Lambda answer).
-    public static func base64Size(_ count: Int) -> Int { (count + 2) / 3 * 4 }
-
-    /// Whether a binary body of `bodyBytes` fits Lambda's 6 MB answer once base64-encoded, envelope included.
-    public static func fitsLambdaResponse(bodyBytes: Int) -> Bool {
-        base64Size(bodyBytes) + envelopeAllowance <= maxLambdaResponseBytes
-    }
 
     public init(config: ConnectorConfig, timestream: TimestreamQuerying) {
         self.config = config
@@ -31,7 +18,7 @@ public final class RemoteReadHandler {
     }
 
     public struct Outcome {
-        public var reply: APIGatewayResponse
+        public var reply: ServiceResponse
         public var queries = 0
         public var series = 0
         public var samples = 0
@@ -39,7 +26,10 @@ public final class RemoteReadHandler {
         public var answer: ReadAnswer? = nil
     }
 
-    public func handle(body: [UInt8], credentials: Credentials, deadline: Deadline) -> Outcome {
+    /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
+    public func handle(body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline)
+        -> Outcome
+    {
         var outcome = Outcome(reply: .noContent)
         let request: ReadRequest
         do {
@@ -59,7 +49,7 @@ public final class RemoteReadHandler {
         outcome.queries = request.queries.count
         var results: [[TimeSeries]] = []
         for query in request.queries {
-            switch run(query, credentials: credentials, deadline: deadline) {
+            switch run(query, credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
@@ -69,21 +59,16 @@ public final class RemoteReadHandler {
                 return outcome
             }
         }
-        let (encoded, headers) = answer.encode(results)
-        let base64Size = Self.base64Size(encoded.count)
-        guard Self.fitsLambdaResponse(bodyBytes: encoded.count) else {
-            outcome.reply = .text(
-                413,
-                "the answer (\(outcome.samples) samples in \(outcome.series) series, \(base64Size) bytes as base64) exceeds Lambda's 6 MB response limit: narrow the selector or the time range")
-            return outcome
-        }
-        // A binary body travels base64 in the Lambda response and as bytes on the wire.
-        outcome.reply = APIGatewayResponse(statusCode: 200, headers: headers, body: encoded)
+        let (parts, headers) = answer.encode(results)
+        // The front door applies its own size limit (Lambda's 6 MB) to the answer.
+        outcome.reply = ServiceResponse(statusCode: 200, headers: headers, body: .parts(parts))
         return outcome
     }
 
     /// The series one query selects, or the reply that ends the request.
-    func run(_ query: Query, credentials: Credentials, deadline: Deadline) -> Result<[TimeSeries], Refusal> {
+    func run(_ query: Query, credentials: Credentials, usingOwnIdentity: Bool, deadline: Deadline)
+        -> Result<[TimeSeries], Refusal>
+    {
         var absent: Set<String> = []
         // Each missing column found adds one label to `absent`; a query has finitely many matchers.
         for _ in 0...query.matchers.count {
@@ -109,7 +94,7 @@ public final class RemoteReadHandler {
                 if assembler.sampleCount > Self.maxSamplesPerQuery { throw SeriesAssembler.Problem.tooManySamples }
             }
             if assemblyProblem == nil, assembler.sampleCount > Self.maxSamplesPerQuery {
-                return .failure(.text(413, "the selector matches more than \(Self.maxSamplesPerQuery) samples, more than a Lambda answer can hold: narrow the selector or the time range"))
+                return .failure(.text(413, "the selector matches more than \(Self.maxSamplesPerQuery) samples, more than an answer can hold: narrow the selector or the time range"))
             }
             if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }
             switch result {
@@ -123,7 +108,7 @@ public final class RemoteReadHandler {
                     continue
                 }
                 let reply =
-                    FailureStatus.answer(for: [error], of: 1, .read, usingFunctionRole: config.useFunctionCredentials)
+                    FailureStatus.answer(for: [error], of: 1, .read, usingFunctionRole: usingOwnIdentity)
                     ?? .text(400, "Timestream rejected the query (\(error))")
                 return .failure(Refusal(reply))
             }

@@ -1,6 +1,5 @@
 import TimestreamTranslation
 import AWS
-import LambdaRuntime
 import RemoteStorage
 
 /// Serves `…/write`: snappy → protobuf (Remote-Write 1.0 or 2.0, chosen by `Content-Type`) → records → parallel
@@ -12,17 +11,15 @@ public final class RemoteWriteHandler {
 
     private let config: ConnectorConfig
     private let timestream: TimestreamWriting
-    private let log: Logger
 
-    public init(config: ConnectorConfig, timestream: TimestreamWriting, log: Logger) {
+    public init(config: ConnectorConfig, timestream: TimestreamWriting) {
         self.config = config
         self.timestream = timestream
-        self.log = log
     }
 
     /// The outcome of one remote-write request: the reply and the figures for the invocation's log line.
     public struct Outcome {
-        public var reply: APIGatewayResponse
+        public var reply: ServiceResponse
         public var stats: WriteStats
         /// The message the request carried; nil when its headers were refused (415).
         public var message: RemoteWriteProtocol? = nil
@@ -34,9 +31,10 @@ public final class RemoteWriteHandler {
 
     /// Serves one request. 1.0 and 2.0 bodies become the same `WriteRequest` values, so both take the same
     /// translation, batching and status mapping; 2.0 answers also carry the `*-Written` headers.
+    /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     public func handle(
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
-        deadline: Deadline
+        usingOwnIdentity: Bool = false, deadline: Deadline
     ) -> Outcome {
         var outcome = Outcome(reply: .noContent, stats: WriteStats())
         switch RemoteWriteProtocol.negotiate(contentType: contentType, contentEncoding: contentEncoding) {
@@ -58,7 +56,7 @@ public final class RemoteWriteHandler {
                     plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites)
             for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
-            outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: config.useFunctionCredentials)
+            outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
         }
         // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.

@@ -1,4 +1,3 @@
-import LambdaRuntime
 
 /// Which remote-write message a request carries, chosen from its headers as the Remote-Write 2.0 spec requires
 /// ("Receivers MUST use the content type header to identify the Protobuf Message schema"):

@@ -1,4 +1,3 @@
-import LambdaRuntime
 
 /// Which remote-storage endpoint a request is for.
 public enum Route: String, Equatable, Sendable {
@@ -24,7 +23,7 @@ public enum Route: String, Equatable, Sendable {
                 Refusal.text(404, "no route for \(method) \(path): send remote_write to …/write and remote_read to …/read"))
         }
         guard method.uppercased() == "POST" else {
-            var reply = APIGatewayResponse.text(405, "\(method) is not allowed on \(path): Prometheus remote \(route.rawValue) uses POST")
+            var reply = ServiceResponse.text(405, "\(method) is not allowed on \(path): Prometheus remote \(route.rawValue) uses POST")
             reply.headers.append(("Allow", "POST"))
             return .failure(Refusal(reply))
         }

@@ -1,6 +1,5 @@
 import TimestreamTranslation
 import AWS
-import LambdaRuntime
 
 /// The remote-write answer for a planned request and the outcome of each WriteRecords call, per the
 /// remote-write spec: 2xx only when every storable sample was written; failed calls answer as `FailureStatus`
@@ -11,7 +10,7 @@ public enum WriteReply {
     ///   is then a deployment error, answered 500 so Prometheus keeps the data and retries, not a caller error.
     public static func make(
         plan: WritePlan, results: [Result<Void, TimestreamError>], usingFunctionRole: Bool = false
-    ) -> APIGatewayResponse {
+    ) -> ServiceResponse {
         var failures: [TimestreamError] = []
         for case .failure(let error) in results { failures.append(error) }
         let total = results.count

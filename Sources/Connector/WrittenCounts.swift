@@ -1,7 +1,6 @@
 import TimestreamCodec
 import TimestreamTranslation
 import AWS
-import LambdaRuntime
 
 /// What one remote-write request actually stored, for Remote-Write 2.0's required response headers
 /// (https://prometheus.io/docs/specs/prw/remote_write_spec_2_0/#required-written-response-headers): "the precise

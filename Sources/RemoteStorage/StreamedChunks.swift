@@ -3,7 +3,8 @@
 // bytes as a big-endian uint32 — `len <uvarint> · crc32c <4 bytes BE> · message`. The body is not compressed
 // (remote.proto: `Content-Encoding: ""`).
 
-/// Builds the whole streamed answer in memory (a Lambda answer is buffered, not streamed).
+/// Builds the streamed answer's frames in memory; a front door sends them one after the other (a Lambda answer
+/// joins them: it is buffered, not streamed).
 public enum StreamedChunks {
     /// `Content-Type` of a STREAMED_XOR_CHUNKS answer (prompb/remote.proto, ReadRequest.ResponseType).
     public static let contentType = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse"
@@ -25,11 +26,11 @@ public enum StreamedChunks {
         body.append(contentsOf: message)
     }
 
-    /// The answer for `results` (one entry per query, in request order): series after series, at most one
-    /// series per frame as Prometheus sends them (web/api/v1 → remote.StreamChunkedReadResponses), each frame's
+    /// The answer's frames for `results` (one entry per query, in request order): series after series, at most
+    /// one series per frame as Prometheus sends them (web/api/v1 → remote.StreamChunkedReadResponses), each frame's
     /// `query_index` naming its query. Series without samples send no frame.
-    public static func body(results: [[TimeSeries]], maxBytesInFrame: Int = defaultMaxBytesInFrame) -> [UInt8] {
-        var body: [UInt8] = []
+    public static func frames(results: [[TimeSeries]], maxBytesInFrame: Int = defaultMaxBytesInFrame) -> [[UInt8]] {
+        var frames: [[UInt8]] = []
         for (queryIndex, series) in results.enumerated() {
             for one in series {
                 let labelBytes = one.labels.reduce(0) { $0 + $1.encodedSize }
@@ -42,12 +43,14 @@ public enum StreamedChunks {
                     if frameBytesLeft > 0 && index + 1 < chunks.count { continue }
                     let message = ChunkedReadResponse(
                         chunkedSeries: [ChunkedSeries(labels: one.labels, chunks: pending)], queryIndex: Int64(queryIndex))
-                    appendFrame(message.serialized(), to: &body)
+                    var frame: [UInt8] = []
+                    appendFrame(message.serialized(), to: &frame)
+                    frames.append(frame)
                     pending.removeAll(keepingCapacity: true)
                     frameBytesLeft = maxBytesInFrame - labelBytes
                 }
             }
         }
-        return body
+        return frames
     }
 }

@@ -29,16 +29,16 @@ public enum ReadAnswer: Equatable, Sendable {
         return nil
     }
 
-    /// The HTTP body and its headers for `results` (one series list per query, in request order).
-    public func encode(_ results: [[TimeSeries]]) -> (body: [UInt8], headers: [(name: String, value: String)]) {
+    /// The HTTP body, in parts to send one after the other, and its headers for `results` (one series list per
+    /// query, in request order).
+    public func encode(_ results: [[TimeSeries]]) -> (parts: [[UInt8]], headers: [(name: String, value: String)]) {
         switch self {
         case .samples:
             let response = ReadResponse(results: results.map { QueryResult(timeseries: $0) })
-            return (Snappy.compress(response.serialized()), [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")])
+            return ([Snappy.compress(response.serialized())], [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")])
         case .streamedXORChunks:
-            // No Content-Encoding: Prometheus' client reads the frames as they are. The body is still binary,
-            // so it travels base64 in the Lambda answer (the Lambda adapter base64-encodes any body with a non-text Content-Type).
-            return (StreamedChunks.body(results: results), [("Content-Type", StreamedChunks.contentType)])
+            // No Content-Encoding: Prometheus' client reads the frames as they are.
+            return (StreamedChunks.frames(results: results), [("Content-Type", StreamedChunks.contentType)])
         }
     }
 }

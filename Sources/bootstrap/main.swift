@@ -3,6 +3,7 @@
 // warm invocation; the Runtime API loop then serves invocations one at a time.
 import AWS
 import Connector
+import LambdaAdapter
 import CurlHTTP
 import GlibcCompat
 import LambdaRuntime
@@ -27,7 +28,7 @@ do {
     exit(1)
 }
 
-let connector: PrometheusConnector
+let adapter: APIGatewayAdapter
 do {
     let config = try ConnectorConfig(environment: environment)
     let endpoints = try EndpointConfiguration(environment: environment)
@@ -36,12 +37,19 @@ do {
             maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4,
             userAgent: "prometheus-timestream-lambda"))
     log = Logger(config: config)
-    connector = PrometheusConnector(
-        config: config,
-        timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints),
-        functionCredentials: config.useFunctionCredentials
-            ? Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) } : nil,
-        log: log,
+    // enable_sigv4_auth: API Gateway authenticated the caller with IAM; Timestream calls use the function's role.
+    let credentials: CredentialSource
+    if config.useFunctionCredentials {
+        let role = Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) }
+        credentials = .provider { role }
+    } else {
+        credentials = .requestHeaders
+    }
+    adapter = APIGatewayAdapter(
+        service: ConnectorService(
+            config: config,
+            timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints)),
+        credentials: credentials, gatewayTimeoutMilliseconds: config.gatewayTimeoutMilliseconds, log: log,
         metrics: EmbeddedMetrics(settings: try EmbeddedMetrics.Settings(environment: environment)),
         now: WallClock.epochMilliseconds)
     log.info(
@@ -67,7 +75,7 @@ do {
                 "invocation failed",
                 [("request_id", requestID), ("error_type", report.errorType), ("reason", report.errorMessage)])
         },
-        handler: connector.handle)
+        handler: adapter.handle)
 } catch {
     // The Runtime API is gone (or answered what it never should): exit non-zero so Lambda restarts the process.
     log.error("runtime API lost", [("reason", "\(error)")])

@@ -2,25 +2,13 @@ import TimestreamCodec
 import TimestreamTranslation
 import AWS
 import Connector
+@testable import LambdaAdapter
 import RemoteStorage
 import Testing
 
 /// The 6 MB guard applies to either answer type (how many more samples fit as chunks: BENCHMARKS.md, checked by
 /// ReadAnswerSizeTests).
 @Suite struct ReadAnswerLimitTests {
-    /// Serves the same result pages for any statement (the handler runs one statement per query).
-    final class ScriptedQuerying: TimestreamQuerying {
-        let pages: [QueryPage]
-        init(pages: [QueryPage]) { self.pages = pages }
-        func query(
-            _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int, maxRows: Int?,
-            onPage: (QueryPage) throws -> Void
-        ) -> Result<Void, TimestreamError> {
-            for page in pages { try? onPage(page) }
-            return .success(())
-        }
-    }
-
     /// `series` × `samples` rows at 15 s; `value(series, index)` gives each value, `label(series)` the instance.
     static func pages(series: Int, samples: Int, label: (Int) -> String = { "host-\($0)" }, value: (Int, Int) -> Double) -> [QueryPage] {
         let columns = [
@@ -41,14 +29,19 @@ import Testing
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     static func status(_ pages: [QueryPage], accepting types: [ResponseType]) throws -> (Int, String) {
-        let handler = RemoteReadHandler(config: ConnectorConfig(database: "d", table: "t"), timestream: ScriptedQuerying(pages: pages))
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "d", table: "t"), timestream: ScriptedTimestream(pages: pages))
         let request = ReadRequest(
             queries: [Query(startTimestampMs: 0, endTimestampMs: .max, matchers: [LabelMatcher(type: .equal, name: "__name__", value: "m")])],
             acceptedResponseTypes: types)
-        let outcome = handler.handle(
-            body: Snappy.compress(request.serialized()), credentials: Credentials(accessKeyID: "a", secretAccessKey: "s"),
-            deadline: Deadline(epochMilliseconds: .max))
-        return (outcome.reply.statusCode, outcome.reply.bodyText)
+        let served = service.respond(
+            to: ServiceRequest(
+                method: "POST", path: "/read", headers: ScriptedTimestream.basicAuth,
+                body: Snappy.compress(request.serialized())),
+            deadline: Deadline(epochMilliseconds: .max), credentials: .requestHeaders)
+        // What the Lambda front door answers.
+        let reply = LambdaResponseLimit.apply(to: served.response, summary: served.summary)
+        return (reply.statusCode, String(decoding: reply.body, as: UTF8.self))
     }
 
     @Test func incompressibleAnswersAre413EitherWay() throws {

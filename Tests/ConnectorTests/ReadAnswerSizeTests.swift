@@ -2,7 +2,7 @@
 // Lambda's 6 MB answer. Figures go to BENCHMARKS.md ("Remote read: chunks vs samples"); the run prints them.
 import TimestreamTranslation
 import TestSupport
-import Connector
+import LambdaAdapter
 import Foundation
 import RemoteStorage
 import Testing
@@ -12,12 +12,12 @@ import Testing
     @Test func chunksAreSmallerThanSamplesOnARealisticMix() {
         var rng = SplitMix64(seed: 9)
         let series = RealisticMix.series(count: 100, samples: 720, rng: &rng)
-        let samples = ReadAnswer.samples.encode([series]).body.count
-        let chunks = ReadAnswer.streamedXORChunks.encode([series]).body.count
+        let samples = ReadAnswer.samples.encode([series]).parts.byteCount
+        let chunks = ReadAnswer.streamedXORChunks.encode([series]).parts.byteCount
         let total = series.reduce(0) { $0 + $1.samples.count }
         print("""
-            BENCH 100 series × 720 samples (\(total) samples): SAMPLES \(samples) B snappy (\(RemoteReadHandler.base64Size(samples)) base64), \
-            STREAMED_XOR_CHUNKS \(chunks) B (\(RemoteReadHandler.base64Size(chunks)) base64); \
+            BENCH 100 series × 720 samples (\(total) samples): SAMPLES \(samples) B snappy (\(LambdaResponseLimit.base64Size(samples)) base64), \
+            STREAMED_XOR_CHUNKS \(chunks) B (\(LambdaResponseLimit.base64Size(chunks)) base64); \
             \(String(Double(samples * 1000 / chunks) / 1000))× smaller; \
             \(String(Double(samples * 100 / total) / 100)) vs \(String(Double(chunks * 100 / total) / 100)) B/sample
             """)
@@ -32,10 +32,10 @@ import Testing
             var rng = SplitMix64(seed: 10)
             let pool = RealisticMix.series(count: 6000, samples: 720, rng: &rng)
             func fits(_ n: Int) -> Bool {
-                RemoteReadHandler.fitsLambdaResponse(bodyBytes: answer.encode([Array(pool.prefix(n))]).body.count)
+                LambdaResponseLimit.fits(bodyBytes: answer.encode([Array(pool.prefix(n))]).parts.byteCount)
             }
-            let perSeries = answer.encode([Array(pool.prefix(100))]).body.count / 100
-            var n = min(pool.count - 1, RemoteReadHandler.maxLambdaResponseBytes * 3 / 4 / perSeries)
+            let perSeries = answer.encode([Array(pool.prefix(100))]).parts.byteCount / 100
+            var n = min(pool.count - 1, LambdaResponseLimit.maxResponseBytes * 3 / 4 / perSeries)
             while n + 1 < pool.count && fits(n + 1) { n += 1 }
             while n > 0 && !fits(n) { n -= 1 }
             #expect(n + 1 < pool.count, "the pool is too small to reach the limit")
@@ -95,4 +95,9 @@ enum RealisticMix {
         default: 6
         }
     }
+}
+
+extension [[UInt8]] {
+    /// Bytes of all parts together.
+    var byteCount: Int { reduce(0) { $0 + $1.count } }
 }

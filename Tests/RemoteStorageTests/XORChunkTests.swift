@@ -45,8 +45,8 @@ struct XORChunkTests {
         var rng = SplitMix64(seed: 2026)
         // Three queries; the last one with a tiny frame bound so series are split over many frames.
         let queries = (0..<3).map { _ in (0..<400).map { index in Self.randomSeries(&rng, index: index) } }
-        var body = StreamedChunks.body(results: Array(queries[0..<2]))
-        let small = StreamedChunks.body(results: [[], [], queries[2]], maxBytesInFrame: 300)
+        var body = Self.body(results: Array(queries[0..<2]))
+        let small = Self.body(results: [[], [], queries[2]], maxBytesInFrame: 300)
         body += small
         let decoded = try Self.decode(body, queries: 3)
         #expect(decoded.count == 3)
@@ -66,7 +66,7 @@ struct XORChunkTests {
     @Test("A corrupted frame fails the independent decoder's checksum")
     func corruptedFrameIsRejected() throws {
         let series = TimeSeries(labels: [Label(name: "__name__", value: "up")], samples: (0..<300).map { Sample(value: Double($0), timestamp: Int64($0) * 15_000) })
-        var body = StreamedChunks.body(results: [[series]])
+        var body = Self.body(results: [[series]])
         #expect(try Self.decode(body, queries: 1)[0].first?.samples.count == 300)
         body[body.count / 2] ^= 0x10
         #expect(throws: OracleError.self) { try Oracle.run("xor_chunks.py", input: body) }
@@ -78,18 +78,24 @@ struct XORChunkTests {
         let series = TimeSeries(labels: [Label(name: "__name__", value: "x")], samples: samples)
         // 9 chunks (8 × 120 + 40); a bound below two chunks' size gives frames of at most two chunks.
         let chunkSize = Chunk.xorChunks(Array(samples.prefix(120)))[0].data.count
-        let body = StreamedChunks.body(results: [[], [series]], maxBytesInFrame: chunkSize + 40)
+        let body = Self.body(results: [[], [series]], maxBytesInFrame: chunkSize + 40)
         let frames = Self.frames(body)
         #expect(frames.count == 5)
+        #expect(StreamedChunks.frames(results: [[], [series]], maxBytesInFrame: chunkSize + 40).count == 5)
         let decoded = try Self.decode(body, queries: 2)
         #expect(decoded[0].isEmpty)
         #expect(decoded[1].count == 1)
         #expect(decoded[1].first?.samples.map(\.time) == samples.map(\.timestamp))
         // Without a small bound: one frame for the series.
-        #expect(Self.frames(StreamedChunks.body(results: [[series]])).count == 1)
+        #expect(Self.frames(Self.body(results: [[series]])).count == 1)
     }
 
     // MARK: helpers
+
+    /// The whole answer: its frames back to back, as a client reads them.
+    static func body(results: [[TimeSeries]], maxBytesInFrame: Int = StreamedChunks.defaultMaxBytesInFrame) -> [UInt8] {
+        Array(StreamedChunks.frames(results: results, maxBytesInFrame: maxBytesInFrame).joined())
+    }
 
     struct Decoded { var labels: [[String]]; var samples: [(bits: UInt64, time: Int64)] }
 

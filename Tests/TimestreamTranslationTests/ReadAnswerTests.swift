@@ -17,10 +17,10 @@ import Testing
         let series = [[TimeSeries(labels: [Label(name: "__name__", value: "up")], samples: [Sample(value: 1, timestamp: 5)])]]
         let samples = ReadAnswer.samples.encode(series)
         #expect(samples.headers.map(\.value) == ["application/x-protobuf", "snappy"])
-        #expect(try ReadResponse(protobuf: Snappy.decompress(samples.body)).results[0].timeseries == series[0])
+        #expect(try ReadResponse(protobuf: Snappy.decompress(Array(samples.parts.joined()))).results[0].timeseries == series[0])
         let chunks = ReadAnswer.streamedXORChunks.encode(series)
         #expect(chunks.headers.map(\.name) == ["Content-Type"])
         #expect(chunks.headers.first?.value == "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse")
-        #expect(chunks.body == StreamedChunks.body(results: series))
+        #expect(chunks.parts == StreamedChunks.frames(results: series))
     }
 }

@@ -1,0 +1,87 @@
+import AWS
+
+/// The connector behind any front door: an HTTP request in, an HTTP response out. It routes (`…/write`,
+/// `…/read`), takes the credentials where the front door says, and runs the remote-write or remote-read handler
+/// under the deadline it is given. I/O is Timestream's, through `TimestreamService`; no clock, no globals: the
+/// front door hands in the configuration, the log and each request's deadline, and reports each request from the
+/// returned `InvocationSummary`.
+///
+/// Concurrency: the service and its handlers hold only immutable values and the Timestream client, so concurrent
+/// `respond` calls are safe exactly when `timestream` is. `TimestreamClient` is not yet (its endpoint cache and
+/// call counters are unguarded): a front door that serves requests concurrently must serialise them or give each
+/// its own client; call counts in the summary are diffs of the client's counters, so they are exact only for
+/// requests served one at a time.
+public final class ConnectorService {
+    private let config: ConnectorConfig
+    private let timestream: TimestreamService
+    private let writer: RemoteWriteHandler
+    private let reader: RemoteReadHandler
+
+    public init(config: ConnectorConfig, timestream: TimestreamService) {
+        self.config = config
+        self.timestream = timestream
+        self.writer = RemoteWriteHandler(config: config, timestream: timestream)
+        self.reader = RemoteReadHandler(config: config, timestream: timestream)
+    }
+
+    /// Answers one request. Every Prometheus-facing problem is an HTTP answer; nothing throws.
+    /// - Parameters:
+    ///   - deadline: when the caller stops waiting (the front door keeps its own margin).
+    ///   - credentials: where the Timestream calls' credentials come from.
+    /// - Returns: the answer and what the request did (`requestID` and `durationMilliseconds` are the front
+    ///   door's to fill).
+    public func respond(to request: ServiceRequest, deadline: Deadline, credentials: CredentialSource)
+        -> (response: ServiceResponse, summary: InvocationSummary)
+    {
+        let callsBefore = timestream.callsSent, retriesBefore = timestream.retriesSent
+        var summary = InvocationSummary(requestID: "", route: "-", status: 0)
+        let response = route(request, deadline: deadline, credentials: credentials, summary: &summary)
+        summary.status = response.statusCode
+        summary.timestreamCalls = timestream.callsSent - callsBefore
+        summary.timestreamRetries = timestream.retriesSent - retriesBefore
+        if response.statusCode >= 400 { summary.reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self) }
+        return (response, summary)
+    }
+
+    private func route(
+        _ request: ServiceRequest, deadline: Deadline, credentials source: CredentialSource,
+        summary: inout InvocationSummary
+    ) -> ServiceResponse {
+        let route: Route
+        switch Route.resolve(method: request.method, path: request.path, header: request.header) {
+        case .failure(let refusal): return refusal.response
+        case .success(let value): route = value
+        }
+        summary.route = route.rawValue
+        let credentials: Credentials
+        switch source.credentials(for: request) {
+        case .failure(let refusal): return refusal.response
+        case .success(let value): credentials = value
+        }
+        switch route {
+        case .write:
+            let outcome = writer.handle(
+                body: request.body, contentType: request.header("Content-Type"),
+                contentEncoding: request.header("Content-Encoding"), credentials: credentials,
+                usingOwnIdentity: source.isOwnIdentity, deadline: deadline)
+            summary.writeProtocol = outcome.message?.rawValue
+            summary.series = outcome.stats.series
+            summary.samplesReceived = outcome.stats.samplesReceived
+            summary.samplesWritten = outcome.written.records
+            summary.skipped = outcome.stats.skipped
+            summary.samplesRejected = outcome.rejected
+            summary.histogramsReceived = outcome.stats.histogramsReceived
+            summary.histogramsConverted = outcome.stats.histogramsConverted
+            return outcome.reply
+        case .read:
+            let outcome = reader.handle(
+                body: request.body, credentials: credentials, usingOwnIdentity: source.isOwnIdentity,
+                deadline: deadline)
+            summary.queries = outcome.queries
+            summary.series = outcome.series
+            summary.samplesReturned = outcome.samples
+            summary.responseType = outcome.answer?.logName ?? "none"
+            return outcome.reply
+        }
+    }
+}

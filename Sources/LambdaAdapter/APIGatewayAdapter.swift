@@ -1,0 +1,76 @@
+import AWS
+import Connector
+import LambdaRuntime
+
+/// The Lambda front door: an API Gateway event in, an API Gateway response out. Decodes the event into a
+/// `ServiceRequest`, gives the service the invocation's deadline and the credential source the configuration
+/// names, applies Lambda's 6 MB response limit, encodes the answer for the event's payload version, and reports
+/// each invocation once: a log line and an EMF metrics line. Built once per cold start.
+public final class APIGatewayAdapter {
+    /// Time kept back from the invocation deadline to answer before Lambda stops the invocation.
+    public static let deadlineReserveMilliseconds: Int64 = 500
+
+    private let service: ConnectorService
+    private let credentials: CredentialSource
+    private let gatewayTimeoutMilliseconds: Int64?
+    private let log: Logger
+    private let metrics: EmbeddedMetrics
+    private let now: () -> Int64
+
+    /// - Parameters:
+    ///   - credentials: the caller's basic auth, or the function's role when `enable_sigv4_auth` is on.
+    ///   - gatewayTimeoutMilliseconds: API Gateway's integration timeout (`api_gateway_timeout_ms`), if known.
+    ///   - now: wall clock in epoch milliseconds (Lambda deadlines are epoch milliseconds).
+    public init(
+        service: ConnectorService, credentials: CredentialSource, gatewayTimeoutMilliseconds: Int64?, log: Logger,
+        metrics: EmbeddedMetrics, now: @escaping () -> Int64
+    ) {
+        self.service = service
+        self.credentials = credentials
+        self.gatewayTimeoutMilliseconds = gatewayTimeoutMilliseconds
+        self.log = log
+        self.metrics = metrics
+        self.now = now
+    }
+
+    /// Serves one invocation. Throws only when the event is not an API Gateway proxy event at all (reported on
+    /// the invocation's `/error`); every Prometheus-facing problem is an HTTP answer.
+    public func handle(_ context: InvocationContext, _ event: [UInt8]) throws(APIGatewayEventError) -> [UInt8] {
+        let started = now()
+        var summary = InvocationSummary(requestID: context.requestID, route: "-", status: 0)
+        let reply: APIGatewayResponse
+        let version: APIGatewayPayloadVersion
+        do {
+            let request = try APIGatewayRequest(eventJSON: event)
+            version = request.version
+            // The earlier of Lambda's deadline and API Gateway's timeout: past either, nobody reads the answer.
+            let gatewayDeadline = gatewayTimeoutMilliseconds.map { started + $0 } ?? .max
+            let deadline = Deadline(
+                epochMilliseconds: min(context.deadlineEpochMilliseconds, gatewayDeadline)
+                    - Self.deadlineReserveMilliseconds)
+            let served = service.respond(
+                to: ServiceRequest(
+                    method: request.method, path: request.path, headers: request.headers.entries, body: request.body),
+                deadline: deadline, credentials: credentials)
+            summary = served.summary
+            summary.requestID = context.requestID
+            reply = LambdaResponseLimit.apply(to: served.response, summary: summary)
+        } catch .invalidBase64Body(let error) {
+            // Both payload versions accept the v2 response shape.
+            version = .v2
+            reply = .text(400, "body is not valid base64 (\(error)): send the raw snappy body")
+        }
+        summary.status = reply.statusCode
+        summary.durationMilliseconds = now() - started
+        if reply.statusCode >= 400 { summary.reason = String(decoding: reply.body.prefix(512), as: UTF8.self) }
+        report(summary)
+        return reply.encoded(for: version)
+    }
+
+    /// One log line (error level for 5xx, warn for 4xx) and one EMF line per invocation.
+    private func report(_ summary: InvocationSummary) {
+        let level: ConnectorConfig.LogLevel = summary.status >= 500 ? .error : (summary.status >= 400 ? .warn : .info)
+        log.log(level, "invocation", summary.logFields)
+        metrics.emit(summary, timestampMilliseconds: now())
+    }
+}
