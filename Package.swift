@@ -35,6 +35,11 @@ let package = Package(
             swiftSettings: essentials),
         .target(name: "AWS", dependencies: ["CCrypto", "CurlHTTP", "TextCodecs", "TimestreamCodec"], swiftSettings: essentials),
         .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "TextCodecs"], swiftSettings: essentials),
+        // The AWS SDKs' default credential chain (environment, web identity, profile, container endpoint, IMDSv2)
+        // with refresh ahead of expiry: for the standalone connector; never linked into bootstrap, whose role
+        // credentials are its environment.
+        .target(
+            name: "CredentialChain", dependencies: ["AWS", "CurlHTTP", "TextCodecs"], swiftSettings: essentials),
         .target(
             name: "Connector",
             dependencies: ["CurlHTTP", "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "TextCodecs"],
@@ -62,6 +67,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CurlHTTP"]),
 
         .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
+        .testTarget(
+            name: "CredentialChainTests",
+            dependencies: ["CredentialChain", "AWS", "CurlHTTP", "Connector", "RemoteStorage", "TestSupport"]),
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "CCurl", "CCrypto", "TestSupport"]),
         .testTarget(

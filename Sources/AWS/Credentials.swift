@@ -101,6 +101,8 @@ public enum CredentialsError: Error, Equatable, Sendable, CustomStringConvertibl
     case emptySecretAccessKey
     /// A required environment variable is unset or empty.
     case missingEnvironment(String)
+    /// The process's credential source failed for now (its reason names the source); worth retrying.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -111,6 +113,7 @@ public enum CredentialsError: Error, Equatable, Sendable, CustomStringConvertibl
         case .emptyAccessKeyID: "Basic credentials have an empty access key id"
         case .emptySecretAccessKey: "Basic credentials have an empty secret access key"
         case .missingEnvironment(let name): "environment variable \(name) is not set"
+        case .unavailable(let reason): reason
         }
     }
 }

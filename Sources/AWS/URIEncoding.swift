@@ -1,9 +1,9 @@
 /// Percent-encoding and path normalization exactly as SigV4's canonical request defines them.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#create-canonical-request
-enum URIEncoding {
+package enum URIEncoding {
     /// Encodes every byte except the unreserved set `A-Z a-z 0-9 - _ . ~` (and `/` when `keepSlash`), as
     /// `%XX` with upper-case hex.
-    static func encode(_ text: some StringProtocol, keepSlash: Bool = false) -> String {
+    package static func encode(_ text: some StringProtocol, keepSlash: Bool = false) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)

@@ -6,15 +6,29 @@ public enum CredentialSource: Sendable {
     /// the Go connector's model. Never cached across requests.
     case requestHeaders
     /// The process's own identity (the Lambda function's role; a credential chain in the standalone server),
-    /// asked for each request so that a provider may refresh. A failure is a deployment error (500).
+    /// asked for each request so that a provider may refresh. A failure is a deployment error (500), or a
+    /// transient one of the credential chain (`.unavailable`: 503, Prometheus retries).
     case provider(@Sendable () -> Result<Credentials, CredentialsError>)
+    /// The function's token mode: the request must carry a bearer token the gate accepts; Timestream calls are
+    /// then signed with the process's own identity, as in `.provider`.
+    case bearerToken(BearerTokenGate, role: @Sendable () -> Result<Credentials, CredentialsError>)
 
     /// The credentials for `request`, or the answer that refuses it.
     func credentials(for request: ServiceRequest) -> Result<Credentials, Refusal> {
         switch self {
+        case .bearerToken(let gate, let role):
+            if let refusal = gate.refusal(request.header("Authorization")) { return .failure(refusal) }
+            return CredentialSource.provider(role).credentials(for: request)
         case .provider(let provide):
             switch provide() {
             case .success(let credentials): return .success(credentials)
+            case .failure(.unavailable(let reason)):
+                // A transient failure of the credential chain: 503, so Prometheus retries the same samples.
+                return .failure(
+                    Refusal(
+                        .text(
+                            503, "no AWS credentials for now (will retry): \(reason)",
+                            headers: [(name: "Retry-After", value: "5")])))
             case .failure(let error):
                 return .failure(.text(500, "enable_sigv4_auth is on but the function has no role credentials: \(error)"))
             }
@@ -34,7 +48,9 @@ public enum CredentialSource: Sendable {
 
     /// Whether the calls are signed with the process's own identity (a refusal is then the operator's to fix).
     var isOwnIdentity: Bool {
-        if case .provider = self { return true }
-        return false
+        switch self {
+        case .provider, .bearerToken: true
+        case .requestHeaders: false
+        }
     }
 }

@@ -1,9 +1,13 @@
 """A local Timestream stand-in for what moto does not emulate (RejectedRecords, throttling, paging with empty
 pages, DescribeEndpoints cache periods and 421 InvalidEndpointException, slow answers).
 
-Usage: timestream_standin.py SECRET_ACCESS_KEY
+Usage: timestream_standin.py SECRET_ACCESS_KEY | issuer=URL
 Listens on 127.0.0.1 (OS-chosen port), prints "READY <port>". Every Timestream call must carry a SigV4 signature that
 botocore's SigV4Auth reproduces with SECRET_ACCESS_KEY (any key id); otherwise 403 InvalidSignatureException.
+With issuer=URL (credential_endpoints_standin.py's GET /_issued), only the temporary keys that issuer handed out are
+accepted, as AWS accepts a role's keys: an unknown key id or a session token that is not the one issued with it gets
+403 UnrecognizedClientException, a key past its Expiration 403 ExpiredTokenException, a wrong signature 403
+InvalidSignatureException.
 
 Control endpoints (not signed):
   POST /_script    {"<Operation>": [{"status": 400, "body": {...} | "raw text", "delay_ms": 0}, ...], ...}
@@ -23,10 +27,33 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 SECRET = sys.argv[1]
+ISSUER = SECRET[len("issuer="):] if SECRET.startswith("issuer=") else None
 LOCK = threading.Lock()
 SCRIPT = {}
 REQUESTS = []
 SETTINGS = {"cache_minutes": 1}
+
+
+def issued_key(akid):
+    """The issuer's record of akid ({"AccessKeyId", "SecretAccessKey", "Token", "Expiration" (epoch s)}), or None."""
+    import urllib.request
+    with urllib.request.urlopen(ISSUER, timeout=5) as answer:
+        return next((k for k in json.load(answer) if k["AccessKeyId"] == akid), None)
+
+
+def issuer_refusal(headers):
+    """None when the request's key was issued, is unexpired and comes with its own session token; else the error."""
+    auth_header = headers.get("Authorization", "")
+    try:
+        akid = auth_header.split("Credential=")[1].split("/")[0]
+    except IndexError:
+        return "InvalidSignatureException", "missing Authorization"
+    key = issued_key(akid)
+    if key is None or headers.get("X-Amz-Security-Token") != key["Token"]:
+        return "UnrecognizedClientException", "The security token included in the request is invalid."
+    if time.time() >= key["Expiration"]:
+        return "ExpiredTokenException", "The security token included in the request is expired"
+    return None
 
 
 def signature_ok(method, url, headers, body):
@@ -43,7 +70,8 @@ def signature_ok(method, url, headers, body):
     amz_date = headers.get("X-Amz-Date", "")
     req.context["timestamp"] = amz_date
     token = headers.get("X-Amz-Security-Token")
-    auth = SigV4Auth(Credentials(akid, SECRET, token), service, region)
+    secret = issued_key(akid)["SecretAccessKey"] if ISSUER else SECRET
+    auth = SigV4Auth(Credentials(akid, secret, token), service, region)
     creq = auth.canonical_request(req)
     return auth.signature(auth.string_to_sign(req, creq), req) == claimed
 
@@ -81,6 +109,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         op = target.rsplit(".", 1)[-1]
         host = self.headers.get("Host", "")
+        refusal = issuer_refusal(dict(self.headers.items())) if ISSUER else None
+        if refusal:
+            return self.reply(403, {"__type": f"com.amazonaws.timestream.v20181101#{refusal[0]}", "message": refusal[1]})
         if not signature_ok("POST", f"http://{host}{self.path}", dict(self.headers.items()), body):
             return self.reply(403, {"__type": "com.amazonaws.timestream.v20181101#InvalidSignatureException",
                                     "message": "signature does not match"})

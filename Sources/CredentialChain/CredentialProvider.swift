@@ -1,0 +1,35 @@
+import AWS
+
+/// Credentials and the instant they stop working.
+public struct ExpiringCredentials: Sendable, Equatable {
+    public var credentials: Credentials
+    /// Epoch milliseconds of the source's `Expiration`; `nil` for long-term keys that never expire.
+    public var expirationEpochMilliseconds: Int64?
+
+    public init(_ credentials: Credentials, expirationEpochMilliseconds: Int64? = nil) {
+        self.credentials = credentials
+        self.expirationEpochMilliseconds = expirationEpochMilliseconds
+    }
+}
+
+/// One place AWS credentials come from (environment, web identity, profile, container endpoint, instance
+/// metadata). `fetch` is called once at start and again whenever the credentials near their expiration; it does
+/// the I/O and never caches (`RefreshingCredentials` does).
+public protocol CredentialProvider: Sendable {
+    /// The source as an operator knows it, for the startup log line and error answers (never a secret).
+    var name: String { get }
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials
+}
+
+/// Why a source gave no credentials. The reason names what to check and never contains a secret.
+public struct CredentialProviderError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var source: String
+    public var reason: String
+
+    public init(source: String, reason: String) {
+        self.source = source
+        self.reason = reason
+    }
+
+    public var description: String { "\(source): \(reason)" }
+}

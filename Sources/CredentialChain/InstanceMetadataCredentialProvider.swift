@@ -1,0 +1,107 @@
+import AWS
+import CurlHTTP
+import Synchronization
+
+/// EC2 instance metadata (IMDSv2 only): `PUT /latest/api/token` with `X-aws-ec2-metadata-token-ttl-seconds`,
+/// then with `X-aws-ec2-metadata-token` `GET /latest/meta-data/iam/security-credentials/` (the role name) and
+/// `…/security-credentials/<role>` (`{"Code": "Success", "AccessKeyId", "SecretAccessKey", "Token",
+/// "Expiration"}`). The session token is kept until one minute before its TTL ends, and fetched again after a 401.
+/// `AWS_EC2_METADATA_SERVICE_ENDPOINT` / `_ENDPOINT_MODE` choose the endpoint. Unlike the SDKs there is no IMDSv1
+/// fallback: an instance that requires IMDSv1 is misconfigured (AWS recommends requiring v2).
+/// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
+/// https://docs.aws.amazon.com/sdkref/latest/guide/feature-imds-credentials.html
+public final class InstanceMetadataCredentialProvider: CredentialProvider {
+    /// Lifetime asked for each session token (6 hours, the SDKs' default and IMDS's maximum).
+    public static let tokenTTLSeconds: Int64 = 21_600
+    static let tokenTTLHeader = "X-aws-ec2-metadata-token-ttl-seconds"
+    static let tokenHeader = "X-aws-ec2-metadata-token"
+
+    public let name: String
+    let endpoint: String
+    let transport: any HTTPTransport & Sendable
+    let now: @Sendable () -> Int64
+    private let session = Mutex<(token: String, expires: Int64)?>(nil)
+
+    /// Whether the chain may use this source: unless `AWS_EC2_METADATA_DISABLED=true`.
+    static func isEnabled(_ environment: [String: String]) -> Bool {
+        environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() != "true"
+    }
+
+    public init(
+        environment: [String: String], transport: any HTTPTransport & Sendable, now: @escaping @Sendable () -> Int64
+    ) throws(CredentialProviderError) {
+        var endpoint = "http://169.254.169.254"
+        if let custom = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"], !custom.isEmpty {
+            guard let url = RequestURL(custom) else {
+                throw CredentialProviderError(
+                    source: "instance metadata (IMDSv2)",
+                    reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT=\(custom) is not an http(s) URL")
+            }
+            endpoint = url.origin
+        } else if environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6" {
+            endpoint = "http://[fd00:ec2::254]"
+        }
+        self.endpoint = endpoint
+        self.name = "instance metadata (IMDSv2 at \(endpoint))"
+        self.transport = transport
+        self.now = now
+    }
+
+    public func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+        let path = "/latest/meta-data/iam/security-credentials/"
+        let listing = try get(path)
+        guard let role = String(decoding: listing, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init),
+            !role.isEmpty
+        else {
+            throw CredentialProviderError(source: name, reason: "the instance has no IAM role (instance profile)")
+        }
+        let document = try get(path + role)
+        if let code = CredentialDocument.members(document)?["Code"], code != "Success" {
+            throw CredentialProviderError(source: name, reason: "role \(role) answered Code \(code)")
+        }
+        switch CredentialDocument.credentials(document) {
+        case .success(let credentials): return credentials
+        case .failure(let reason): throw CredentialProviderError(source: name, reason: "role \(role): \(reason)")
+        }
+    }
+
+    /// `GET path` with a session token; a 401 (token expired or revoked) gets a new token and one more try.
+    private func get(_ path: String) throws(CredentialProviderError) -> [UInt8] {
+        for attempt in 0..<2 {
+            let token = try sessionToken(renew: attempt > 0)
+            let request = HTTPRequest(
+                method: "GET", url: endpoint + path, headers: [(name: Self.tokenHeader, value: token)],
+                timeoutMilliseconds: 2_000)
+            switch transport.send(request) {
+            case .failure(let error): throw CredentialProviderError(source: name, reason: "GET \(path): \(error)")
+            case .success(let response) where response.status == 200: return response.body
+            case .success(let response) where response.status == 401 && attempt == 0: continue
+            case .success(let response):
+                throw CredentialProviderError(source: name, reason: "GET \(path) answered HTTP \(response.status)")
+            }
+        }
+        throw CredentialProviderError(source: name, reason: "GET \(path) answered HTTP 401 with a fresh token")
+    }
+
+    private func sessionToken(renew: Bool) throws(CredentialProviderError) -> String {
+        let current = now()
+        if !renew, let kept = session.withLock({ $0 }), current < kept.expires { return kept.token }
+        let request = HTTPRequest(
+            method: "PUT", url: endpoint + "/latest/api/token",
+            headers: [(name: Self.tokenTTLHeader, value: String(Self.tokenTTLSeconds))], timeoutMilliseconds: 2_000)
+        switch transport.send(request) {
+        case .failure(let error):
+            throw CredentialProviderError(source: name, reason: "cannot reach \(endpoint): \(error)")
+        case .success(let response):
+            guard response.status == 200, !response.body.isEmpty else {
+                throw CredentialProviderError(
+                    source: name, reason: "PUT /latest/api/token answered HTTP \(response.status)")
+            }
+            let token = String(decoding: response.body, as: UTF8.self)
+            // The TTL the service granted (its answer header), else the one asked; renewed a minute early.
+            let ttl = response.header(Self.tokenTTLHeader).flatMap { Int64($0) } ?? Self.tokenTTLSeconds
+            session.withLock { $0 = (token, current + max(0, ttl - 60) * 1000) }
+            return token
+        }
+    }
+}

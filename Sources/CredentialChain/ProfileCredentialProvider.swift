@@ -1,0 +1,69 @@
+import AWS
+
+/// A profile of the shared files: `AWS_PROFILE` (else `default`) in `AWS_SHARED_CREDENTIALS_FILE`
+/// (`~/.aws/credentials`) and `AWS_CONFIG_FILE` (`~/.aws/config`); the credentials file wins for a key set in
+/// both. Static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) or `credential_process`
+/// (its JSON `Version` 1 answer, refreshed by `Expiration` when it has one). Role chaining (`role_arn` with
+/// `source_profile`), SSO and `web_identity_token_file` in a profile are not supported: the startup log says so.
+/// https://docs.aws.amazon.com/sdkref/latest/guide/file-location.html
+public struct ProfileCredentialProvider: CredentialProvider {
+    public let name: String
+    let profile: String
+    let settings: [String: String]
+
+    /// The profile's settings, or `nil` when neither file has the profile.
+    static func settings(environment: [String: String]) -> (profile: String, files: String, settings: [String: String]?) {
+        let home = environment["HOME"] ?? ""
+        let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "\(home)/.aws/credentials"
+        let configPath = environment["AWS_CONFIG_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.aws/config"
+        let config = FileText.read(configPath).map { SharedConfigFile(text: $0, kind: .config) }
+        let credentials = FileText.read(credentialsPath).map { SharedConfigFile(text: $0, kind: .credentials) }
+        let files = "\(credentialsPath), \(configPath)"
+        guard config?.profiles[profile] != nil || credentials?.profiles[profile] != nil else {
+            return (profile, files, nil)
+        }
+        var merged = config?.profiles[profile] ?? [:]
+        for (key, value) in credentials?.profiles[profile] ?? [:] { merged[key] = value }
+        return (profile, files, merged)
+    }
+
+    /// Whether `settings` can give credentials (static keys or a process).
+    static func hasCredentials(_ settings: [String: String]) -> Bool {
+        !(settings["aws_access_key_id"] ?? "").isEmpty || !(settings["credential_process"] ?? "").isEmpty
+    }
+
+    init(profile: String, files: String, settings: [String: String]) {
+        self.profile = profile
+        self.settings = settings
+        let kind = (settings["aws_access_key_id"] ?? "").isEmpty ? "credential_process" : "static keys"
+        self.name = "profile \(profile) (\(kind), \(files))"
+    }
+
+    public func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+        if let keyID = settings["aws_access_key_id"], !keyID.isEmpty {
+            guard let secret = settings["aws_secret_access_key"], !secret.isEmpty else {
+                throw CredentialProviderError(source: name, reason: "aws_access_key_id is set but aws_secret_access_key is not")
+            }
+            let token = settings["aws_session_token"].flatMap { $0.isEmpty ? nil : $0 }
+            return ExpiringCredentials(Credentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token))
+        }
+        guard let command = settings["credential_process"], !command.isEmpty else {
+            throw CredentialProviderError(source: name, reason: "the profile has neither keys nor credential_process")
+        }
+        guard let (status, output) = CredentialProcess.run(command) else {
+            throw CredentialProviderError(source: name, reason: "cannot start credential_process")
+        }
+        guard status == 0 else {
+            throw CredentialProviderError(source: name, reason: "credential_process exited with status \(status)")
+        }
+        guard CredentialDocument.members(output)?["Version"] == "1" else {
+            throw CredentialProviderError(source: name, reason: "credential_process did not print a JSON object with \"Version\": 1")
+        }
+        switch CredentialDocument.credentials(output, tokenMember: "SessionToken") {
+        case .success(let credentials): return credentials
+        case .failure(let reason): throw CredentialProviderError(source: name, reason: "credential_process: \(reason)")
+        }
+    }
+}

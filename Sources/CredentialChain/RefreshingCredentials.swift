@@ -1,0 +1,113 @@
+import AWS
+import Synchronization
+
+/// A provider's credentials, kept and refreshed ahead of their expiration. `current()` never waits while the
+/// kept credentials are valid: from `refreshMargin` before the expiration a background refresh starts (one at a
+/// time) and the old credentials keep serving until new ones arrive. Only when none are kept, or they are within
+/// `expirySafety` of expiring (every background refresh failed), does a request fetch itself; concurrent requests
+/// then share that one fetch. A failed background refresh is retried after `retryAfterFailure`.
+public final class RefreshingCredentials: Sendable {
+    public static let refreshMarginMilliseconds: Int64 = 5 * 60_000
+    public static let expirySafetyMilliseconds: Int64 = 60_000
+    public static let retryAfterFailureMilliseconds: Int64 = 10_000
+
+    public let provider: any CredentialProvider
+    private let now: @Sendable () -> Int64
+    private let startInBackground: @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let state = Mutex(State())
+    /// Held for the duration of a fetch, so a source is never asked twice at once.
+    private let fetching = Mutex(())
+
+    private struct State {
+        var kept: ExpiringCredentials?
+        var refreshing = false
+        var nextBackgroundAttempt: Int64 = .min
+        var lastError: CredentialProviderError?
+    }
+
+    /// - Parameters:
+    ///   - now: epoch milliseconds (a fake clock in tests).
+    ///   - startInBackground: runs a refresh without blocking the caller (`BackgroundThread.start`; tests run
+    ///     the work when they choose).
+    public init(
+        provider: any CredentialProvider, now: @escaping @Sendable () -> Int64,
+        startInBackground: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = BackgroundThread.start
+    ) {
+        self.provider = provider
+        self.now = now
+        self.startInBackground = startInBackground
+    }
+
+    /// Valid credentials, or why there are none (the source named).
+    public func current() -> Result<Credentials, CredentialProviderError> {
+        let time = now()
+        let decision = state.withLock { state -> Decision in
+            guard let kept = state.kept else { return .fetchNow }
+            guard let expiration = kept.expirationEpochMilliseconds else { return .use(kept.credentials) }
+            if time >= expiration - Self.expirySafetyMilliseconds { return .fetchNow }
+            if time >= expiration - Self.refreshMarginMilliseconds, !state.refreshing,
+                time >= state.nextBackgroundAttempt
+            {
+                state.refreshing = true
+                return .useAndRefresh(kept.credentials)
+            }
+            return .use(kept.credentials)
+        }
+        switch decision {
+        case .use(let credentials): return .success(credentials)
+        case .useAndRefresh(let credentials):
+            startInBackground { [self] in self.refreshInBackground() }
+            return .success(credentials)
+        case .fetchNow: return fetchNow()
+        }
+    }
+
+    private enum Decision {
+        case use(Credentials)
+        case useAndRefresh(Credentials)
+        case fetchNow
+    }
+
+    /// Fetches unless another caller's fetch, finished while this one waited, already left usable credentials.
+    private func fetchNow() -> Result<Credentials, CredentialProviderError> {
+        fetching.withLock { _ in
+            let time = now()
+            if let kept = state.withLock({ $0.kept }),
+                kept.expirationEpochMilliseconds.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true
+            {
+                return .success(kept.credentials)
+            }
+            return store(Result { () throws(CredentialProviderError) in try provider.fetch() }).map(\.credentials)
+        }
+    }
+
+    private func refreshInBackground() {
+        fetching.withLock { _ in
+            _ = store(Result { () throws(CredentialProviderError) in try provider.fetch() })
+        }
+    }
+
+    /// Keeps a fetched value; after a failure keeps the old credentials (still valid or not) and schedules the
+    /// next background attempt.
+    private func store(
+        _ result: Result<ExpiringCredentials, CredentialProviderError>
+    ) -> Result<ExpiringCredentials, CredentialProviderError> {
+        let time = now()
+        state.withLock { state in
+            state.refreshing = false
+            switch result {
+            case .success(let fresh):
+                state.kept = fresh
+                state.lastError = nil
+                state.nextBackgroundAttempt = .min
+            case .failure(let error):
+                state.lastError = error
+                state.nextBackgroundAttempt = time + Self.retryAfterFailureMilliseconds
+            }
+        }
+        return result
+    }
+
+    /// The last fetch's failure, if the last fetch failed (for the health log).
+    public var lastError: CredentialProviderError? { state.withLock { $0.lastError } }
+}

@@ -1,0 +1,110 @@
+import AWS
+import Foundation
+import Testing
+
+@testable import CredentialChain
+
+/// Which source the chain picks, by configuration only (no source is contacted while choosing).
+@Suite struct ChainOrderTests {
+    let transport = RecordingTransport { _ in .failure(.other(code: 0, message: "the chain must not call out while choosing")) }
+    let clock = TestClock()
+
+    func chosen(_ environment: [String: String]) throws(CredentialProviderError) -> any CredentialProvider {
+        try DefaultCredentialChain.resolve(environment: environment, region: "eu-west-1", transport: transport, now: clock.function)
+    }
+
+    /// Every source configured at once, then removed one by one from the front: each time the next one wins.
+    @Test func sdkOrder() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentialsFile = directory.appendingPathComponent("credentials")
+        try "[default]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n".write(to: credentialsFile, atomically: true, encoding: .utf8)
+        var environment = [
+            "HOME": directory.path,
+            "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s",
+            "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/prometheus",
+            "AWS_SHARED_CREDENTIALS_FILE": credentialsFile.path,
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
+        ]
+        #expect(try chosen(environment) is EnvironmentCredentialProvider)
+        environment["AWS_SECRET_ACCESS_KEY"] = nil  // a key id alone is not configured
+        let webIdentity = try chosen(environment)
+        #expect(webIdentity is WebIdentityCredentialProvider)
+        #expect((webIdentity as? WebIdentityCredentialProvider)?.endpoint == "https://sts.eu-west-1.amazonaws.com/")
+        environment["AWS_ROLE_ARN"] = nil
+        #expect(try chosen(environment) is ProfileCredentialProvider)
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = directory.appendingPathComponent("absent").path
+        let container = try chosen(environment)
+        #expect((container as? ContainerCredentialProvider)?.url == "http://169.254.170.2/v2/credentials/abc")
+        environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = nil
+        let imds = try chosen(environment)
+        #expect((imds as? InstanceMetadataCredentialProvider)?.endpoint == "http://169.254.169.254")
+        environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] = "IPv6"
+        #expect((try chosen(environment) as? InstanceMetadataCredentialProvider)?.endpoint == "http://[fd00:ec2::254]")
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        #expect(throws: CredentialProviderError.self) { try chosen(environment) }
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test func aNamedProfileThatIsMissingStopsTheStart() throws {
+        let environment = ["HOME": "/nonexistent", "AWS_PROFILE": "prod"]
+        #expect {
+            try chosen(environment)
+        } throws: { error in
+            "\(error)".contains("AWS_PROFILE names a profile that is in neither /nonexistent/.aws/credentials")
+        }
+    }
+
+    @Test func profileInTheConfigFileAndCredentialsFileWins() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "[profile prod]\naws_access_key_id = FROMCONFIG\naws_secret_access_key = c\nregion = x\n"
+            .write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        try "[prod]\naws_access_key_id = FROMCREDENTIALS\naws_secret_access_key = k\n"
+            .write(to: directory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
+        let provider = try chosen([
+            "AWS_PROFILE": "prod", "AWS_CONFIG_FILE": directory.appendingPathComponent("config").path,
+            "AWS_SHARED_CREDENTIALS_FILE": directory.appendingPathComponent("credentials").path,
+        ])
+        let credentials = try provider.fetch()
+        #expect(credentials.credentials == Credentials(accessKeyID: "FROMCREDENTIALS", secretAccessKey: "k"))
+        #expect(credentials.expirationEpochMilliseconds == nil)
+        #expect(provider.name.hasPrefix("profile prod (static keys"))
+    }
+
+    @Test func credentialProcess() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("creds.sh")
+        try """
+            #!/bin/sh
+            echo "args: $1" >&2
+            printf '{"Version": 1, "AccessKeyId": "ASIAPROC", "SecretAccessKey": "sk", "SessionToken": "st", "Expiration": "2030-01-01T00:00:00Z"}'
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let failing = directory.appendingPathComponent("fail.sh")
+        try "#!/bin/sh\necho nope >&2\nexit 3\n".write(to: failing, atomically: true, encoding: .utf8)
+        try "[profile p]\ncredential_process = /bin/sh \(script.path) --role p\n[profile bad]\ncredential_process = /bin/sh \(failing.path)\n"
+            .write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let environment = ["AWS_PROFILE": "p", "AWS_CONFIG_FILE": directory.appendingPathComponent("config").path, "HOME": directory.path]
+        let fetched = try chosen(environment).fetch()
+        #expect(fetched.credentials == Credentials(accessKeyID: "ASIAPROC", secretAccessKey: "sk", sessionToken: "st"))
+        #expect(fetched.expirationEpochMilliseconds == ISO8601Timestamp.epochMilliseconds("2030-01-01T00:00:00Z"))
+        var bad = environment
+        bad["AWS_PROFILE"] = "bad"
+        #expect {
+            try chosen(bad).fetch()
+        } throws: { error in
+            "\(error)" == "profile bad (credential_process, \(directory.path)/.aws/credentials, \(directory.appendingPathComponent("config").path)): credential_process exited with status 3"
+        }
+    }
+
+    @Test func fullURIHostsAreLimitedAsInTheSDKs() throws {
+        for allowed in ["http://127.0.0.1:9/creds", "http://169.254.170.23/v1/credentials", "https://creds.example.com/x", "http://[fd00:ec2::23]/c", "http://localhost:80/c"] {
+            #expect(throws: Never.self) { try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": allowed], transport: transport) }
+        }
+        for refused in ["http://10.0.0.1/creds", "http://169.254.169.254/latest", "ftp://127.0.0.1/x", "http://127.0.0.1.evil.com/x"] {
+            #expect(throws: CredentialProviderError.self) { try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": refused], transport: transport) }
+        }
+    }
+}

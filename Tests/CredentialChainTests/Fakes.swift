@@ -1,0 +1,69 @@
+import AWS
+import CurlHTTP
+import Foundation
+import Synchronization
+
+@testable import CredentialChain
+
+/// A clock the test moves (epoch milliseconds).
+final class TestClock: Sendable {
+    private let value: Mutex<Int64>
+    init(_ start: Int64 = 1_800_000_000_000) { value = Mutex(start) }
+    var now: Int64 { value.withLock { $0 } }
+    func advance(seconds: Int64) { value.withLock { $0 += seconds * 1000 } }
+    var function: @Sendable () -> Int64 { { self.now } }
+}
+
+/// Background work the test runs when it chooses (so refresh ordering is deterministic).
+final class ManualBackground: Sendable {
+    private let queue = Mutex<[@Sendable () -> Void]>([])
+    var pending: Int { queue.withLock { $0.count } }
+    var start: @Sendable (@escaping @Sendable () -> Void) -> Void { { work in self.queue.withLock { $0.append(work) } } }
+    func runAll() {
+        let work = queue.withLock { queue in defer { queue.removeAll() }; return queue }
+        work.forEach { $0() }
+    }
+}
+
+/// A provider answering from a list (the last answer repeats) and counting its fetches.
+final class ScriptedProvider: CredentialProvider {
+    let name = "scripted source"
+    private let state: Mutex<(answers: [Result<ExpiringCredentials, CredentialProviderError>], fetches: Int)>
+    init(_ answers: [Result<ExpiringCredentials, CredentialProviderError>]) { state = Mutex((answers, 0)) }
+    var fetches: Int { state.withLock { $0.fetches } }
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+        let answer = state.withLock { state in
+            state.fetches += 1
+            return state.answers.count > 1 ? state.answers.removeFirst() : state.answers[0]
+        }
+        return try answer.get()
+    }
+}
+
+/// An in-memory transport answering from a closure; records requests. Never reached by the chain's selection.
+final class RecordingTransport: HTTPTransport, Sendable {
+    private let log = Mutex<[HTTPRequest]>([])
+    private let respond: @Sendable (HTTPRequest) -> Result<HTTPResponse, TransportError>
+    init(_ respond: @escaping @Sendable (HTTPRequest) -> Result<HTTPResponse, TransportError>) { self.respond = respond }
+    var requests: [HTTPRequest] { log.withLock { $0 } }
+    func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+        log.withLock { $0.append(request) }
+        return respond(request)
+    }
+    func sendAll(_ requests: [HTTPRequest], maxConcurrent: Int) -> [Result<HTTPResponse, TransportError>] {
+        requests.map(send)
+    }
+}
+
+func keys(_ n: Int, expiresAt: Int64? = nil) -> ExpiringCredentials {
+    ExpiringCredentials(
+        Credentials(accessKeyID: "ASIA\(n)", secretAccessKey: "secret\(n)", sessionToken: "token\(n)"),
+        expirationEpochMilliseconds: expiresAt)
+}
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("credchain-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

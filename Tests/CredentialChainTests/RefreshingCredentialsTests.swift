@@ -1,0 +1,96 @@
+import AWS
+import Foundation
+import Testing
+
+@testable import CredentialChain
+
+/// Refresh ahead of expiry on a clock the test moves, with background work the test runs itself.
+@Suite struct RefreshingCredentialsTests {
+    let clock = TestClock()
+    let background = ManualBackground()
+
+    func cache(_ provider: ScriptedProvider) -> RefreshingCredentials {
+        RefreshingCredentials(provider: provider, now: clock.function, startInBackground: background.start)
+    }
+
+    @Test func longTermKeysAreFetchedOnce() throws {
+        let provider = ScriptedProvider([.success(keys(1))])
+        let credentials = cache(provider)
+        for _ in 0..<3 {
+            #expect(try credentials.current().get().accessKeyID == "ASIA1")
+            clock.advance(seconds: 86_400)
+        }
+        #expect(provider.fetches == 1)
+        #expect(background.pending == 0)
+    }
+
+    @Test func refreshStartsInTheBackgroundFiveMinutesBeforeExpiryWithoutStallingRequests() throws {
+        let expiry = clock.now + 3_600_000
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])
+        let credentials = cache(provider)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        clock.advance(seconds: 3_600 - 5 * 60 - 1)  // one second before the margin
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(background.pending == 0)
+        clock.advance(seconds: 2)  // inside the margin: old keys answer, one refresh is scheduled
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(background.pending == 1)
+        #expect(provider.fetches == 1)
+        background.runAll()
+        #expect(provider.fetches == 2)
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+        #expect(background.pending == 0)
+    }
+
+    @Test func aFailedBackgroundRefreshKeepsTheOldKeysAndRetriesLater() throws {
+        let expiry = clock.now + 600_000
+        let failure = CredentialProviderError(source: "scripted source", reason: "endpoint down")
+        let provider = ScriptedProvider([
+            .success(keys(1, expiresAt: expiry)), .failure(failure), .success(keys(2, expiresAt: expiry + 3_600_000)),
+        ])
+        let credentials = cache(provider)
+        _ = credentials.current()
+        clock.advance(seconds: 301)  // inside the 5-minute margin
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        background.runAll()  // fails
+        #expect(credentials.lastError == failure)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(background.pending == 0)  // no retry before retryAfterFailure
+        clock.advance(seconds: 10)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(background.pending == 1)
+        background.runAll()
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+        #expect(credentials.lastError == nil)
+    }
+
+    @Test func keysAboutToExpireAreReplacedBeforeTheRequestIsSigned() throws {
+        let expiry = clock.now + 600_000
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])
+        let credentials = cache(provider)
+        _ = credentials.current()
+        clock.advance(seconds: 600 - 59)  // within a minute of expiry and no background refresh has run
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+        #expect(provider.fetches == 2)
+    }
+
+    @Test func aFailureWithNoUsableKeysNamesTheSource() {
+        let failure = CredentialProviderError(source: "scripted source", reason: "endpoint down")
+        let provider = ScriptedProvider([.failure(failure)])
+        let credentials = cache(provider)
+        #expect(credentials.current() == .failure(failure))
+        #expect("\(failure)" == "scripted source: endpoint down")
+    }
+
+    @Test func theRealBackgroundThreadRuns() throws {
+        let expiry = clock.now + 100_000  // already inside the margin
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])
+        let credentials = RefreshingCredentials(provider: provider, now: clock.function)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")  // fetched; schedules nothing yet
+        #expect(try credentials.current().get().accessKeyID != "")  // schedules the thread
+        // No timing assumption: wait (without a deadline) until the thread has stored the new keys.
+        while (try? credentials.current().get().accessKeyID) != "ASIA2" { usleep(1_000) }
+        #expect(provider.fetches == 2)
+    }
+}
