@@ -111,3 +111,11 @@ public final class RefreshingCredentials: Sendable {
     /// The last fetch's failure, if the last fetch failed (for the health log).
     public var lastError: CredentialProviderError? { state.withLock { $0.lastError } }
 }
+
+extension RefreshingCredentials {
+    /// `current()` in the shape the service's `CredentialSource.provider` takes: a failure is `.unavailable`
+    /// (503, retried by Prometheus) with the source and its reason.
+    public var provide: @Sendable () -> Result<Credentials, CredentialsError> {
+        { [self] in self.current().mapError { .unavailable("\($0)") } }
+    }
+}

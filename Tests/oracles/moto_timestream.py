@@ -6,6 +6,12 @@ an IAM user with an access key (timestream:* and sts:AssumeRole) and a role with
 be signed correctly. Then, signed: assume the role (temporary credentials, as Lambda has), create database "promdb"
 and table "metrics". Writes {"port", "access_key_id", "secret_access_key", "session": {...}} to SETUP_JSON_PATH and
 prints "READY <port>". Runs until terminated. Records are read back through GET /moto-api/data.json.
+
+STS AssumeRoleWithWebIdentity (IRSA) is patched to behave as the real STS does on the points the connector relies
+on: it is accepted unsigned (the web identity token is the credential), and a WebIdentityToken other than the one
+in the setup file ("web_identity_token") gets 400 InvalidIdentityToken. Unlike STS, moto neither verifies the token
+as a JWT against an OIDC provider nor checks the role's trust policy. The setup file also names "role_arn" (role
+"fn", timestream:*), whose temporary keys moto's Timestream then accepts.
 """
 import json, signal, logging, os, sys, threading
 
@@ -16,6 +22,29 @@ os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "5"  # read by moto at import
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 import boto3  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.core.authorization import ActionAuthenticatorMixin  # noqa: E402
+from moto.sts.exceptions import STSClientError  # noqa: E402
+from moto.sts.responses import TokenResponse  # noqa: E402
+
+WEB_IDENTITY_TOKEN = "eyJhbGciOiJSUzI1NiJ9.stand-in-service-account-token.signature"
+_authenticate = ActionAuthenticatorMixin._authenticate_and_authorize_action
+_assume_role_with_web_identity = TokenResponse.assume_role_with_web_identity
+
+
+def _authenticate_except_web_identity(self, iam_request_cls, resource="*"):
+    if self._get_action() == "AssumeRoleWithWebIdentity":
+        return  # unsigned in the real STS
+    return _authenticate(self, iam_request_cls, resource)
+
+
+def _checked_assume_role_with_web_identity(self):
+    if self._get_param("WebIdentityToken") != WEB_IDENTITY_TOKEN:
+        raise STSClientError("InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")
+    return _assume_role_with_web_identity(self)
+
+
+ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_except_web_identity
+TokenResponse.assume_role_with_web_identity = _checked_assume_role_with_web_identity
 
 logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on the test's stderr
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -48,7 +77,7 @@ write.create_database(DatabaseName="promdb")
 write.create_table(DatabaseName="promdb", TableName="metrics")
 
 with open(sys.argv[1], "w") as f:
-    json.dump({"port": port, "access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"],
+    json.dump({"port": port, "role_arn": role["Arn"], "web_identity_token": WEB_IDENTITY_TOKEN, "access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"],
                "session": {"access_key_id": session["AccessKeyId"], "secret_access_key": session["SecretAccessKey"],
                            "session_token": session["SessionToken"]}}, f)
 print(f"READY {port}", flush=True)
