@@ -33,12 +33,16 @@ public struct ConnectorConfig: Equatable, Sendable {
     /// `api_gateway_timeout_ms`: API Gateway stops waiting after this (the template passes
     /// `ApiGatewayTimeoutInMillis`), so no Timestream work runs past it even when the Lambda timeout is longer.
     public var gatewayTimeoutMilliseconds: Int64?
+    /// `bearer_token_secret_arn`: the function's token mode. Requests must carry `Authorization: Bearer <the
+    /// secret's value>`; Timestream calls use the function's role. Exclusive with `enable_sigv4_auth`.
+    public var bearerTokenSecretID: String?
 
     public init(
         database: String, table: String, region: String = "us-east-1", logLevel: LogLevel = .info,
         logFormat: LogFormat = .logfmt, loggingEnabled: Bool = true, failOnLongLabel: Bool = false,
         failOnInvalidSampleValue: Bool = false, maxWriteAttempts: Int = 10, maxReadAttempts: Int = 3,
-        useFunctionCredentials: Bool = false, gatewayTimeoutMilliseconds: Int64? = nil
+        useFunctionCredentials: Bool = false, gatewayTimeoutMilliseconds: Int64? = nil,
+        bearerTokenSecretID: String? = nil
     ) {
         self.database = database
         self.table = table
@@ -52,6 +56,7 @@ public struct ConnectorConfig: Equatable, Sendable {
         self.maxReadAttempts = maxReadAttempts
         self.useFunctionCredentials = useFunctionCredentials
         self.gatewayTimeoutMilliseconds = gatewayTimeoutMilliseconds
+        self.bearerTokenSecretID = bearerTokenSecretID
     }
 }
 
@@ -116,6 +121,13 @@ extension ConnectorConfig {
         case "json": format = .json
         case let other: throw ConfigError(variable: "log_format", problem: "'\(other)' is not one of logfmt, json")
         }
+        let bearerSecret = env["bearer_token_secret_arn"].flatMap { $0.isEmpty ? nil : $0 }
+        let sigV4 = try bool("enable_sigv4_auth", false)
+        if bearerSecret != nil && sigV4 {
+            throw ConfigError(
+                variable: "bearer_token_secret_arn",
+                problem: "cannot be combined with enable_sigv4_auth=true: callers authenticate either with IAM at API Gateway or with the bearer token")
+        }
         let region = [env["region"], env["AWS_REGION"], env["AWS_DEFAULT_REGION"]]
             .compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
         self.init(
@@ -129,8 +141,9 @@ extension ConnectorConfig {
             failOnInvalidSampleValue: try bool("fail_on_invalid_sample_value", false),
             maxWriteAttempts: try int("max_write_retries", 10),
             maxReadAttempts: try int("max_read_retries", 3),
-            useFunctionCredentials: try bool("enable_sigv4_auth", false),
-            gatewayTimeoutMilliseconds: try int("api_gateway_timeout_ms", 0) > 0 ? Int64(try int("api_gateway_timeout_ms", 0)) : nil
+            useFunctionCredentials: sigV4,
+            gatewayTimeoutMilliseconds: try int("api_gateway_timeout_ms", 0) > 0 ? Int64(try int("api_gateway_timeout_ms", 0)) : nil,
+            bearerTokenSecretID: bearerSecret
         )
     }
 }

@@ -38,9 +38,19 @@ do {
             userAgent: "prometheus-timestream-lambda"))
     log = Logger(config: config)
     // enable_sigv4_auth: API Gateway authenticated the caller with IAM; Timestream calls use the function's role.
+    // bearer_token_secret_arn: the function checks the caller's bearer token, then uses its role the same way.
+    let role = Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) }
     let credentials: CredentialSource
-    if config.useFunctionCredentials {
-        let role = Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) }
+    if let secretID = config.bearerTokenSecretID {
+        let gate = try bearerTokenGate(
+            secretID: secretID, role: role, transport: transport, region: config.region, environment: environment)
+        if let error = gate.preload() {
+            // Not fatal: requests answer 503 and retry the read (a transient Secrets Manager failure must not
+            // fail the cold start).
+            log.error("cannot read the bearer token", [("secret", secretID), ("reason", "\(error)")])
+        }
+        credentials = .bearerToken(gate, role: { role })
+    } else if config.useFunctionCredentials {
         credentials = .provider { role }
     } else {
         credentials = .requestHeaders
@@ -56,7 +66,12 @@ do {
         "ready",
         [
             ("database", config.database), ("table", config.table), ("region", config.region),
-            ("credentials", config.useFunctionCredentials ? "function role" : "basic auth"),
+            (
+                "credentials",
+                config.bearerTokenSecretID != nil
+                    ? "function role; callers send the bearer token"
+                    : config.useFunctionCredentials ? "function role" : "basic auth"
+            ),
         ])
 } catch {
     // A configuration the function cannot run with: Lambda shows /init/error in the console; exit non-zero.

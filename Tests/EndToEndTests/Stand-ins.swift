@@ -8,6 +8,9 @@ final class Moto {
     let accessKeyID: String
     let secretAccessKey: String
     let session: (accessKeyID: String, secretAccessKey: String, token: String)
+    /// The token mode's secret (current and previous values, see moto_timestream.py).
+    let bearerSecretARN: String
+    let bearerTokens: (current: String, previous: String)
 
     init() throws {
         let setup = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(UUID().uuidString).json")
@@ -17,6 +20,8 @@ final class Moto {
         secretAccessKey = json["secret_access_key"] as! String
         let s = json["session"] as! [String: String]
         session = (s["access_key_id"]!, s["secret_access_key"]!, s["session_token"]!)
+        bearerSecretARN = json["bearer_secret_arn"] as! String
+        bearerTokens = (json["bearer_token"] as! String, json["bearer_token_previous"] as! String)
     }
 
     var functionEnvironment: [String: String] {

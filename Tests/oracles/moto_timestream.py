@@ -12,6 +12,11 @@ on: it is accepted unsigned (the web identity token is the credential), and a We
 in the setup file ("web_identity_token") gets 400 InvalidIdentityToken. Unlike STS, moto neither verifies the token
 as a JWT against an OIDC provider nor checks the role's trust policy. The setup file also names "role_arn" (role
 "fn", timestream:*), whose temporary keys moto's Timestream then accepts.
+
+Secrets Manager: secret "prometheus-bearer-token" is created (value "bearer_token_previous") and rotated once (value
+"bearer_token", AWSCURRENT; the first is AWSPREVIOUS), as the token mode of the function reads it; the role may
+secretsmanager:GetSecretValue (and nothing else there), the user may manage it. The setup file names "bearer_secret_arn",
+"bearer_token" and "bearer_token_previous".
 """
 import json, signal, logging, os, sys, threading
 
@@ -60,7 +65,11 @@ def client(service, key="x", secret="x", token=None):
 
 
 allow_all_timestream = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["timestream:*", "sts:AssumeRole"], "Resource": "*"}]})
+    {"Effect": "Allow", "Action": ["timestream:*", "sts:AssumeRole", "secretsmanager:*"], "Resource": "*"}]})
+role_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["timestream:*"], "Resource": "*"},
+    # moto authorises Secrets Manager calls against resource "*" only, so the secret's ARN cannot be named here.
+    {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": "*"}]})
 trust = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/lambda"}, "Action": "sts:AssumeRole"}]})
 iam = client("iam")
@@ -68,16 +77,21 @@ iam.create_user(UserName="lambda")                                              
 key = iam.create_access_key(UserName="lambda")["AccessKey"]                              # 2
 iam.put_user_policy(UserName="lambda", PolicyName="ts", PolicyDocument=allow_all_timestream)  # 3
 role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=trust)["Role"]           # 4
-iam.put_role_policy(RoleName="fn", PolicyName="ts", PolicyDocument=allow_all_timestream)   # 5
+iam.put_role_policy(RoleName="fn", PolicyName="ts", PolicyDocument=role_policy)   # 5
 
 signed = dict(key=key["AccessKeyId"], secret=key["SecretAccessKey"])
 session = client("sts", **signed).assume_role(RoleArn=role["Arn"], RoleSessionName="swift-tests")["Credentials"]
 write = client("timestream-write", **signed)
 write.create_database(DatabaseName="promdb")
 write.create_table(DatabaseName="promdb", TableName="metrics")
+secrets = client("secretsmanager", **signed)
+bearer_secret = secrets.create_secret(Name="prometheus-bearer-token", SecretString="previous-7Qm2xWcLr9Tz4Hk1")
+secrets.put_secret_value(SecretId=bearer_secret["ARN"], SecretString="current-Vd8pNs3Yq6Bf0Jg5")
 
 with open(sys.argv[1], "w") as f:
-    json.dump({"port": port, "role_arn": role["Arn"], "web_identity_token": WEB_IDENTITY_TOKEN, "access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"],
+    json.dump({"port": port, "role_arn": role["Arn"], "web_identity_token": WEB_IDENTITY_TOKEN,
+               "bearer_secret_arn": bearer_secret["ARN"], "bearer_token": "current-Vd8pNs3Yq6Bf0Jg5",
+               "bearer_token_previous": "previous-7Qm2xWcLr9Tz4Hk1", "access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"],
                "session": {"access_key_id": session["AccessKeyId"], "secret_access_key": session["SecretAccessKey"],
                            "session_token": session["SessionToken"]}}, f)
 print(f"READY {port}", flush=True)

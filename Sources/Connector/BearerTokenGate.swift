@@ -1,0 +1,86 @@
+import AWS
+import CurlHTTP
+import Synchronization
+
+/// Checks a request's `Authorization: Bearer <token>` against the tokens the operator stored (the function's token
+/// mode: Prometheus holds a token, not an IAM key, and the function writes with its own role). The tokens are
+/// loaded once (at cold start), compared in constant time, and reloaded after a mismatch at most once per
+/// `reloadIntervalMilliseconds`, so a rotated secret takes effect on warm functions within a minute while wrong
+/// tokens cannot make the function call Secrets Manager more often than that. Thread-safe.
+public final class BearerTokenGate: Sendable {
+    public static let reloadIntervalMilliseconds: Int64 = 60_000
+
+    /// Where the tokens are kept, for messages (e.g. the secret's ARN); never a token.
+    public let origin: String
+    private let load: @Sendable () -> Result<[String], SecretsManagerError>
+    private let now: @Sendable () -> Int64
+    private let state = Mutex<(tokens: [[UInt8]], loadedAt: Int64?)>(([], nil))
+
+    /// - Parameter load: the tokens currently accepted (the secret's current value, and its previous one while a
+    ///   rotation is under way).
+    public init(
+        origin: String, now: @escaping @Sendable () -> Int64,
+        load: @escaping @Sendable () -> Result<[String], SecretsManagerError>
+    ) {
+        self.origin = origin
+        self.now = now
+        self.load = load
+    }
+
+    /// Loads the tokens now (cold start); the error, if any, is the caller's to log. Requests retry the load.
+    @discardableResult
+    public func preload() -> SecretsManagerError? {
+        if case .failure(let error) = reload() { return error }
+        return nil
+    }
+
+    /// `nil` when `authorization` carries an accepted token; otherwise the refusal (401, or 503 when the tokens
+    /// cannot be read).
+    func refusal(_ authorization: String?) -> Refusal? {
+        guard let authorization, !authorization.isEmpty else {
+            return Self.unauthorized(
+                "missing Authorization header: set authorization.credentials_file in prometheus.yml to a file holding the token of \(origin)")
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return Self.unauthorized(
+                "Authorization is not a Bearer token: this function takes authorization.type Bearer (not basic auth or IAM keys)")
+        }
+        let presented = Array(parts[1].utf8.drop { $0 == UInt8(ascii: " ") })
+        var (tokens, loadedAt) = state.withLock { $0 }
+        if loadedAt == nil || tokens.isEmpty {
+            switch reload() {
+            case .failure(let error):
+                return Refusal(
+                    .text(503, "cannot read the bearer token from \(origin) (will retry): \(error)", headers: [(name: "Retry-After", value: "5")]))
+            case .success(let loaded): tokens = loaded
+            }
+        } else if !Self.matches(presented, tokens), let loadedAt, now() - loadedAt >= Self.reloadIntervalMilliseconds {
+            if case .success(let loaded) = reload() { tokens = loaded }  // the secret may have been rotated
+        }
+        return Self.matches(presented, tokens)
+            ? nil : Self.unauthorized("the bearer token does not match \(origin): use the secret's current value")
+    }
+
+    private static func matches(_ presented: [UInt8], _ tokens: [[UInt8]]) -> Bool {
+        // Every token is compared (no early exit), each in constant time.
+        tokens.reduce(false) { found, token in ConstantTime.equals(presented, token) || found }
+    }
+
+    private func reload() -> Result<[[UInt8]], SecretsManagerError> {
+        let attempted = now()
+        switch load() {
+        case .failure(let error):
+            state.withLock { $0.loadedAt = $0.tokens.isEmpty ? nil : attempted }
+            return .failure(error)
+        case .success(let values):
+            let tokens = values.filter { !$0.isEmpty }.map { Array($0.utf8) }
+            state.withLock { $0 = (tokens, attempted) }
+            return .success(tokens)
+        }
+    }
+
+    private static func unauthorized(_ reason: String) -> Refusal {
+        Refusal(.text(401, reason, headers: [(name: "WWW-Authenticate", value: "Bearer realm=\"timestream\"")]))
+    }
+}

@@ -1,0 +1,87 @@
+import AWS
+import Synchronization
+import Testing
+
+@testable import Connector
+
+/// The token mode's check: constant-time match, reload after a mismatch at most once a minute, 503 while the
+/// secret cannot be read. The clock and the secret's value are the test's.
+@Suite struct BearerTokenGateTests {
+    final class Secret: Sendable {
+        let state = Mutex<(value: Result<[String], SecretsManagerError>, reads: Int, now: Int64)>((.success(["t0"]), 0, 1_000_000))
+        var reads: Int { state.withLock { $0.reads } }
+        func set(_ value: Result<[String], SecretsManagerError>) { state.withLock { $0.value = value } }
+        func advance(_ milliseconds: Int64) { state.withLock { $0.now += milliseconds } }
+        func gate() -> BearerTokenGate {
+            BearerTokenGate(origin: "secret S", now: { self.state.withLock { $0.now } }) {
+                self.state.withLock { state in
+                    state.reads += 1
+                    return state.value
+                }
+            }
+        }
+    }
+
+    @Test func acceptsTheTokenAndRefusesOthersWithReasons() {
+        let secret = Secret()
+        let gate = secret.gate()
+        #expect(gate.preload() == nil)
+        #expect(gate.refusal("Bearer t0") == nil)
+        #expect(gate.refusal("bearer   t0") == nil)
+        #expect(gate.refusal("Bearer t1")?.response.statusCode == 401)
+        #expect(gate.refusal("Bearer t") != nil)
+        #expect(gate.refusal("Bearer t00") != nil)
+        #expect(gate.refusal("Basic dDA=")?.response.bodyText.hasPrefix("Authorization is not a Bearer token") == true)
+        #expect(gate.refusal(nil)?.response.bodyText.hasPrefix("missing Authorization header") == true)
+        #expect(gate.refusal("Bearer")?.response.statusCode == 401)
+        #expect(secret.reads == 1)
+    }
+
+    @Test func aRotatedSecretIsPickedUpAfterAMismatchAtMostOnceAMinute() {
+        let secret = Secret()
+        let gate = secret.gate()
+        gate.preload()
+        secret.set(.success(["t1", "t0"]))  // rotated: t1 current, t0 previous
+        #expect(gate.refusal("Bearer t1") != nil)  // loaded less than a minute ago: no reload yet
+        #expect(secret.reads == 1)
+        secret.advance(BearerTokenGate.reloadIntervalMilliseconds)
+        #expect(gate.refusal("Bearer t1") == nil)  // mismatch → reload → accepted
+        #expect(gate.refusal("Bearer t0") == nil)  // the previous value during the rotation
+        #expect(secret.reads == 2)
+        for _ in 0..<5 { #expect(gate.refusal("Bearer wrong") != nil) }  // wrong tokens: no reload storm
+        #expect(secret.reads == 2)
+        secret.advance(BearerTokenGate.reloadIntervalMilliseconds)
+        #expect(gate.refusal("Bearer wrong") != nil)
+        #expect(secret.reads == 3)
+    }
+
+    @Test func anUnreadableSecretIs503UntilItCanBeRead() {
+        let secret = Secret()
+        secret.set(.failure(SecretsManagerError(code: "AccessDeniedException", message: "not allowed", httpStatus: 400)))
+        let gate = secret.gate()
+        #expect(gate.preload() != nil)
+        let refusal = gate.refusal("Bearer t0")
+        #expect(refusal?.response.statusCode == 503)
+        #expect(refusal?.response.bodyText == "cannot read the bearer token from secret S (will retry): AccessDeniedException: not allowed")
+        secret.set(.success(["t0"]))
+        #expect(gate.refusal("Bearer t0") == nil)
+    }
+
+    @Test func constantTimeEquality() {
+        #expect(ConstantTime.equals(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!ConstantTime.equals(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!ConstantTime.equals(Array("abc".utf8), Array("abcd".utf8)))
+        #expect(ConstantTime.equals([], []))
+    }
+
+    @Test func tokenModeExcludesIAMAuthAtTheGateway() throws {
+        #expect(throws: ConfigError.self) {
+            try ConnectorConfig(environment: [
+                "default_database": "d", "default_table": "t", "bearer_token_secret_arn": "arn:x", "enable_sigv4_auth": "true",
+            ])
+        }
+        #expect(
+            try ConnectorConfig(environment: ["default_database": "d", "default_table": "t", "bearer_token_secret_arn": "arn:x"])
+                .bearerTokenSecretID == "arn:x")
+    }
+}
