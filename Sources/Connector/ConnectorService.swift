@@ -2,12 +2,12 @@ import AWS
 
 /// The connector behind any front door: an HTTP request in, an HTTP response out. It routes (`…/write`,
 /// `…/read`), takes the credentials where the front door says, and runs the remote-write or remote-read handler
-/// under the deadline it is given. I/O is Timestream's, through `TimestreamService`; no clock, no globals: the
-/// front door hands in the configuration, the log and each request's deadline, and reports each request from the
+/// under the deadline it is given. I/O is Timestream's, through `TimestreamService`; no globals: the front door
+/// hands in the configuration, the clock and each request's deadline, and reports (logs) each request from the
 /// returned `InvocationSummary`.
 ///
-/// Concurrency: the service and its handlers hold only immutable values and the Timestream client, so concurrent
-/// `respond` calls are safe exactly when `timestream` is. `TimestreamClient` is not yet (its endpoint cache and
+/// Concurrency: the service and its handlers hold immutable values, the Timestream client and the table's column
+/// cache (behind a mutex), so concurrent `respond` calls are safe exactly when `timestream` is. `TimestreamClient` is not yet (its endpoint cache and
 /// call counters are unguarded): a front door that serves requests concurrently must serialise them or give each
 /// its own client; call counts in the summary are diffs of the client's counters, so they are exact only for
 /// requests served one at a time.
@@ -17,11 +17,12 @@ public final class ConnectorService {
     private let writer: RemoteWriteHandler
     private let reader: RemoteReadHandler
 
-    public init(config: ConnectorConfig, timestream: TimestreamService) {
+    /// - Parameter now: wall clock in epoch milliseconds (how old the table's cached description is).
+    public init(config: ConnectorConfig, timestream: TimestreamService, now: @escaping @Sendable () -> Int64) {
         self.config = config
         self.timestream = timestream
         self.writer = RemoteWriteHandler(config: config, timestream: timestream)
-        self.reader = RemoteReadHandler(config: config, timestream: timestream)
+        self.reader = RemoteReadHandler(config: config, timestream: timestream, now: now)
     }
 
     /// Answers one request. Every Prometheus-facing problem is an HTTP answer; nothing throws.

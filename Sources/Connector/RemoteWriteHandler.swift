@@ -65,8 +65,8 @@ public final class RemoteWriteHandler {
         return outcome
     }
 
-    /// snappy → protobuf → the WriteRecords calls. A plain 1.0 request is translated in place
-    /// (`InPlaceWriteTranslation`); anything else, and a 2.0 request, is decoded into `WriteRequest` values first.
+    /// snappy → protobuf → the WriteRecords calls (`WriteTranslation`). A plain 1.0 request is read in place
+    /// (`WriteRequestView`); anything else, and a 2.0 request, is decoded into `WriteRequest` values first.
     private func plan(_ body: [UInt8], as message: RemoteWriteProtocol) -> Result<WritePlan, Refusal> {
         let raw: [UInt8]
         do {
@@ -77,7 +77,7 @@ public final class RemoteWriteHandler {
         switch message {
         case .v1:
             let inPlace = raw.withUnsafeBytes { bytes in
-                WriteRequestView(protobuf: bytes).flatMap { InPlaceWriteTranslation.plan($0, body: bytes, config: config.writeSettings) }
+                WriteRequestView(protobuf: bytes).map { WriteTranslation.plan($0, body: bytes, config: config.writeSettings) }
             }
             if let inPlace { return .success(inPlace) }
             do {
