@@ -35,7 +35,8 @@ import Testing
             config: ConnectorConfig(database: "promdb", table: "metrics", useFunctionCredentials: true),
             timestream: TimestreamClient(
                 transport: http, region: "us-east-1",
-                endpoints: EndpointConfiguration(write: .fixed(timestreamURL), query: .fixed(timestreamURL))))
+                endpoints: EndpointConfiguration(write: .fixed(timestreamURL), query: .fixed(timestreamURL))),
+            now: { SystemClock().nowMilliseconds() })
     }
 
     static var deadline: Deadline { Deadline(epochMilliseconds: SystemClock().nowMilliseconds() + 20_000) }
