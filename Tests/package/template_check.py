@@ -18,7 +18,7 @@ GO_PARAMETERS = {
     "ExecutionPolicyName": "LambdaExecutionPolicy", "LogLevel": "info",
 }
 OUTPUTS = ["InvokeWriteURL", "InvokeReadURL", "DefaultDatabase", "DefaultTable"]
-ENVIRONMENT = ["default_database", "default_table", "region", "log_level", "enable_sigv4_auth"]
+ENVIRONMENT = ["default_database", "default_table", "region", "log_level", "enable_sigv4_auth", "bearer_token_secret_arn"]
 
 
 def check(name, condition, detail=""):
@@ -50,6 +50,23 @@ def main():
     sigv4 = parameters.get("EnableSigV4Auth", {})
     check("EnableSigV4Auth: true | false, default false",
           sorted(sigv4.get("AllowedValues", [])) == ["false", "true"] and sigv4.get("Default") == "false", sigv4)
+    bearer = parameters.get("BearerTokenAuth", {})
+    check("BearerTokenAuth: true | false, default false (the existing modes stay the default)",
+          sorted(bearer.get("AllowedValues", [])) == ["false", "true"] and bearer.get("Default") == "false", bearer)
+    rule = template.get("Rules", {}).get("OneCallerAuthMode", {})
+    check("a rule refuses BearerTokenAuth=true with EnableSigV4Auth=true",
+          rule.get("RuleCondition") == {"Fn::Equals": [{"Ref": "BearerTokenAuth"}, "true"]}
+          and rule.get("Assertions", [{}])[0].get("Assert") == {"Fn::Equals": [{"Ref": "EnableSigV4Auth"}, "false"]}, rule)
+    secrets = of_type(resources, "AWS::SecretsManager::Secret")
+    secret = next(iter(secrets.values()), {})
+    check("one generated secret, only in token mode",
+          list(secrets) == ["BearerTokenSecret"] and secret.get("Condition") == "BearerTokenEnabled"
+          and secret.get("Properties", {}).get("GenerateSecretString", {}).get("PasswordLength", 0) >= 32
+          and "SecretString" not in secret.get("Properties", {}), secret)
+    token_output = outputs.get("BearerTokenSecretArn", {})
+    check("output BearerTokenSecretArn (token mode only)",
+          token_output.get("Condition") == "BearerTokenEnabled" and token_output.get("Value") == {"Ref": "BearerTokenSecret"},
+          token_output)
     arch = parameters.get("Architecture", {})
     check("Architecture: x86_64 | arm64", sorted(arch.get("AllowedValues", [])) == ["arm64", "x86_64"], arch)
     for name in OUTPUTS:
@@ -100,7 +117,7 @@ def main():
     check("its inline policy is named by ExecutionPolicyName",
           [p.get("PolicyName") for p in policies] == [{"Ref": "ExecutionPolicyName"}])
     statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
-    by_action, conditional = {}, set()
+    by_action, conditional = {}, {}
     for s in statements:
         condition = None
         if "Fn::If" in s:  # [condition, statement, AWS::NoValue]
@@ -110,20 +127,31 @@ def main():
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         for action in actions:
             by_action[action] = s["Resource"]
-            if condition == "SigV4AuthEnabled":
-                conditional.add(action)
-    check("actions are exactly logs:CreateLogStream/PutLogEvents, timestream:DescribeEndpoints/WriteRecords/Select",
-          sorted(by_action) == ["logs:CreateLogStream", "logs:PutLogEvents", "timestream:DescribeEndpoints",
-                                "timestream:Select", "timestream:WriteRecords"], sorted(by_action))
+            conditional.setdefault(condition, set()).add(action)
+    check("actions are exactly logs:CreateLogStream/PutLogEvents, timestream:DescribeEndpoints/WriteRecords/Select, "
+          "secretsmanager:GetSecretValue",
+          sorted(by_action) == ["logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue",
+                                "timestream:DescribeEndpoints", "timestream:Select", "timestream:WriteRecords"],
+          sorted(by_action))
     check("only DescribeEndpoints (which has no resource type) is on *",
           [a for a, r in by_action.items() if r == "*"] == ["timestream:DescribeEndpoints"])
     table_arn = str(by_action.get("timestream:WriteRecords"))
     check("WriteRecords and Select are on the table's ARN",
           "database/${DefaultDatabase}/table/${DefaultTable}" in table_arn
           and by_action.get("timestream:Select") == by_action.get("timestream:WriteRecords"), table_arn)
-    check("Timestream permissions only when EnableSigV4Auth (basic auth signs with the caller's keys)",
-          sorted(conditional) == ["timestream:DescribeEndpoints", "timestream:Select", "timestream:WriteRecords"],
-          sorted(conditional))
+    conditions = template.get("Conditions", {})
+    check("UsesFunctionRole is EnableSigV4Auth or BearerTokenAuth",
+          conditions.get("UsesFunctionRole") == {"Fn::Or": [{"Condition": "SigV4AuthEnabled"}, {"Condition": "BearerTokenEnabled"}]},
+          conditions.get("UsesFunctionRole"))
+    check("Timestream permissions only when the function uses its role (basic auth signs with the caller's keys)",
+          sorted(conditional.get("UsesFunctionRole", [])) == ["timestream:DescribeEndpoints", "timestream:Select",
+                                                              "timestream:WriteRecords"], conditional)
+    check("GetSecretValue only in token mode and only on the token's secret",
+          sorted(conditional.get("BearerTokenEnabled", [])) == ["secretsmanager:GetSecretValue"]
+          and by_action.get("secretsmanager:GetSecretValue") == {"Ref": "BearerTokenSecret"}, conditional)
+    check("the function is told the secret only in token mode",
+          variables.get("bearer_token_secret_arn") == {"Fn::If": ["BearerTokenEnabled", {"Ref": "BearerTokenSecret"}, ""]},
+          variables.get("bearer_token_secret_arn"))
     check("logs only on the function's own log group",
           by_action.get("logs:PutLogEvents") == {"Fn::Sub": "${LambdaLogGroup.Arn}"}, by_action.get("logs:PutLogEvents"))
     print("%d passed, %d failed" % (results["passed"], results["failed"]))
