@@ -1,9 +1,6 @@
 import AWS
 import CurlHTTP
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The container credentials endpoint: ECS task roles (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, served at
 /// 169.254.170.2) and EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with an authorization token).

@@ -5,7 +5,9 @@ import Synchronization
 /// kept credentials are valid: from `refreshMargin` before the expiration a background refresh starts (one at a
 /// time) and the old credentials keep serving until new ones arrive. Only when none are kept, or they are within
 /// `expirySafety` of expiring (every background refresh failed), does a request fetch itself; concurrent requests
-/// then share that one fetch. A failed background refresh is retried after `retryAfterFailure`.
+/// then share that one fetch, and for `retryAfterFailure` after a failed fetch requests get its error at once
+/// instead of each waiting for an unreachable source. A failed background refresh is retried after
+/// `retryAfterFailure` too.
 public final class RefreshingCredentials: Sendable {
     public static let refreshMarginMilliseconds: Int64 = 5 * 60_000
     public static let expirySafetyMilliseconds: Int64 = 60_000
@@ -23,6 +25,7 @@ public final class RefreshingCredentials: Sendable {
         var refreshing = false
         var nextBackgroundAttempt: Int64 = .min
         var lastError: CredentialProviderError?
+        var lastFailure: Int64 = .min
     }
 
     /// - Parameters:
@@ -72,11 +75,11 @@ public final class RefreshingCredentials: Sendable {
     private func fetchNow() -> Result<Credentials, CredentialProviderError> {
         fetching.withLock { _ in
             let time = now()
-            if let kept = state.withLock({ $0.kept }),
-                kept.expirationEpochMilliseconds.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true
-            {
+            let (kept, lastError, lastFailure) = state.withLock { ($0.kept, $0.lastError, $0.lastFailure) }
+            if let kept, kept.expirationEpochMilliseconds.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true {
                 return .success(kept.credentials)
             }
+            if let lastError, time < lastFailure + Self.retryAfterFailureMilliseconds { return .failure(lastError) }
             return store(Result { () throws(CredentialProviderError) in try provider.fetch() }).map(\.credentials)
         }
     }
@@ -102,6 +105,7 @@ public final class RefreshingCredentials: Sendable {
                 state.nextBackgroundAttempt = .min
             case .failure(let error):
                 state.lastError = error
+                state.lastFailure = time
                 state.nextBackgroundAttempt = time + Self.retryAfterFailureMilliseconds
             }
         }

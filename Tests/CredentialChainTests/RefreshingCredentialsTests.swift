@@ -81,6 +81,14 @@ import Testing
         let credentials = cache(provider)
         #expect(credentials.current() == .failure(failure))
         #expect("\(failure)" == "scripted source: endpoint down")
+        // Requests right after a failed fetch get its error without waiting on the source again…
+        clock.advance(seconds: 9)
+        #expect(credentials.current() == .failure(failure))
+        #expect(provider.fetches == 1)
+        // …and the source is asked again once retryAfterFailure has passed.
+        clock.advance(seconds: 1)
+        #expect(credentials.current() == .failure(failure))
+        #expect(provider.fetches == 2)
     }
 
     @Test func theRealBackgroundThreadRuns() throws {
