@@ -1,7 +1,6 @@
 import AWS
 import CurlHTTP
 
-
 /// The container credentials endpoint: ECS task roles (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, served at
 /// 169.254.170.2) and EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with an authorization token).
 /// `GET <uri>` with `Authorization: <token>` answers `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}`.

@@ -1,3 +1,5 @@
+import TextCodecs
+
 /// The `Expiration` timestamps the credential sources send: RFC 3339 / ISO 8601 in UTC or with an offset,
 /// e.g. `2026-12-05T04:00:00Z`, `2026-12-05T04:00:00.123Z`, `2026-12-05T06:00:00+02:00`.
 enum ISO8601Timestamp {
@@ -47,17 +49,7 @@ enum ISO8601Timestamp {
         default: return nil
         }
         guard index == b.count else { return nil }
-        let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        let seconds = CivilCalendar.daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
         return (seconds - offsetSeconds) * 1000 + milliseconds
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

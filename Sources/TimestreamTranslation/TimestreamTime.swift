@@ -1,3 +1,5 @@
+import TextCodecs
+
 /// Timestream's TIMESTAMP text, `2024-08-30 23:07:54.123456789` (UTC), as milliseconds since the epoch.
 /// Read straight from the UTF-8 of the Query page (one per row of a read).
 enum TimestreamTime {
@@ -23,16 +25,6 @@ enum TimestreamTime {
             for i in 20..<bytes.count where bytes[i] &- 0x30 >= 10 { return nil }
             for i in 20..<23 { millis = millis * 10 + (i < bytes.count ? Int64(bytes[i] &- 0x30) : 0) }
         }
-        return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + millis
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        return (CivilCalendar.daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + millis
     }
 }

@@ -33,16 +33,8 @@ import Testing
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString).yml")
             try example.yaml.write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.promtool!)
-            process.arguments = ["check", "config", file.path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(example.heading): \(text)")
+            let (status, text) = try Oracle.runTool(Self.promtool!, ["check", "config", file.path])
+            #expect(status == 0, "\(example.heading): \(text)")
         }
     }
 
