@@ -95,7 +95,9 @@ public final class PrometheusConnector {
             summary.histogramsConverted = outcome.stats.histogramsConverted
             return outcome.reply
         case .read:
-            let outcome = reader.handle(body: request.body, credentials: credentials, deadline: deadline)
+            let outcome = reader.handle(
+                body: request.body, credentials: credentials, deadline: deadline,
+                regexDialect: RegexDialect(userAgent: request.headers["User-Agent"]))
             summary.queries = outcome.queries
             summary.series = outcome.series
             summary.samplesReturned = outcome.samples

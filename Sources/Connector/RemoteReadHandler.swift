@@ -38,7 +38,10 @@ public final class RemoteReadHandler {
         public var answer: ReadAnswer? = nil
     }
 
-    public func handle(body: [UInt8], credentials: Credentials, deadline: Deadline) -> Outcome {
+    /// - Parameter regexDialect: the regex semantics of the Prometheus that sent the request (its `User-Agent`).
+    public func handle(
+        body: [UInt8], credentials: Credentials, deadline: Deadline, regexDialect: RegexDialect = .prometheus3
+    ) -> Outcome {
         var outcome = Outcome(reply: .noContent)
         let request: ReadRequest
         do {
@@ -58,7 +61,7 @@ public final class RemoteReadHandler {
         outcome.queries = request.queries.count
         var results: [[TimeSeries]] = []
         for query in request.queries {
-            switch run(query, credentials: credentials, deadline: deadline) {
+            switch run(query, credentials: credentials, deadline: deadline, regexDialect: regexDialect) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
@@ -82,13 +85,17 @@ public final class RemoteReadHandler {
     }
 
     /// The series one query selects, or the reply that ends the request.
-    func run(_ query: Query, credentials: Credentials, deadline: Deadline) -> Result<[TimeSeries], Refusal> {
+    func run(
+        _ query: Query, credentials: Credentials, deadline: Deadline, regexDialect: RegexDialect
+    ) -> Result<[TimeSeries], Refusal> {
         var absent: Set<String> = []
         // Each missing column found adds one label to `absent`; a query has finitely many matchers.
         for _ in 0...query.matchers.count {
             let sql: String?
             do {
-                sql = try ReadSQL.statement(for: query, database: config.database, table: config.table, absentLabels: absent)
+                sql = try ReadSQL.statement(
+                    for: query, database: config.database, table: config.table, absentLabels: absent,
+                    regexDialect: regexDialect)
             } catch {
                 return .failure(.text(400, "cannot translate the selector: \(error)"))
             }
