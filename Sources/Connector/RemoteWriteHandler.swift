@@ -59,9 +59,12 @@ public final class RemoteWriteHandler {
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
         }
-        // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.
-        // 1.0 answers stay as they were (the 1.0 spec defines no such headers).
-        if outcome.message == .v2 { outcome.reply.headers += outcome.written.headers }
+        // 2.0: no 2xx when exemplars were sent, and the headers follow every answer after a successful content
+        // negotiation, 4xx/5xx included. 1.0 answers stay as they were (the 1.0 spec defines neither).
+        if outcome.message == .v2 {
+            outcome.reply = WriteReply.refusingExemplars(outcome.stats.skipped[.exemplar] ?? 0, after: outcome.reply)
+            outcome.reply.headers += outcome.written.headers
+        }
         return outcome
     }
 

@@ -65,23 +65,6 @@ public enum Oracle {
     }
 }
 
-extension Oracle {
-    /// Runs the program at `path` with `arguments` and returns its exit status and its standard output and error
-    /// together (tools such as promtool).
-    public static func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-}
-
 extension Process {
     /// SIGTERM, then SIGKILL after a second: children inherit the test runner's blocked SIGTERM unless they
     /// unblock it, and a process that outlives its test would leak into the next one.
