@@ -1,9 +1,10 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Prometheus remote storage on Amazon Timestream for LiveAnalytics, as an AWS Lambda custom runtime.
 // Modules follow the data path: CurlHTTP → LambdaRuntime (events in/out) → Connector (the service) →
 // RemoteStorage (snappy + protobuf) → TimestreamTranslation (pure) → TimestreamCodec → AWS (SigV4 + Timestream)
-// → CurlHTTP. No Swift package dependencies:
-// only the toolchain and the system's libcurl / libcrypto / zlib.
+// → CurlHTTP. `bootstrap` has no Swift package dependencies: only the toolchain and the system's libcurl /
+// libcrypto / zlib. The standalone server (`timestream-prometheus-connector`, the StandaloneServer target) alone
+// uses Hummingbird 2, swift-service-lifecycle, SwiftNIO, swift-log and swift-prometheus (README "Standalone server").
 import PackageDescription
 
 let essentials: [SwiftSetting] = [.define("FOUNDATION_ESSENTIALS")]
@@ -13,6 +14,18 @@ let package = Package(
     products: [
         .executable(name: "bootstrap", targets: ["bootstrap"]),
         .executable(name: "BenchPipeline", targets: ["BenchPipeline"]),
+        // The Go connector's binary name: the same service behind an HTTP/1.1 server (local, container, sidecar).
+        .executable(name: "timestream-prometheus-connector", targets: ["StandaloneMain"]),
+    ],
+    dependencies: [
+        // Only the standalone server's targets use these; `bootstrap` links none of them. No default traits:
+        // Hummingbird's swift-configuration support and full Foundation are not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian: libcurl4-openssl-dev, libssl-dev; Amazon Linux 2023 ships the .so files).
@@ -52,6 +65,24 @@ let package = Package(
             swiftSettings: essentials
         ),
 
+        // The standalone front door: flags, HTTP/1.1 (+TLS) server, admission limit, /metrics, graceful shutdown.
+        .target(
+            name: "StandaloneServer",
+            dependencies: [
+                "Connector", "AWS", "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        .executableTarget(name: "StandaloneMain", dependencies: ["StandaloneServer", "GlibcCompat"]),
+
         // `scripts/bench` only: CPU per sample of each write stage on the real module APIs (never in bootstrap).
         .executableTarget(
             name: "BenchPipeline",
@@ -83,6 +114,7 @@ let package = Package(
         .testTarget(
             name: "TimestreamTranslationTests",
             dependencies: ["TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "TextCodecs", "TestSupport"]),
+        .testTarget(name: "StandaloneServerTests", dependencies: ["StandaloneServer", "Connector", "TestSupport"]),
         .testTarget(
             name: "ConnectorTests",
             dependencies: [

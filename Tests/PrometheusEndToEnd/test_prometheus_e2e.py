@@ -10,7 +10,9 @@
 2. B (no scrape targets, remote_read with read_recent) answers PromQL range queries — raw selectors, rate(),
    sum by, =~, !~, !=, foo="" — with exactly A's answers (the JSON values compared as strings).
 3. Malformed requests through the front door get their 4xx and the same bootstrap process keeps serving.
-Exit status 0 when every check holds; each failed check is printed.
+Each of this runs twice: with the Lambda function behind the API Gateway stand-in, and with the standalone
+connector (`timestream-prometheus-connector`, started with the Go connector's flags) in its place; argument
+`lambda` or `standalone` runs one of them. Exit status 0 when every check holds; each failed check is printed.
 """
 import base64, json, math, os, shutil, signal, struct, sys, tempfile, time, traceback, urllib.error, urllib.request
 
@@ -18,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracles"))
 from exporter import Exporter  # noqa: E402
 from prometheus_process import Prometheus  # noqa: E402
-from local_stack import ROOT, front_door, sql_standin  # noqa: E402
+from local_stack import ROOT, Standalone, front_door, sql_standin, standalone_binary  # noqa: E402
 
 AUTH = ("AKIDLOCALEXAMPLE", "local-secret")
 FAILURES = []
@@ -215,8 +217,9 @@ def spot_values(prom_a, prom_b, at):
 
 def bad_input(door):
     """Each malformed class gets its 4xx through the full stack; the same process then serves a valid write."""
+    standalone = isinstance(door, Standalone)
     status_url = door.url + "/_frontdoor/status"
-    before = json.loads(http("GET", status_url)[1])
+    before = {"pid": door.process.pid, "starts": 1} if standalone else json.loads(http("GET", status_url)[1])
     auth = {"Authorization": basic_auth_header(*AUTH)}
     write = {"Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
              "X-Prometheus-Remote-Write-Version": "0.1.0", **auth}
@@ -251,6 +254,9 @@ def bad_input(door):
         check(status == expected, "%s → %d (%s)" % (name, status, answer[:100].decode(errors="replace").strip()))
     status, answer = http("POST", door.url + "/dev/write", snappy.compress(valid.SerializeToString()), write)
     check(status == 204, "a valid write after the bad ones → %d %s" % (status, answer[:100]))
+    if standalone:
+        check(door.process.poll() is None, "the same standalone process served them all (pid %d)" % door.process.pid)
+        return
     after = json.loads(http("GET", status_url)[1])
     check(after["pid"] == before["pid"] and after["starts"] == before["starts"],
           "the same bootstrap process served them all (pid %s → %s, starts %d → %d)"
@@ -303,8 +309,18 @@ def negative_zero_round_trip(door):
 
 
 def main():
+    modes = sys.argv[1:] or ["lambda", "standalone"]
+    for mode in modes:
+        print("== %s front door ==" % mode, flush=True)
+        run(mode)
+    print("prometheus-e2e: %d passed, %d failed" % (len(PASSED), len(FAILURES)))
+    return 1 if FAILURES else 0
+
+
+def run(mode):
     bootstrap = os.environ.get("BOOTSTRAP_PATH", os.path.join(ROOT, ".build", "debug", "bootstrap"))
-    work = tempfile.mkdtemp(prefix="prometheus-e2e-")
+    work = tempfile.mkdtemp(prefix="prometheus-e2e-%s-" % mode)
+    failures_before = len(FAILURES)
     print("logs and TSDBs in", work, flush=True)
     started = time.time()
     children = []
@@ -314,8 +330,13 @@ def main():
         children.append(standin)
         # One attempt per Timestream call (max_write_retries=1) so injected faults reach Prometheus as 503s;
         # a 3 s Lambda timeout so a 4 s Timestream call outlives the invocation's deadline.
-        door = front_door(work, bootstrap, standin.url, function_timeout_ms=3000,
-                          extra_env={"max_write_retries": "1", "log_level": "warn"})
+        if mode == "standalone":
+            # The same settings as the Go connector's flags; a 3 s request deadline as the function's timeout.
+            door = Standalone(work, standalone_binary(), standin.url,
+                              flags=["--max-write-retries=1", "--log.level", "warn", "--request-timeout=3"])
+        else:
+            door = front_door(work, bootstrap, standin.url, function_timeout_ms=3000,
+                              extra_env={"max_write_retries": "1", "log_level": "warn"})
         children.append(door)
         exporter = Exporter()
         prom_a = Prometheus("writer", writer_config(exporter.port, door), work)
@@ -364,13 +385,10 @@ def main():
     finally:
         for child in reversed(children):
             child.stop()
-    if FAILURES:
+    if len(FAILURES) > failures_before:
         print("logs in %s" % work)
-    print("prometheus-e2e: %d passed, %d failed" % (len(PASSED), len(FAILURES)))
-    if FAILURES:
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

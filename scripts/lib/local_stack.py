@@ -59,3 +59,52 @@ def front_door(log_dir, bootstrap, standin_url, function_timeout_ms=30000, extra
     for k, v in function_env.items():
         argv += ["--env", "%s=%s" % (k, v)]
     return Child(argv, os.path.join(log_dir, "frontdoor.log"), env=env)
+
+
+class Standalone:
+    """The standalone connector (`timestream-prometheus-connector`) on 127.0.0.1, configured with the Go
+    connector's flags against a Timestream stand-in; ready once `/-/ready` answers. `.url` as for a Child."""
+
+    def __init__(self, log_dir, binary, standin_url, flags=(), env=None, port=0, scheme="http", log_name="standalone.log"):
+        import time, urllib.request, ssl
+        self.port = port or free_port()
+        self.url = "%s://127.0.0.1:%d" % (scheme, self.port)
+        self.log_path = os.path.join(log_dir, log_name)
+        child_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "region"}
+        child_env.update({"AWS_ENDPOINT_URL": standin_url, **dict(env or {})})
+        self.argv = [binary, "--web.listen-address=127.0.0.1:%d" % self.port, "--default-database=db",
+                     "--default-table=tbl", "--region=us-east-1", *flags]
+        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=open(self.log_path, "ab"),
+                                        stderr=subprocess.STDOUT, env=child_env, start_new_session=True)
+        context = ssl._create_unverified_context() if scheme == "https" else None
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("%s exited %d; log %s:\n%s" % (binary, self.process.returncode, self.log_path, self.log()))
+            try:
+                with urllib.request.urlopen(self.url + "/-/ready", timeout=2, context=context) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("%s did not become ready; log %s:\n%s" % (binary, self.log_path, self.log()))
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()[-4000:]
+
+    def stop(self, timeout=40):
+        """SIGTERM, then wait (the connector drains); returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def standalone_binary():
+    return os.environ.get("STANDALONE_PATH", os.path.join(ROOT, ".build", "debug", "timestream-prometheus-connector"))

@@ -3,8 +3,8 @@
 #endif
 
 /// The process environment as a dictionary, read from libc's `environ` (what `ProcessInfo` did, without linking
-/// Foundation). An entry without `=` is skipped; a repeated name keeps its first value, as `getenv` does.
-func processEnvironment() -> [String: String] {
+/// Foundation); both front doors read their settings from it. An entry without `=` is skipped; a repeated name keeps its first value, as `getenv` does.
+public func processEnvironment() -> [String: String] {
     var environment: [String: String] = [:]
     var entry = environ
     while let pointer = entry.pointee {

@@ -1,0 +1,34 @@
+// `timestream-prometheus-connector`: the standalone front door (the Go connector's binary name and flags).
+// Wiring only: parse the flags over the environment, then serve until SIGTERM/SIGINT. Exit codes: 0 after a
+// graceful shutdown, 1 when the server cannot start, 2 for a setting to change (one line on stderr).
+import Connector
+import StandaloneServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let environment = processEnvironment()
+let options: StandaloneOptions
+do {
+    switch try StandaloneOptions.parse(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment) {
+    case .help:
+        print(StandaloneOptions.helpText)
+        exit(0)
+    case .run(let parsed):
+        options = parsed
+    }
+} catch {
+    let line = Array("timestream-prometheus-connector: \(error)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(2)
+}
+
+let log = Logger(config: options.connector)
+do {
+    try await StandaloneServer(options: options, environment: environment, log: log).run()
+} catch {
+    log.error("cannot serve", [("reason", "\(error)")])
+    exit(1)
+}
+exit(0)

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// How many remote-write/read requests are being served, against `--max-concurrent-requests`. A request past
+/// the limit is answered 503 with `Retry-After` at once, before its body is read, so memory stays bounded by
+/// limit × body cap instead of growing with a queue (Prometheus retries 5xx with backoff).
+final class AdmissionLimit: Sendable {
+    private struct State {
+        var inFlight = 0
+        var accepting = true
+    }
+
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes a slot; false when `limit` requests are in flight already.
+    func enter() -> Bool {
+        state.withLock { state in
+            guard state.inFlight < limit else { return false }
+            state.inFlight += 1
+            return true
+        }
+    }
+
+    func leave() { state.withLock { $0.inFlight -= 1 } }
+
+    var inFlight: Int { state.withLock { $0.inFlight } }
+
+    /// False once shutdown has begun (`/-/ready` answers 503 so a load balancer stops sending).
+    var isAccepting: Bool { state.withLock { $0.accepting } }
+
+    func stopAccepting() { state.withLock { $0.accepting = false } }
+}
+
+/// Request ids for log lines: a random per-process prefix and a counter (`<prefix>-<n>`).
+final class RequestIDs: Sendable {
+    private let counter = Atomic<Int>(0)
+    private let prefix: String
+
+    init(prefix: String = String(UInt32.random(in: 0...UInt32.max), radix: 36)) { self.prefix = prefix }
+
+    func next() -> String {
+        let value = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return prefix + "-" + String(value)
+    }
+}

@@ -1,0 +1,129 @@
+import AWS
+import Connector
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+
+/// The standalone server's HTTP handling: the operating endpoints (`--web.telemetry-path`, `/-/healthy`,
+/// `/-/ready`) here, everything else through the admission limit and the body cap into the same
+/// `ConnectorService` the Lambda function runs (routes, 404/405, credentials, write/read). One log line per
+/// request, with the function's fields.
+struct ConnectorResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let options: StandaloneOptions
+    let workers: ServiceWorkers
+    let admission: AdmissionLimit
+    let metrics: ServerMetrics
+    let log: Connector.Logger
+    let requestIDs = RequestIDs()
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        switch path {
+        case options.telemetryPath where request.method == .get || request.method == .head:
+            metrics.record(InvocationSummary(requestID: "", route: "-", status: 200), route: "metrics", durationNanoseconds: 0)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        case "/-/healthy" where request.method == .get || request.method == .head:
+            return Self.plain(200, "Healthy.\n")
+        case "/-/ready" where request.method == .get || request.method == .head:
+            return admission.isAccepting ? Self.plain(200, "Ready.\n") : Self.plain(503, "Shutting down.\n")
+        default:
+            return await serve(request)
+        }
+    }
+
+    /// A remote-write/read (or unknown) request: admitted or 503, body read up to the cap or 413, then the service.
+    private func serve(_ request: Request) async -> Response {
+        let started = ContinuousClock.now
+        let requestID = requestIDs.next()
+        guard admission.enter() else {
+            var summary = InvocationSummary(requestID: requestID, route: "-", status: 503)
+            summary.reason = "more than \(options.maxConcurrentRequests) requests in flight"
+            return finish(
+                ServiceResponse.text(
+                    503, "the connector is serving \(options.maxConcurrentRequests) requests already (--max-concurrent-requests): retry later",
+                    headers: [(name: "Retry-After", value: "1")]),
+                summary, started: started)
+        }
+        metrics.requestStarted()
+        defer {
+            metrics.requestEnded()
+            admission.leave()
+        }
+        let limit = options.maxRequestBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            return finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started)
+        }
+        var body: [UInt8]
+        do {
+            var request = request
+            body = Array(try await request.collectBody(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            return finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started)
+        } catch {
+            return finish(
+                .text(400, "the request body could not be read (\(error))"),
+                InvocationSummary(requestID: requestID, route: "-", status: 400), started: started)
+        }
+        let serviceRequest = ServiceRequest(
+            method: request.method.rawValue, path: request.uri.path,
+            headers: request.headers.map { (name: $0.name.rawName, value: $0.value) }, body: body)
+        body = []
+        let deadline = Deadline(
+            epochMilliseconds: SystemClock().nowMilliseconds() + Int64(options.requestTimeoutSeconds * 1000))
+        do {
+            var (response, summary) = try await workers.respond(to: serviceRequest, deadline: deadline)
+            summary.requestID = requestID
+            if summary.responseType == "samples", summary.samplesReturned > options.maxReadSamples {
+                response = .text(
+                    413,
+                    "the answer holds \(summary.samplesReturned) samples, more than --max-read-samples=\(options.maxReadSamples) allows as SAMPLES: narrow the selector or the time range, or let Prometheus ask for STREAMED_XOR_CHUNKS (the default)")
+            }
+            return finish(response, summary, started: started)
+        } catch {
+            // The worker threads are stopping: only during shutdown.
+            return finish(
+                .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
+                InvocationSummary(requestID: requestID, route: "-", status: 503), started: started)
+        }
+    }
+
+    /// Logs and counts the request, then encodes the answer for Hummingbird.
+    private func finish(_ response: ServiceResponse, _ served: InvocationSummary, started: ContinuousClock.Instant) -> Response {
+        var summary = served
+        let elapsed = ContinuousClock.now - started
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        summary.status = response.statusCode
+        summary.durationMilliseconds = nanoseconds / 1_000_000
+        if response.statusCode >= 400, summary.reason == nil { summary.reason = String(response.bodyText.prefix(512)) }
+        let level: ConnectorConfig.LogLevel = summary.status >= 500 ? .error : (summary.status >= 400 ? .warn : .info)
+        log.log(level, "request", summary.logFields)
+        metrics.record(summary, route: summary.route == "-" ? "other" : summary.route, durationNanoseconds: nanoseconds)
+        return Self.encode(response)
+    }
+
+    static func encode(_ response: ServiceResponse) -> Response {
+        var fields = HTTPFields()
+        for header in response.headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let body: ResponseBody
+        switch response.body {
+        case .bytes(let bytes): body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+        case .parts(let parts): body = ResponseBody(contentsOf: parts.map { ByteBuffer(bytes: $0) })
+        }
+        return Response(status: HTTPResponse.Status(code: response.statusCode), headers: fields, body: body)
+    }
+
+    static func plain(_ status: Int, _ text: String) -> Response {
+        encode(.text(status, text))
+    }
+
+    static func tooLarge(_ limit: Int) -> ServiceResponse {
+        .text(413, "the request body is larger than --max-request-body-bytes=\(limit): lower max_samples_per_send in remote_write's queue_config, or raise the limit")
+    }
+}

@@ -1,0 +1,86 @@
+import Connector
+import Prometheus
+
+/// The standalone connector's own series at `--web.telemetry-path`, in Prometheus' text format, kept by
+/// swift-prometheus. The Go connector's names are kept where it had the series (`received_samples_total`,
+/// `ignored_samples_total`, `write_requests_total` and `read_requests_total` per Timestream call,
+/// `write_duration_seconds`, `read_duration_seconds`); the rest are new. Everything is recorded from a request's
+/// `InvocationSummary`, the same values the Lambda function reports as EMF.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let inFlight: Gauge
+    private let received: Counter
+    private let written: Counter
+    private let rejected: Counter
+    private let writeCalls: Counter
+    private let readCalls: Counter
+    private let writeDuration: DurationHistogram
+    private let readDuration: DurationHistogram
+
+    static let durationBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    init() {
+        inFlight = registry.makeGauge(descriptor: Self.name("in_flight_requests", "", "Remote-write and remote-read requests being served."))
+        received = registry.makeCounter(descriptor: Self.name("received_samples", "total", "Samples received in remote-write requests."))
+        written = registry.makeCounter(descriptor: Self.name("written_samples", "total", "Samples Timestream accepted."))
+        rejected = registry.makeCounter(descriptor: Self.name("rejected_samples", "total", "Samples Timestream rejected (RejectedRecords)."))
+        writeCalls = registry.makeCounter(descriptor: Self.name("write_requests", "total", "Timestream WriteRecords calls, retries included."))
+        readCalls = registry.makeCounter(descriptor: Self.name("read_requests", "total", "Timestream Query calls (pages), retries included."))
+        writeDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("write_duration", "seconds", "Time to answer a remote-write request."), buckets: Self.durationBuckets)
+        readDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("read_duration", "seconds", "Time to answer a remote-read request."), buckets: Self.durationBuckets)
+    }
+
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "timestream_connector", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    func requestStarted() { inFlight.increment() }
+    func requestEnded() { inFlight.decrement() }
+
+    /// One answered request: HTTP route and status, samples, Timestream calls, retries and failures, latency.
+    func record(_ summary: InvocationSummary, route: String, durationNanoseconds: Int64) {
+        let status = String(summary.status)
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", "total", "HTTP requests answered, by route and status."),
+            labels: [("route", route), ("status", status)]
+        ).increment()
+        switch summary.route {
+        case "write":
+            received.increment(by: Int64(summary.samplesReceived))
+            written.increment(by: Int64(summary.samplesWritten))
+            rejected.increment(by: Int64(summary.samplesRejected))
+            for (reason, count) in summary.skipped where count > 0 {
+                registry.makeCounter(
+                    descriptor: Self.name("ignored_samples", "total", "Samples not stored, by reason."),
+                    labels: [("reason", reason.rawValue)]
+                ).increment(by: Int64(count))
+            }
+            writeCalls.increment(by: Int64(summary.timestreamCalls))
+            writeDuration.recordNanoseconds(durationNanoseconds)
+        case "read":
+            readCalls.increment(by: Int64(summary.timestreamCalls))
+            readDuration.recordNanoseconds(durationNanoseconds)
+        default: break
+        }
+        if summary.route != "-" {
+            registry.makeCounter(
+                descriptor: Self.name("timestream_retries", "total", "Timestream calls that were retries, by route."),
+                labels: [("route", summary.route)]
+            ).increment(by: Int64(summary.timestreamRetries))
+            if summary.status >= 400, summary.timestreamCalls > 0 {
+                registry.makeCounter(
+                    descriptor: Self.name("timestream_failures", "total", "Requests that called Timestream and failed, by route and status."),
+                    labels: [("route", summary.route), ("status", status)]
+                ).increment()
+            }
+        }
+    }
+
+    /// The text exposition (`text/plain; version=0.0.4`).
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,159 @@
+import AWS
+import Connector
+
+/// The standalone connector's settings: command-line flags over the environment (the Lambda function's variable
+/// names) over the defaults. The connector's own settings are read by the same code as in the function
+/// (`ConnectorConfig(environment:)`, `EndpointConfiguration(environment:)`), from the merged values.
+package struct StandaloneOptions: Sendable {
+    package var connector: ConnectorConfig
+    package var endpoints: EndpointConfiguration
+    /// Host to bind (`0.0.0.0` for `:port`, as Go's `:9201` listens on every interface).
+    package var host: String
+    package var port: Int
+    package var telemetryPath: String
+    /// Certificate and key PEM paths, both or neither.
+    package var tls: (certificate: String, key: String)?
+    package var maxConcurrentRequests: Int
+    package var maxRequestBodyBytes: Int
+    package var maxReadSamples: Int
+    package var requestTimeoutSeconds: Double
+    package var idleTimeoutSeconds: Double
+    package var shutdownTimeoutSeconds: Double
+    /// Every setting by variable name (flags applied), for the credential chain and logs.
+    package var values: [String: String]
+
+    /// What `arguments` (without the program name) and `environment` ask for.
+    package static func parse(arguments: [String], environment: [String: String]) throws(OptionsError) -> Parsed {
+        var values = environment
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--help" || argument == "-h" { return .help }
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw OptionsError("unexpected argument '\(argument)': every setting is a --flag (see --help)")
+            }
+            var name = String(argument.dropFirst(2))
+            var value: String? = nil
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            guard let flag = Flag.all.first(where: { $0.name == name }) else {
+                throw OptionsError("unknown flag --\(name) (see --help for the flags)")
+            }
+            if value == nil {
+                // A boolean flag alone means true, as in kingpin; otherwise the next argument is the value.
+                if flag.kind == .boolean, index == arguments.count || arguments[index].hasPrefix("--") {
+                    value = "true"
+                } else if index < arguments.count {
+                    value = arguments[index]
+                    index += 1
+                } else {
+                    throw OptionsError("--\(name) needs a value")
+                }
+            }
+            values[flag.variable] = value
+        }
+        return .run(try StandaloneOptions(values: values))
+    }
+
+    package enum Parsed: Sendable {
+        case help
+        case run(StandaloneOptions)
+    }
+
+    init(values given: [String: String]) throws(OptionsError) {
+        var values = given
+        for flag in Flag.all {
+            let value = values[flag.variable].flatMap { $0.isEmpty ? nil : $0 } ?? flag.defaultValue
+            if let value, let problem = flag.problem(with: value) {
+                throw OptionsError("--\(flag.name) (\(flag.variable)): \(problem)")
+            }
+            values[flag.variable] = value
+        }
+        do {
+            connector = try ConnectorConfig(environment: values)
+        } catch {
+            throw OptionsError(Self.flagText(error.variable) + ": " + error.problem)
+        }
+        do {
+            endpoints = try EndpointConfiguration(environment: values)
+        } catch {
+            switch error {
+            case .invalidURL(let variable, let value):
+                throw OptionsError("\(Self.flagText(variable)): '\(value)' is not an absolute http(s) URL of the form scheme://host[:port]")
+            }
+        }
+        (host, port) = try Self.listenAddress(values["web_listen_address"] ?? ":9201")
+        telemetryPath = values["web_telemetry_path"] ?? "/metrics"
+        guard telemetryPath.hasPrefix("/") else {
+            throw OptionsError("--web.telemetry-path (web_telemetry_path): '\(telemetryPath)' must start with /")
+        }
+        switch (values["tls_certificate"], values["tls_key"]) {
+        case (nil, nil): tls = nil
+        case (let certificate?, let key?): tls = (certificate, key)
+        case (_?, nil): throw OptionsError("--tls-certificate is set but --tls-key is not: give both to serve HTTPS, or neither")
+        case (nil, _?): throw OptionsError("--tls-key is set but --tls-certificate is not: give both to serve HTTPS, or neither")
+        }
+        func positive(_ variable: String) throws(OptionsError) -> Int {
+            let value = Int(values[variable] ?? "") ?? 0
+            guard value > 0 else { throw OptionsError("\(Self.flagText(variable)): must be at least 1") }
+            return value
+        }
+        maxConcurrentRequests = try positive("max_concurrent_requests")
+        maxRequestBodyBytes = try positive("max_request_body_bytes")
+        maxReadSamples = try positive("max_read_samples")
+        requestTimeoutSeconds = Double(values["request_timeout"] ?? "") ?? 30
+        idleTimeoutSeconds = Double(values["idle_timeout"] ?? "") ?? 60
+        shutdownTimeoutSeconds = Double(values["shutdown_timeout"] ?? "") ?? 30
+        self.values = values
+    }
+
+    /// `--flag (variable)` for a variable that has a flag, else the variable alone (`AWS_ENDPOINT_URL`).
+    static func flagText(_ variable: String) -> String {
+        guard let flag = Flag.all.first(where: { $0.variable == variable }) else { return variable }
+        return "--\(flag.name) (\(variable))"
+    }
+
+    /// `[host]:port`, `host:port` or `:port`.
+    static func listenAddress(_ text: String) throws(OptionsError) -> (host: String, port: Int) {
+        let problem = OptionsError("--web.listen-address (web_listen_address): '\(text)' is not [host]:port, e.g. :9201 or 127.0.0.1:9201")
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { throw problem }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        return (host, port)
+    }
+
+    /// `--help`: every flag, its variable and default.
+    package static var helpText: String {
+        var lines = [
+            "usage: timestream-prometheus-connector [--flag=value | --flag value]...",
+            "",
+            "Prometheus remote storage on Amazon Timestream for LiveAnalytics: POST …/write and …/read, metrics at",
+            "--web.telemetry-path, /-/healthy and /-/ready. Each flag can also be set by the environment variable in",
+            "brackets (a flag wins). Requests carry the caller's AWS key pair as basic auth (username: access key id,",
+            "password: secret access key), unless --enable-sigv4-auth. AWS_ENDPOINT_URL… work as in the AWS SDKs.",
+            "",
+            "Flags:",
+        ]
+        for flag in Flag.all {
+            let placeholder = flag.kind == .boolean ? "=<bool>" : "=<\(flag.kind == .seconds ? "seconds" : "value")>"
+            lines.append("  --\(flag.name)\(placeholder)  [\(flag.variable)]")
+            lines.append("      \(flag.help)" + (flag.defaultValue.map { " Default: \($0)." } ?? ""))
+        }
+        lines.append("  -h, --help")
+        lines.append("      Show this help.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A setting the connector cannot start with: one line saying what to change (the process exits 2).
+package struct OptionsError: Error, Equatable, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
+}

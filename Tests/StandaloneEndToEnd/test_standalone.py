@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""The standalone connector (`timestream-prometheus-connector`) as a process, against the Timestream SQL stand-in,
+run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd, which runs it too):
+
+1. Flags: --help, a bad flag or half a TLS pair → exit 2 with one line; env names configure it too.
+2. HTTP: keep-alive, /-/healthy, /-/ready, /metrics (Prometheus text), 413 past the body cap, a connection that
+   stops sending is closed after the idle timeout, 503 + Retry-After past --max-concurrent-requests.
+3. Load: 64 writers at once, several rounds of 2000-sample writes; every sample stored exactly once; the
+   server's RSS and open descriptors flat from round to round (bounded loops, 127.0.0.1 only).
+4. SIGTERM while 32 slow writes are in flight: each is answered 204 and stored, nothing else is lost, exit 0.
+5. TLS with a self-signed certificate made here with the openssl CLI.
+6. scripts/run-standalone (the quick start) with a real Prometheus, stopped with Ctrl-C.
+Exit status 0 when every check holds; prints `standalone: N passed, M failed`.
+"""
+import base64, concurrent.futures, http.client, json, os, signal, socket, ssl, subprocess, sys, tempfile, threading
+import shutil, time, traceback, urllib.error, urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
+sys.path.insert(0, os.path.join(HERE, "..", "oracles"))
+from local_stack import Standalone, free_port, sql_standin, standalone_binary  # noqa: E402
+import snappy  # noqa: E402
+from prompb import WriteRequest  # noqa: E402
+
+AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
+WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
+                 "X-Prometheus-Remote-Write-Version": "0.1.0"}
+PASSED, FAILURES = [], []
+
+
+def check(condition, message):
+    print(("ok   " if condition else "FAIL ") + message, flush=True)
+    (PASSED if condition else FAILURES).append(message)
+    return condition
+
+
+def write_body(metric, writer, stamp, series=2000):
+    request = WriteRequest()
+    for k in range(series):
+        ts = request.timeseries.add()
+        ts.labels.add(name="__name__", value=metric)
+        ts.labels.add(name="s", value=str(k))
+        ts.labels.add(name="writer", value=str(writer))
+        ts.samples.add(value=k + writer / 1000.0, timestamp=stamp)
+    return snappy.compress(request.SerializeToString())
+
+
+def post(url, body, headers=WRITE_HEADERS, timeout=120, context=None):
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def get(url, context=None):
+    try:
+        with urllib.request.urlopen(url, timeout=30, context=context) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def stored(standin, metric):
+    with urllib.request.urlopen(standin.url + "/records", timeout=120) as response:
+        records = [r for r in json.load(response) if r["measure_name"] == metric]
+    keys = [(r["writer"], r["s"], r["time"]) for r in records]
+    return len(keys), len(set(keys))
+
+
+def control(standin, faults=None):
+    data = json.dumps(faults).encode() if faults is not None else None
+    with urllib.request.urlopen(urllib.request.Request(standin.url + "/control", data=data), timeout=10) as response:
+        return json.load(response)
+
+
+def process_usage(pid):
+    with open("/proc/%d/status" % pid) as f:
+        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return rss, len(os.listdir("/proc/%d/fd" % pid))
+
+
+def run(argv, env=None):
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+    return done.returncode, done.stdout, done.stderr
+
+
+def flags(binary):
+    code, out, err = run([binary, "--help"])
+    check(code == 0 and "--web.listen-address=<value>  [web_listen_address]" in out and "--tls-key" in out,
+          "--help exits 0 and documents the flags (%d lines)" % len(out.splitlines()))
+    for argv, expected in (
+        (["--default-database=d", "--default-table=t", "--bogus=1"], "unknown flag --bogus"),
+        (["--default-database=d", "--default-table=t", "--tls-certificate=/nonexistent.pem"], "--tls-key is not"),
+        (["--default-table=t"], "--default-database (default_database): is required"),
+        (["--default-database=d", "--default-table=t", "--enable-logging=maybe"], "is not a boolean"),
+    ):
+        code, out, err = run([binary, *argv])
+        check(code == 2 and len(err.strip().splitlines()) == 1 and expected in err,
+              "%s → exit %d, one line: %s" % (" ".join(argv[-1:]), code, err.strip()))
+    code, out, err = run([binary, "--web.listen-address=127.0.0.1:1"], env={"default_table": "t", "PATH": "/usr/bin"})
+    check(code == 2 and "default_database" in err, "env names are read (default_table from env; %s)" % err.strip())
+
+
+def http_behaviour(work, binary, standin):
+    door = Standalone(work, binary, standin.url, log_name="http.log",
+                      flags=["--max-request-body-bytes=100000", "--idle-timeout=1", "--max-concurrent-requests=2"])
+    try:
+        check(get(door.url + "/-/healthy")[0] == 200 and get(door.url + "/-/ready")[0] == 200, "/-/healthy and /-/ready → 200")
+        # Keep-alive: three requests on one connection.
+        connection = http.client.HTTPConnection("127.0.0.1", door.port, timeout=10)
+        connection.request("GET", "/-/healthy")
+        first = connection.getresponse(); first.read()
+        local = connection.sock.getsockname()
+        body = write_body("http_keepalive", 0, int(time.time() * 1000), series=3)
+        connection.request("POST", "/prefix/api/v1/write", body, WRITE_HEADERS)
+        second = connection.getresponse(); second.read()
+        connection.request("POST", "/prefix/api/v1/write", body, WRITE_HEADERS)
+        third = connection.getresponse(); third.read()
+        check(first.status == 200 and second.status == 204 and third.status == 204 and connection.sock.getsockname() == local,
+              "keep-alive: three requests on one connection (%d, %d, %d); a path ending in /write is the write route"
+              % (first.status, second.status, third.status))
+        connection.close()
+        status, headers, answer = post(door.url + "/write", b"x" * 100001)
+        check(status == 413 and b"--max-request-body-bytes" in answer, "a body past the cap → 413 (%s)" % answer[:80])
+        # A client that stops sending mid-request is disconnected after --idle-timeout.
+        slow = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+        slow.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        began = time.time()
+        try:
+            closed = slow.recv(100) == b""
+        except ConnectionResetError:
+            closed = True
+        check(closed, "a request body that stops arriving: connection closed after %.1f s (idle timeout 1 s)" % (time.time() - began))
+        slow.close()
+        # Past --max-concurrent-requests=2: two writes held by a slow Timestream, the third is 503 + Retry-After.
+        control(standin, {"delay_ms": 2500, "delay_calls": 2})
+        stamp = int(time.time() * 1000)
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            held = [pool.submit(post, door.url + "/write", write_body("http_limit", w, stamp, series=5)) for w in range(2)]
+            time.sleep(1.0)
+            status, headers, answer = post(door.url + "/write", write_body("http_limit", 9, stamp, series=5))
+            results = [f.result()[0] for f in held]
+        check(status == 503 and headers.get("Retry-After") == "1" and results == [204, 204],
+              "past --max-concurrent-requests=2 → 503 Retry-After %s (%s); the two in flight → %s"
+              % (headers.get("Retry-After"), answer[:60], results))
+        status, text = get(door.url + "/metrics")
+        wanted = ['timestream_connector_http_requests_total{route="write",status="204"} 4',
+                  'timestream_connector_http_requests_total{route="other",status="413"} 1',
+                  'timestream_connector_http_requests_total{route="other",status="503"} 1',
+                  "timestream_connector_received_samples_total 16", "timestream_connector_written_samples_total 16",
+                  "timestream_connector_in_flight_requests 0", "# TYPE timestream_connector_write_duration_seconds histogram",
+                  "timestream_connector_write_requests_total 4"]
+        missing = [w for w in wanted if w not in text.splitlines() and w not in text]
+        check(status == 200 and not missing, "/metrics in Prometheus text format with the connector's series (missing %s)" % missing)
+    finally:
+        check(door.stop() == 0, "exit 0 on SIGTERM")
+
+
+def load(work, binary, standin, writers=64, rounds=4):
+    door = Standalone(work, binary, standin.url, log_name="load.log", flags=["--log.level=warn"])
+    usage = []
+    try:
+        base = int(time.time() * 1000) - 10_000
+        with concurrent.futures.ThreadPoolExecutor(writers) as pool:
+            for r in range(rounds):
+                futures = [pool.submit(post, door.url + "/write", write_body("load_metric", w, base + r)) for w in range(writers)]
+                statuses = sorted(set(f.result()[0] for f in futures))
+                check(statuses == [204], "round %d: %d concurrent 2000-sample writes → %s" % (r + 1, writers, statuses))
+                usage.append(process_usage(door.process.pid))
+        total, unique = stored(standin, "load_metric")
+        expected = writers * rounds * 2000
+        check(total == expected and unique == expected,
+              "every sample stored exactly once (%d stored, %d distinct, %d sent)" % (total, unique, expected))
+        print("     RSS (kB) and open fds per round: %s" % usage, flush=True)
+        # Flat: after the first round (workers, connections and buffers created), later rounds grow neither.
+        rss_growth = usage[-1][0] - usage[1][0]
+        check(rss_growth < 0.25 * usage[1][0], "RSS flat from round 2 to %d (%d → %d kB)" % (rounds, usage[1][0], usage[-1][0]))
+        check(usage[-1][1] <= usage[1][1] + 4, "open descriptors flat (%d → %d)" % (usage[1][1], usage[-1][1]))
+    finally:
+        check(door.stop() == 0, "exit 0 on SIGTERM after the load")
+
+
+def sigterm_mid_load(work, binary, standin, writers=32):
+    door = Standalone(work, binary, standin.url, log_name="sigterm.log", flags=["--log.level=info"])
+    stamp = int(time.time() * 1000) - 5_000
+    control(standin, {"delay_ms": 1500, "delay_calls": 1000})
+    results = {}
+
+    def writer(w):
+        results[w] = post(door.url + "/write", write_body("sigterm_metric", w, stamp))[0]
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 30
+    while control(standin)["in_flight"] < writers and time.time() < deadline:
+        time.sleep(0.05)
+    in_flight = control(standin)["in_flight"]
+    door.process.send_signal(signal.SIGTERM)
+    code = door.process.wait(60)
+    for t in threads:
+        t.join(60)
+    control(standin, {"delay_ms": 0, "delay_calls": 0})
+    answered = [w for w, status in results.items() if status == 204]
+    total, unique = stored(standin, "sigterm_metric")
+    check(in_flight >= writers and len(answered) == writers,
+          "SIGTERM with %d Timestream calls in flight: all %d writes answered 204 (%s)" % (in_flight, writers, sorted(set(results.values()))))
+    check(total == unique == len(answered) * 2000, "each answered write is stored (%d samples for %d writes)" % (unique, len(answered)))
+    check(code == 0, "the connector exits 0 after draining (%d)" % code)
+    refused = False
+    try:
+        socket.create_connection(("127.0.0.1", door.port), timeout=2).close()
+    except OSError:
+        refused = True
+    check(refused, "nothing listens after the shutdown")
+    log = door.log()
+    check("shutting down" in log and "stopped" in log, "the log says it drained and stopped")
+
+
+def tls(work, binary, standin):
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    door = Standalone(work, binary, standin.url, scheme="https", log_name="tls.log",
+                      flags=["--tls-certificate", cert, "--tls-key=" + key])
+    try:
+        context = ssl.create_default_context(cafile=cert)
+        status, _, answer = post(door.url + "/write", write_body("tls_metric", 0, int(time.time() * 1000), series=10), context=context)
+        check(status == 204, "HTTPS write with the self-signed certificate verified → %d %s" % (status, answer[:80]))
+        check(stored(standin, "tls_metric") == (10, 10), "the HTTPS write is stored")
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/-/healthy" % door.port, timeout=5)
+            plain = "answered"
+        except (OSError, http.client.HTTPException) as error:
+            plain = "refused (%s)" % type(error).__name__
+        check(plain != "answered", "plain HTTP on the TLS port is not served: %s" % plain)
+    finally:
+        check(door.stop() == 0, "TLS server exits 0 on SIGTERM")
+    code, _, err = run([binary, "--default-database=d", "--default-table=t", "--web.listen-address=127.0.0.1:%d" % free_port(),
+                        "--tls-certificate", key, "--tls-key", key])
+    check(code == 1 and "cannot serve" in err, "a certificate file that is not a certificate → exit 1 (%s)" % err.strip()[-120:])
+
+
+def quick_start(work):
+    """scripts/run-standalone as a newcomer runs it: Prometheus's own samples reach the stand-in through the
+    connector, the URLs are printed, and Ctrl-C (SIGINT) stops everything it started."""
+    root = os.path.join(HERE, "..", "..")
+    script = subprocess.Popen([os.path.join(root, "scripts", "run-standalone"), "--port", "0", "--prometheus-port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                              env=dict(os.environ, ORACLE_PYTHON=sys.executable))
+    lines, urls = [], {}
+    try:
+        for line in script.stdout:
+            lines.append(line.rstrip())
+            words = line.split()
+            if len(words) >= 2 and words[1].startswith("http"):
+                urls[words[0]] = words[1]
+            elif len(words) >= 3 and words[2].startswith("http"):
+                urls[" ".join(words[:2])] = words[2]
+            if line.startswith("Ctrl-C"):
+                break
+        check({"Prometheus", "connector", "Timestream stand-in"} <= set(urls), "run-standalone prints the URLs (%s)" % sorted(urls))
+        standin = urls.get("Timestream stand-in", "").rsplit("/records", 1)[0]
+        end, names = time.time() + 90, set()
+        while time.time() < end and "up" not in names:
+            time.sleep(2)
+            try:
+                with urllib.request.urlopen(standin + "/records", timeout=10) as response:
+                    names = {r["measure_name"] for r in json.load(response)}
+            except OSError:
+                pass
+        check("up" in names and "timestream_connector_received_samples_total" in names,
+              "Prometheus scrapes itself and the connector and remote-writes through it (%d metric names stored)" % len(names))
+        os.killpg(script.pid, signal.SIGINT)
+        code = script.wait(60)
+        still = []
+        for url in urls.values():
+            host, port = url.split("/")[2].split(":")
+            try:
+                socket.create_connection((host, int(port)), timeout=2).close()
+                still.append(url)
+            except OSError:
+                pass
+        check(code == 0 and not still, "Ctrl-C stops everything it started (exit %s; still answering: %s)" % (code, still))
+    finally:
+        if script.poll() is None:
+            os.killpg(script.pid, signal.SIGKILL)
+        if FAILURES:
+            print("\n".join(lines[-30:]))
+
+
+def main():
+    binary = standalone_binary()
+    work = tempfile.mkdtemp(prefix="standalone-")
+    print("logs in", work, flush=True)
+    standin = sql_standin(work)
+    try:
+        for step in (flags, lambda b: http_behaviour(work, b, standin), lambda b: load(work, b, standin),
+                     lambda b: sigterm_mid_load(work, b, standin), lambda b: tls(work, b, standin),
+                     lambda b: quick_start(work)):
+            try:
+                step(binary)
+            except Exception:
+                traceback.print_exc()
+                FAILURES.append("exception")
+    finally:
+        standin.stop()
+    print("standalone: %d passed, %d failed" % (len(PASSED), len(FAILURES)))
+    if FAILURES:
+        print("logs in", work)
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
