@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "StandaloneServer",
             dependencies: [
-                "Connector", "AWS", "CurlHTTP",
+                "Connector", "AWS", "CurlHTTP", "CredentialChain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

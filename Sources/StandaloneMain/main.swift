@@ -1,6 +1,7 @@
 // `timestream-prometheus-connector`: the standalone front door (the Go connector's binary name and flags).
 // Wiring only: parse the flags over the environment, then serve until SIGTERM/SIGINT. Exit codes: 0 after a
-// graceful shutdown, 1 when the server cannot start, 2 for a setting to change (one line on stderr).
+// graceful shutdown, 1 when the server cannot start, 2 for a setting to change (one line on stderr, or a log
+// line for a credential chain with no usable source).
 import Connector
 import StandaloneServer
 
@@ -25,8 +26,16 @@ do {
 }
 
 let log = Logger(config: options.connector)
+let server: StandaloneServer
 do {
-    try await StandaloneServer(options: options, environment: environment, log: log).run()
+    server = try StandaloneServer(options: options, environment: environment, log: log)
+} catch {
+    // --enable-sigv4-auth with no usable credential source configured: a setting to change.
+    log.error("cannot start", [("reason", "\(error)")])
+    exit(2)
+}
+do {
+    try await server.run()
 } catch {
     log.error("cannot serve", [("reason", "\(error)")])
     exit(1)

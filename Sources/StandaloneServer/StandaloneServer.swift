@@ -1,5 +1,6 @@
 import AWS
 import Connector
+import CredentialChain
 import CurlHTTP
 import HTTPTypes
 import Hummingbird
@@ -18,23 +19,40 @@ package struct StandaloneServer {
     let workers: ServiceWorkers
     let admission: AdmissionLimit
     let metrics = ServerMetrics()
+    /// How Timestream calls are signed, for the startup line (never a secret).
+    let credentialsDescription: String
 
-    /// Builds nothing that talks to AWS yet: each worker's client is made on its first request.
-    /// - Parameter environment: the process environment (for the credential source with `--enable-sigv4-auth`).
-    package init(options: StandaloneOptions, environment: [String: String], log: Connector.Logger) {
+    /// Builds nothing that talks to Timestream yet: each worker's client is made on its first request. With
+    /// `--enable-sigv4-auth` the AWS credential chain picks its source here and fetches once, so the startup log says
+    /// whether it works; a fetch failure is not fatal (requests answer 503 and the chain keeps trying).
+    /// - Parameter environment: the process environment (for the credential chain with `--enable-sigv4-auth`).
+    /// - Throws: `CredentialProviderError` when `--enable-sigv4-auth` is on and no source is configured or the one
+    ///   chosen is misconfigured.
+    package init(options: StandaloneOptions, environment: [String: String], log: Connector.Logger) throws {
         self.options = options
         self.log = log
         self.admission = AdmissionLimit(limit: options.maxConcurrentRequests)
         let config = options.connector
         let endpoints = options.endpoints
-        // With --enable-sigv4-auth the process's own credentials sign every call (the credential chain, #18,
-        // plugs in here); otherwise each request's basic auth, as the Go connector's standalone mode.
+        // With --enable-sigv4-auth the chain's credentials sign every call and a request's basic auth is ignored;
+        // otherwise each request's basic auth, as the Go connector's standalone mode.
         let credentials: CredentialSource
         if config.useFunctionCredentials {
-            let own = Result { () throws(CredentialsError) in try Credentials.fromEnvironment(environment) }
-            credentials = .provider { own }
+            let now: @Sendable () -> Int64 = { SystemClock().nowMilliseconds() }
+            // Its own client: a refresh never queues behind Timestream calls.
+            let transport = try HTTPClient(
+                configuration: HTTPClientConfiguration(maxCachedConnections: 2, userAgent: "timestream-prometheus-connector"))
+            let provider = try DefaultCredentialChain.resolve(
+                environment: environment, region: config.region, transport: transport, now: now)
+            let chain = RefreshingCredentials(provider: provider, now: now)
+            if case .failure(let error) = chain.current() {
+                log.error("no AWS credentials yet (requests answer 503 until there are)", [("reason", "\(error)")])
+            }
+            credentials = .provider(chain.provide)
+            credentialsDescription = "AWS credential chain: \(provider.name); request basic auth ignored"
         } else {
             credentials = .requestHeaders
+            credentialsDescription = "basic auth of each request"
         }
         self.workers = ServiceWorkers(threads: options.maxConcurrentRequests, credentials: credentials) {
             let transport = try HTTPClient(
@@ -51,6 +69,7 @@ package struct StandaloneServer {
     /// certificate).
     package func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let options = self.options, log = self.log, admission = self.admission
+        let credentialsDescription = self.credentialsDescription
         let swiftLog = Logging.Logger(label: "timestream-prometheus-connector") { _ in LogBridge(log: log) }
         let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(options.idleTimeoutSeconds * 1000)))
         let server: HTTPServerBuilder
@@ -77,7 +96,7 @@ package struct StandaloneServer {
                         ("address", "\(options.host):\(port)"), ("tls", options.tls == nil ? "off" : "on"),
                         ("database", options.connector.database), ("table", options.connector.table),
                         ("region", options.connector.region),
-                        ("credentials", options.connector.useFunctionCredentials ? "process" : "basic auth"),
+                        ("credentials", credentialsDescription),
                         ("max_concurrent_requests", String(options.maxConcurrentRequests)),
                     ])
                 onListening(port)

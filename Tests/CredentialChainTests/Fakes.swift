@@ -2,6 +2,7 @@ import AWS
 import CurlHTTP
 import Foundation
 import Synchronization
+import TestSupport
 
 @testable import CredentialChain
 
@@ -66,4 +67,20 @@ func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("credchain-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// What Tests/oracles/moto_timestream.py set up (moto with SigV4 and IAM checks, STS web identity, Timestream).
+struct MotoSetup: Decodable {
+    struct Session: Decodable { var access_key_id, secret_access_key, session_token: String }
+    var port: Int
+    var role_arn, web_identity_token, access_key_id, secret_access_key: String
+    var session: Session
+}
+
+func startMoto() throws -> (OracleServer, MotoSetup) {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("setup.json")
+    let server = try OracleServer("moto_timestream.py", [file.path])
+    return (server, try JSONDecoder().decode(MotoSetup.self, from: Data(contentsOf: file)))
 }

@@ -49,21 +49,6 @@ import Testing
 
     // MARK: - moto: environment, profile, web identity
 
-    struct MotoSetup: Decodable {
-        struct Session: Decodable { var access_key_id, secret_access_key, session_token: String }
-        var port: Int
-        var role_arn, web_identity_token, access_key_id, secret_access_key: String
-        var session: Session
-    }
-
-    func startMoto() throws -> (OracleServer, MotoSetup) {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("setup.json")
-        let server = try OracleServer("moto_timestream.py", [file.path])
-        return (server, try JSONDecoder().decode(MotoSetup.self, from: Data(contentsOf: file)))
-    }
-
     /// The measure values of the records moto stored (moto keeps CommonAttributes' dimensions out of its records,
     /// so each write is told apart by its value).
     func storedValues(_ moto: OracleServer) throws -> [String] {
