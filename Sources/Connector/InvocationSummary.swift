@@ -3,28 +3,28 @@ import TimestreamTranslation
 public struct InvocationSummary: Equatable, Sendable {
     public var requestID: String
     /// `write`, `read`, or `-` when the request was refused before routing.
-    public var route: String
+    var route: String
     public var status: Int
     public var durationMilliseconds: Int64 = 0
-    public var timestreamCalls = 0
-    public var timestreamRetries = 0
+    var timestreamCalls = 0
+    var timestreamRetries = 0
     // Writes
     /// `v1` or `v2` (the remote-write message the request carried), nil when refused before decoding.
-    public var writeProtocol: String? = nil
+    var writeProtocol: String? = nil
     public var series = 0
-    public var samplesReceived = 0
-    public var samplesWritten = 0
-    public var skipped: [SkipReason: Int] = [:]
+    var samplesReceived = 0
+    var samplesWritten = 0
+    var skipped: [SkipReason: Int] = [:]
     /// Records Timestream rejected (RejectedRecordsException).
-    public var samplesRejected = 0
+    var samplesRejected = 0
     /// Native histogram samples received, and how many became classic series (their samples are in the counts above).
-    public var histogramsReceived = 0
-    public var histogramsConverted = 0
+    var histogramsReceived = 0
+    var histogramsConverted = 0
     // Reads
-    public var queries = 0
+    var queries = 0
     public var samplesReturned = 0
     /// `samples`, `streamed_xor_chunks`, or `none` when no answer type was chosen.
-    public var responseType = "none"
+    var responseType = "none"
     /// The answer's one-line reason, for 4xx/5xx.
     public var reason: String? = nil
 
@@ -34,7 +34,7 @@ public struct InvocationSummary: Equatable, Sendable {
         self.status = status
     }
 
-    public var samplesSkipped: Int { skipped.values.reduce(0, +) }
+    var samplesSkipped: Int { skipped.values.reduce(0, +) }
 
     /// The log line's fields, in a stable order.
     public var logFields: [Logger.Field] {

@@ -79,7 +79,7 @@ public enum ReadSQL {
     }
 
     /// The query's time range in ms, narrowed to its hints' range when the hints give a narrower one.
-    public static func timeRange(_ query: Query) -> (start: Int64, end: Int64) {
+    static func timeRange(_ query: Query) -> (start: Int64, end: Int64) {
         var start = query.startTimestampMs
         var end = query.endTimestampMs
         if let hints = query.hints {
@@ -90,12 +90,12 @@ public enum ReadSQL {
     }
 
     /// `"name"` with embedded `"` doubled (SQL delimited identifier).
-    public static func quotedIdentifier(_ name: String) -> String {
+    static func quotedIdentifier(_ name: String) -> String {
         "\"" + name.replacingAll("\"", with: "\"\"") + "\""
     }
 
     /// `'text'` with embedded `'` doubled (SQL string literal; backslashes are not escapes in Timestream SQL).
-    public static func quotedLiteral(_ text: String) -> String {
+    static func quotedLiteral(_ text: String) -> String {
         "'" + text.replacingAll("'", with: "''") + "'"
     }
 }

@@ -1,7 +1,7 @@
 import TestSupport
-import TimestreamCodec
-import AWS
-import Connector
+@testable import TimestreamCodec
+@testable import AWS
+@testable import Connector
 import Testing
 
 /// Content negotiation as the Remote-Write 2.0 spec lists it (#content-type, #content-encoding,

@@ -1,8 +1,8 @@
-import TimestreamTranslation
-import AWS
-import Connector
-import LambdaRuntime
-import RemoteStorage
+@testable import TimestreamTranslation
+@testable import AWS
+@testable import Connector
+@testable import LambdaRuntime
+@testable import RemoteStorage
 import Testing
 
 @Suite struct WriteReplyTests {

@@ -1,8 +1,8 @@
 import TestSupport
-import TimestreamCodec
-import TimestreamTranslation
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 /// The write pipeline's two inputs against each other: a body read in place (`WriteRequestView`) and the same body

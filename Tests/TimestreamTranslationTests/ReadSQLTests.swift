@@ -1,5 +1,5 @@
-import TimestreamTranslation
-import RemoteStorage
+@testable import TimestreamTranslation
+@testable import RemoteStorage
 import Testing
 
 @Suite struct ReadSQLTests {

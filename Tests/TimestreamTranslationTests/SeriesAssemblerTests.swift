@@ -1,6 +1,6 @@
-import TimestreamCodec
+@testable import TimestreamCodec
 @testable import TimestreamTranslation
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite struct SeriesAssemblerTests {

@@ -1,7 +1,7 @@
 import TestSupport
-import TimestreamCodec
-import TimestreamTranslation
-import RemoteStorage
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
+@testable import RemoteStorage
 import Testing
 
 @Suite struct WriteTranslationTests {
