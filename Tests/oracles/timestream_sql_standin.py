@@ -17,7 +17,9 @@ Where it differs from the real service (known, deliberate):
   Timestream; columns in Timestream's order (dimensions, measure_name, time, measure_value::double).
 - Missing columns give Timestream's ValidationException text "Column 'x' does not exist"; SQLite's habit of
   reading unknown "identifiers" as strings is blocked by checking every quoted identifier first.
-- Records: CommonAttributes are merged into each record; a record with the same dimensions, measure and time as a
+- Records: like Timestream, a call holding a record without any dimension (after CommonAttributes are merged) is
+  refused whole: HTTP 400 ValidationException "At least one dimension is required for a record.", nothing stored.
+  CommonAttributes are merged into each record; a record with the same dimensions, measure and time as a
   stored one is accepted if the value is identical (idempotent retry) and rejected (RejectedRecords, 419)
   otherwise, as Timestream does without versions. Only DOUBLE / MILLISECONDS records are stored.
 - Faults for tests: POST /control {"throttle": n, "fail500": n, "delay_ms": ms, "drop": n, "delay_calls": n}
@@ -100,6 +102,10 @@ def write_records(body):
     if not 1 <= len(records) <= 100:
         raise ServiceError(400, "ValidationException", "Records must have length between 1 and 100")
     common = body.get("CommonAttributes") or {}
+    # Timestream refuses the whole call, storing none of its records, when any record has no dimension after
+    # CommonAttributes are merged in (HTTP 400, text as a real answer: leonyork/xk6-output-timestream#257).
+    if not common.get("Dimensions") and any(not r.get("Dimensions") for r in records):
+        raise ServiceError(400, "ValidationException", "At least one dimension is required for a record.")
     rejected, rows = [], []
     for index, record in enumerate(records):
         dims = {d["Name"]: d["Value"] for d in common.get("Dimensions", [])}
