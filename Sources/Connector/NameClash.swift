@@ -49,8 +49,9 @@ enum NameClash {
 /// every label name, both taken modulo 64. No common bit: no label is named like a metric. A common bit (rare:
 /// label names are short and metric names long) only means "check exactly".
 struct NameClashFilter {
-    private var metrics: [UInt64] = Array(repeating: 0, count: 64)
-    private var labels: [UInt64] = Array(repeating: 0, count: 64)
+    // Inline storage: no allocation, no copy-on-write check per label.
+    private var metrics = InlineArray<64, UInt64>(repeating: 0)
+    private var labels = InlineArray<64, UInt64>(repeating: 0)
 
     @inline(__always) mutating func noteMetric(_ first: UInt8?, _ count: Int) {
         metrics[Int((first ?? 0) & 63)] |= 1 &<< UInt64(count & 63)

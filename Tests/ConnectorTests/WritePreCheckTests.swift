@@ -95,6 +95,25 @@ private typealias Dimension = AWS.Dimension
         #expect(fine.stats.samplesToWrite == 1 && fine.stats.samplesSkipped == 0)
     }
 
+    /// The word-at-a-time colon test against a plain byte search, for every length and position.
+    @Test func theColonTestFindsEveryColonAndNothingElse() {
+        var rng = SystemRandomNumberGenerator()
+        // Bytes next to ':' (0x3A) in value, and ones whose low bits match it.
+        let others: [UInt8] = [0x39, 0x3B, 0x3A ^ 0x80, 0xBA, 0x00, 0xFF, 0x7A, 0x1A, 0x5F, 0x61]
+        for length in 0...40 {
+            for _ in 0..<30 {
+                var bytes = (0..<length).map { _ in others.randomElement(using: &rng)! }
+                if length > 0 && Bool.random(using: &rng) { bytes[Int.random(in: 0..<length, using: &rng)] = 0x3A }
+                // Colons right outside the name must not count (the loads stay inside it).
+                let padded = [0x3A] + bytes + [0x3A]
+                let found = padded.withUnsafeBufferPointer {
+                    TimestreamLimits.containsColon(UnsafeBufferPointer(rebasing: $0[1..<(1 + length)]))
+                }
+                #expect(found == bytes.contains(0x3A), "\(bytes)")
+            }
+        }
+    }
+
     /// 2 KB per record, counted as Timestream meters it — 8 (time) + measure name + every dimension name and
     /// value, shared CommonAttributes included — with the value at its longest text (24 bytes).
     @Test func recordsOver2KBAreSkippedOrRefusedAtTheExactBoundary() throws {
