@@ -109,9 +109,11 @@ public enum TimestreamLimits {
             return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
         }
         let count = name.count
-        guard count >= 4, let base = name.baseAddress else {
-            for byte in name where byte == UInt8(ascii: ":") { return true }
-            return false
+        guard let base = name.baseAddress else { return false }
+        guard count >= 4 else {
+            // 1…3 bytes (`le`, `job`, `cpu`): the first, middle and last byte.
+            let colon = UInt8(ascii: ":")
+            return count > 0 && (base[0] == colon || base[count >> 1] == colon || base[count - 1] == colon)
         }
         let raw = UnsafeRawPointer(base)
         guard count >= 8 else {
