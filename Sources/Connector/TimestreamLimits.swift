@@ -21,9 +21,9 @@ public enum TimestreamLimits {
 
     /// The dimension a series with no label but `__name__` is written with: Timestream refuses a record without
     /// dimensions (the whole WriteRecords call, "At least one dimension is required for a record."). Prometheus
-    /// reserves label names starting with `__` for its own use, so no scraped or recorded series carries it; a
-    /// series that does is skipped as a reserved label name, and reads never show it (`ReadSQL`,
-    /// `SeriesAssembler`). Valid in Timestream: no colon, no reserved prefix, 13 bytes.
+    /// reserves label names starting with `__` for internal use and drops them from targets after relabelling, so
+    /// no scraped or recorded series carries it; a series that does is skipped as a reserved label name, and reads
+    /// never show it (`ReadSQL`, `SeriesAssembler`). Valid in Timestream: no colon, no reserved prefix, 13 bytes.
     public static let nameOnlyDimension = Dimension(name: nameOnlyName.description, value: nameOnlyValue.description)
     static let nameOnlyName: StaticString = "__name_only__"
     static let nameOnlyValue: StaticString = "true"
