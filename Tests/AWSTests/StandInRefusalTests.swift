@@ -102,7 +102,7 @@ import Testing
 
     @Test(arguments: S.Kind.allCases) func doubleValuesAreFiniteNumbers(_ kind: S.Kind) throws {
         let s = try S(kind)
-        for value in ["NaN", "Infinity", "-inf", "1e999", "abc", "", String(repeating: "1", count: 2049)] {
+        for value in ["NaN", "Infinity", "-inf", "1e999", "abc", "", " 1", "1_0", "0x10", String(repeating: "1", count: 2049)] {
             try s.expectWholeCallRefused([good, S.record(value: value)], "Invalid measure value for record.")
         }
         try s.expectWholeCallRefused([good, S.record(value: nil)], "Invalid measure value for record.")

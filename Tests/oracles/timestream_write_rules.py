@@ -54,6 +54,7 @@ LOWER_VERSION = "The record version %d is lower than the existing version %d. A 
 MEASURE_VALUE_TYPES = {"DOUBLE", "BIGINT", "VARCHAR", "BOOLEAN", "TIMESTAMP", "MULTI"}
 TIME_UNITS = {"MILLISECONDS", "SECONDS", "MICROSECONDS", "NANOSECONDS"}
 INTEGER = re.compile(r"-?[0-9]+\Z")
+DECIMAL = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 FUTURE_MS = 15 * 60 * 1000
 
 
@@ -123,10 +124,8 @@ class Table:
         if vtype != "DOUBLE" or unit != "MILLISECONDS":
             raise invalid("The stand-in stores only DOUBLE measures in MILLISECONDS (record %d)." % index)
         value = pick("MeasureValue")
-        try:
-            number = float(value) if isinstance(value, str) and 1 <= utf8(value) <= 2048 else math.nan
-        except ValueError:
-            number = math.nan
+        # A plain decimal number (no "nan", "inf", hex, "1_0", spaces: Python's float() would take those).
+        number = float(value) if isinstance(value, str) and utf8(value) <= 2048 and DECIMAL.match(value) else math.nan
         if not math.isfinite(number):
             raise invalid("Invalid measure value for record.")
         ms = pick("Time")
