@@ -98,6 +98,14 @@ import Testing
         minutes["TimeUnit"] = "MINUTES"
         try s.expectWholeCallRefused([good, minutes], "1 validation error detected: Value at 'records.2.member.timeUnit'")
         #expect(try !s.isStored(good))
+        // Valid for Timestream, but the stand-ins store only DOUBLE in MILLISECONDS: refused, naming the stand-in.
+        var bigint = S.record()
+        bigint["MeasureValueType"] = "BIGINT"
+        var seconds = S.record()
+        seconds["TimeUnit"] = "SECONDS"
+        for record in [bigint, seconds] {
+            try s.expectWholeCallRefused([record], "The stand-in stores only DOUBLE measures in MILLISECONDS")
+        }
     }
 
     @Test(arguments: S.Kind.allCases) func doubleValuesAreFiniteNumbers(_ kind: S.Kind) throws {
