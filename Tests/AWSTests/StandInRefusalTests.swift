@@ -98,11 +98,19 @@ import Testing
         minutes["TimeUnit"] = "MINUTES"
         try s.expectWholeCallRefused([good, minutes], "1 validation error detected: Value at 'records.2.member.timeUnit'")
         #expect(try !s.isStored(good))
+        // Valid for Timestream, but the stand-ins store only DOUBLE in MILLISECONDS: refused, naming the stand-in.
+        var bigint = S.record()
+        bigint["MeasureValueType"] = "BIGINT"
+        var seconds = S.record()
+        seconds["TimeUnit"] = "SECONDS"
+        for record in [bigint, seconds] {
+            try s.expectWholeCallRefused([record], "The stand-in stores only DOUBLE measures in MILLISECONDS")
+        }
     }
 
     @Test(arguments: S.Kind.allCases) func doubleValuesAreFiniteNumbers(_ kind: S.Kind) throws {
         let s = try S(kind)
-        for value in ["NaN", "Infinity", "-inf", "1e999", "abc", "", String(repeating: "1", count: 2049)] {
+        for value in ["NaN", "Infinity", "-inf", "1e999", "abc", "", " 1", "1_0", "0x10", String(repeating: "1", count: 2049)] {
             try s.expectWholeCallRefused([good, S.record(value: value)], "Invalid measure value for record.")
         }
         try s.expectWholeCallRefused([good, S.record(value: nil)], "Invalid measure value for record.")

@@ -20,14 +20,14 @@ Timestream's exact wording for them is not documented.
 | 3  | more than 128 dimensions in a record                    | whole call  | (shape) ... at 'records.N.member.dimensions' ...      | [R] shape max 128; merged count: docs silent |
 | 4  | a dimension name twice in a record (incl. Common)       | whole call  | "Dimensions may not overlap: ..."                     | [CA] "or a ValidationException will be thrown"; text docs silent |
 | 5  | dimension name empty or over 60 bytes                   | whole call  | (shape) ... 'records.N.member.dimensions.M.member.name' | [D] length 1..60, [Q] 60 bytes |
-| 6  | dimension name `time`, `measure_name*`, `measure_value*`, `ts_*`, or with ':' | whole call | "The dimension name is invalid. ..." | [IOT], [Q]; mode: real ValidationException "The dimension name is invalid." (influxdata/telegraf#9452) |
+| 6  | dimension name `time`, `measure_name*`, `measure_value*`, `ts_*`, or with ':' | whole call | "The dimension name is invalid. ..." | [IOT], [Q]; mode: real ValidationException "The dimension name is invalid." (influxdata/telegraf#9452, 2021, which then also named an older rule: alphanumerics and '_' only, starting with a letter, not ending in '_'; today's docs name only these) |
 | 7  | dimension value empty                                   | whole call  | (shape) ... at '...dimensions.M.member.value' ...     | docs silent today (older model: min 1, telegraf#8470) |
 | 8  | measure name missing, empty or over 256 bytes           | whole call  | (shape) ... at 'records.N.member.measureName' ...     | [R] length 1..256, [Q] 256 bytes |
 | 9  | MeasureValueType / TimeUnit not one of the enum values  | whole call  | (shape) ... Member must satisfy enum value set ...    | [R] valid values |
-| 10 | MeasureValue missing, empty, over 2048 bytes, or (DOUBLE) not a finite number | whole call | "Invalid measure value for record." | [R] length; [DT] DOUBLE; NaN/Inf refused; mode and text docs silent |
-| 11 | Time missing or not an integer                          | whole call  | "Invalid time for record."                            | real ValidationException text (boto/boto3#4239) |
+| 10 | MeasureValue missing, empty, over 2048 bytes, or (DOUBLE) not a plain finite decimal number | whole call | "Invalid measure value for record." | [R] length; [DT] DOUBLE; NaN/Inf cannot be written; mode and text docs silent |
+| 11 | Time missing or not an integer                          | whole call  | "Invalid time for record."                            | real ValidationException text (boto/boto3#4239; there for a time that was probably seconds read as ms, i.e. 1970: a far-out time may be refused whole too, the docs say per record: rule 17) |
 | 12 | Version below 1                                         | whole call  | (shape) ... at 'records.N.member.version' ...         | [R] "Version must be 1 or greater, or you will receive a ValidationException" |
-| 13 | a name both a dimension and a measure name (in the call or the table) | whole call | "... cannot be both a dimension and a measure name." | [Q] naming; mode and text docs silent |
+| 13 | a name both a dimension and a measure name (in the call or the table) | whole call | "The name N cannot be both a dimension and a measure name in a table." | [Q] naming ("the name for a dimension can not be the same as the name for a measure"); mode and text docs silent |
 | 14 | name+value of a dimension over 2 KB (2048 bytes)        | per record  | "Dimension name and value exceed 2048 bytes."        | [Q] 2 KB per pair; [RR] "exceed the Timestream defined limits"; text docs silent |
 | 15 | record over 2 KB (2048 bytes): dimension names+values, measure name+value, 8 bytes of time | per record | "Record size exceeds 2048 bytes." | [Q] max record size; [RR]; how size is counted and text docs silent |
 | 16 | a 129th dimension name / an 8193rd measure name in the table | per record | "... exceeds the maximum of 128 dimensions per table." | [Q] 128 / 8192 per table; [RR] |
@@ -54,6 +54,7 @@ LOWER_VERSION = "The record version %d is lower than the existing version %d. A 
 MEASURE_VALUE_TYPES = {"DOUBLE", "BIGINT", "VARCHAR", "BOOLEAN", "TIMESTAMP", "MULTI"}
 TIME_UNITS = {"MILLISECONDS", "SECONDS", "MICROSECONDS", "NANOSECONDS"}
 INTEGER = re.compile(r"-?[0-9]+\Z")
+DECIMAL = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 FUTURE_MS = 15 * 60 * 1000
 
 
@@ -123,10 +124,8 @@ class Table:
         if vtype != "DOUBLE" or unit != "MILLISECONDS":
             raise invalid("The stand-in stores only DOUBLE measures in MILLISECONDS (record %d)." % index)
         value = pick("MeasureValue")
-        try:
-            number = float(value) if isinstance(value, str) and 1 <= utf8(value) <= 2048 else math.nan
-        except ValueError:
-            number = math.nan
+        # A plain decimal number (no "nan", "inf", hex, "1_0", spaces: Python's float() would take those).
+        number = float(value) if isinstance(value, str) and utf8(value) <= 2048 and DECIMAL.match(value) else math.nan
         if not math.isfinite(number):
             raise invalid("Invalid measure value for record.")
         ms = pick("Time")
