@@ -11,7 +11,7 @@ import Glibc
 ///
 /// It returns nil for any series the general translation would treat specially — no or an empty metric name, an
 /// empty or repeated label name, labels out of order, a Timestream limit exceeded, a NaN or infinity under
-/// `failOnInvalidSampleValue` — and the caller then plans the whole request with `WriteTranslation.plan`, so every
+/// `failOnInvalidSampleValue`, a label that may be named like a metric of the request (`NameClashFilter`) — and the caller then plans the whole request with `WriteTranslation.plan`, so every
 /// skip reason and 400 has one implementation. The two produce identical bodies and statistics wherever this one
 /// answers (`InPlaceWriteTranslationTests` compares them on random requests).
 public enum InPlaceWriteTranslation {
@@ -24,10 +24,14 @@ public enum InPlaceWriteTranslation {
         var stats = WriteStats()
         stats.series = view.series.count
         var batcher = InPlaceRecordBatcher(base: base, database: config.database, table: config.table)
-        batcher.dimensionStore.reserveCapacity(view.labels.count)  // at most one dimension per label
+        // At most one dimension per label, or the placeholder of a name-only series.
+        batcher.dimensionStore.reserveCapacity(max(view.labels.count, view.series.count))
+        var clashes = NameClashFilter()
         for series in view.series {
             stats.samplesReceived += series.samples.count
-            guard let shape = InPlaceSeriesShape(view.labels[series.labels], base: base, store: &batcher.dimensionStore)
+            guard
+                let shape = InPlaceSeriesShape(
+                    view.labels[series.labels], base: base, store: &batcher.dimensionStore, clashes: &clashes)
             else { return nil }
             var added = false
             var nonFinite = false
@@ -46,6 +50,8 @@ public enum InPlaceWriteTranslation {
             }
             if nonFinite && config.failOnInvalidSampleValue { return nil }
         }
+        // A label possibly named like a metric of the request: `NameClash` decides on the general path.
+        if clashes.mayClash { return nil }
         return WritePlan(calls: batcher.finish(), stats: stats, invalid: [], invalidCount: 0)
     }
 }
@@ -85,20 +91,30 @@ struct ByteSpan: Equatable {
     func equals(_ text: StaticString) -> Bool { count == text.utf8CodeUnitCount && hasPrefix(text) }
 }
 
-/// A series' metric name and dimensions (its other non-empty labels, in their strictly ascending wire order) as
-/// byte spans; nil where `SeriesShape.make` or `TimestreamLimits.firstViolation` would object or reorder. The
-/// dimensions of all series live in one array (`store`), so a series costs no allocation of its own.
+/// A series' metric name and dimensions (its other non-empty labels, in their strictly ascending wire order, or the
+/// name-only placeholder) as byte spans; nil where `SeriesShape.make` or `TimestreamLimits.firstViolation` would
+/// object or reorder. The dimensions of all series live in one array (`store`), so a series costs no allocation of
+/// its own.
 struct InPlaceSeriesShape {
     var metricName: ByteSpan
     /// Positions in the store: (name, value) pairs.
     var dimensions: Range<Int>
 
+    /// `TimestreamLimits.nameOnlyDimension` as spans (static bytes, valid for the life of the process).
+    static var nameOnly: (ByteSpan, ByteSpan) {
+        (
+            ByteSpan(start: TimestreamLimits.nameOnlyName.utf8Start, count: TimestreamLimits.nameOnlyName.utf8CodeUnitCount),
+            ByteSpan(start: TimestreamLimits.nameOnlyValue.utf8Start, count: TimestreamLimits.nameOnlyValue.utf8CodeUnitCount)
+        )
+    }
+
     init?(
         _ labels: ArraySlice<WriteRequestView.LabelBytes>, base: UnsafePointer<UInt8>,
-        store: inout [(ByteSpan, ByteSpan)]
+        store: inout [(ByteSpan, ByteSpan)], clashes: inout NameClashFilter
     ) {
         let first = store.count
         var metricName: ByteSpan? = nil
+        var recordBytes = TimestreamLimits.recordFixedBytes
         for label in labels {
             let name = ByteSpan(base, offset: label.nameOffset, count: label.nameCount)
             let value = ByteSpan(base, offset: label.valueOffset, count: label.valueCount)
@@ -111,25 +127,27 @@ struct InPlaceSeriesShape {
             if value.count == 0 { continue }
             if store.count > first, !store[store.count - 1].0.precedes(name) { return nil }
             // TimestreamLimits.firstViolation, per dimension.
-            if name.count > TimestreamLimits.maxDimensionNameBytes || Self.isReserved(name)
+            if name.count > TimestreamLimits.maxDimensionNameBytes || TimestreamLimits.isReserved(name: name.buffer)
+                || TimestreamLimits.containsColon(name.buffer)
                 || name.count + value.count > TimestreamLimits.maxDimensionPairBytes
             {
                 return nil
             }
+            recordBytes += name.count + value.count
+            clashes.noteLabel(name.start[0], name.count)
             store.append((name, value))
         }
         guard let metricName, metricName.count > 0, metricName.count <= TimestreamLimits.maxMeasureNameBytes,
             store.count - first <= TimestreamLimits.maxDimensionsPerRecord
         else { return nil }
+        if store.count == first {
+            store.append(Self.nameOnly)
+            recordBytes += TimestreamLimits.nameOnlyBytes
+            clashes.noteLabel(Self.nameOnly.0.start[0], Self.nameOnly.0.count)
+        }
+        guard recordBytes + metricName.count <= TimestreamLimits.maxRecordBytes else { return nil }
+        clashes.noteMetric(metricName.start[0], metricName.count)
         self.metricName = metricName
         self.dimensions = first..<store.count
-    }
-
-    /// `TimestreamLimits.isReserved(dimensionName:)` on bytes.
-    private static func isReserved(_ name: ByteSpan) -> Bool {
-        let first = name.start[0]
-        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "m") else { return false }
-        return name.equals("time") || name.hasPrefix("measure_name") || name.hasPrefix("measure_value")
-            || name.hasPrefix("ts_")
     }
 }

@@ -40,7 +40,8 @@ public struct WriteStats: Equatable, Sendable {
 }
 
 /// Turns a decoded remote-write request into Timestream records: one record per sample, measure name = the
-/// `__name__` label, dimensions = the other non-empty labels sorted by name, DOUBLE values, milliseconds.
+/// `__name__` label, dimensions = the other non-empty labels sorted by name (a series without any:
+/// `TimestreamLimits.nameOnlyDimension`), DOUBLE values, milliseconds.
 /// Native histograms first become classic `_count`/`_sum`/`_bucket` series (`ClassicHistogramSeries`).
 public enum WriteTranslation {
     /// How many invalid-series reasons a 400 body lists.
@@ -58,18 +59,26 @@ public enum WriteTranslation {
         }
 
         var batcher = RecordBatcher(database: config.database, table: config.table)
+        let clashes = NameClash.names(in: request)
         func translate(_ series: TimeSeries) {
             stats.samplesReceived += series.samples.count
             stats.skip(.exemplar, series.exemplarCount)
 
-            let shape: SeriesShape
+            var shape: SeriesShape
             switch SeriesShape.make(series.labels) {
             case .failure(let problem):
                 reject(series, problem.explanation)
                 return
             case .success(let value): shape = value
             }
-            if let violation = TimestreamLimits.firstViolation(metricName: shape.metricName, dimensions: shape.dimensions) {
+            var violation = TimestreamLimits.firstViolation(metricName: shape.metricName, dimensions: shape.dimensions)
+            // A series with no label but `__name__` gets the placeholder dimension (Timestream refuses a record
+            // without dimensions, and with it the whole call).
+            if shape.dimensions.isEmpty { shape.dimensions = [TimestreamLimits.nameOnlyDimension] }
+            if violation == nil && !clashes.isEmpty, let clash = shape.dimensions.first(where: { clashes.contains($0.name) }) {
+                violation = .labelNamedLikeMetric(name: clash.name)
+            }
+            if let violation {
                 stats.skip(violation.skipReason, series.samples.count)
                 if config.failOnLongLabel { reject(series, violation.explanation) }
                 return

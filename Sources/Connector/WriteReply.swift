@@ -17,25 +17,26 @@ public enum WriteReply {
         var failures: [TimestreamError] = []
         for case .failure(let error) in results { failures.append(error) }
         let total = results.count
+        let stored = storedSentence(plan: plan, counts: WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats))
 
         if let transient = failures.first(where: { $0.isRetryable }) {
             let count = failures.filter(\.isRetryable).count
             var reply = APIGatewayResponse.text(
                 503,
-                "\(count) of \(total) Timestream writes failed transiently (\(transient)); nothing is lost, Prometheus will retry")
+                "\(count) of \(total) Timestream writes failed transiently (\(transient)); \(stored). Nothing is lost: Prometheus will retry")
             reply.headers.append(("Retry-After", retryAfterSeconds))
             return reply
         }
         if let auth = failures.first(where: { $0.isAuthFailure }) {
             if usingFunctionRole {
-                return .text(500, "Timestream refused the function's role (\(auth)): grant it timestream:WriteRecords on the table and timestream:DescribeEndpoints")
+                return .text(500, "Timestream refused the function's role (\(auth)): grant it timestream:WriteRecords on the table and timestream:DescribeEndpoints. \(stored)")
             }
-            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy")
+            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy. \(stored)")
         }
         if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
             // A missing database/table is a deployment problem that the operator fixes; a 4xx would make
             // Prometheus drop the data meanwhile, so ask it to keep retrying.
-            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table")
+            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table. \(stored)")
         }
         var reasons: [String] = []
         let rejected = failures.flatMap(\.rejectedRecords)
@@ -43,15 +44,29 @@ public enum WriteReply {
             let listed = rejected.prefix(WriteTranslation.reasonsListed).map { "record \($0.recordIndex): \($0.reason)" }
             reasons.append("Timestream rejected \(rejected.count) records (" + listed.joined(separator: "; ") + ")")
         }
-        for error in failures where error.rejectedRecords.isEmpty {
-            reasons.append("Timestream refused a write: \(error)")
+        // A refusal of a whole call (a ValidationException, say): none of its records was stored.
+        let refused = failures.filter(\.rejectedRecords.isEmpty)
+        if let first = refused.first {
+            reasons.append("Timestream refused \(refused.count) of \(total) WriteRecords calls whole (\(first))")
         }
         if plan.invalidCount > 0 {
             reasons.append("\(plan.invalidCount) series are invalid: " + plan.invalid.joined(separator: "; "))
         }
         if !reasons.isEmpty {
-            return .text(400, reasons.joined(separator: ". ") + ". The other samples were written.")
+            return .text(400, reasons.joined(separator: ". ") + ". " + stored + ".")
         }
         return .noContent
+    }
+
+    /// What was and was not stored, exactly: "150 of 250 samples were written; not written: 100 in calls Timestream
+    /// refused whole, 3 skipped before writing".
+    static func storedSentence(plan: WritePlan, counts: WrittenCounts) -> String {
+        var text = "\(counts.records) of \(plan.stats.samplesToWrite) samples were written"
+        var missing: [String] = []
+        if counts.rejected > 0 { missing.append("\(counts.rejected) rejected by Timestream") }
+        if counts.failed > 0 { missing.append("\(counts.failed) in calls Timestream refused whole or that failed") }
+        if plan.stats.samplesSkipped > 0 { missing.append("\(plan.stats.samplesSkipped) skipped before writing") }
+        if !missing.isEmpty { text += "; not written: " + missing.joined(separator: ", ") }
+        return text
     }
 }
