@@ -59,6 +59,7 @@ public struct EmbeddedMetrics: Sendable {
             metrics += [
                 ("SamplesReceived", "Count", Int64(s.samplesReceived)), ("SamplesWritten", "Count", Int64(s.samplesWritten)),
                 ("SamplesSkipped", "Count", Int64(s.samplesSkipped)), ("SamplesRejected", "Count", Int64(s.samplesRejected)),
+                ("SamplesFailed", "Count", Int64(s.samplesFailed)),
             ]
             for reason in s.skipped.keys.sorted() {
                 metrics.append(("SamplesSkipped_" + reason.rawValue, "Count", Int64(s.skipped[reason] ?? 0)))

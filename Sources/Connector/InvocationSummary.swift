@@ -3,28 +3,31 @@ import TimestreamTranslation
 public struct InvocationSummary: Equatable, Sendable {
     public var requestID: String
     /// `write`, `read`, or `-` when the request was refused before routing.
-    var route: String
+    public var route: String
     public var status: Int
     public var durationMilliseconds: Int64 = 0
-    var timestreamCalls = 0
-    var timestreamRetries = 0
+    public var timestreamCalls = 0
+    public var timestreamRetries = 0
     // Writes
     /// `v1` or `v2` (the remote-write message the request carried), nil when refused before decoding.
-    var writeProtocol: String? = nil
+    public var writeProtocol: String? = nil
     public var series = 0
-    var samplesReceived = 0
-    var samplesWritten = 0
-    var skipped: [SkipReason: Int] = [:]
+    public var samplesReceived = 0
+    public var samplesWritten = 0
+    public var skipped: [SkipReason: Int] = [:]
     /// Records Timestream rejected (RejectedRecordsException).
-    var samplesRejected = 0
+    public var samplesRejected = 0
+    /// Records of WriteRecords calls that failed whole (refused, e.g. ValidationException, or failed transiently):
+    /// not stored. samples_received = written + skipped + rejected + failed once the calls were made.
+    public var samplesFailed = 0
     /// Native histogram samples received, and how many became classic series (their samples are in the counts above).
-    var histogramsReceived = 0
-    var histogramsConverted = 0
+    public var histogramsReceived = 0
+    public var histogramsConverted = 0
     // Reads
-    var queries = 0
+    public var queries = 0
     public var samplesReturned = 0
     /// `samples`, `streamed_xor_chunks`, or `none` when no answer type was chosen.
-    var responseType = "none"
+    public var responseType = "none"
     /// The answer's one-line reason, for 4xx/5xx.
     public var reason: String? = nil
 
@@ -34,7 +37,7 @@ public struct InvocationSummary: Equatable, Sendable {
         self.status = status
     }
 
-    var samplesSkipped: Int { skipped.values.reduce(0, +) }
+    public var samplesSkipped: Int { skipped.values.reduce(0, +) }
 
     /// The log line's fields, in a stable order.
     public var logFields: [Logger.Field] {
@@ -46,6 +49,7 @@ public struct InvocationSummary: Equatable, Sendable {
                 ("samples_written", String(samplesWritten)), ("samples_skipped", String(samplesSkipped)),
             ]
             if samplesRejected > 0 { fields.append(("samples_rejected", String(samplesRejected))) }
+            if samplesFailed > 0 { fields.append(("samples_failed", String(samplesFailed))) }
             if histogramsReceived > 0 {
                 fields += [("histograms_received", String(histogramsReceived)), ("histograms_converted", String(histogramsConverted))]
             }

@@ -27,6 +27,8 @@ public final class RemoteWriteHandler {
         var written = WrittenCounts()
         /// Records Timestream refused (RejectedRecordsException).
         var rejected = 0
+        /// Records of calls that failed whole (refused, or failed transiently), so not stored as far as known.
+        var failed = 0
     }
 
     /// Serves one request. 1.0 and 2.0 bodies become the same `WriteRequest` values, so both take the same
@@ -55,9 +57,10 @@ public final class RemoteWriteHandler {
                 : timestream.writeRecords(
                     plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites)
-            for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
+            outcome.rejected = outcome.written.rejected
+            outcome.failed = outcome.written.failed
         }
         // 2.0: no 2xx when exemplars were sent, and the headers follow every answer after a successful content
         // negotiation, 4xx/5xx included. 1.0 answers stay as they were (the 1.0 spec defines neither).

@@ -44,6 +44,23 @@ import Testing
         #expect(odd?.hasPrefix("SELECT * FROM \"d\"\"b\".\"t'x\" WHERE") == true)
     }
 
+    /// The name-only placeholder is no label, and names never written as dimensions (a colon, over 60 bytes) are
+    /// absent from every series: each matcher on them holds exactly when it holds for "".
+    @Test func thePlaceholderAndUnwritableNamesAreAbsentLabels() throws {
+        for name in ["__name_only__", "a:b", String(repeating: "n", count: 61)] {
+            #expect(try sql([m(.equal, name, "true")]) == nil)
+            #expect(try sql([m(.equal, name, "")]) == prefix)
+            #expect(try sql([m(.notEqual, name, "true")]) == prefix)
+            #expect(try sql([m(.notEqual, name, "")]) == nil)
+            // Regex matchers test "" (their translation is RegexTranslation's business).
+            #expect(try sql([m(.regex, name, "t.*")])?.hasPrefix(prefix + " AND regexp_like('', '") == true)
+            #expect(try sql([m(.notRegex, name, ".+")])?.hasPrefix(prefix + " AND NOT regexp_like('', '") == true)
+        }
+        // An ordinary 60-byte name is still a column.
+        let sixty = String(repeating: "n", count: 60)
+        #expect(try sql([m(.equal, sixty, "x")]) == prefix + " AND \"\(sixty)\" = 'x'")
+    }
+
     @Test func absentLabelsBecomeTheEmptyString() throws {
         #expect(try sql([m(.equal, "foo", "")], absent: ["foo"]) == prefix)
         #expect(try sql([m(.equal, "foo", "x")], absent: ["foo"]) == nil)
