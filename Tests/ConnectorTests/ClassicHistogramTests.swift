@@ -164,16 +164,9 @@ extension String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("histogram-quantile-\(UUID().uuidString).yml")
         try Data(yaml.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.promtool!)
-        process.arguments = ["test", "rules", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text.prefix(3000))")
+        let promtool = try Process.runToEnd(Self.promtool!, ["test", "rules", file.path])
+        let text = String(decoding: promtool.stdout + promtool.stderr, as: UTF8.self)
+        #expect(promtool.status == 0, "\(text.prefix(3000))")
         #expect(text.contains("SUCCESS"))
     }
 }
