@@ -12,7 +12,7 @@ import argparse, base64, json, os, shlex, subprocess, sys, threading
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ORACLES = os.path.join(ROOT, "Tests", "oracles")
 sys.path.insert(0, ORACLES)
-import children  # noqa: E402
+import children as child_processes  # noqa: E402  (main's `children` is its list of them)
 ENDPOINT_VARIABLES = ("write_base_endpoint", "query_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_WRITE",
                       "AWS_ENDPOINT_URL_TIMESTREAM_QUERY", "AWS_ENDPOINT_URL")
 # AWS's documented example keys: what events/*.json carry, and the function role's keys under --standin.
@@ -35,15 +35,15 @@ def build(release):
 
 def start_server(args, **kwargs):
     """Starts a stand-in that prints 'READY <port>' first; returns (process, port)."""
-    proc = children.popen([sys.executable, *args], stdout=subprocess.PIPE, text=True, cwd=ORACLES, **kwargs)
-    port = children.ready_port(proc, timeout=120)
+    proc = child_processes.popen([sys.executable, *args], stdout=subprocess.PIPE, text=True, cwd=ORACLES, **kwargs)
+    port = child_processes.ready_port(proc, timeout=120)
     if port is None:
         raise SystemExit("invoke-local: %s did not start" % os.path.basename(args[0]))
     return proc, port
 
 
 def stop(proc):
-    children.stop(proc)
+    child_processes.stop(proc)
 
 
 def describe_read_response(body):
@@ -155,7 +155,7 @@ def main():
         children.append(runtime)
         env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:%d" % port
         note("running %s" % shlex.quote(os.path.relpath(binary)))
-        function = children.popen([binary], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        function = child_processes.popen([binary], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, errors="replace")
         children.append(function)
 
