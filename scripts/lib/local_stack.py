@@ -1,10 +1,12 @@
 """The local stack (scripts/run-local, the Prometheus end-to-end test, the soak run): the Timestream SQL stand-in and
 the API Gateway front door (with `bootstrap` under the Runtime API stand-in), each a child process on 127.0.0.1
 that prints `READY <port>`, stopped by PID."""
-import os, signal, socket, subprocess, sys
+import os, socket, subprocess, sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ORACLES = os.path.join(ROOT, "Tests", "oracles")
+sys.path.insert(0, ORACLES)
+import children  # noqa: E402
 
 
 def free_port():
@@ -17,15 +19,13 @@ def free_port():
 class Child:
     """A child process that prints `READY <port>` on its first line."""
 
-    def __init__(self, argv, log_path, env=None):
+    def __init__(self, argv, log_path, env=None, timeout=120):
         self.log_path = log_path
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=open(log_path, "ab"), env=env,
-                                        start_new_session=True)
-        line = self.process.stdout.readline().decode().strip()
-        if not line.startswith("READY "):
-            self.stop()
-            raise RuntimeError("%s did not start (%r); log %s:\n%s" % (argv[1], line, log_path, self.log()))
-        self.port = int(line.split()[1])
+        with open(log_path, "ab") as log:
+            self.process = children.popen(argv, stdout=subprocess.PIPE, stderr=log, env=env)
+        self.port = children.ready_port(self.process, timeout)
+        if self.port is None:
+            raise RuntimeError("%s did not start within %d s; log %s:\n%s" % (argv[1], timeout, log_path, self.log()))
         self.url = "http://127.0.0.1:%d" % self.port
 
     def log(self):
@@ -33,13 +33,7 @@ class Child:
             return f.read()[-4000:]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        children.stop(self.process, grace=10)
 
 
 def sql_standin(log_dir, *extra):
