@@ -36,7 +36,7 @@ package struct StandaloneServer {
         } else {
             credentials = .requestHeaders
         }
-        self.workers = ServiceWorkers(threads: options.maxConcurrentRequests, credentials: credentials) {
+        self.workers = ServiceWorkers(threads: options.workerThreads, credentials: credentials) {
             let transport = try HTTPClient(
                 configuration: HTTPClientConfiguration(
                     maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4,
@@ -79,6 +79,7 @@ package struct StandaloneServer {
                         ("region", options.connector.region),
                         ("credentials", options.connector.useFunctionCredentials ? "process" : "basic auth"),
                         ("max_concurrent_requests", String(options.maxConcurrentRequests)),
+                        ("worker_threads", String(options.workerThreads)),
                     ])
                 onListening(port)
             },
