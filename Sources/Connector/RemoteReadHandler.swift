@@ -34,10 +34,13 @@ public final class RemoteReadHandler {
         public var answer: ReadAnswer? = nil
     }
 
-    /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
-    public func handle(body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline)
-        -> Outcome
-    {
+    /// - Parameters:
+    ///   - usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
+    ///   - regexDialect: the regex semantics of the Prometheus that sent the request (its `User-Agent`).
+    public func handle(
+        body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline,
+        regexDialect: RegexDialect = .prometheus3
+    ) -> Outcome {
         var outcome = Outcome(reply: .noContent)
         let request: ReadRequest
         do {
@@ -55,7 +58,8 @@ public final class RemoteReadHandler {
         }
         outcome.answer = answer
         outcome.queries = request.queries.count
-        let context = Context(credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline)
+        let context = Context(
+            credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline, regexDialect: regexDialect)
         var labels: Set<String> = []
         for query in request.queries { labels.formUnion(query.matchers.lazy.map(\.name).filter { $0 != "__name__" }) }
         var columns: TableColumns
@@ -89,6 +93,7 @@ public final class RemoteReadHandler {
         var credentials: Credentials
         var usingOwnIdentity: Bool
         var deadline: Deadline
+        var regexDialect: RegexDialect
     }
 
     /// The table's columns: from the cache when it can answer for `labels`, else one `DESCRIBE` (cached).
@@ -121,7 +126,7 @@ public final class RemoteReadHandler {
             do {
                 sql = try ReadSQL.statement(
                     for: query, database: config.database, table: config.table,
-                    absentLabels: columns.absentLabels(query))
+                    absentLabels: columns.absentLabels(query), regexDialect: context.regexDialect)
             } catch {
                 return .failure(.text(400, "cannot translate the selector: \(error)"))
             }
