@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "oracles"))
 from local_stack import Standalone, free_port, sql_standin, standalone_binary  # noqa: E402
 import snappy  # noqa: E402
-from prompb import WriteRequest  # noqa: E402
+from prompb import ReadRequest, WriteRequest  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
@@ -106,7 +106,8 @@ def flags(binary):
 
 def http_behaviour(work, binary, standin):
     door = Standalone(work, binary, standin.url, log_name="http.log",
-                      flags=["--max-request-body-bytes=100000", "--idle-timeout=1", "--max-concurrent-requests=2"])
+                      flags=["--max-request-body-bytes=100000", "--idle-timeout=1", "--max-concurrent-requests=2",
+                             "--max-read-samples=5"])
     try:
         check(get(door.url + "/-/healthy")[0] == 200 and get(door.url + "/-/ready")[0] == 200, "/-/healthy and /-/ready → 200")
         # Keep-alive: three requests on one connection.
@@ -146,10 +147,22 @@ def http_behaviour(work, binary, standin):
         check(status == 503 and headers.get("Retry-After") == "1" and results == [204, 204],
               "past --max-concurrent-requests=2 → 503 Retry-After %s (%s); the two in flight → %s"
               % (headers.get("Retry-After"), answer[:60], results))
+        # SAMPLES answers are capped (--max-read-samples=5; 10 samples match); chunked answers are not.
+        for accepted, expected in ((0, 413), (1, 200)):
+            read = ReadRequest()
+            query = read.queries.add(start_timestamp_ms=stamp - 1, end_timestamp_ms=stamp + 1)
+            query.matchers.add(type=0, name="__name__", value="http_limit")
+            read.accepted_response_types.append(accepted)
+            status, headers, answer = post(door.url + "/read", snappy.compress(read.SerializeToString()),
+                                           headers={"Authorization": AUTH, "X-Prometheus-Remote-Read-Version": "0.1.0"})
+            check(status == expected, "read of 10 samples as %s with --max-read-samples=5 → %d (%s)"
+                  % (["SAMPLES", "STREAMED_XOR_CHUNKS"][accepted], status, answer[:90] if status != 200 else headers.get("Content-Type")))
         status, text = get(door.url + "/metrics")
         wanted = ['timestream_connector_http_requests_total{route="write",status="204"} 4',
                   'timestream_connector_http_requests_total{route="other",status="413"} 1',
                   'timestream_connector_http_requests_total{route="other",status="503"} 1',
+                  'timestream_connector_http_requests_total{route="read",status="413"} 1',
+                  'timestream_connector_http_requests_total{route="read",status="200"} 1',
                   "timestream_connector_received_samples_total 16", "timestream_connector_written_samples_total 16",
                   "timestream_connector_in_flight_requests 0", "# TYPE timestream_connector_write_duration_seconds histogram",
                   "timestream_connector_write_requests_total 4"]
