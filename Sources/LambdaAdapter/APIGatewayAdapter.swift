@@ -8,7 +8,7 @@ import LambdaRuntime
 /// each invocation once: a log line and an EMF metrics line. Built once per cold start.
 public final class APIGatewayAdapter {
     /// Time kept back from the invocation deadline to answer before Lambda stops the invocation.
-    public static let deadlineReserveMilliseconds: Int64 = 500
+    static let deadlineReserveMilliseconds: Int64 = 500
 
     private let service: ConnectorService
     private let credentials: CredentialSource
