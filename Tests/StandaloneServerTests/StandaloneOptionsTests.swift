@@ -1,5 +1,5 @@
-import AWS
-import Connector
+@testable import AWS
+@testable import Connector
 import Testing
 
 @testable import StandaloneServer
