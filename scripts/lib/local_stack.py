@@ -33,13 +33,7 @@ class Child:
             return f.read()[-4000:]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 10)
 
 
 def sql_standin(log_dir, *extra):
@@ -96,14 +90,19 @@ class Standalone:
 
     def stop(self, timeout=40):
         """SIGTERM, then wait (the connector drains); returns the exit status."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return terminate(self.process, timeout)
+
+
+def terminate(process, timeout):
+    """SIGTERM, wait up to `timeout` s, then SIGKILL; returns the exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
 
 def standalone_binary():
