@@ -91,8 +91,11 @@ let package = Package(
 
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
         .target(name: "TestSupport", dependencies: ["AWS", "CurlHTTP", "TextCodecs", "TimestreamCodec"]),
+        // TestSupportTests only: starts a child tree through TestSupport, then waits to be SIGKILLed.
+        .executableTarget(name: "ChildTreeProbe", dependencies: ["TestSupport"]),
 
         .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "ChildTreeProbe"], exclude: ["Fixtures"]),
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "CCurl", "CCrypto", "TestSupport"]),
         .testTarget(

@@ -12,6 +12,8 @@ import argparse, base64, json, os, shutil, statistics, struct, subprocess, sys, 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORACLES = os.path.join(ROOT, "Tests", "oracles")
 PY = sys.executable
+sys.path.insert(0, ORACLES)
+import children as child_processes  # noqa: E402  (this script's `children` is its list of them)
 DB, TABLE = "PrometheusDatabase", "PrometheusMetricsTable"
 KEY = ["AKIDBENCHEXAMPLE", "bench/secret/key"]
 BASE_MS = 1_700_000_000_000
@@ -34,11 +36,11 @@ children = []
 
 
 def start_server(script, *extra):
-    proc = subprocess.Popen([PY, os.path.join(ORACLES, script), *extra], stdout=subprocess.PIPE, text=True)
+    proc = child_processes.popen([PY, os.path.join(ORACLES, script), *extra], stdout=subprocess.PIPE, text=True)
     children.append(proc)
-    line = proc.stdout.readline().split()
-    assert line and line[0] == "READY", "%s did not start" % script
-    return proc, "http://127.0.0.1:%s" % line[1]
+    port = child_processes.ready_port(proc, timeout=120)
+    assert port, "%s did not start" % script
+    return proc, "http://127.0.0.1:%d" % port
 
 
 def http(url, body=None):
@@ -49,12 +51,7 @@ def http(url, body=None):
 
 
 def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill(); proc.wait()
+    child_processes.stop(proc)
 
 
 # ---- events -------------------------------------------------------------------------------------------------
@@ -119,7 +116,7 @@ class Function:
                    region="us-east-1", AWS_ENDPOINT_URL=timestream_url)
         self.log = open(os.path.join(work, "bootstrap.log"), "ab")
         self.started = time.monotonic()
-        self.proc = subprocess.Popen([*wrapper, binary], env=env, stdout=self.log, stderr=self.log)
+        self.proc = child_processes.popen([*wrapper, binary], env=env, stdout=self.log, stderr=self.log)
         children.append(self.proc)
 
     def wait_ready(self):

@@ -1,11 +1,11 @@
 // CPU cost per sample of each stage of the remote-write path (issue "Performance", target P2), measured on the real
 // module APIs the function calls: snappy decode → in-place protobuf read (`WriteRequestView`) → translation written
-// straight as WriteRecords JSON (`WriteTranslation`) → SigV4 sign. The general path (`WriteRequest` values,
-// `WriteTranslation`, `jsonBody`), which takes requests of any other shape, is timed too but not in the total.
+// straight as WriteRecords JSON (`WriteTranslation`) → SigV4 sign. The same pipeline fed from decoded `WriteRequest`
+// values (requests of any other shape: 2.0, histograms, exemplars, non-ASCII names) is timed too, not in the total.
 // Never linked into `bootstrap`; `scripts/bench` runs the release build. Usage: BenchPipeline [iterations] [samples]
 // Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total <ns>` (the in-place
 // path: snappy_decode + view_decode + inplace_translate_json + sign) and `general_total <ns>` (snappy_decode +
-// general_protobuf_decode + general_translate_json + sign, what a request the in-place path declines costs).
+// general_protobuf_decode + general_translate_json + sign, what a request the view cannot read costs).
 // `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
 // `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
 // `BenchPipeline read [iterations] [step]` times the CPU of a remote read's pages → answer (P6);

@@ -44,8 +44,7 @@ public final class FunctionHarness: @unchecked Sendable {
         http = try HTTPClient()
         let executable = ProcessInfo.processInfo.environment["BOOTSTRAP_PATH"]
             ?? Oracle.repositoryRoot.appendingPathComponent(".build/debug/bootstrap").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process = Process.child(executable)
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("AWS_") || key == "region" { env[key] = nil }
         env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(runtimeAPI.port)"
@@ -56,7 +55,8 @@ public final class FunctionHarness: @unchecked Sendable {
         let output = FileHandle(forWritingAtPath: stderrPath)
         process.standardError = output
         process.standardOutput = output
-        try process.run()
+        try process.start()
+        try? output?.close()
     }
 
     deinit { stop() }
@@ -77,7 +77,7 @@ public final class FunctionHarness: @unchecked Sendable {
             HTTPRequest(method: "POST", url: runtimeAPI.url + "/_standin/events", headers: [("Content-Type", "application/json")], body: [UInt8](spec), timeoutMilliseconds: 5000)
         ).get()
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        guard let id = object?["requestId"] as? String else { throw OracleError.noHandshake(script: "runtime_api_standin.py", output: String(decoding: response.body, as: UTF8.self)) }
+        guard let id = object?["requestId"] as? String else { throw OracleError.noHandshake(script: "runtime_api_standin.py", output: String(decoding: response.body, as: UTF8.self), stderr: runtimeAPI.log) }
         return id
     }
 

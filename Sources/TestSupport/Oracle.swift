@@ -5,14 +5,15 @@ import Foundation
 public enum OracleError: Error, CustomStringConvertible {
     case pythonMissing(String)
     case failed(script: String, status: Int32, stderr: String)
-    case noHandshake(script: String, output: String)
+    case noHandshake(script: String, output: String, stderr: String)
 
     public var description: String {
         switch self {
         case .pythonMissing(let path):
             "oracle python not found at \(path): run scripts/test (it creates .venv) or set ORACLE_PYTHON"
         case .failed(let script, let status, let stderr): "\(script) exited \(status): \(stderr)"
-        case .noHandshake(let script, let output): "\(script) did not print 'READY <port>': \(output)"
+        case .noHandshake(let script, let output, let stderr):
+            "\(script) did not print 'READY <port>' (first line: \(output.debugDescription)); stderr: \(stderr)"
         }
     }
 }
@@ -31,53 +32,26 @@ public enum Oracle {
             ?? repositoryRoot.appendingPathComponent(".venv/bin/python").path
     }
 
-    /// Runs `Tests/oracles/<script>` with `arguments`, feeding `input` on stdin; returns stdout.
-    /// Throws with the script's stderr when it exits non-zero.
+    /// Runs `Tests/oracles/<script>` (or a script at an absolute path) with `arguments`, feeding `input` on stdin;
+    /// returns stdout. Throws with the script's stderr when it exits non-zero (also when it dies before reading its
+    /// input) or runs past `timeout` seconds.
     @discardableResult
-    public static func run(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) throws -> [UInt8] {
+    public static func run(
+        _ script: String, _ arguments: [String] = [], input: [UInt8] = [], timeout: Double = 600
+    ) throws -> [UInt8] {
         guard FileManager.default.isExecutableFile(atPath: python) else { throw OracleError.pythonMissing(python) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [directory.appendingPathComponent(script).path] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Write stdin and drain stdout/stderr concurrently so large payloads cannot deadlock on pipe buffers.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
+        let output = try Process.runToEnd(python, [path(of: script)] + arguments, input: input, timeout: timeout)
+        guard output.status == 0 else {
+            throw OracleError.failed(script: script, status: output.status, stderr: output.stderrText)
         }
-        writer.start()
-        let errBox = DataBox()
-        let errReader = Thread { errBox.data = stderr.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
-        guard process.terminationStatus == 0 else {
-            throw OracleError.failed(
-                script: script, status: process.terminationStatus,
-                stderr: String(decoding: errBox.data, as: UTF8.self))
-        }
-        return [UInt8](out)
+        return output.stdout
+    }
+
+    /// `Tests/oracles/<script>`, or `script` itself when it is an absolute path.
+    static func path(of script: String) -> String {
+        script.hasPrefix("/") ? script : directory.appendingPathComponent(script).path
     }
 }
-
-extension Process {
-    /// SIGTERM, then SIGKILL after a second: children inherit the test runner's blocked SIGTERM unless they
-    /// unblock it, and a process that outlives its test would leak into the next one.
-    public func stop() {
-        guard isRunning else { return }
-        terminate()
-        for _ in 0..<100 where isRunning { usleep(10_000) }
-        if isRunning { kill(processIdentifier, SIGKILL) }
-        waitUntilExit()
-    }
-}
-
-private final class DataBox: @unchecked Sendable { var data = Data() }
 
 /// A Python server from Tests/oracles started for one test: it must print `READY <port>` on its first stdout
 /// line once it listens on 127.0.0.1:<port> (bind port 0 so tests never collide). Stopped on `stop()`/deinit.
@@ -86,31 +60,53 @@ public final class OracleServer: @unchecked Sendable {
     public let process: Process
     private let stdout: Pipe
 
-    public init(_ script: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// What the server wrote to stderr so far (kept in a temporary file, deleted on deinit).
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    private let logPath: String
+
+    /// Starts `Tests/oracles/<script>` (or an absolute path) and waits up to `timeout` seconds for its handshake.
+    public init(
+        _ script: String, _ arguments: [String] = [], environment: [String: String] = [:], timeout: Double = 120
+    ) throws {
         guard FileManager.default.isExecutableFile(atPath: Oracle.python) else {
             throw OracleError.pythonMissing(Oracle.python)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Oracle.python)
-        process.arguments = ["-u", Oracle.directory.appendingPathComponent(script).path] + arguments
+        let process = Process.child(Oracle.python, ["-u", Oracle.path(of: script)] + arguments)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
-        // Read the handshake line byte by byte (no buffering beyond it, the rest stays in the pipe).
-        var line = [UInt8]()
-        let handle = out.fileHandleForReading
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte.first == 0x0A { break }
-            line.append(contentsOf: byte)
+        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString).log").path
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        process.standardError = log
+        try process.start()
+        try? log?.close()
+        // Read the handshake line byte by byte (no buffering beyond it, the rest stays in the pipe), on a thread so
+        // that a server which neither answers nor exits cannot hold the test: past the timeout it is stopped, and
+        // the read ends with the pipe.
+        let handshake = DataBox()
+        let read = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let handle = out.fileHandleForReading
+            while true {
+                let byte = handle.readData(ofLength: 1)
+                if byte.isEmpty || byte.first == 0x0A { break }
+                handshake.data.append(byte)
+            }
+            read.signal()
         }
-        let text = String(decoding: line, as: UTF8.self)
+        if read.wait(timeout: .now() + timeout) == .timedOut {
+            process.stop()
+            _ = read.wait(timeout: .now() + 10)
+        }
+        let text = String(decoding: handshake.data, as: UTF8.self)
         guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespaces)) else {
-            process.terminate()
-            throw OracleError.noHandshake(script: script, output: text)
+            process.stop()
+            let stderr = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: logPath)
+            throw OracleError.noHandshake(script: script, output: text, stderr: stderr)
         }
         self.port = port
         self.process = process
@@ -122,5 +118,8 @@ public final class OracleServer: @unchecked Sendable {
 
     public func stop() { process.stop() }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: logPath)
+    }
 }

@@ -8,17 +8,10 @@ public enum Promtool {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    /// Runs `promtool <arguments>`; its exit status and its stdout and stderr together.
+    /// Runs `promtool <arguments>` as a test child (`ChildProcess`: own process group, killed with the test
+    /// process, bounded wait); its exit status and its stdout and stderr together.
     public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path ?? "promtool")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let result = try Process.runToEnd(path ?? "promtool", arguments, timeout: 120)
+        return (result.status, String(decoding: result.stdout + result.stderr, as: UTF8.self))
     }
 }

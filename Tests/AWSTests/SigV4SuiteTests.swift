@@ -194,15 +194,6 @@ extension SuiteRequest {
 /// SHA-256 hex by coreutils' `sha256sum` (independent of the libcrypto the signer uses), to check which
 /// canonical request a vector's string to sign was really computed from.
 func sha256Hex(_ text: String) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    let input = Pipe(), output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try? process.run()
-    input.fileHandleForWriting.write(Data(text.utf8))
-    try? input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data.prefix(64), as: UTF8.self)
+    let output = try? Process.runToEnd("/usr/bin/sha256sum", input: Array(text.utf8), timeout: 60)
+    return String(decoding: (output?.stdout ?? []).prefix(64), as: UTF8.self)
 }

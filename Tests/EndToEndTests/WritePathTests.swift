@@ -168,7 +168,7 @@ import Testing
     @Test func missingDatabaseIsAnInitErrorAndANonZeroExit() throws {
         let function = try FunctionHarness(environment: ["default_table": "t"])
         defer { function.stop() }
-        function.process.waitUntilExit()
+        try #require(function.process.wait(timeout: 60), "bootstrap did not exit without default_database")
         #expect(function.process.terminationStatus != 0)
         let initErrors = try function.records().initErrors
         #expect(initErrors.count == 1)

@@ -184,15 +184,14 @@ extension RunLoopSuites {
 
         @Test func batchModeDeliversFilesInOrderAndPrintsAnswers() throws {
             let files = ["v2_base64_body.json", "v1_plain_no_base64_flag.json"]
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Oracle.python)
-            process.arguments =
+            let process = Process.child(
+                Oracle.python,
                 [Oracle.directory.appendingPathComponent("runtime_api_standin.py").path, "--events"]
-                + (try files.map { try Fixture.url($0).path }) + ["--max-wait", "60"]
+                    + (try files.map { try Fixture.url($0).path }) + ["--max-wait", "60"])
             let stdout = Pipe()
             process.standardOutput = stdout
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
+            try process.start()
+            defer { process.stop() }
             var ready = [UInt8]()
             while true {
                 let byte = stdout.fileHandleForReading.readData(ofLength: 1)
@@ -210,8 +209,8 @@ extension RunLoopSuites {
                 }
             }
             #expect(error?.code == .unexpectedStatus(410))
+            try #require(process.wait(timeout: 120), "runtime_api_standin.py --events did not exit")
             let output = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
             #expect(process.terminationStatus == 0)
             let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
             let answers = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }

@@ -3,7 +3,7 @@
 import json, os, subprocess, sys, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "lib"))
-from local_stack import free_port  # noqa: E402
+from local_stack import children, free_port  # noqa: E402
 
 
 class Prometheus:
@@ -18,10 +18,10 @@ class Prometheus:
         with open(config, "w") as f:
             f.write(config_yaml)
         self.log_path = os.path.join(self.dir, "prometheus.log")
-        self.process = subprocess.Popen(
+        self.process = children.popen(
             ["prometheus", "--config.file=" + config, "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
              "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"],
-            stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT)
         end = time.time() + 30
         while time.time() < end:
             try:
@@ -59,11 +59,5 @@ class Prometheus:
         return sum(v for k, v in self.metrics().items() if k == name or k.startswith(name + "{"))
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        children.stop(self.process, grace=15)
 

@@ -29,7 +29,8 @@ Where it differs from API Gateway + Lambda (deliberate; see README "Run the whol
   field, no multi-value query strings, no custom domain; the response's `cookies` field is ignored. Responses
   without a statusCode (HTTP API's "inferred" format) are not supported: the function always sends one.
 """
-import argparse, base64, http.server, json, os, signal, subprocess, sys, threading, time, uuid
+import argparse, base64, http.server, json, os, signal, sys, threading, time, uuid
+import children
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -93,7 +94,7 @@ class Function:
         env.update(self.environment)
         env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:%d" % self.server.server_address[1]
         env.setdefault("AWS_LAMBDA_FUNCTION_TIMEOUT", str(self.timeout_ms // 1000))
-        self.process = subprocess.Popen([self.bootstrap], env=env, stdout=self.log, stderr=self.log)
+        self.process = children.popen([self.bootstrap], env=env, stdout=self.log, stderr=self.log)
         self.starts += 1
 
     def ensure_running(self):
@@ -114,16 +115,8 @@ class Function:
             self.state.pending = [s for s in self.state.pending if s["requestId"] not in ids]
 
     def stop(self, kill=False):
-        if self.process and self.process.poll() is None and kill:
-            self.process.kill()  # a timed-out sandbox gets no grace period
-            self.process.wait()
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            children.stop(self.process, grace=0 if kill else 5)  # a timed-out sandbox gets no grace period
         self.reap_waiters()
 
     def wait_first_next(self, timeout=30):

@@ -9,10 +9,11 @@ stdout: [{"labels": [[name, value]...], "min": ms, "max": ms, "type": n, "data":
         (samples decoded by xor_chunks.py from the format document; extra_bytes counts whole zero bytes after the
         padding, which Prometheus 2.42's bstream.writeByte leaves when a chunk ends on a byte boundary)
 The Prometheus process is this script's child and is stopped by its PID before the script exits."""
-import json, os, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
+import json, os, shutil, socket, struct, sys, tempfile, time, urllib.request
 import snappy
 from prompb import WriteRequest, ReadRequest, ChunkedReadResponse
 import xor_chunks
+import children
 
 
 def free_port():
@@ -37,7 +38,7 @@ with open(config, "w") as f:
 port = free_port()
 base = "http://127.0.0.1:%d" % port
 log = open(os.path.join(workdir, "prometheus.log"), "w")
-process = subprocess.Popen(
+process = children.popen(
     [os.environ.get("PROMETHEUS", "/usr/bin/prometheus"), "--config.file=" + config,
      "--storage.tsdb.path=" + os.path.join(workdir, "data"), "--web.listen-address=127.0.0.1:%d" % port,
      "--web.enable-remote-write-receiver"], stdout=log, stderr=log)
@@ -88,11 +89,6 @@ try:
                             "data": chunk.data.hex(), "samples": [["%016x" % v, t] for v, t in samples], **layout})
     json.dump(out, sys.stdout)
 finally:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    children.stop(process, grace=10)
     log.close()
     shutil.rmtree(workdir, ignore_errors=True)

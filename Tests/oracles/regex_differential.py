@@ -6,8 +6,9 @@ parses matchers with syntax.DotNL) versus two engines searching J in S:
     regexp_like (Debian libjruby-joni-java);
   - java.util.regex, the "Java pattern syntax" Timestream's documentation names.
 Prints JSON [{"re2": bool, "joni": bool | "error: …", "java": bool | "error: …"}] in order."""
-import json, os, subprocess, sys
+import json, os, shutil, sys
 import re2
+import children
 
 cases = json.load(sys.stdin)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -15,9 +16,21 @@ lines = "".join("%s %s\n" % (c["java"].encode().hex(), c["subject"].encode().hex
 classpath = ":".join(["/usr/share/java/joni.jar", "/usr/share/java/jcodings.jar"])
 
 
+HINT = ("the regex oracle needs a JVM (`java` on PATH) and joni (/usr/share/java/joni.jar, jcodings.jar): run "
+        "scripts/setup-system, or apt-get install -y --no-install-recommends default-jre-headless libjruby-joni-java")
+
+
 def run(engine):
-    out = subprocess.run(["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                          os.path.join(here, "RegexOracle.java"), engine], input=lines, capture_output=True, check=True)
+    missing = [what for what, there in [("java", shutil.which("java")),
+                                         *[(jar, os.path.exists(jar)) for jar in classpath.split(":")]] if not there]
+    if missing:
+        sys.exit("regex_differential.py: missing %s; %s" % (", ".join(missing), HINT))
+    argv = ["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath, os.path.join(here, "RegexOracle.java"),
+            engine]
+    out = children.run(argv, input=lines, timeout=600)
+    if out.returncode != 0:
+        sys.exit("regex_differential.py: %s exited %d: %s\n%s" % (" ".join(argv), out.returncode,
+                                                                   out.stderr.decode(errors="replace")[-3000:], HINT))
     return [a == "1" if a in ("0", "1") else "error: " + a for a in out.stdout.decode().split("\n")[:len(cases)]]
 
 

@@ -45,7 +45,8 @@ grep -q 'up{instance="127.0.0.1:9391",job="self"} 1@1795554863290' "$work/all.tx
 scripts/invoke-local --standin --no-build --quiet --env enable_sigv4_auth=true events/bad-no-auth-v2.json > "$work/sigv4.txt" 2>&1
 [ "$(status_of "$work/sigv4.txt" bad-no-auth-v2.json)" = 204 ] && ok "enable_sigv4_auth=true writes without basic auth (204)" || fail "sigv4 mode" "$work/sigv4.txt"
 
-.venv/bin/python Tests/oracles/moto_timestream.py "$work/moto.json" > "$work/moto.out" 2> "$work/moto.err" &
+# setpriv: moto dies with this script, however it ends (Tests/oracles/children.py).
+setpriv --pdeathsig KILL -- .venv/bin/python Tests/oracles/moto_timestream.py "$work/moto.json" > "$work/moto.out" 2> "$work/moto.err" &
 moto_pid=$!
 for _ in $(seq 1 300); do grep -q '^READY' "$work/moto.out" 2>/dev/null && break; sleep 0.1; done
 port=$(awk '/^READY/ {print $2}' "$work/moto.out")

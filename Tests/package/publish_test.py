@@ -23,7 +23,7 @@ def publish(env, *args):
     out = os.path.join(tempfile.gettempdir(), "publish-test-%d.yml" % os.getpid())
     return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "lib", "publish.py"), *args,
                            "--packaged-out", out], env=env,
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
 def main():

@@ -11,6 +11,8 @@ import argparse, base64, json, os, shlex, subprocess, sys, threading
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ORACLES = os.path.join(ROOT, "Tests", "oracles")
+sys.path.insert(0, ORACLES)
+import children as child_processes  # noqa: E402  (main's `children` is its list of them)
 ENDPOINT_VARIABLES = ("write_base_endpoint", "query_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_WRITE",
                       "AWS_ENDPOINT_URL_TIMESTREAM_QUERY", "AWS_ENDPOINT_URL")
 # AWS's documented example keys: what events/*.json carry, and the function role's keys under --standin.
@@ -33,27 +35,19 @@ def build(release):
 
 def start_server(args, **kwargs):
     """Starts a stand-in that prints 'READY <port>' first; returns (process, port)."""
-    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, text=True, cwd=ORACLES, **kwargs)
-    line = proc.stdout.readline().split()
-    if len(line) != 2 or line[0] != "READY":
-        proc.kill()
+    proc = child_processes.popen([sys.executable, *args], stdout=subprocess.PIPE, text=True, cwd=ORACLES, **kwargs)
+    port = child_processes.ready_port(proc, timeout=120)
+    if port is None:
         raise SystemExit("invoke-local: %s did not start" % os.path.basename(args[0]))
-    return proc, int(line[1])
+    return proc, port
 
 
 def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    child_processes.stop(proc)
 
 
 def describe_read_response(body):
     """A readable summary of a snappy-compressed remote-read ReadResponse."""
-    sys.path.insert(0, ORACLES)
     import snappy
     from prompb import ReadResponse
     response = ReadResponse()
@@ -161,7 +155,7 @@ def main():
         children.append(runtime)
         env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:%d" % port
         note("running %s" % shlex.quote(os.path.relpath(binary)))
-        function = subprocess.Popen([binary], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        function = child_processes.popen([binary], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, errors="replace")
         children.append(function)
 
@@ -188,7 +182,7 @@ def main():
             answered += 1
             if answer["outcome"] != "response":
                 status = 1
-        runtime.wait()
+        runtime.wait(60)  # it exits once every event is answered or --max-wait passed
         if answered < len(args.events) and status == 0:
             status = 1
         if status == 0:

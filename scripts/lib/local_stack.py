@@ -1,10 +1,12 @@
 """The local stack (scripts/run-local, the Prometheus end-to-end test, the soak run): the Timestream SQL stand-in and
 the API Gateway front door (with `bootstrap` under the Runtime API stand-in), each a child process on 127.0.0.1
 that prints `READY <port>`, stopped by PID."""
-import os, signal, socket, subprocess, sys
+import os, socket, subprocess, sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ORACLES = os.path.join(ROOT, "Tests", "oracles")
+sys.path.insert(0, ORACLES)
+import children  # noqa: E402
 
 
 def free_port():
@@ -17,15 +19,13 @@ def free_port():
 class Child:
     """A child process that prints `READY <port>` on its first line."""
 
-    def __init__(self, argv, log_path, env=None):
+    def __init__(self, argv, log_path, env=None, timeout=120):
         self.log_path = log_path
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=open(log_path, "ab"), env=env,
-                                        start_new_session=True)
-        line = self.process.stdout.readline().decode().strip()
-        if not line.startswith("READY "):
-            self.stop()
-            raise RuntimeError("%s did not start (%r); log %s:\n%s" % (argv[1], line, log_path, self.log()))
-        self.port = int(line.split()[1])
+        with open(log_path, "ab") as log:
+            self.process = children.popen(argv, stdout=subprocess.PIPE, stderr=log, env=env)
+        self.port = children.ready_port(self.process, timeout)
+        if self.port is None:
+            raise RuntimeError("%s did not start within %d s; log %s:\n%s" % (argv[1], timeout, log_path, self.log()))
         self.url = "http://127.0.0.1:%d" % self.port
 
     def log(self):
@@ -33,7 +33,7 @@ class Child:
             return f.read()[-4000:]
 
     def stop(self):
-        terminate(self.process, 10)
+        children.stop(self.process, grace=10)
 
 
 def sql_standin(log_dir, *extra):
@@ -68,8 +68,9 @@ class Standalone:
         child_env.update({"AWS_ENDPOINT_URL": standin_url, **dict(env or {})})
         self.argv = [binary, "--web.listen-address=127.0.0.1:%d" % self.port, "--default-database=db",
                      "--default-table=tbl", "--region=us-east-1", *flags]
-        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=open(self.log_path, "ab"),
-                                        stderr=subprocess.STDOUT, env=child_env, start_new_session=True)
+        with open(self.log_path, "ab") as log:
+            self.process = children.popen(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                          env=child_env)
         context = ssl._create_unverified_context() if scheme == "https" else None
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -90,19 +91,8 @@ class Standalone:
 
     def stop(self, timeout=40):
         """SIGTERM, then wait (the connector drains); returns the exit status."""
-        return terminate(self.process, timeout)
-
-
-def terminate(process, timeout):
-    """SIGTERM, wait up to `timeout` s, then SIGKILL; returns the exit status."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return process.returncode
+        children.stop(self.process, grace=timeout)
+        return self.process.returncode
 
 
 def standalone_binary():

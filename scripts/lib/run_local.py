@@ -1,7 +1,7 @@
 """scripts/run-local: the whole stack on 127.0.0.1 with no AWS — the Timestream SQL stand-in, and the API Gateway
 HTTP API front door running `bootstrap` under the Lambda Runtime API stand-in — then the prometheus.yml snippet to
 point a Prometheus at it. Runs until Ctrl-C; logs go to a temporary directory it prints."""
-import argparse, os, signal, sys, tempfile, time
+import argparse, errno, os, signal, socket, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_stack import ROOT, front_door, sql_standin  # noqa: E402
@@ -18,6 +18,15 @@ remote_read:
 """
 
 
+def port_in_use(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError as e:
+            return e.errno == errno.EADDRINUSE
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, default=9201, help="front door port (0: any free port)")
@@ -28,6 +37,9 @@ def main():
     args = ap.parse_args()
     if not os.access(args.bootstrap, os.X_OK):
         sys.exit("no bootstrap at %s: run `swift build` first" % args.bootstrap)
+    if args.port and port_in_use(args.port):
+        sys.exit("run-local: port %d on 127.0.0.1 is in use (another run-local?); pick another with --port N "
+                 "(--port 0: any free port)" % args.port)
     logs = tempfile.mkdtemp(prefix="run-local-")
     standin = sql_standin(logs)
     try:
