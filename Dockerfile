@@ -13,9 +13,9 @@ RUN swift build -c release --product timestream-prometheus-connector --static-sw
  && install -D "$(swift build -c release --show-bin-path)/timestream-prometheus-connector" /out/timestream-prometheus-connector
 
 FROM debian:bookworm-slim
-# runtime-packages: libcurl4 libssl3 zlib1g ca-certificates
+# libstdc++6: the statically linked Swift runtime needs it (the slim image has it through apt; named, not assumed).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libssl3 zlib1g ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 zlib1g libstdc++6 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin connector
 COPY --from=build /out/timestream-prometheus-connector /usr/local/bin/timestream-prometheus-connector

@@ -13,10 +13,10 @@ protocol RetryClock {
 }
 
 /// The real clock: CLOCK_REALTIME and nanosleep.
-struct SystemClock: RetryClock, Sendable {
-    init() {}
+package struct SystemClock: RetryClock, Sendable {
+    package init() {}
 
-    func nowMilliseconds() -> Int64 {
+    package func nowMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000

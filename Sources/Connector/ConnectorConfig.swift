@@ -71,8 +71,8 @@ extension ConnectorConfig {
 
 /// A configuration the function cannot start with; reported to `/runtime/init/error`.
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
-    var variable: String
-    var problem: String
+    package var variable: String
+    package var problem: String
     public var description: String { "\(variable): \(problem)" }
 
     /// Boolean variable `name` of `env`, `fallback` when unset or empty. Go's strconv.ParseBool spellings, so

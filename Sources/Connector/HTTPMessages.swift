@@ -47,7 +47,7 @@ public struct ServiceResponse: Sendable, Equatable {
     static var noContent: ServiceResponse { ServiceResponse(statusCode: 204) }
 
     /// The body as text (for logs and tests).
-    var bodyText: String { String(decoding: body.bytes, as: UTF8.self) }
+    package var bodyText: String { String(decoding: body.bytes, as: UTF8.self) }
 
     public static func == (lhs: ServiceResponse, rhs: ServiceResponse) -> Bool {
         lhs.statusCode == rhs.statusCode && lhs.body == rhs.body

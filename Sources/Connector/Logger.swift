@@ -9,7 +9,7 @@ import Glibc
 public struct Logger: Sendable {
     public typealias Field = (key: String, value: String)
 
-    let level: ConnectorConfig.LogLevel
+    package let level: ConnectorConfig.LogLevel
     let format: ConnectorConfig.LogFormat
     let enabled: Bool
     private let sink: @Sendable (String) -> Void

@@ -25,6 +25,13 @@ do {
     exit(2)
 }
 
+// Sockets to Prometheus and to Timestream: use every descriptor the hard limit allows (Go does the same).
+var limit = rlimit()
+if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+}
+
 let log = Logger(config: options.connector)
 let server: StandaloneServer
 do {

@@ -14,6 +14,8 @@ package struct StandaloneOptions: Sendable {
     /// Certificate and key PEM paths, both or neither.
     package var tls: (certificate: String, key: String)?
     package var maxConcurrentRequests: Int
+    /// At most `maxConcurrentRequests`.
+    package var workerThreads: Int
     package var maxRequestBodyBytes: Int
     package var maxReadSamples: Int
     package var requestTimeoutSeconds: Double
@@ -102,6 +104,7 @@ package struct StandaloneOptions: Sendable {
             return value
         }
         maxConcurrentRequests = try positive("max_concurrent_requests")
+        workerThreads = min(try positive("worker_threads"), maxConcurrentRequests)
         maxRequestBodyBytes = try positive("max_request_body_bytes")
         maxReadSamples = try positive("max_read_samples")
         requestTimeoutSeconds = Double(values["request_timeout"] ?? "") ?? 30

@@ -54,7 +54,7 @@ package struct StandaloneServer {
             credentials = .requestHeaders
             credentialsDescription = "basic auth of each request"
         }
-        self.workers = ServiceWorkers(threads: options.maxConcurrentRequests, credentials: credentials) {
+        self.workers = ServiceWorkers(threads: options.workerThreads, credentials: credentials) {
             let transport = try HTTPClient(
                 configuration: HTTPClientConfiguration(
                     maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4,
@@ -98,6 +98,7 @@ package struct StandaloneServer {
                         ("region", options.connector.region),
                         ("credentials", credentialsDescription),
                         ("max_concurrent_requests", String(options.maxConcurrentRequests)),
+                        ("worker_threads", String(options.workerThreads)),
                     ])
                 onListening(port)
             },

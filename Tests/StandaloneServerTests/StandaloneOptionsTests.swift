@@ -1,5 +1,5 @@
-import AWS
-import Connector
+@testable import AWS
+@testable import Connector
 import Testing
 
 @testable import StandaloneServer
@@ -42,7 +42,8 @@ import Testing
         #expect(options.connector.logLevel == .info)
         #expect(options.connector.logFormat == .logfmt)
         #expect(options.endpoints == EndpointConfiguration(write: .discover, query: .discover))
-        #expect(options.maxConcurrentRequests == 128)
+        #expect(options.maxConcurrentRequests == 64)
+        #expect(options.workerThreads == 16)
         #expect(options.shutdownTimeoutSeconds == 30)
     }
 
@@ -79,6 +80,7 @@ import Testing
         #expect(fromEnvironment.connector.logFormat == .json)
         #expect(fromEnvironment.port == 9999)
         #expect(fromEnvironment.maxConcurrentRequests == 8)
+        #expect(fromEnvironment.workerThreads == 8)  // never more workers than admitted requests
         #expect(fromEnvironment.endpoints.write == .fixed("http://127.0.0.1:4566"))
         let overridden = try options(["--default-database=flagdb", "--region", "us-west-2"], environment)
         #expect(overridden.connector.database == "flagdb" && overridden.connector.region == "us-west-2")

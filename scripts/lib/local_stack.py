@@ -68,8 +68,9 @@ class Standalone:
         child_env.update({"AWS_ENDPOINT_URL": standin_url, **dict(env or {})})
         self.argv = [binary, "--web.listen-address=127.0.0.1:%d" % self.port, "--default-database=db",
                      "--default-table=tbl", "--region=us-east-1", *flags]
-        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=open(self.log_path, "ab"),
-                                        stderr=subprocess.STDOUT, env=child_env, start_new_session=True)
+        with open(self.log_path, "ab") as log:
+            self.process = children.popen(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                          env=child_env)
         context = ssl._create_unverified_context() if scheme == "https" else None
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -90,13 +91,7 @@ class Standalone:
 
     def stop(self, timeout=40):
         """SIGTERM, then wait (the connector drains); returns the exit status."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        children.stop(self.process, grace=timeout)
         return self.process.returncode
 
 

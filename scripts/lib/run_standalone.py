@@ -5,6 +5,7 @@ import argparse, os, signal, socket, subprocess, sys, tempfile, time, urllib.req
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_stack import Standalone, free_port, sql_standin, standalone_binary  # noqa: E402
+import children  # noqa: E402  (Tests/oracles, on the path through local_stack)
 
 PROMETHEUS_YML = """global: {{scrape_interval: 5s, evaluation_interval: 15s}}
 scrape_configs:
@@ -106,12 +107,7 @@ class PrometheusChild:
         raise RuntimeError("prometheus did not become ready; log %s" % self.log_path)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        children.stop(self.process, grace=20)
 
 
 if __name__ == "__main__":
