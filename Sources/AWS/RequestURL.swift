@@ -1,10 +1,10 @@
 /// The parts of an absolute `http(s)://` URL that SigV4 and endpoint handling need. Deliberately small: the
 /// Timestream client only ever builds `scheme://host[:port]/` URLs, and the signer needs host, path and query.
-struct RequestURL: Equatable, Sendable {
+package struct RequestURL: Equatable, Sendable {
     /// `http` or `https`, lower-cased.
-    var scheme: String
+    package var scheme: String
     /// Host as written (a bracketed IPv6 literal keeps its brackets), lower-cased.
-    var host: String
+    package var host: String
     /// The explicit port, if any.
     var port: Int?
     /// Path as written in the URL (percent-encoding untouched); `/` when the URL has none.
@@ -14,16 +14,16 @@ struct RequestURL: Equatable, Sendable {
 
     /// The `Host` header value: host, plus `:port` only when it is not the scheme's default
     /// (what HTTP clients send, so what must be signed).
-    var hostHeader: String {
+    package var hostHeader: String {
         guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
         return "\(host):\(port)"
     }
 
     /// `scheme://hostHeader` with no path.
-    var origin: String { "\(scheme)://\(hostHeader)" }
+    package var origin: String { "\(scheme)://\(hostHeader)" }
 
     /// Parses `url`; `nil` when it is not an absolute http/https URL with a host and a valid port.
-    init?(_ url: String) {
+    package init?(_ url: String) {
         var text = url
         let parsed = text.withUTF8 { bytes in
             // ASCII text: every Character is one byte (the one exception, CR LF, contains none of the delimiters

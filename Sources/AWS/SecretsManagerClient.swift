@@ -4,19 +4,20 @@ import TextCodecs
 /// Secrets Manager's `GetSecretValue` (AWS JSON 1.1, `X-Amz-Target: secretsmanager.GetSecretValue`, SigV4 service
 /// `secretsmanager`): what the function needs to read its bearer token with its own role. Nothing else.
 /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
-public struct SecretsManagerClient: Sendable {
-    public static let signingName = "secretsmanager"
-    public let endpoint: String
+package struct SecretsManagerClient: Sendable {
+    package static let signingName = "secretsmanager"
+    package let endpoint: String
     let region: String
     let transport: any HTTPTransport & Sendable
-    let clock: any RetryClock & Sendable
+    /// Epoch milliseconds, for the signature's date.
+    let now: @Sendable () -> Int64
 
     /// The regional endpoint, or `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL` (unless
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), as the SDKs read them.
     /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
-    public init(
+    package init(
         transport: any HTTPTransport & Sendable, region: String, environment: [String: String],
-        clock: some RetryClock & Sendable = SystemClock()
+        now: @escaping @Sendable () -> Int64 = { SystemClock().nowMilliseconds() }
     ) throws(EndpointConfigurationError) {
         var endpoint = "https://secretsmanager.\(region).amazonaws.com"
         if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
@@ -29,11 +30,11 @@ public struct SecretsManagerClient: Sendable {
         self.endpoint = endpoint
         self.region = region
         self.transport = transport
-        self.clock = clock
+        self.now = now
     }
 
     /// The `SecretString` of `secretID` at `versionStage` (`AWSCURRENT` when nil), read with `credentials`.
-    public func secretString(
+    package func secretString(
         _ secretID: String, versionStage: String? = nil, credentials: Credentials
     ) -> Result<String, SecretsManagerError> {
         var body = JSONWriter(reservingCapacity: 128)
@@ -53,7 +54,7 @@ public struct SecretsManagerClient: Sendable {
                     (name: "X-Amz-Target", value: "secretsmanager.GetSecretValue"),
                 ],
                 body: body.bytes, timeoutMilliseconds: 5_000),
-            epochSeconds: clock.nowMilliseconds() / 1000)
+            epochSeconds: now() / 1000)
         switch transport.send(request) {
         case .failure(let error):
             return .failure(SecretsManagerError(code: "Transport", message: "\(error)", httpStatus: nil))

@@ -1,5 +1,7 @@
 import Testing
 
+@testable import AWS
+
 @testable import CredentialChain
 
 @Suite struct ParsingTests {

@@ -1,4 +1,4 @@
-import AWS
+@testable import AWS
 import Connector
 import CurlHTTP
 import Foundation

@@ -58,7 +58,7 @@ import Testing
     func write(_ connector: Connector, value: Double) throws -> HTTPResponse {
         let series = TimeSeries(
             labels: [Label(name: "__name__", value: "standalone_chain"), Label(name: "job", value: "x")],
-            samples: [Sample(value: value, timestamp: 1_800_000_000_000 + Int64(value))])
+            samples: [Sample(value: value, timestamp: Int64(Date().timeIntervalSince1970 * 1000) - 1000 + Int64(value))])
         return try http.send(
             HTTPRequest(
                 method: "POST", url: connector.url + "/write",
