@@ -132,12 +132,7 @@ import Testing
     /// (real, threaded) background refresh: keys rotate between writes and every write is stored.
     @Test(arguments: ["container", "imds"])
     func rotatingTemporaryKeys(_ source: String) throws {
-        let issuer = try OracleServer("credential_endpoints_standin.py", ["pod-token"])
-        let timestream = try OracleServer("timestream_standin.py", ["issuer=\(issuer.url)/_issued"])
-        _ = try http.send(HTTPRequest(method: "POST", url: issuer.url + "/_settings", body: Array(#"{"lifetime_seconds": 299}"#.utf8))).get()
-        let environment = source == "container"
-            ? ["AWS_CONTAINER_CREDENTIALS_FULL_URI": issuer.url + "/v2/credentials/x", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "pod-token"]
-            : ["AWS_EC2_METADATA_SERVICE_ENDPOINT": issuer.url]
+        let (issuer, timestream, environment) = try rotatingIssuer(source, http)
         let now: @Sendable () -> Int64 = { SystemClock().nowMilliseconds() }
         let provider = try DefaultCredentialChain.resolve(
             environment: environment.merging(["HOME": "/nonexistent"]) { $1 }, region: "us-east-1", transport: http, now: now)

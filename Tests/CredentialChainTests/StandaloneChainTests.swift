@@ -128,12 +128,7 @@ import Testing
     /// next write is signed with new keys; every write is stored.
     @Test(arguments: ["container", "imds"])
     func rotatingKeysFromTheStandIns(_ source: String) throws {
-        let issuer = try OracleServer("credential_endpoints_standin.py", ["pod-token"])
-        let timestream = try OracleServer("timestream_standin.py", ["issuer=\(issuer.url)/_issued"])
-        _ = try http.send(HTTPRequest(method: "POST", url: issuer.url + "/_settings", body: Array(#"{"lifetime_seconds": 299}"#.utf8))).get()
-        let environment = source == "container"
-            ? ["AWS_CONTAINER_CREDENTIALS_FULL_URI": issuer.url + "/v2/credentials/x", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "pod-token"]
-            : ["AWS_EC2_METADATA_SERVICE_ENDPOINT": issuer.url]
+        let (issuer, timestream, environment) = try rotatingIssuer(source, http)
         let connector = try Connector(environment: environment.merging(["HOME": "/nonexistent", "AWS_ENDPOINT_URL": timestream.url]) { $1 })
         defer { connector.stop() }
         #expect(connector.log.contains(source == "container" ? "AWS credential chain: container credentials endpoint" : "AWS credential chain: instance metadata (IMDSv2"), "\(connector.log)")
