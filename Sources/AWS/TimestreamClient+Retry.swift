@@ -81,9 +81,9 @@ extension TimestreamClient {
                 operation: operation, baseURL: baseURL, body: bodies[$0], signer: &signer,
                 timeoutMilliseconds: timeoutMilliseconds)
         }
-        callsSent += requests.count
+        calls.add(requests.count, ordering: .relaxed)
         for index in indices {
-            if sentBefore[index] { retriesSent += 1 }
+            if sentBefore[index] { retries.add(1, ordering: .relaxed) }
             sentBefore[index] = true
         }
         let responses =
@@ -107,7 +107,10 @@ extension TimestreamClient {
                 errors[index] = .transport(.other(code: -1, message: "transport returned no result"))
             }
         }
-        if staleEndpoint { endpointCache.invalidate(cacheKey(api, credentials)) }
+        if staleEndpoint {
+            let key = cacheKey(api, credentials)
+            endpointCache.withLock { $0.invalidate(key) }
+        }
         return errors
     }
 

@@ -6,12 +6,11 @@ import AWS
 /// front door hands in the configuration, the log and each request's deadline, and reports each request from the
 /// returned `InvocationSummary`.
 ///
-/// Concurrency: the service and its handlers hold only immutable values and the Timestream client, so concurrent
-/// `respond` calls are safe exactly when `timestream` is. `TimestreamClient` is not yet (its endpoint cache and
-/// call counters are unguarded): a front door that serves requests concurrently must serialise them or give each
-/// its own client; call counts in the summary are diffs of the client's counters, so they are exact only for
-/// requests served one at a time.
-public final class ConnectorService {
+/// Concurrency: the service and its handlers hold only immutable values and the (thread-safe) Timestream client,
+/// so any number of threads may call `respond` at once (`AWS_LAMBDA_MAX_CONCURRENCY` loops share one service).
+/// Call counts in the summary are diffs of the client's process-wide counters: exact when requests do not
+/// overlap, an upper bound when they do.
+public final class ConnectorService: Sendable {
     private let config: ConnectorConfig
     private let timestream: TimestreamService
     private let writer: RemoteWriteHandler

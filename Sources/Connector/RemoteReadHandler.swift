@@ -5,7 +5,7 @@ import RemoteStorage
 /// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → series →
 /// a `SAMPLES` ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`), in parts.
 /// Built once per process; holds no per-request state.
-public final class RemoteReadHandler {
+public final class RemoteReadHandler: Sendable {
     /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
     public static let maxSamplesPerQuery = 3_000_000
 

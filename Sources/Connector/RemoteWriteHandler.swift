@@ -5,7 +5,7 @@ import RemoteStorage
 /// Serves `…/write`: snappy → protobuf (Remote-Write 1.0 or 2.0, chosen by `Content-Type`) → records → parallel
 /// WriteRecords → a spec-correct status.
 /// Built once per cold start; holds no per-request state.
-public final class RemoteWriteHandler {
+public final class RemoteWriteHandler: Sendable {
     /// WriteRecords calls in flight at once: a 2000-sample request (20 calls) goes out in one round trip.
     public static let maxConcurrentWrites = 32
 

@@ -2,7 +2,7 @@ import TimestreamCodec
 import AWS
 
 /// The Timestream calls the connector makes; `TimestreamClient` provides them, tests may script them.
-public protocol TimestreamWriting: AnyObject {
+public protocol TimestreamWriting: AnyObject, Sendable {
     /// Sends every call (in parallel, at most `maxConcurrent` at once) and returns each outcome in order.
     func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
@@ -12,7 +12,7 @@ public protocol TimestreamWriting: AnyObject {
 
 extension TimestreamClient: TimestreamWriting {}
 
-public protocol TimestreamQuerying: AnyObject {
+public protocol TimestreamQuerying: AnyObject, Sendable {
     /// Runs `sql`, following `NextToken` to the end; `onPage` sees every page (also empty ones) and may throw
     /// to stop early.
     func query(
@@ -24,7 +24,7 @@ public protocol TimestreamQuerying: AnyObject {
 extension TimestreamClient: TimestreamQuerying {}
 
 /// Counters of the calls a client made, so an invocation can report its calls and retries.
-public protocol TimestreamCallCounting: AnyObject {
+public protocol TimestreamCallCounting: AnyObject, Sendable {
     /// Operation calls sent so far (retries included).
     var callsSent: Int { get }
     /// Of those, retries.

@@ -4,7 +4,8 @@ import TimestreamCodec
 
 /// A Timestream the service talks to in process: writes answer from a script (in call order, then success), queries
 /// answer with a handler of the SQL (pages or an error). It records every call so tests can count them.
-final class ScriptedTimestream: TimestreamService {
+/// `@unchecked Sendable`: the protocol asks for it, and each test uses its fake from one thread only.
+final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     /// Basic auth for key `AKIDEXAMPLE` / secret `secret`, as Prometheus sends it.
     static let basicAuth: [(name: String, value: String)] = [("Authorization", "Basic QUtJREVYQU1QTEU6c2VjcmV0")]
 

@@ -1,0 +1,100 @@
+import CurlHTTP
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The number of invocation loops `AWS_LAMBDA_MAX_CONCURRENCY` asks for: its value when it is a whole number
+/// above 1, else 1 (unset: a Lambda default function, one invocation at a time). `nil` for a value that is not a
+/// positive whole number, so the caller can say so (and run one loop).
+public func invocationConcurrency(_ environment: [String: String]) -> Int? {
+    guard let text = environment[RuntimeEnvironment.maxConcurrencyVariable] else { return 1 }
+    guard let value = Int(text.trimmingASCIISpaces), value >= 1 else { return nil }
+    return value
+}
+
+/// Serves invocations on `count` loops at once, for Lambda Managed Instances, where the Runtime API hands one
+/// process up to `AWS_LAMBDA_MAX_CONCURRENCY` invocations at a time (concurrent `next` and `response` calls).
+/// Each loop is `runLoop` on a thread of its own, over the one shared `client` and
+/// `handler`: the handler must be safe to call from several threads at once, and keeps per-invocation state
+/// (deadline, trace id, request id, credentials) in its arguments and locals only. `_X_AMZN_TRACE_ID` is not
+/// touched (it is process-wide); the trace id is `InvocationContext.traceID`.
+///
+/// This thread waits, and throws when the first loop loses the Runtime API: the caller exits non-zero, as with one
+/// loop, and Lambda replaces the process (the Runtime API answers every loop alike, so a lost API is lost for all;
+/// the alternative — serving on with fewer loops — would hide the failure). Errors about one invocation stay with
+/// that invocation; the other loops go on.
+/// `count` ≤ 1 is exactly `runLoop` on this thread, trace variable included.
+public func runLoops(
+    count: Int,
+    client: RuntimeAPIClient,
+    onReportedError: @escaping @Sendable (_ requestID: String, _ report: ErrorReport) -> Void = { _, _ in },
+    handler: @escaping @Sendable (InvocationContext, [UInt8]) throws -> [UInt8]
+) throws(RuntimeError) {
+    guard count > 1 else {
+        return try runLoop(client: client, onReportedError: onReportedError, handler: handler)
+    }
+    let firstFailure = LoopFailure()
+    var started = 0
+    for _ in 0..<count {
+        let running = startThread {
+            do throws(RuntimeError) {
+                try runLoop(client: client, exportsTraceID: false, onReportedError: onReportedError, handler: handler)
+            } catch {
+                firstFailure.record(error)
+            }
+        }
+        guard running else { break }  // out of threads: serve with the loops that run
+        started += 1
+    }
+    guard started > 0 else {
+        return try runLoop(client: client, exportsTraceID: false, onReportedError: onReportedError, handler: handler)
+    }
+    throw firstFailure.wait()
+}
+
+/// Runs `body` on a new detached thread; false when the system refuses one.
+private func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+    let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+    var thread = pthread_t()
+    let status = pthread_create(
+        &thread, nil,
+        { argument in
+            let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+            body.run()
+            return nil
+        }, box)
+    guard status == 0 else {
+        Unmanaged<ThreadBody>.fromOpaque(box).release()
+        return false
+    }
+    pthread_detach(thread)
+    return true
+}
+
+private final class ThreadBody: Sendable {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+}
+
+/// The first `RuntimeError` any loop ended with; `wait` blocks until there is one.
+private final class LoopFailure: Sendable {
+    private let error = Mutex<RuntimeError?>(nil)
+    private let recorded = Semaphore()
+
+    func record(_ failure: RuntimeError) {
+        let first = error.withLock { error in
+            defer { if error == nil { error = failure } }
+            return error == nil
+        }
+        if first { recorded.signal() }
+    }
+
+    func wait() -> RuntimeError {
+        recorded.wait()
+        return error.withLock { $0! }
+    }
+}
