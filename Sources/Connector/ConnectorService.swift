@@ -2,25 +2,26 @@ import AWS
 
 /// The connector behind any front door: an HTTP request in, an HTTP response out. It routes (`…/write`,
 /// `…/read`), takes the credentials where the front door says, and runs the remote-write or remote-read handler
-/// under the deadline it is given. I/O is Timestream's, through `TimestreamService`; no clock, no globals: the
-/// front door hands in the configuration, the log and each request's deadline, and reports each request from the
+/// under the deadline it is given. I/O is Timestream's, through `TimestreamService`; no globals: the front door
+/// hands in the configuration, the clock and each request's deadline, and reports (logs) each request from the
 /// returned `InvocationSummary`.
 ///
-/// Concurrency: the service and its handlers hold only immutable values and the (thread-safe) Timestream client,
-/// so any number of threads may call `respond` at once (`AWS_LAMBDA_MAX_CONCURRENCY` loops share one service).
-/// Call counts in the summary are diffs of the client's process-wide counters: exact when requests do not
-/// overlap, an upper bound when they do.
+/// Concurrency: the service and its handlers hold immutable values, the (thread-safe) Timestream client and the
+/// table's column cache (behind a mutex), so any number of threads may call `respond` at once
+/// (`AWS_LAMBDA_MAX_CONCURRENCY` loops share one service). Call counts in the summary are diffs of the client's
+/// process-wide counters: exact when requests do not overlap, an upper bound when they do.
 public final class ConnectorService: Sendable {
     private let config: ConnectorConfig
     private let timestream: TimestreamService
     private let writer: RemoteWriteHandler
     private let reader: RemoteReadHandler
 
-    public init(config: ConnectorConfig, timestream: TimestreamService) {
+    /// - Parameter now: wall clock in epoch milliseconds (how old the table's cached description is).
+    public init(config: ConnectorConfig, timestream: TimestreamService, now: @escaping @Sendable () -> Int64) {
         self.config = config
         self.timestream = timestream
         self.writer = RemoteWriteHandler(config: config, timestream: timestream)
-        self.reader = RemoteReadHandler(config: config, timestream: timestream)
+        self.reader = RemoteReadHandler(config: config, timestream: timestream, now: now)
     }
 
     /// Answers one request. Every Prometheus-facing problem is an HTTP answer; nothing throws.

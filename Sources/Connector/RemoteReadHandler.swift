@@ -1,20 +1,28 @@
 import TimestreamTranslation
 import AWS
+import TimestreamCodec
 import RemoteStorage
 
 /// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → series →
 /// a `SAMPLES` ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`), in parts.
-/// Built once per process; holds no per-request state.
+///
+/// Labels the table has no column for are known from its description (`DESCRIBE`, cached by `ColumnCache`), so
+/// a selector naming them costs one query, or none when it cannot match; when Timestream says a described column
+/// is missing, the description is refreshed once. Built once per process; its only shared state is the cache.
 public final class RemoteReadHandler: Sendable {
     /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
     public static let maxSamplesPerQuery = 3_000_000
 
     private let config: ConnectorConfig
     private let timestream: TimestreamQuerying
+    private let columns = ColumnCache()
+    /// Wall clock in epoch milliseconds (the cache's age).
+    private let now: @Sendable () -> Int64
 
-    public init(config: ConnectorConfig, timestream: TimestreamQuerying) {
+    public init(config: ConnectorConfig, timestream: TimestreamQuerying, now: @escaping @Sendable () -> Int64) {
         self.config = config
         self.timestream = timestream
+        self.now = now
     }
 
     public struct Outcome {
@@ -47,9 +55,20 @@ public final class RemoteReadHandler: Sendable {
         }
         outcome.answer = answer
         outcome.queries = request.queries.count
+        let context = Context(credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline)
+        var labels: Set<String> = []
+        for query in request.queries { labels.formUnion(query.matchers.lazy.map(\.name).filter { $0 != "__name__" }) }
+        var columns: TableColumns
+        switch describe(naming: labels, context) {
+        case .failure(let refusal):
+            outcome.reply = refusal.response
+            return outcome
+        case .success(let value): columns = value
+        }
+        var refreshed = false
         var results: [[TimeSeries]] = []
         for query in request.queries {
-            switch run(query, credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline) {
+            switch run(query, columns: &columns, refreshed: &refreshed, context) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
@@ -65,24 +84,55 @@ public final class RemoteReadHandler: Sendable {
         return outcome
     }
 
+    /// What every Timestream call of one request is made with.
+    struct Context {
+        var credentials: Credentials
+        var usingOwnIdentity: Bool
+        var deadline: Deadline
+    }
+
+    /// The table's columns: from the cache when it can answer for `labels`, else one `DESCRIBE` (cached).
+    private func describe(naming labels: Set<String>, refresh: Bool = false, _ context: Context)
+        -> Result<TableColumns, Refusal>
+    {
+        let now = now()
+        if !refresh, let cached = columns.columns(naming: labels, at: now) { return .success(cached) }
+        var pages: [QueryPage] = []
+        let result = timestream.query(
+            TableColumns.describeStatement(database: config.database, table: config.table),
+            credentials: context.credentials, deadline: context.deadline, maxAttempts: config.maxReadAttempts,
+            maxRows: nil
+        ) { pages.append($0) }
+        switch result {
+        case .success:
+            let described = TableColumns(describing: pages)
+            columns.store(described, at: now)
+            return .success(described)
+        case .failure(let error): return .failure(refusal(error, context))
+        }
+    }
+
     /// The series one query selects, or the reply that ends the request.
-    func run(_ query: Query, credentials: Credentials, usingOwnIdentity: Bool, deadline: Deadline)
+    func run(_ query: Query, columns: inout TableColumns, refreshed: inout Bool, _ context: Context)
         -> Result<[TimeSeries], Refusal>
     {
-        var absent: Set<String> = []
-        // Each missing column found adds one label to `absent`; a query has finitely many matchers.
-        for _ in 0...query.matchers.count {
+        while true {
             let sql: String?
             do {
-                sql = try ReadSQL.statement(for: query, database: config.database, table: config.table, absentLabels: absent)
+                sql = try ReadSQL.statement(
+                    for: query, database: config.database, table: config.table,
+                    absentLabels: columns.absentLabels(query))
             } catch {
                 return .failure(.text(400, "cannot translate the selector: \(error)"))
             }
-            guard let sql else { return .success([]) }
+            // A selector that cannot match, or a table without DOUBLE measures, has nothing to return. (The
+            // selector is translated first: one Timestream could never run is a 400 even on an empty table.)
+            guard let sql, columns.hasDoubleMeasures else { return .success([]) }
             var assembler = SeriesAssembler()
             var assemblyProblem: SeriesAssembler.Problem? = nil
             let result = timestream.query(
-                sql, credentials: credentials, deadline: deadline, maxAttempts: config.maxReadAttempts, maxRows: nil
+                sql, credentials: context.credentials, deadline: context.deadline,
+                maxAttempts: config.maxReadAttempts, maxRows: nil
             ) { page in
                 do throws(SeriesAssembler.Problem) {
                     try assembler.add(page)
@@ -100,20 +150,26 @@ public final class RemoteReadHandler: Sendable {
             switch result {
             case .success: return .success(assembler.finish())
             case .failure(let error):
-                if let column = Self.missingColumn(error) {
-                    if column == "measure_value::double" || column == "measure_name" || absent.contains(column) {
-                        return .success([])  // no DOUBLE data at all: nothing to return
+                // The description was out of date (the table was recreated): describe again, once per request.
+                if Self.missingColumn(error) != nil && !refreshed {
+                    refreshed = true
+                    self.columns.invalidate()
+                    switch describe(naming: [], refresh: true, context) {
+                    case .failure(let refusal): return .failure(refusal)
+                    case .success(let value): columns = value
                     }
-                    absent.insert(column)
                     continue
                 }
-                let reply =
-                    FailureStatus.answer(for: [error], of: 1, .read, usingFunctionRole: usingOwnIdentity)
-                    ?? .text(400, "Timestream rejected the query (\(error))")
-                return .failure(Refusal(reply))
+                return .failure(refusal(error, context))
             }
         }
-        return .success([])
+    }
+
+    /// The answer for a failed query: `FailureStatus`, else a 400 with Timestream's reason.
+    private func refusal(_ error: TimestreamError, _ context: Context) -> Refusal {
+        Refusal(
+            FailureStatus.answer(for: [error], of: 1, .read, usingFunctionRole: context.usingOwnIdentity)
+                ?? .text(400, "Timestream rejected the query (\(error))"))
     }
 
     /// The column named by Timestream's "Column 'x' does not exist" validation error, if that is the error.

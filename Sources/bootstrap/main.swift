@@ -52,7 +52,8 @@ do {
     adapter = APIGatewayAdapter(
         service: ConnectorService(
             config: config,
-            timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints)),
+            timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints),
+            now: WallClock.epochMilliseconds),
         credentials: credentials, gatewayTimeoutMilliseconds: config.gatewayTimeoutMilliseconds, log: log,
         metrics: EmbeddedMetrics(settings: try EmbeddedMetrics.Settings(environment: environment)),
         now: WallClock.epochMilliseconds)

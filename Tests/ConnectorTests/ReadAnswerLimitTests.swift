@@ -30,7 +30,8 @@ import Testing
 
     static func status(_ pages: [QueryPage], accepting types: [ResponseType]) throws -> (Int, String) {
         let service = ConnectorService(
-            config: ConnectorConfig(database: "d", table: "t"), timestream: ScriptedTimestream(pages: pages))
+            config: ConnectorConfig(database: "d", table: "t"), timestream: ScriptedTimestream(pages: pages),
+            now: { 0 })
         let request = ReadRequest(
             queries: [Query(startTimestampMs: 0, endTimestampMs: .max, matchers: [LabelMatcher(type: .equal, name: "__name__", value: "m")])],
             acceptedResponseTypes: types)

@@ -2,30 +2,53 @@ import AWS
 import Connector
 import TimestreamCodec
 
-/// A Timestream the service talks to in process: writes answer from a script (in call order, then success), queries
-/// answer with a handler of the SQL (pages or an error). It records every call so tests can count them.
-/// `@unchecked Sendable`: the protocol asks for it, and each test uses its fake from one thread only.
+/// A Timestream the service talks to in process: writes answer from a script (in call order, then success);
+/// `DESCRIBE` answers as Timestream does from `tableColumns` (one row per column: `Column`, `Type`,
+/// `Timestream attribute type`); other statements answer with a handler of the SQL (pages or an error). It records
+/// every call so tests can count them. `@unchecked Sendable`: the protocol asks for it, and each test uses its
+/// fake from one thread only.
 final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     /// Basic auth for key `AKIDEXAMPLE` / secret `secret`, as Prometheus sends it.
     static let basicAuth: [(name: String, value: String)] = [("Authorization", "Basic QUtJREVYQU1QTEU6c2VjcmV0")]
 
     var writeResults: [Result<Void, TimestreamError>]
     var answer: (String) -> Result<[QueryPage], TimestreamError>
+    /// The table's columns, as `DESCRIBE` lists them.
+    var tableColumns: [ColumnInfo]
+    /// When set, `DESCRIBE` fails with it.
+    var describeError: TimestreamError? = nil
     private(set) var writes: [WriteRecordsBody] = []
     private(set) var statements: [String] = []
     private(set) var callsSent = 0
     private(set) var retriesSent = 0
 
+    /// The columns of a table holding DOUBLE measures with the given dimensions.
+    static func columns(dimensions: [String]) -> [ColumnInfo] {
+        dimensions.map { ColumnInfo(name: $0, scalarType: "VARCHAR") } + [
+            ColumnInfo(name: "measure_name", scalarType: "VARCHAR"), ColumnInfo(name: "time", scalarType: "TIMESTAMP"),
+            ColumnInfo(name: "measure_value::double", scalarType: "DOUBLE"),
+        ]
+    }
+
     init(
-        writeResults: [Result<Void, TimestreamError>] = [],
+        writeResults: [Result<Void, TimestreamError>] = [], tableColumns: [ColumnInfo] = columns(dimensions: []),
         answer: @escaping (String) -> Result<[QueryPage], TimestreamError> = { _ in .success([]) }
     ) {
         self.writeResults = writeResults
+        self.tableColumns = tableColumns
         self.answer = answer
     }
 
-    /// The same pages for any statement.
-    convenience init(pages: [QueryPage]) { self.init(answer: { _ in .success(pages) }) }
+    /// The same pages for any SELECT; the table has the pages' columns.
+    convenience init(pages: [QueryPage]) {
+        var columns: [ColumnInfo] = []
+        for column in pages.flatMap(\.columns) where !columns.contains(column) { columns.append(column) }
+        self.init(tableColumns: columns, answer: { _ in .success(pages) })
+    }
+
+    /// The SELECT statements run (DESCRIBE excluded).
+    var selects: [String] { statements.filter { $0.hasPrefix("SELECT") } }
+    var describes: Int { statements.filter { $0.hasPrefix("DESCRIBE") }.count }
 
     func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
@@ -44,7 +67,13 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     ) -> Result<Void, TimestreamError> {
         statements.append(sql)
         callsSent += 1
-        switch answer(sql) {
+        let answered: Result<[QueryPage], TimestreamError>
+        if sql.hasPrefix("DESCRIBE ") {
+            answered = describeError.map { .failure($0) } ?? .success([describePage])
+        } else {
+            answered = answer(sql)
+        }
+        switch answered {
         case .failure(let error): return .failure(error)
         case .success(let pages):
             for page in pages {
@@ -54,5 +83,23 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
             }
             return .success(())
         }
+    }
+
+    /// `DESCRIBE "db"."table"` as Timestream answers it.
+    var describePage: QueryPage {
+        let attribute = ["measure_name": "MEASURE_NAME", "time": "TIMESTAMP"]
+        return QueryPage(
+            columns: [
+                ColumnInfo(name: "Column", scalarType: "VARCHAR"), ColumnInfo(name: "Type", scalarType: "VARCHAR"),
+                ColumnInfo(name: "Timestream attribute type", scalarType: "VARCHAR"),
+            ],
+            rows: tableColumns.map { column in
+                [
+                    .scalar(column.name), .scalar((column.scalarType ?? "varchar").lowercased()),
+                    .scalar(
+                        attribute[column.name]
+                            ?? (column.name.hasPrefix("measure_value::") ? "MEASURE_VALUE" : "DIMENSION")),
+                ]
+            })
     }
 }

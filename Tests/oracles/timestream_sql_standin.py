@@ -15,6 +15,9 @@ Where it differs from the real service (known, deliberate):
 - GET /records lists every stored record (value and its exact IEEE-754 bits in hex).
 - Values come back as Python's shortest repr ('1e-09'), times as 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) like
   Timestream; columns in Timestream's order (dimensions, measure_name, time, measure_value::double).
+- DESCRIBE "db"."table" answers Timestream's three columns (Column, Type, Timestream attribute type), one row
+  per column: the dimensions seen so far (varchar, DIMENSION), measure_name, time, and measure_value::double once
+  a record is stored (a table without records lists only measure_name and time here).
 - Missing columns give Timestream's ValidationException text "Column 'x' does not exist"; SQLite's habit of
   reading unknown "identifiers" as strings is blocked by checking every quoted identifier first.
 - Records: CommonAttributes are merged into each record; a record with the same dimensions, measure and time as a
@@ -166,7 +169,25 @@ def quoted_identifiers(sql):
     return found
 
 
+DESCRIBE_HEAD = regex.compile(r'^DESCRIBE "((?:[^"]|"")*)"\."((?:[^"]|"")*)"$', regex.S)
+
+
+def describe(m):
+    key = (m.group(1).replace('""', '"'), m.group(2).replace('""', '"'))
+    if key not in TABLES:
+        raise ServiceError(404, "ResourceNotFoundException", "The table %s does not exist." % key[1])
+    rows = [[c, "varchar", "DIMENSION"] for c in DIMENSIONS] + [
+        ["measure_name", "varchar", "MEASURE_NAME"], ["time", "timestamp", "TIMESTAMP"]]
+    if KEYS:
+        rows.append(["measure_value::double", "double", "MEASURE_VALUE"])
+    info = [{"Name": n, "Type": {"ScalarType": "VARCHAR"}} for n in ("Column", "Type", "Timestream attribute type")]
+    return [{"Data": [{"ScalarValue": v} for v in row]} for row in rows], info
+
+
 def run_query(sql):
+    d = DESCRIBE_HEAD.match(sql)
+    if d:
+        return describe(d)
     m = SQL_HEAD.match(sql)
     if not m:
         raise ServiceError(400, "ValidationException", "The stand-in only runs SELECT * FROM \"db\".\"table\" WHERE ...")

@@ -1,0 +1,185 @@
+import AWS
+import Connector
+import Foundation
+import RemoteStorage
+import TimestreamCodec
+import Testing
+
+/// Reads through `ConnectorService` over a scripted Timestream, counting the queries it makes.
+@Suite struct ServiceReadTests {
+    final class Clock: @unchecked Sendable {
+        var milliseconds: Int64 = 1_700_000_000_000
+    }
+
+    static let deadline = Deadline(epochMilliseconds: .max)
+
+    static func request(_ matchers: [LabelMatcher], queries: Int = 1) -> ServiceRequest {
+        let read = ReadRequest(
+            queries: Array(repeating: Query(startTimestampMs: 0, endTimestampMs: 1_000_000, matchers: matchers), count: queries))
+        return ServiceRequest(
+            method: "POST", path: "/dev/read", headers: ScriptedTimestream.basicAuth,
+            body: Snappy.compress(read.serialized()))
+    }
+
+    static func name(_ metric: String) -> LabelMatcher { LabelMatcher(type: .equal, name: "__name__", value: metric) }
+
+    /// One page of `up` rows with the given `job` values (nil: no job label).
+    static func rows(_ jobs: [String?]) -> [QueryPage] {
+        [QueryPage(
+            columns: ScriptedTimestream.columns(dimensions: ["job"]),
+            rows: jobs.enumerated().map { index, job in
+                [job.map(Datum.scalar) ?? .null, .scalar("up"), .scalar("1970-01-01 00:00:0\(index).000000000"), .scalar("1.0")]
+            })]
+    }
+
+    static func series(_ response: ServiceResponse) throws -> [[TimeSeries]] {
+        try ReadResponse(protobuf: Snappy.decompress(response.body.bytes)).results.map(\.timeseries)
+    }
+
+    @Test func aSelectorOnAnAbsentLabelIsOneQuery() throws {
+        let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"])) { _ in
+            .success(Self.rows([nil, nil]))
+        }
+        let clock = Clock()
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { clock.milliseconds })
+        // Cold: one DESCRIBE, then one SELECT for a selector on two labels the table lacks (`env=""` holds for
+        // every row, `team!~"a.*"` too).
+        let absent = [
+            Self.name("up"), LabelMatcher(type: .equal, name: "env", value: ""),
+            LabelMatcher(type: .notRegex, name: "team", value: "a.*"),
+        ]
+        let first = service.respond(to: Self.request(absent), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(first.response.statusCode == 200)
+        #expect(try Self.series(first.response)[0].count == 1)
+        #expect(timestream.describes == 1 && timestream.selects.count == 1)
+        #expect(!timestream.selects[0].contains("\"env\"") && !timestream.selects[0].contains("\"team\""))
+        // Warm: one query for a selector on one absent label, whatever the number of absent labels.
+        let warm = service.respond(
+            to: Self.request([Self.name("up"), LabelMatcher(type: .notEqual, name: "env", value: "prod")]),
+            deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(warm.response.statusCode == 200)
+        #expect(timestream.describes == 1 && timestream.selects.count == 2)
+        #expect(warm.summary.timestreamCalls == 1)
+        // A selector that needs an absent label to have a value cannot match: no query at all.
+        let none = service.respond(
+            to: Self.request([Self.name("up"), LabelMatcher(type: .equal, name: "env", value: "prod")], queries: 2),
+            deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(none.response.statusCode == 200)
+        #expect(try Self.series(none.response).map(\.count) == [0, 0])
+        #expect(timestream.statements.count == 3)
+    }
+
+    @Test func aLabelThatAppearsLaterIsFound() throws {
+        let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"])) { _ in
+            .success(Self.rows(["a"]))
+        }
+        let clock = Clock()
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { clock.milliseconds })
+        let selector = [Self.name("up"), LabelMatcher(type: .equal, name: "env", value: "prod")]
+        _ = service.respond(to: Self.request(selector), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(timestream.describes == 1 && timestream.selects.isEmpty)
+        // `env` is written (by any process); within the absence window the description still answers…
+        timestream.tableColumns = ScriptedTimestream.columns(dimensions: ["env", "job"])
+        clock.milliseconds += 5_000
+        _ = service.respond(to: Self.request(selector), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(timestream.describes == 1 && timestream.selects.isEmpty)
+        // …after it, the table is described again and the label queried.
+        clock.milliseconds += 15_000
+        _ = service.respond(to: Self.request(selector), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(timestream.describes == 2 && timestream.selects.count == 1)
+        #expect(timestream.selects[0].contains("\"env\" = 'prod'"))
+        // Columns present stay trusted: no new description for a selector on known labels.
+        clock.milliseconds += 60_000
+        _ = service.respond(to: Self.request(selector), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(timestream.describes == 2 && timestream.selects.count == 2)
+    }
+
+    @Test func aMissingColumnRefreshesTheDescriptionOnce() throws {
+        var recreated = false
+        let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"])) { sql in
+            // The table was recreated without `job` after it was described.
+            if !recreated && sql.contains("\"job\"") {
+                return .failure(.classified(code: "ValidationException", message: "line 1:1: Column 'job' does not exist", httpStatus: 400))
+            }
+            return .success(Self.rows([nil]))
+        }
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+        let selector = [Self.name("up"), LabelMatcher(type: .notEqual, name: "job", value: "x")]
+        _ = service.respond(to: Self.request([Self.name("up")]), deadline: Self.deadline, credentials: .requestHeaders)
+        timestream.tableColumns = ScriptedTimestream.columns(dimensions: [])
+        let answer = service.respond(to: Self.request(selector), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(answer.response.statusCode == 200)
+        #expect(try Self.series(answer.response)[0].count == 1)
+        #expect(timestream.describes == 2)
+        #expect(timestream.selects.count == 3)  // up; up with job (refused); up without job
+        recreated = true
+    }
+
+    @Test func aTableWithoutDoubleMeasuresAnswersEmptyWithoutSelecting() throws {
+        let timestream = ScriptedTimestream(tableColumns: [
+            ColumnInfo(name: "measure_name", scalarType: "VARCHAR"), ColumnInfo(name: "time", scalarType: "TIMESTAMP"),
+        ])
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+        for _ in 0..<2 {
+            let answer = service.respond(to: Self.request([Self.name("up")]), deadline: Self.deadline, credentials: .requestHeaders)
+            #expect(answer.response.statusCode == 200)
+        }
+        // Not cached: the next read describes again, so the first write's columns are seen at once.
+        #expect(timestream.describes == 2 && timestream.selects.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("ThrottlingException", 429, 503), ("InternalServerException", 500, 503), ("AccessDeniedException", 403, 403),
+        ("ResourceNotFoundException", 404, 500), ("ValidationException", 400, 400),
+    ])
+    func timestreamErrorClassesMapToStatuses(code: String, httpStatus: Int, expected: Int) {
+        let error = TimestreamError.classified(code: code, message: "scripted", httpStatus: httpStatus)
+        let timestream = ScriptedTimestream(answer: { _ in .failure(error) })
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+        let answer = service.respond(to: Self.request([Self.name("up")]), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(answer.response.statusCode == expected)
+        #expect(answer.response.bodyText.contains(code))
+        if expected == 503 { #expect(answer.response.headers.contains { $0.name == "Retry-After" }) }
+        // The description fails the same way.
+        let describing = ScriptedTimestream()
+        describing.describeError = error
+        let refused = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: describing, now: { 0 }
+        ).respond(to: Self.request([Self.name("up")]), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(refused.response.statusCode == expected)
+    }
+
+    @Test func pagesAreJoinedIntoOneSeriesEach() throws {
+        let pages = Self.rows(["a", "b"]) + [QueryPage(columns: ScriptedTimestream.columns(dimensions: ["job"]), rows: [])]
+            + Self.rows(["a", "b", "a"])
+        let timestream = ScriptedTimestream(pages: pages)
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+        let answer = service.respond(to: Self.request([Self.name("up")]), deadline: Self.deadline, credentials: .requestHeaders)
+        let series = try Self.series(answer.response)[0]
+        #expect(series.map { $0.labels.map(\.value) } == [["up", "a"], ["up", "b"]])
+        #expect(series.map(\.samples.count) == [3, 2])
+        #expect(answer.summary.samplesReturned == 5 && answer.summary.series == 2)
+    }
+
+    @Test func missingCredentialsAre401AndNoCall() {
+        let timestream = ScriptedTimestream()
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+        var request = Self.request([Self.name("up")])
+        request.headers = []
+        let answer = service.respond(to: request, deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(answer.response.statusCode == 401)
+        #expect(answer.response.headers.contains { $0.name == "WWW-Authenticate" })
+        #expect(timestream.statements.isEmpty)
+        let role = service.respond(
+            to: request, deadline: Self.deadline,
+            credentials: .provider { .success(Credentials(accessKeyID: "role", secretAccessKey: "s")) })
+        #expect(role.response.statusCode == 200)
+    }
+}
