@@ -26,8 +26,7 @@ public final class TimestreamClient: Sendable {
     let retries = Atomic(0)
 
     /// Operation calls sent (retries included, discovery excluded) and how many of them were retries, since the
-    /// client was built, by every thread: callers diff them around a request for their metrics (exact when
-    /// requests do not overlap).
+    /// client was built, by every thread (one request's own counts: `CallTally`).
     public var callsSent: Int { calls.load(ordering: .relaxed) }
     public var retriesSent: Int { retries.load(ordering: .relaxed) }
 

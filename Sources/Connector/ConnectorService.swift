@@ -8,8 +8,7 @@ import AWS
 ///
 /// Concurrency: the service and its handlers hold immutable values, the (thread-safe) Timestream client and the
 /// table's column cache (behind a mutex), so any number of threads may call `respond` at once
-/// (`AWS_LAMBDA_MAX_CONCURRENCY` loops share one service). Call counts in the summary are diffs of the client's
-/// process-wide counters: exact when requests do not overlap, an upper bound when they do.
+/// (`AWS_LAMBDA_MAX_CONCURRENCY` loops share one service); each request counts its own calls (`CallTally`).
 public final class ConnectorService: Sendable {
     private let config: ConnectorConfig
     private let timestream: TimestreamService
@@ -33,18 +32,18 @@ public final class ConnectorService: Sendable {
     public func respond(to request: ServiceRequest, deadline: Deadline, credentials: CredentialSource)
         -> (response: ServiceResponse, summary: InvocationSummary)
     {
-        let callsBefore = timestream.callsSent, retriesBefore = timestream.retriesSent
+        let tally = CallTally()
         var summary = InvocationSummary(requestID: "", route: "-", status: 0)
-        let response = route(request, deadline: deadline, credentials: credentials, summary: &summary)
+        let response = route(request, deadline: deadline, credentials: credentials, tally: tally, summary: &summary)
         summary.status = response.statusCode
-        summary.timestreamCalls = timestream.callsSent - callsBefore
-        summary.timestreamRetries = timestream.retriesSent - retriesBefore
+        summary.timestreamCalls = tally.callsSent
+        summary.timestreamRetries = tally.retriesSent
         if response.statusCode >= 400 { summary.reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self) }
         return (response, summary)
     }
 
     private func route(
-        _ request: ServiceRequest, deadline: Deadline, credentials source: CredentialSource,
+        _ request: ServiceRequest, deadline: Deadline, credentials source: CredentialSource, tally: CallTally,
         summary: inout InvocationSummary
     ) -> ServiceResponse {
         let route: Route
@@ -63,7 +62,7 @@ public final class ConnectorService: Sendable {
             let outcome = writer.handle(
                 body: request.body, contentType: request.header("Content-Type"),
                 contentEncoding: request.header("Content-Encoding"), credentials: credentials,
-                usingOwnIdentity: source.isOwnIdentity, deadline: deadline)
+                usingOwnIdentity: source.isOwnIdentity, deadline: deadline, tally: tally)
             summary.writeProtocol = outcome.message?.rawValue
             summary.series = outcome.stats.series
             summary.samplesReceived = outcome.stats.samplesReceived
@@ -76,7 +75,7 @@ public final class ConnectorService: Sendable {
         case .read:
             let outcome = reader.handle(
                 body: request.body, credentials: credentials, usingOwnIdentity: source.isOwnIdentity,
-                deadline: deadline)
+                deadline: deadline, tally: tally)
             summary.queries = outcome.queries
             summary.series = outcome.series
             summary.samplesReturned = outcome.samples

@@ -35,8 +35,10 @@ public final class RemoteReadHandler: Sendable {
     }
 
     /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
-    public func handle(body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline)
-        -> Outcome
+    public func handle(
+        body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline,
+        tally: CallTally? = nil
+    ) -> Outcome
     {
         var outcome = Outcome(reply: .noContent)
         let request: ReadRequest
@@ -55,7 +57,8 @@ public final class RemoteReadHandler: Sendable {
         }
         outcome.answer = answer
         outcome.queries = request.queries.count
-        let context = Context(credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline)
+        let context = Context(
+            credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline, tally: tally)
         var labels: Set<String> = []
         for query in request.queries { labels.formUnion(query.matchers.lazy.map(\.name).filter { $0 != "__name__" }) }
         var columns: TableColumns
@@ -89,6 +92,8 @@ public final class RemoteReadHandler: Sendable {
         var credentials: Credentials
         var usingOwnIdentity: Bool
         var deadline: Deadline
+        /// The request's own call counts.
+        var tally: CallTally?
     }
 
     /// The table's columns: from the cache when it can answer for `labels`, else one `DESCRIBE` (cached).
@@ -101,7 +106,7 @@ public final class RemoteReadHandler: Sendable {
         let result = timestream.query(
             TableColumns.describeStatement(database: config.database, table: config.table),
             credentials: context.credentials, deadline: context.deadline, maxAttempts: config.maxReadAttempts,
-            maxRows: nil
+            maxRows: nil, tally: context.tally
         ) { pages.append($0) }
         switch result {
         case .success:
@@ -132,7 +137,7 @@ public final class RemoteReadHandler: Sendable {
             var assemblyProblem: SeriesAssembler.Problem? = nil
             let result = timestream.query(
                 sql, credentials: context.credentials, deadline: context.deadline,
-                maxAttempts: config.maxReadAttempts, maxRows: nil
+                maxAttempts: config.maxReadAttempts, maxRows: nil, tally: context.tally
             ) { page in
                 do throws(SeriesAssembler.Problem) {
                     try assembler.add(page)

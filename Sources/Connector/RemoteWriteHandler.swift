@@ -34,7 +34,7 @@ public final class RemoteWriteHandler: Sendable {
     /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     public func handle(
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
-        usingOwnIdentity: Bool = false, deadline: Deadline
+        usingOwnIdentity: Bool = false, deadline: Deadline, tally: CallTally? = nil
     ) -> Outcome {
         var outcome = Outcome(reply: .noContent, stats: WriteStats())
         switch RemoteWriteProtocol.negotiate(contentType: contentType, contentEncoding: contentEncoding) {
@@ -54,7 +54,7 @@ public final class RemoteWriteHandler: Sendable {
                 ? []
                 : timestream.writeRecords(
                     plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
-                    maxConcurrent: Self.maxConcurrentWrites)
+                    maxConcurrent: Self.maxConcurrentWrites, tally: tally)
             for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)

@@ -6,7 +6,7 @@ public protocol TimestreamWriting: AnyObject, Sendable {
     /// Sends every call (in parallel, at most `maxConcurrent` at once) and returns each outcome in order.
     func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
-        maxConcurrent: Int
+        maxConcurrent: Int, tally: CallTally?
     ) -> [Result<Void, TimestreamError>]
 }
 
@@ -17,21 +17,11 @@ public protocol TimestreamQuerying: AnyObject, Sendable {
     /// to stop early.
     func query(
         _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int, maxRows: Int?,
-        onPage: (QueryPage) throws -> Void
+        tally: CallTally?, onPage: (QueryPage) throws -> Void
     ) -> Result<Void, TimestreamError>
 }
 
 extension TimestreamClient: TimestreamQuerying {}
 
-/// Counters of the calls a client made, so an invocation can report its calls and retries.
-public protocol TimestreamCallCounting: AnyObject, Sendable {
-    /// Operation calls sent so far (retries included).
-    var callsSent: Int { get }
-    /// Of those, retries.
-    var retriesSent: Int { get }
-}
-
-extension TimestreamClient: TimestreamCallCounting {}
-
 /// Everything the connector needs from Timestream.
-public typealias TimestreamService = TimestreamWriting & TimestreamQuerying & TimestreamCallCounting
+public typealias TimestreamService = TimestreamWriting & TimestreamQuerying

@@ -52,21 +52,23 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
 
     func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
-        maxConcurrent: Int
+        maxConcurrent: Int, tally: CallTally?
     ) -> [Result<Void, TimestreamError>] {
         calls.map { call in
             writes.append(call)
             callsSent += 1
+            tally?.record(calls: 1, retries: 0)
             return writeResults.isEmpty ? .success(()) : writeResults.removeFirst()
         }
     }
 
     func query(
         _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int, maxRows: Int?,
-        onPage: (QueryPage) throws -> Void
+        tally: CallTally?, onPage: (QueryPage) throws -> Void
     ) -> Result<Void, TimestreamError> {
         statements.append(sql)
         callsSent += 1
+        tally?.record(calls: 1, retries: 0)
         let answered: Result<[QueryPage], TimestreamError>
         if sql.hasPrefix("DESCRIBE ") {
             answered = describeError.map { .failure($0) } ?? .success([describePage])
