@@ -18,6 +18,17 @@ import Testing
         }
     }
 
+    /// `bootstrap` with `AWS_LAMBDA_MAX_CONCURRENCY=loops` against the SQL stand-in, whose Timestream calls are
+    /// slowed down so that every invocation stays in flight until all of them have been handed out.
+    static func managedInstance(loops: Int) throws -> (SQLStandIn, FunctionHarness) {
+        let standIn = try SQLStandIn()
+        var environment = standIn.functionEnvironment
+        environment["AWS_LAMBDA_MAX_CONCURRENCY"] = String(loops)
+        let function = try FunctionHarness(environment: environment, runtimeArguments: ["--max-concurrency", String(loops)])
+        try standIn.inject(["delay_ms": 300, "delay_calls": 100_000])
+        return (standIn, function)
+    }
+
     /// The function's log line for `requestID`'s invocation.
     static func invocationLine(_ log: String, _ requestID: String) -> String? {
         log.split(separator: "\n").first { $0.contains("msg=invocation") && $0.contains("request_id=\(requestID)") }
@@ -25,14 +36,9 @@ import Testing
     }
 
     @Test func eightConcurrent2000SampleWritesAreInFlightTogetherAndAllStored() throws {
-        let standIn = try SQLStandIn()
-        var environment = standIn.functionEnvironment
-        environment["AWS_LAMBDA_MAX_CONCURRENCY"] = "8"
-        let function = try FunctionHarness(environment: environment, runtimeArguments: ["--max-concurrency", "8"])
+        let (standIn, function) = try Self.managedInstance(loops: 8)
         defer { function.stop() }
         let events = try Self.writes(8, samples: 2000)
-        // Slow Timestream calls keep each invocation in flight long enough for all eight to be handed out.
-        try standIn.inject(["delay_ms": 300, "delay_calls": 100_000])
 
         let ids = try events.map { try function.enqueue(event: $0) }
         let answers = try function.answers(for: ids)
@@ -67,15 +73,11 @@ import Testing
     }
 
     @Test func aFailingInvocationLeavesTheOthersAlone() throws {
-        let standIn = try SQLStandIn()
-        var environment = standIn.functionEnvironment
-        environment["AWS_LAMBDA_MAX_CONCURRENCY"] = "4"
-        let function = try FunctionHarness(environment: environment, runtimeArguments: ["--max-concurrency", "4"])
+        let (standIn, function) = try Self.managedInstance(loops: 4)
         defer { function.stop() }
         let writes = try Self.writes(2, samples: 500)
         let badBody = try EventBuilder.event(["basic_auth": ["AK", "SK"], "body_base64": Data("not snappy".utf8).base64EncodedString()])
         let notAnEvent = Array(#"{"hello": "not an API Gateway event"}"#.utf8)
-        try standIn.inject(["delay_ms": 300, "delay_calls": 100_000])
 
         let ids = try [writes[0], notAnEvent, badBody, writes[1]].map { try function.enqueue(event: $0) }
         let answers = try function.answers(for: ids)

@@ -74,23 +74,6 @@ def main():
           fn.get("Architectures") == [{"Ref": "Architecture"}] and fn.get("MemorySize") == {"Ref": "MemorySize"}
           and fn.get("Timeout") == {"Ref": "LambdaTimeoutInSeconds"}, fn)
 
-    # Lambda Managed Instances: off unless a capacity provider ARN is given.
-    capacity = parameters.get("CapacityProviderArn", {})
-    check("CapacityProviderArn parameter, default empty (a Lambda (default) function)",
-          capacity.get("Default") == "" and capacity.get("Type") == "String", capacity)
-    concurrency = parameters.get("PerExecutionEnvironmentMaxConcurrency", {})
-    check("PerExecutionEnvironmentMaxConcurrency: 1–1600",
-          str(concurrency.get("MinValue")) == "1" and str(concurrency.get("MaxValue")) == "1600", concurrency)
-    check("OnManagedInstances condition: a non-empty CapacityProviderArn",
-          template.get("Conditions", {}).get("OnManagedInstances")
-          == {"Fn::Not": [{"Fn::Equals": [{"Ref": "CapacityProviderArn"}, ""]}]}, template.get("Conditions"))
-    check("CapacityProviderConfig only on Managed Instances, from the parameters",
-          fn.get("CapacityProviderConfig") == {"Fn::If": ["OnManagedInstances", {
-              "LambdaManagedInstancesCapacityProviderConfig": {
-                  "CapacityProviderArn": {"Ref": "CapacityProviderArn"},
-                  "PerExecutionEnvironmentMaxConcurrency": {"Ref": "PerExecutionEnvironmentMaxConcurrency"}}},
-              {"Ref": "AWS::NoValue"}]}, fn.get("CapacityProviderConfig"))
-
     apis = of_type(resources, "AWS::ApiGatewayV2::Api")
     check("an HTTP API", [a["Properties"].get("ProtocolType") for a in apis.values()] == ["HTTP"])
     integrations = list(of_type(resources, "AWS::ApiGatewayV2::Integration").values())
