@@ -53,7 +53,8 @@ import Testing
             #expect(
                 record.body == "\(record.requestId) Root=1-00000000-00000000000000000000000\(index);Sampled=1 event \(index)")
         }
-        #expect(!seen.traceVariable.load(ordering: .sequentiallyConsistent))
+        let traceVariableSeen = seen.traceVariable.load(ordering: .sequentiallyConsistent)
+        #expect(!traceVariableSeen)
     }
 }
 

@@ -23,11 +23,11 @@ public func invocationConcurrency(_ environment: [String: String]) -> Int? {
 /// (deadline, trace id, request id, credentials) in its arguments and locals only. `_X_AMZN_TRACE_ID` is not
 /// touched (it is process-wide); the trace id is `InvocationContext.traceID`.
 ///
-/// This thread waits, and throws when the first loop loses the Runtime API: the caller exits non-zero, as with one
-/// loop, and Lambda replaces the process (the Runtime API answers every loop alike, so a lost API is lost for all;
-/// the alternative — serving on with fewer loops — would hide the failure). Errors about one invocation stay with
-/// that invocation; the other loops go on.
-/// `count` ≤ 1 is exactly `runLoop` on this thread, trace variable included.
+/// This thread waits; when the first loop loses the Runtime API, the others take no new invocation, the ones in
+/// flight are answered, and this throws that first error: the caller exits non-zero, as with one loop, and Lambda
+/// replaces the process (the Runtime API answers every loop alike, so a lost API is lost for all; serving on with
+/// fewer loops would hide the failure). Errors about one invocation stay with that invocation; the other loops go
+/// on. `count` ≤ 1 is exactly `runLoop` on this thread, trace variable included.
 public func runLoops(
     count: Int,
     client: RuntimeAPIClient,
@@ -37,14 +37,28 @@ public func runLoops(
     guard count > 1 else {
         return try runLoop(client: client, onReportedError: onReportedError, handler: handler)
     }
-    let firstFailure = LoopFailure()
+    let loops = LoopsState()
     var started = 0
     for _ in 0..<count {
         let running = startThread {
+            // This loop's own flag: whether it holds an invocation (handed out by `next`, not yet answered).
+            let holding = Atomic(false)
             do throws(RuntimeError) {
-                try runLoop(client: client, exportsTraceID: false, onReportedError: onReportedError, handler: handler)
+                try runLoop(
+                    client: client, exportsTraceID: false,
+                    shouldContinue: {
+                        if holding.exchange(false, ordering: .relaxed) { loops.answered() }
+                        return !loops.isDraining
+                    },
+                    onReportedError: onReportedError,
+                    handler: { context, payload in
+                        holding.store(true, ordering: .relaxed)
+                        loops.handling()
+                        return try handler(context, payload)
+                    })
             } catch {
-                firstFailure.record(error)
+                if holding.exchange(false, ordering: .relaxed) { loops.answered() }
+                loops.failed(error)
             }
         }
         guard running else { break }  // out of threads: serve with the loops that run
@@ -53,7 +67,43 @@ public func runLoops(
     guard started > 0 else {
         return try runLoop(client: client, exportsTraceID: false, onReportedError: onReportedError, handler: handler)
     }
-    throw firstFailure.wait()
+    throw loops.drained()
+}
+
+/// What the loops of `runLoops` share: the first failure, and how many invocations are in flight.
+private final class LoopsState: Sendable {
+    private struct State {
+        var failure: RuntimeError?
+        var inFlight = 0
+    }
+    private let state = Mutex(State())
+    private let changed = Semaphore()
+
+    var isDraining: Bool { state.withLock { $0.failure != nil } }
+
+    func handling() { state.withLock { $0.inFlight += 1 } }
+
+    func answered() {
+        state.withLock { $0.inFlight -= 1 }
+        changed.signal()
+    }
+
+    func failed(_ error: RuntimeError) {
+        state.withLock { state in
+            if state.failure == nil { state.failure = error }
+        }
+        changed.signal()
+    }
+
+    /// Blocks until a loop has failed and no invocation is in flight; returns the first failure.
+    func drained() -> RuntimeError {
+        while true {
+            changed.wait()
+            if let failure = state.withLock({ $0.failure != nil && $0.inFlight == 0 ? $0.failure : nil }) {
+                return failure
+            }
+        }
+    }
 }
 
 /// Runs `body` on a new detached thread; false when the system refuses one.
@@ -80,21 +130,3 @@ private final class ThreadBody: Sendable {
     init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
 
-/// The first `RuntimeError` any loop ended with; `wait` blocks until there is one.
-private final class LoopFailure: Sendable {
-    private let error = Mutex<RuntimeError?>(nil)
-    private let recorded = Semaphore()
-
-    func record(_ failure: RuntimeError) {
-        let first = error.withLock { error in
-            defer { if error == nil { error = failure } }
-            return error == nil
-        }
-        if first { recorded.signal() }
-    }
-
-    func wait() -> RuntimeError {
-        recorded.wait()
-        return error.withLock { $0! }
-    }
-}

@@ -17,16 +17,19 @@ public typealias InvocationHandler = (InvocationContext, [UInt8]) throws -> [UIn
 ///   the handler finds the trace id in `InvocationContext.traceID` instead (as aws-lambda-go does since it
 ///   supports `AWS_LAMBDA_MAX_CONCURRENCY`).
 ///
+/// `shouldContinue` is asked before each `next` (after the previous answer was posted); false ends the loop.
+///
 /// Modelled on aws-lambda-go's `lambda/invoke_loop.go`.
 public func runLoop(
     client: RuntimeAPIClient,
     maxInvocations: Int? = nil,
     exportsTraceID: Bool = true,
+    shouldContinue: () -> Bool = { true },
     onReportedError: (_ requestID: String, _ report: ErrorReport) -> Void = { _, _ in },
     handler: InvocationHandler
 ) throws(RuntimeError) {
     var taken = 0
-    while maxInvocations.map({ taken < $0 }) ?? true {
+    while maxInvocations.map({ taken < $0 }) ?? true, shouldContinue() {
         let invocation = try client.nextInvocation()
         taken += 1
         if exportsTraceID {
