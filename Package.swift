@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),
 
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
-        .target(name: "TestSupport", dependencies: ["CurlHTTP"]),
+        .target(name: "TestSupport", dependencies: ["AWS", "CurlHTTP", "TextCodecs", "TimestreamCodec"]),
 
         .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
         .testTarget(name: "RemoteStorageTests", dependencies: ["RemoteStorage", "TestSupport"], resources: [.copy("Fixtures")]),

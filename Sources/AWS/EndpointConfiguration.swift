@@ -2,10 +2,11 @@
 public struct EndpointConfiguration: Equatable, Sendable {
     /// How one API's endpoint is found.
     public enum Source: Equatable, Sendable {
-        /// `DescribeEndpoints` on the regional host, `https://ingest|query.timestream.<region>.amazonaws.com`.
+        /// `DescribeEndpoints` on the regional host, `https://ingest|query.timestream.<region>.<suffix>`, with the
+        /// DNS suffix of the region's partition (`AWSPartition`: `amazonaws.com`, `amazonaws.com.cn` for `cn-*`, …).
         /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
         case discover
-        /// `DescribeEndpoints` on this base URL instead (stand-ins in tests, other partitions). The discovered
+        /// `DescribeEndpoints` on this base URL instead (stand-ins in tests). The discovered
         /// address is used with this URL's scheme (so http only when chosen explicitly here).
         case discoverAt(String)
         /// Send every call to this base URL; no discovery (VPC/PrivateLink endpoints, moto). http:// is allowed

@@ -5,7 +5,7 @@ import TextCodecs
 extension TimestreamClient {
     /// Sends every request as its own `WriteRecords` call, all in parallel (at most `maxConcurrent` in flight)
     /// through one `transport.sendAll` per round, each retried independently. Results are in request order.
-    /// A request with no records or more than `WriteRecordsRequest.maxRecords` fails without being sent.
+    /// A request with no records or more than `WriteRecordsBody.maxRecords` fails without being sent.
     /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
     /// - Parameter maxAttempts: per call; the Go connector's `max_write_retries` default is 10.
     public func writeRecords(
@@ -15,11 +15,11 @@ extension TimestreamClient {
         var outcomes = [Result<Void, TimestreamError>?](repeating: nil, count: calls.count)
         var sendable: [Int] = []
         for (index, call) in calls.enumerated() {
-            if call.recordCount < 1 || call.recordCount > WriteRecordsRequest.maxRecords {
+            if call.recordCount < 1 || call.recordCount > WriteRecordsBody.maxRecords {
                 outcomes[index] = .failure(
                     TimestreamError(
                         code: "ValidationException",
-                        message: "WriteRecords takes 1...\(WriteRecordsRequest.maxRecords) records, "
+                        message: "WriteRecords takes 1...\(WriteRecordsBody.maxRecords) records, "
                             + "got \(call.recordCount) (not sent)",
                         isRetryable: false))
             } else {
@@ -32,16 +32,6 @@ extension TimestreamClient {
             maxConcurrent: max(1, maxConcurrent), tally: tally)
         for (index, result) in zip(sendable, results) { outcomes[index] = result.map { _ in () } }
         return outcomes.map { $0! }
-    }
-
-    /// `writeRecords` for request values (encoded with `WriteRecordsRequest.jsonBody()`).
-    public func writeRecords(
-        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
-        maxConcurrent: Int = 16, tally: CallTally? = nil
-    ) -> [Result<Void, TimestreamError>] {
-        writeRecords(
-            requests.map { $0.encoded() }, credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
-            maxConcurrent: maxConcurrent, tally: tally)
     }
 
     /// Runs `sql` and hands every page to `onPage`, following `NextToken` to the end, including pages that carry

@@ -82,7 +82,8 @@ public final class TimestreamClient: Sendable {
         case .discoverAt(let url):
             discoveryURL = url
             scheme = RequestURL(url)?.scheme ?? "https"  // http only when the operator chose it explicitly
-        case .discover: discoveryURL = "https://\(api.rawValue).timestream.\(region).amazonaws.com"
+        case .discover:
+            discoveryURL = "https://\(api.rawValue).timestream.\(region).\(AWSPartition(region: region).dnsSuffix)"
         }
         let key = cacheKey(api, credentials)
         let now = clock.nowMilliseconds()

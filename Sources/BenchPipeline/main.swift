@@ -1,6 +1,6 @@
 // CPU cost per sample of each stage of the remote-write path (issue "Performance", target P2), measured on the real
 // module APIs the function calls: snappy decode → in-place protobuf read (`WriteRequestView`) → translation written
-// straight as WriteRecords JSON (`InPlaceWriteTranslation`) → SigV4 sign. The general path (`WriteRequest` values,
+// straight as WriteRecords JSON (`WriteTranslation`) → SigV4 sign. The general path (`WriteRequest` values,
 // `WriteTranslation`, `jsonBody`), which takes requests of any other shape, is timed too but not in the total.
 // Never linked into `bootstrap`; `scripts/bench` runs the release build. Usage: BenchPipeline [iterations] [samples]
 // Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total <ns>` (the in-place
@@ -66,7 +66,7 @@ let rawBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: raw.count, alig
 raw.withUnsafeBytes { rawBytes.copyMemory(from: $0) }
 let body = UnsafeRawBufferPointer(rawBytes)
 guard let view = WriteRequestView(protobuf: body) else { fatalError("the batch must be read in place") }
-let inPlace = InPlaceWriteTranslation.plan(view, body: body, config: config)
+let inPlace: WritePlan? = WriteTranslation.plan(view, body: body, config: config)
 precondition(inPlace == plan, "the in-place translation must answer this batch, with the general path's bodies")
 
 /// Stages of the path `RemoteWriteHandler` takes for this batch (they make the total), and of the general path.
@@ -76,7 +76,7 @@ let generalStages: Set = ["snappy_decode", "general_protobuf_decode", "general_t
 let stages = [
     Stage(name: "snappy_decode") { (try? Snappy.decompress(snappyBody))?.count ?? 0 },
     Stage(name: "view_decode") { WriteRequestView(protobuf: body)?.series.count ?? 0 },
-    Stage(name: "inplace_translate_json") { InPlaceWriteTranslation.plan(view, body: body, config: config)?.calls.count ?? 0 },
+    Stage(name: "inplace_translate_json") { WriteTranslation.plan(view, body: body, config: config).calls.count },
     Stage(name: "general_protobuf_decode") { (try? WriteRequest(protobuf: raw))?.timeseries.count ?? 0 },
     Stage(name: "general_translate_json") { WriteTranslation.plan(request, config: config).calls.count },
     Stage(name: "sign") {

@@ -1,4 +1,5 @@
 import AWS
+import TimestreamTranslation
 
 /// The connector behind any front door: an HTTP request in, an HTTP response out. It routes (`…/write`,
 /// `…/read`), takes the credentials where the front door says, and runs the remote-write or remote-read handler
@@ -75,7 +76,7 @@ public final class ConnectorService: Sendable {
         case .read:
             let outcome = reader.handle(
                 body: request.body, credentials: credentials, usingOwnIdentity: source.isOwnIdentity,
-                deadline: deadline, tally: tally)
+                deadline: deadline, regexDialect: RegexDialect(userAgent: request.header("User-Agent")), tally: tally)
             summary.queries = outcome.queries
             summary.series = outcome.series
             summary.samplesReturned = outcome.samples

@@ -34,12 +34,14 @@ public final class RemoteReadHandler: Sendable {
         public var answer: ReadAnswer? = nil
     }
 
-    /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
+    /// - Parameters:
+    ///   - usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
+    ///   - regexDialect: the regex semantics of the Prometheus that sent the request (its `User-Agent`).
+    ///   - tally: the request's own Timestream call counts.
     public func handle(
         body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline,
-        tally: CallTally? = nil
-    ) -> Outcome
-    {
+        regexDialect: RegexDialect = .prometheus3, tally: CallTally? = nil
+    ) -> Outcome {
         var outcome = Outcome(reply: .noContent)
         let request: ReadRequest
         do {
@@ -58,7 +60,8 @@ public final class RemoteReadHandler: Sendable {
         outcome.answer = answer
         outcome.queries = request.queries.count
         let context = Context(
-            credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline, tally: tally)
+            credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline, regexDialect: regexDialect,
+            tally: tally)
         var labels: Set<String> = []
         for query in request.queries { labels.formUnion(query.matchers.lazy.map(\.name).filter { $0 != "__name__" }) }
         var columns: TableColumns
@@ -92,6 +95,7 @@ public final class RemoteReadHandler: Sendable {
         var credentials: Credentials
         var usingOwnIdentity: Bool
         var deadline: Deadline
+        var regexDialect: RegexDialect
         /// The request's own call counts.
         var tally: CallTally?
     }
@@ -126,7 +130,7 @@ public final class RemoteReadHandler: Sendable {
             do {
                 sql = try ReadSQL.statement(
                     for: query, database: config.database, table: config.table,
-                    absentLabels: columns.absentLabels(query))
+                    absentLabels: columns.absentLabels(query), regexDialect: context.regexDialect)
             } catch {
                 return .failure(.text(400, "cannot translate the selector: \(error)"))
             }

@@ -59,14 +59,17 @@ public final class RemoteWriteHandler: Sendable {
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
         }
-        // 2.0: the headers follow every answer after a successful content negotiation, 4xx/5xx included.
-        // 1.0 answers stay as they were (the 1.0 spec defines no such headers).
-        if outcome.message == .v2 { outcome.reply.headers += outcome.written.headers }
+        // 2.0: no 2xx when exemplars were sent, and the headers follow every answer after a successful content
+        // negotiation, 4xx/5xx included. 1.0 answers stay as they were (the 1.0 spec defines neither).
+        if outcome.message == .v2 {
+            outcome.reply = WriteReply.refusingExemplars(outcome.stats.skipped[.exemplar] ?? 0, after: outcome.reply)
+            outcome.reply.headers += outcome.written.headers
+        }
         return outcome
     }
 
-    /// snappy → protobuf → the WriteRecords calls. A plain 1.0 request is translated in place
-    /// (`InPlaceWriteTranslation`); anything else, and a 2.0 request, is decoded into `WriteRequest` values first.
+    /// snappy → protobuf → the WriteRecords calls (`WriteTranslation`). A plain 1.0 request is read in place
+    /// (`WriteRequestView`); anything else, and a 2.0 request, is decoded into `WriteRequest` values first.
     private func plan(_ body: [UInt8], as message: RemoteWriteProtocol) -> Result<WritePlan, Refusal> {
         let raw: [UInt8]
         do {
@@ -77,7 +80,7 @@ public final class RemoteWriteHandler: Sendable {
         switch message {
         case .v1:
             let inPlace = raw.withUnsafeBytes { bytes in
-                WriteRequestView(protobuf: bytes).flatMap { InPlaceWriteTranslation.plan($0, body: bytes, config: config.writeSettings) }
+                WriteRequestView(protobuf: bytes).map { WriteTranslation.plan($0, body: bytes, config: config.writeSettings) }
             }
             if let inPlace { return .success(inPlace) }
             do {

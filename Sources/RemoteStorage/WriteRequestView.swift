@@ -17,12 +17,24 @@ public struct WriteRequestView {
         public var nameCount: UInt32
         public var valueOffset: UInt32
         public var valueCount: UInt32
+
+        public init(nameOffset: UInt32, nameCount: UInt32, valueOffset: UInt32, valueCount: UInt32) {
+            self.nameOffset = nameOffset
+            self.nameCount = nameCount
+            self.valueOffset = valueOffset
+            self.valueCount = valueCount
+        }
     }
 
     /// One series: its labels and samples, as ranges of `labels` and `samples`.
     public struct SeriesRanges: Equatable, Sendable {
         public var labels: Range<Int>
         public var samples: Range<Int>
+
+        public init(labels: Range<Int>, samples: Range<Int>) {
+            self.labels = labels
+            self.samples = samples
+        }
     }
 
     public private(set) var labels: [LabelBytes] = []

@@ -3,6 +3,9 @@ import TextCodecs
 /// One WriteRecords call ready to send: its JSON body and how many records it carries (what a successful call
 /// stored, and what `RejectedRecords` indexes refer to).
 public struct WriteRecordsBody: Equatable, Sendable {
+    /// Timestream's per-call limit.
+    public static let maxRecords = 100
+
     public var json: [UInt8]
     public var recordCount: Int
 
@@ -12,14 +15,8 @@ public struct WriteRecordsBody: Equatable, Sendable {
     }
 }
 
-extension WriteRecordsRequest {
-    /// The body to send (`jsonBody()`) with its record count.
-    public func encoded() -> WriteRecordsBody { WriteRecordsBody(json: jsonBody(), recordCount: records.count) }
-}
-
 /// Writes a WriteRecords body piece by piece from borrowed UTF-8, so a caller holding label bytes (the remote-write
-/// path reads them in place from the decoded protobuf) never makes a `String` of them. `WriteRecordsRequest`
-/// writes its body through this too, so both produce the same bytes for the same content.
+/// path reads them in place from the decoded protobuf) never makes a `String` of them: the one body writer.
 ///
 /// Order of calls: `init`, optionally `beginCommonAttributes` … `dimension` … `endCommonAttributes`, then for
 /// each record `beginRecord` … `dimension` … `endRecord`, then `finish`.

@@ -6,7 +6,8 @@ import RemoteStorage
 /// - `__name__` is the `measure_name` column; only DOUBLE rows are read;
 /// - a label that a row lacks is NULL and behaves as the empty string, as in PromQL: `l=""` selects series without
 ///   `l`, `l!=""` those with it, and a regex that matches "" also selects series without the label;
-/// - `=~`/`!~` are fully anchored and translated to Timestream's Java regex dialect (`RegexTranslation`);
+/// - `=~`/`!~` are fully anchored and translated to Timestream's Java regex dialect (`RegexTranslation`), with the
+///   semantics of the Prometheus version that sent them (`RegexDialect`: whether `.` matches `\n`);
 /// - the time range is inclusive at both ends, in milliseconds.
 /// Labels listed in `absentLabels` (columns the table does not have) are replaced by the empty string, so
 /// Timestream evaluates each matcher as PromQL would on series without that label.
@@ -25,7 +26,8 @@ public enum ReadSQL {
 
     /// The statement for `query`, or nil when the selector provably matches nothing (so no call is needed).
     public static func statement(
-        for query: Query, database: String, table: String, absentLabels: Set<String> = []
+        for query: Query, database: String, table: String, absentLabels: Set<String> = [],
+        regexDialect: RegexDialect = .prometheus3
     ) throws(Problem) -> String? {
         let (start, end) = timeRange(query)
         guard start <= end else { return nil }
@@ -42,7 +44,7 @@ public enum ReadSQL {
             } else {
                 column = quotedIdentifier(matcher.name)
             }
-            guard let condition = try condition(matcher, column: column) else { return nil }
+            guard let condition = try condition(matcher, column: column, regexDialect: regexDialect) else { return nil }
             if !condition.isEmpty { conditions.append(condition) }
         }
         return "SELECT * FROM \(quotedIdentifier(database)).\(quotedIdentifier(table)) WHERE "
@@ -50,7 +52,9 @@ public enum ReadSQL {
     }
 
     /// The SQL condition for one matcher: "" when it holds for every row, nil when it holds for none.
-    static func condition(_ matcher: LabelMatcher, column: String?) throws(Problem) -> String? {
+    static func condition(
+        _ matcher: LabelMatcher, column: String?, regexDialect: RegexDialect
+    ) throws(Problem) -> String? {
         let value = quotedLiteral(matcher.value)
         switch matcher.type {
         case .equal:
@@ -62,7 +66,7 @@ public enum ReadSQL {
         case .regex, .notRegex:
             let pattern: String
             do {
-                pattern = try RegexTranslation.anchoredJavaPattern(matcher.value)
+                pattern = try RegexTranslation.anchoredJavaPattern(matcher.value, dialect: regexDialect)
             } catch {
                 throw .unsupportedRegex(error)
             }

@@ -1,17 +1,19 @@
 import TimestreamCodec
 import RemoteStorage
-import TextCodecs
 
-/// Packs samples into WriteRecords requests of at most 100 records, in arrival order, and hoists what every
-/// record of a request shares (measure name, dimensions, DOUBLE, MILLISECONDS) into `CommonAttributes`, which
-/// Timestream merges back into each record. That shrinks request bodies (and Timestream's metered bytes) for
-/// Prometheus batches whose series share `job`/`instance`, and for multi-sample series.
+/// Packs samples into WriteRecords calls of at most 100 records, in arrival order, hoists what every record of a
+/// call shares (measure name, dimensions, DOUBLE, MILLISECONDS) into `CommonAttributes` — the one place that
+/// decides them; Timestream merges them back into each record — and writes each body directly from the label
+/// bytes (`WriteRecordsBodyWriter`). That shrinks bodies (and Timestream's metered bytes) for Prometheus batches
+/// whose series share `job`/`instance`, and for multi-sample series.
 struct RecordBatcher {
     private let database: String
     private let table: String
+    /// Every series' dimensions, one after the other (`SeriesShape.dimensions` are ranges of it).
+    var dimensionStore: [(ByteSpan, ByteSpan)] = []
     private var series: [SeriesShape] = []
     private var pending: [(series: Int, sample: Sample)] = []
-    private var requests: [WriteRecordsRequest] = []
+    private var calls: [WriteRecordsBody] = []
 
     init(database: String, table: String) {
         self.database = database
@@ -19,69 +21,113 @@ struct RecordBatcher {
         pending.reserveCapacity(TimestreamLimits.maxRecordsPerWrite)
     }
 
-    /// Registers a series; returns the index to pass to `append`.
-    mutating func add(series shape: SeriesShape) -> Int {
-        series.append(shape)
-        return series.count - 1
-    }
+    mutating func add(series shape: SeriesShape) { series.append(shape) }
 
-    mutating func append(seriesIndex: Int, sample: Sample) {
-        pending.append((seriesIndex, sample))
+    /// A sample of the series added last.
+    mutating func append(_ sample: Sample) {
+        pending.append((series.count - 1, sample))
         if pending.count == TimestreamLimits.maxRecordsPerWrite { flush() }
     }
 
-    mutating func finish() -> [WriteRecordsRequest] {
+    mutating func finish() -> [WriteRecordsBody] {
         flush()
-        return requests
+        return calls
     }
 
     private mutating func flush() {
         guard let first = pending.first else { return }
-        // Series in a batch are contiguous (samples arrive series by series), so walk distinct indices once.
-        var members: [Int] = [first.series]
-        for entry in pending where entry.series != members[members.count - 1] { members.append(entry.series) }
-
-        let head = series[first.series]
-        var commonDimensions = head.dimensions
-        var commonMeasure: String? = head.metricName
-        for index in members.dropFirst() {
-            let other = series[index]
-            if let measure = commonMeasure, !measure.bytesEqual(other.metricName) { commonMeasure = nil }
-            if !commonDimensions.isEmpty { Self.keepShared(&commonDimensions, with: other.dimensions) }
+        let store = dimensionStore
+        store.withUnsafeBufferPointer { store in
+            calls.append(body(store: store, first: first))
         }
-        // Records stay complete (they share their series' dimension array); the body leaves out what they share
-        // with CommonAttributes (`WriteRecordsRequest.jsonBody`), so no per-record array is built here.
-        var records: [Record] = []
-        records.reserveCapacity(pending.count)
-        for entry in pending {
-            let shape = series[entry.series]
-            records.append(
-                Record(
-                    dimensions: shape.dimensions, measureName: shape.metricName,
-                    measureValue: SampleValue.format(entry.sample.value), time: String(entry.sample.timestamp)))
-        }
-        requests.append(
-            WriteRecordsRequest(
-                databaseName: database, tableName: table,
-                commonAttributes: CommonAttributes(
-                    dimensions: commonDimensions, measureName: commonMeasure,
-                    measureValueType: "DOUBLE", timeUnit: "MILLISECONDS"),
-                records: records))
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Keeps the dimensions of `common` that `other` has with equal values (both name-sorted). In place: no
-    /// array per series (a fresh intersection array per series was 12 % of the translation's instructions).
-    static func keepShared(_ common: inout [Dimension], with other: [Dimension]) {
+    /// The pending records as one WriteRecords body.
+    private func body(store: UnsafeBufferPointer<(ByteSpan, ByteSpan)>, first: (series: Int, sample: Sample))
+        -> WriteRecordsBody
+    {
+        func dimensions(_ shape: SeriesShape) -> UnsafeBufferPointer<(ByteSpan, ByteSpan)> {
+            UnsafeBufferPointer(rebasing: store[shape.dimensions])
+        }
+        let head = series[first.series]
+        var common = Array(dimensions(head))
+        var commonMeasure: ByteSpan? = head.metricName
+        var previous = first.series
+        var size = 160 + database.utf8.count + table.utf8.count
+        for entry in pending {
+            let shape = series[entry.series]
+            size += 96 + shape.metricName.count + dimensions(shape).reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
+            // Series in a batch are contiguous (samples arrive series by series).
+            guard entry.series != previous else { continue }
+            previous = entry.series
+            if let measure = commonMeasure, !measure.sameBytes(shape.metricName) { commonMeasure = nil }
+            if !common.isEmpty { Self.keepShared(&common, with: dimensions(shape)) }
+        }
+        let commonSize = common.reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
+        var body = WriteRecordsBodyWriter(
+            database: database, table: table, reservingCapacity: size - commonSize * (pending.count - 1))
+        body.beginCommonAttributes()
+        for (name, value) in common { body.dimension(name: name.buffer, value: value.buffer) }
+        body.endCommonAttributes(
+            measureName: commonMeasure?.buffer, measureValueType: "DOUBLE", timeUnit: "MILLISECONDS")
+        for entry in pending {
+            let shape = series[entry.series]
+            body.beginRecord()
+            // The common dimensions are a subsequence of every record's (both strictly ascending by name), so one
+            // cursor finds them all; a dimension that is not the next common one is the record's own.
+            var next = 0
+            for (name, value) in dimensions(shape) {
+                if next < common.count && common[next].0.sameBytes(name) && common[next].1.sameBytes(value) {
+                    next += 1
+                } else {
+                    body.dimension(name: name.buffer, value: value.buffer)
+                }
+            }
+            var measureValue = SampleValue.format(entry.sample.value)
+            measureValue.withUTF8 { value in
+                DecimalText.write(entry.sample.timestamp) { time in
+                    body.endRecord(
+                        measureName: commonMeasure == nil ? shape.metricName.buffer : nil, measureValue: value,
+                        time: time)
+                }
+            }
+        }
+        return body.finish()
+    }
+
+    /// Keeps the dimensions of `common` that `other` has with equal values (both name-sorted). In place: no array
+    /// per series (a fresh intersection array per series was 12 % of the translation's instructions).
+    static func keepShared(_ common: inout [(ByteSpan, ByteSpan)], with other: UnsafeBufferPointer<(ByteSpan, ByteSpan)>) {
         var kept = 0, j = 0
         for i in common.indices {
-            while j < other.count && other[j].name < common[i].name { j += 1 }
+            while j < other.count && other[j].0.precedes(common[i].0) { j += 1 }
             guard j < other.count else { break }
-            if other[j].name.bytesEqual(common[i].name) && other[j].value.bytesEqual(common[i].value) {
+            if other[j].0.sameBytes(common[i].0) && other[j].1.sameBytes(common[i].1) {
                 if kept != i { common.swapAt(kept, i) }
                 kept += 1
             }
         }
         common.removeSubrange(kept...)
+    }
+}
+
+/// An `Int64` as decimal text (what `String(_:)` writes), on the stack instead of in a `String`.
+enum DecimalText {
+    static func write<R>(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var position = buffer.count
+            var magnitude = value.magnitude
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                position -= 1
+                buffer[position] = UInt8(ascii: "-")
+            }
+            return body(UnsafeBufferPointer(rebasing: buffer[position...]))
+        }
     }
 }

@@ -6,7 +6,8 @@
 /// something else. Differences handled (RE2: https://github.com/google/re2/wiki/Syntax, Presto:
 /// https://prestodb.io/docs/current/functions/regexp.html, Java: java.util.regex.Pattern):
 /// - `(?P<name>…)` / `(?<name>…)` → `(?:…)` (names do not affect matching; Java names are stricter);
-/// - `.` excludes only `\n` in RE2 but also `\r`, U+0085, U+2028, U+2029 in Java → `[^\n]` (unless `(?s)`);
+/// - `.` excludes only `\n` in RE2 but also `\r`, U+0085, U+2028, U+2029 in Java → `[^\n]`; where `.` matches
+///   `\n` (`(?s)`, or anywhere in the Prometheus 3 dialect, see `RegexDialect`) → `(?s:.)`;
 /// - `$` is end-of-text in RE2 but may match before a final line terminator in Java → `\z`;
 /// - `\s` lacks `\v` in RE2 → `[\t\n\f\r ]`; `\v` is one character in RE2 but a class in Java → `\x0B`;
 /// - octal `\123` → `\x53` (`\1` is a back-reference in Java), `\x{263a}` → the character (joni lacks `\x{…}`);
@@ -23,13 +24,14 @@ public enum RegexTranslation {
         public var description: String { "regex '\(pattern)' \(reason)" }
     }
 
-    /// The anchored Java pattern for a PromQL `=~`/`!~` matcher: the whole label value must match.
-    public static func anchoredJavaPattern(_ re2: String) throws(Unsupported) -> String {
-        "^(?:" + (try javaPattern(re2)) + ")\\z"
+    /// The anchored Java pattern for a PromQL `=~`/`!~` matcher: the whole label value must match, with the
+    /// semantics of the Prometheus version that wrote the matcher.
+    public static func anchoredJavaPattern(_ re2: String, dialect: RegexDialect) throws(Unsupported) -> String {
+        "^(?:" + (try javaPattern(re2, dialect: dialect)) + ")\\z"
     }
 
-    public static func javaPattern(_ re2: String) throws(Unsupported) -> String {
-        var translator = Translator(pattern: re2)
+    public static func javaPattern(_ re2: String, dialect: RegexDialect) throws(Unsupported) -> String {
+        var translator = Translator(pattern: re2, dotAll: dialect.dotMatchesNewline)
         return try translator.run()
     }
 
@@ -48,12 +50,13 @@ private struct Translator {
     let chars: [Character]
     var i = 0
     var out = ""
-    /// `(?s)` state per open group: whether `.` matches `\n` there.
-    var dotAll: [Bool] = [false]
+    /// `(?s)` state per open group: whether `.` matches `\n` there. The outermost entry is the dialect's.
+    var dotAll: [Bool]
 
-    init(pattern: String) {
+    init(pattern: String, dotAll: Bool) {
         self.pattern = pattern
         self.chars = Array(pattern)
+        self.dotAll = [dotAll]
     }
 
     func fail(_ reason: String) -> RegexTranslation.Unsupported {

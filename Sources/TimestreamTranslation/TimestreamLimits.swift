@@ -1,5 +1,3 @@
-import TimestreamCodec
-
 /// Timestream for LiveAnalytics naming and size limits, checked before any call so that one bad series never
 /// fails a whole 100-record batch. https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
 public enum TimestreamLimits {
@@ -52,21 +50,5 @@ public enum TimestreamLimits {
             return false
         }
         return name == "time" || name.hasPrefix("measure_name") || name.hasPrefix("measure_value") || name.hasPrefix("ts_")
-    }
-
-    /// The first limit the series (metric name and its other, non-empty labels) violates, if any.
-    public static func firstViolation(metricName: String, dimensions: [Dimension]) -> Violation? {
-        let nameBytes = metricName.utf8.count
-        if nameBytes > maxMeasureNameBytes { return .metricNameTooLong(bytes: nameBytes) }
-        if dimensions.count > maxDimensionsPerRecord { return .tooManyLabels(count: dimensions.count) }
-        for dimension in dimensions {
-            let bytes = dimension.name.utf8.count
-            if bytes > maxDimensionNameBytes { return .labelNameTooLong(name: dimension.name) }
-            if isReserved(dimensionName: dimension.name) { return .reservedLabelName(name: dimension.name) }
-            if bytes + dimension.value.utf8.count > maxDimensionPairBytes {
-                return .labelPairTooLong(name: dimension.name)
-            }
-        }
-        return nil
     }
 }

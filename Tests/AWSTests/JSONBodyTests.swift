@@ -31,7 +31,7 @@ import Testing
 
     /// What the body must mean, built with Foundation for comparison.
     func expected(_ request: WriteRecordsRequest) -> [String: Any] {
-        func dims(_ d: [TimestreamCodec.Dimension]) -> [[String: String]] { d.map { ["Name": $0.name, "Value": $0.value] } }
+        func dims(_ d: [TestSupport.Dimension]) -> [[String: String]] { d.map { ["Name": $0.name, "Value": $0.value] } }
         var object: [String: Any] = ["DatabaseName": request.databaseName, "TableName": request.tableName]
         if let c = request.commonAttributes {
             var common: [String: Any] = [:]
@@ -43,7 +43,7 @@ import Testing
         }
         // What a record shares with CommonAttributes (same bytes) is left out of its JSON.
         let common = request.commonAttributes
-        func shared(_ d: TimestreamCodec.Dimension) -> Bool {
+        func shared(_ d: TestSupport.Dimension) -> Bool {
             common?.dimensions.contains { Array($0.name.utf8) == Array(d.name.utf8) && Array($0.value.utf8) == Array(d.value.utf8) } ?? false
         }
         object["Records"] = request.records.map { r -> [String: Any] in

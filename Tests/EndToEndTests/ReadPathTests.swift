@@ -16,13 +16,14 @@ import Testing
     }
 
     /// Reads with one query per entry of `queries` (start, end, matchers as [type, name, value]), listing
-    /// `accepted` response types in the request; the answer is decoded by the oracle for the type `expect`.
+    /// `accepted` response types in the request (plus `headers`, e.g. another `User-Agent`); the answer is decoded
+    /// by the oracle for the type `expect`.
     func read(
         _ function: FunctionHarness, _ queries: [(Int64, Int64, [[String]])], accepted: [Any] = [],
-        expect type: String = "SAMPLES"
+        expect type: String = "SAMPLES", headers: [String: String] = [:]
     ) throws -> [[Series]] {
         let answer = try function.invoke(event: try EventBuilder.event([
-            "version": "2.0", "path": "/dev/read", "basic_auth": Self.auth,
+            "version": "2.0", "path": "/dev/read", "basic_auth": Self.auth, "headers": headers,
             "read": ["queries": queries.map { ["start": $0.0, "end": $0.1, "matchers": $0.2] }, "accepted_response_types": accepted],
         ]))
         guard answer.statusCode == 200 else {

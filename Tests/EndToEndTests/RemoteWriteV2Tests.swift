@@ -32,7 +32,7 @@ import Testing
             "write_v2": ["timeseries": [
                 // Labels in sorted order as the spec asks; one stale marker (not storable, so not counted).
                 EventBuilder.series([("__name__", "v2_a"), ("job", "x"), ("zone", "€u")], samples + [(Self.stale, 1_700_000_000_100)])
-                    .merging(["exemplars": [[1.5, 1_700_000_000_000]], "metadata": ["type": 1, "help": "a counter", "unit": "seconds"]]) { $1 },
+                    .merging(["metadata": ["type": 1, "help": "a counter", "unit": "seconds"]]) { $1 },
                 EventBuilder.series([("__name__", "v2_b"), ("job", "y")], [(42, 1_700_000_000_000)]),
                 // Two native histograms: stored as classic series, as for 1.0 (Histograms-Written: 2).
                 ["labels": [["__name__", "v2_h"]], "samples": [] as [Any], "histograms": 2],

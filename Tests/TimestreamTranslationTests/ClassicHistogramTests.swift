@@ -126,9 +126,7 @@ extension String {
 /// `histogram_quantile` over what Swift produced must equal (to 1e-12 relative) the oracle's quantiles, computed by
 /// the documented interpolation over its own independently computed buckets. Needs the Debian `prometheus` package (promtool).
 @Suite struct PromQLHistogramQuantileTests {
-    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    @Test(.enabled(if: promtool != nil, "promtool (apt package prometheus) is not installed"))
+    @Test(.enabled(if: Promtool.path != nil, "promtool (apt package prometheus) is not installed"))
     func histogramQuantileOverTheClassicSeriesMatchesTheOracle() throws {
         let output = try Oracle.run("native_histogram.py", ["corpus", "777", "40"])
         var yaml = "evaluation_interval: 1m\ntests:\n"
@@ -164,16 +162,8 @@ extension String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("histogram-quantile-\(UUID().uuidString).yml")
         try Data(yaml.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.promtool!)
-        process.arguments = ["test", "rules", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text.prefix(3000))")
+        let (status, text) = try Promtool.run(["test", "rules", file.path])
+        #expect(status == 0, "\(text.prefix(3000))")
         #expect(text.contains("SUCCESS"))
     }
 }

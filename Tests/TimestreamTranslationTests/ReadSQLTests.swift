@@ -22,8 +22,18 @@ import Testing
         #expect(try sql([m(.notEqual, "job", "node")]) == prefix + " AND (\"job\" IS NULL OR \"job\" <> 'node')")
         #expect(try sql([m(.notEqual, "job", "")]) == prefix + " AND \"job\" IS NOT NULL")
         #expect(try sql([m(.regex, "job", "no")]) == prefix + " AND regexp_like(coalesce(\"job\", ''), '^(?:no)\\z')")
-        #expect(try sql([m(.notRegex, "job", "n.*")]) == prefix + " AND NOT regexp_like(coalesce(\"job\", ''), '^(?:n[^\\n]*)\\z')")
+        #expect(try sql([m(.notRegex, "job", "n.*")]) == prefix + " AND NOT regexp_like(coalesce(\"job\", ''), '^(?:n(?s:.)*)\\z')")
         #expect(try sql([m(.regex, "__name__", "up|down")]) == prefix + " AND regexp_like(coalesce(measure_name, ''), '^(?:up|down)\\z')")
+    }
+
+    /// `.` matches `\n` for Prometheus 3 (the default when the sender is unknown), not for Prometheus 2.
+    @Test func regexSemanticsFollowTheSendersVersion() throws {
+        let matchers = [m(.regex, "l", "a.b")]
+        let v2 = try ReadSQL.statement(for: query(matchers), database: "db", table: "tbl", regexDialect: .prometheus2)
+        let v3 = try ReadSQL.statement(for: query(matchers), database: "db", table: "tbl", regexDialect: .prometheus3)
+        #expect(v2 == prefix + " AND regexp_like(coalesce(\"l\", ''), '^(?:a[^\\n]b)\\z')")
+        #expect(v3 == prefix + " AND regexp_like(coalesce(\"l\", ''), '^(?:a(?s:.)b)\\z')")
+        #expect(try sql(matchers) == v3)
     }
 
     @Test func namesAndValuesCannotEscapeTheirQuotes() throws {
@@ -39,7 +49,7 @@ import Testing
         #expect(try sql([m(.equal, "foo", "x")], absent: ["foo"]) == nil)
         #expect(try sql([m(.notEqual, "foo", "x")], absent: ["foo"]) == prefix)
         #expect(try sql([m(.notEqual, "foo", "")], absent: ["foo"]) == nil)
-        #expect(try sql([m(.regex, "foo", ".*")], absent: ["foo"]) == prefix + " AND regexp_like('', '^(?:[^\\n]*)\\z')")
+        #expect(try sql([m(.regex, "foo", ".*")], absent: ["foo"]) == prefix + " AND regexp_like('', '^(?:(?s:.)*)\\z')")
         #expect(try sql([m(.notRegex, "foo", "x")], absent: ["foo"]) == prefix + " AND NOT regexp_like('', '^(?:x)\\z')")
         // Reserved names can never be dimensions.
         #expect(try sql([m(.equal, "time", "x")]) == nil)

@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// The translated patterns select exactly what RE2 (Prometheus' dialect, via google-re2) selects with PromQL's full
-/// anchoring, on joni as Presto runs `regexp_like` and on the JVM's java.util.regex.
+/// anchoring, on joni as Presto runs `regexp_like` and on the JVM's java.util.regex — with Prometheus 2's semantics
+/// and with Prometheus 3's (`.` matches `\n`).
 @Suite struct RegexDifferentialTests {
     static let patterns = [
         ".*", ".+", "", "a.b", "(?s)a.b", "(?s:a.)b", "foo$", "^foo", "foo|bar", "a|b|", "(?P<x>a|b)+", "(?<y>ab)*",
@@ -13,7 +14,7 @@ import Testing
         "a{2}", "a{,2}", "x{2,}", "a{2,3}", "\\Qa.b\\E", "\\Q.*", "\\d+", "\\w+", "\\bfoo\\b", "\\Bo\\B", "[^a]", "\\x41",
         "\\x{263a}", "(a)(b)?", "colou?r", "\\.", "\\\\", "\\$", "[\\^]", "[a-c]+", "[^\\n]", "\\A", "\\z", "x*?", "(?:ab)+",
         "\\t", "[\\d\\s]+", "\\PL", "[\\p{Lu}\\d]+", "(?i)[a-c]+", "(?-s:.)", "(?is)A.b", ".*\\bfoo", "é\\B.*", ".*\\b.*",
-        "(?i)σ+", "[[:upper:]]+", "(?i)[[:upper:]]+", "\\W+", "[^[:alpha:]]",
+        "(?i)σ+", "[[:upper:]]+", "(?i)[[:upper:]]+", "\\W+", "[^[:alpha:]]", "(?-s)a.b", "(?-s:.)+.", "(?i-s)A.b",
     ]
     static let subjects = [
         "", "a", "b", "ab", "aa", "aaa", "a\nb", "a\rb", "a\u{2028}b", "a.b", "axb", "foo", "foo\n", "FOO", "bar",
@@ -34,11 +35,17 @@ import Testing
         ("(?i)straße", "STRASSE"), ("(?i)σ+", "☺"),
     ]
 
-    @Test func translationAgreesWithRE2OnJoniAndTheJVM() throws {
+    @Test(arguments: [RegexDialect.prometheus2, .prometheus3])
+    func translationAgreesWithRE2OnJoniAndTheJVM(dialect: RegexDialect) throws {
         var cases: [[String: String]] = []
         for pattern in Self.patterns {
-            let java = try RegexTranslation.anchoredJavaPattern(pattern)
-            for subject in Self.subjects { cases.append(["re2": pattern, "java": java, "subject": subject]) }
+            let java = try RegexTranslation.anchoredJavaPattern(pattern, dialect: dialect)
+            for subject in Self.subjects {
+                // Prometheus 3 parses matchers with RE2's dot-matches-newline flag (`labels.NewFastRegexMatcher`).
+                var c = ["re2": pattern, "java": java, "subject": subject]
+                if dialect == .prometheus3 { c["dot_nl"] = "1" }
+                cases.append(c)
+            }
         }
         let output = try Oracle.run("regex_differential.py", input: [UInt8](try JSONSerialization.data(withJSONObject: cases)))
         let answers = try JSONSerialization.jsonObject(with: Data(output)) as! [[String: Any]]
@@ -58,6 +65,9 @@ import Testing
             }
         }
         #expect(javaCompared > cases.count * 9 / 10)
+        // The dialects must differ where they should: `a.b` on "a\nb".
+        let newline = zip(cases, answers).first { $0.0["re2"] == "a.b" && $0.0["subject"] == "a\nb" }
+        #expect(newline?.1["re2"] as? Bool == (dialect == .prometheus3))
         let report = "\(disagreements.count) disagreements:\n" + disagreements.prefix(40).joined(separator: "\n")
         if !disagreements.isEmpty { Issue.record("\(report)") }
     }

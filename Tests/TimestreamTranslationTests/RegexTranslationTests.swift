@@ -26,17 +26,55 @@ import Testing
         ("\\Q.*$\\E.", "\\Q.*$\\E[^\\n]"),
         ("a|b|", "a|b|"),
     ])
-    func translates(re2: String, java: String) throws {
-        #expect(try RegexTranslation.javaPattern(re2) == java)
+    func translatesWithPrometheus2Semantics(re2: String, java: String) throws {
+        #expect(try RegexTranslation.javaPattern(re2, dialect: .prometheus2) == java)
+    }
+
+    /// Prometheus 3 compiles matchers as `^(?s:…)$`: `.` matches `\n` unless the pattern turns `s` off; nothing
+    /// else changes.
+    @Test(arguments: [
+        ("node", "node"),
+        ("a.b", "a(?s:.)b"),
+        ("(?s)a.b", "a(?s:.)b"),
+        ("(?-s).", "[^\\n]"),
+        ("(?-s:.).", "(?:[^\\n])(?s:.)"),
+        ("(?i-s)a.(?s:.)", "(?i)a[^\\n](?:(?s:.))"),
+        ("[.]", "[.]"),
+        ("\\.", "\\."),
+        ("(?P<x>.)+$", "(?:(?s:.))+\\z"),
+        ("\\Q.\\E.", "\\Q.\\E(?s:.)"),
+    ])
+    func translatesWithPrometheus3Semantics(re2: String, java: String) throws {
+        #expect(try RegexTranslation.javaPattern(re2, dialect: .prometheus3) == java)
     }
 
     @Test func anchorsTheWholeValue() throws {
-        #expect(try RegexTranslation.anchoredJavaPattern("no") == "^(?:no)\\z")
-        #expect(try RegexTranslation.anchoredJavaPattern("a|b") == "^(?:a|b)\\z")
+        for dialect in [RegexDialect.prometheus2, .prometheus3] {
+            #expect(try RegexTranslation.anchoredJavaPattern("no", dialect: dialect) == "^(?:no)\\z")
+            #expect(try RegexTranslation.anchoredJavaPattern("a|b", dialect: dialect) == "^(?:a|b)\\z")
+        }
+    }
+
+    @Test(arguments: [
+        ("Prometheus/2.42.0", RegexDialect.prometheus2), ("Prometheus/2.42.0+ds", .prometheus2),
+        ("Prometheus/2.53.1 (linux)", .prometheus2), ("prometheus/1.8.2", .prometheus2), ("Prometheus/0.1", .prometheus2),
+        ("Prometheus/3.1.0", .prometheus3), ("Prometheus/3.0.0-rc.0", .prometheus3), ("Prometheus/10.0.0", .prometheus3),
+        ("Prometheus/2", .prometheus2), ("Prometheus/", .prometheus3), ("Prometheus/v2.42.0", .prometheus3),
+        ("Prometheus/23x", .prometheus3), ("Thanos/0.35.0", .prometheus3), ("curl/8.5.0", .prometheus3),
+        ("Prometheus", .prometheus3), ("", .prometheus3),
+    ])
+    func dialectFollowsTheSendersMajorVersion(userAgent: String, dialect: RegexDialect) {
+        #expect(RegexDialect(userAgent: userAgent) == dialect)
+    }
+
+    @Test func withoutUserAgentTheDialectIsPrometheus3() {
+        #expect(RegexDialect(userAgent: nil) == .prometheus3)
     }
 
     @Test(arguments: ["(?m)^a", "(?U)a+", "\\C", "[abc", "(?x)a", "a\\"])
     func rejectsWhatWouldMeanSomethingElse(re2: String) {
-        #expect(throws: RegexTranslation.Unsupported.self) { try RegexTranslation.javaPattern(re2) }
+        for dialect in [RegexDialect.prometheus2, .prometheus3] {
+            #expect(throws: RegexTranslation.Unsupported.self) { try RegexTranslation.javaPattern(re2, dialect: dialect) }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import TimestreamCodec
 import TimestreamTranslation
 import RemoteStorage

@@ -5,7 +5,8 @@ Reads a JSON spec on stdin, prints the event JSON on stdout:
   {"version": "2.0" | "1.0", "method": "POST", "path": "/dev/write", "headers": {...},
    "basic_auth": ["ACCESS_KEY_ID", "SECRET"], "session_token": "...",
    "write": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<16 hex digits: IEEE-754 bits>", ts_ms]],
-                             "histograms": ["<base64 prometheus.Histogram message>", ...]}],
+                             "histograms": ["<base64 prometheus.Histogram message>", ...],
+                             "exemplars": [[value, ts_ms]]}],
              "metadata": N},
    "write_v2": {"timeseries": [{"labels": [["__name__", "up"], ...], "samples": [["<bits>", ts_ms]],
                 "exemplars": [[value, ts_ms]], "histograms": N, "labels_refs": [raw refs, replacing labels],
@@ -34,6 +35,9 @@ if "write" in spec:
             t.labels.add(name=name, value=value)
         for bits, stamp in ts.get("samples", []):
             t.samples.add(value=struct.unpack("<d", struct.pack("<Q", int(bits, 16)))[0], timestamp=stamp)
+        for value, stamp in ts.get("exemplars", []):
+            e = t.exemplars.add(value=value, timestamp=stamp)
+            e.labels.add(name="trace_id", value="abc123")
         for encoded in ts.get("histograms", []):  # native histograms, e.g. from native_histogram.py write-spec
             t.histograms.add().MergeFromString(base64.b64decode(encoded))
     for i in range(spec["write"].get("metadata", 0)):

@@ -36,6 +36,10 @@ def main():
     check("template.yml parses", template is not None and not problems, problems)
     if template is None:
         return 1
+    with open(os.path.join(ROOT, "template.yml"), encoding="utf-8") as f:
+        text = f.read()
+    check("no ARN or host suffix hard-codes the commercial partition (${AWS::Partition}, ${AWS::URLSuffix})",
+          "arn:aws:" not in text and ".amazonaws.com/" not in text and "amazonaws.com." not in text)
     parameters, resources, outputs = template["Parameters"], template["Resources"], template.get("Outputs", {})
 
     for name, default in GO_PARAMETERS.items():

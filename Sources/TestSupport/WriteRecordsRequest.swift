@@ -1,6 +1,8 @@
 import TextCodecs
+import TimestreamCodec
 
-/// The WriteRecords request model (only what the connector sends) and its JSON body.
+/// The WriteRecords request model as values (only what the connector sends) and its JSON body, written by the
+/// production body writer: how tests build WriteRecords calls and read them back (`WriteRecordsJSON`).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
 
 /// A dimension: a label name and value.
@@ -14,7 +16,7 @@ public struct Dimension: Equatable, Sendable {
     }
 
     /// Same name and value, byte for byte (what Timestream compares).
-    @inline(__always) func equals(_ other: Dimension) -> Bool {
+    @inline(__always) public func equals(_ other: Dimension) -> Bool {
         name.bytesEqual(other.name) && value.bytesEqual(other.value)
     }
 }
@@ -60,9 +62,6 @@ public struct CommonAttributes: Equatable, Sendable {
 
 /// One WriteRecords call: at most `maxRecords` records into one table.
 public struct WriteRecordsRequest: Equatable, Sendable {
-    /// Timestream's per-call limit.
-    public static let maxRecords = 100
-
     public var databaseName: String
     public var tableName: String
     public var commonAttributes: CommonAttributes?
@@ -145,4 +144,17 @@ public struct WriteRecordsRequest: Equatable, Sendable {
 private func withOptionalUTF8<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
     guard let text else { return body(nil) }
     return withUTF8(text) { body($0) }
+}
+
+extension WriteRecordsRequest {
+    /// The body to send (`jsonBody()`) with its record count.
+    public func encoded() -> WriteRecordsBody { WriteRecordsBody(json: jsonBody(), recordCount: records.count) }
+}
+
+/// Calls `body` with the string's UTF-8 bytes, borrowed (native strings) or copied once.
+@inline(__always)
+private func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+    var copy = text
+    return copy.withUTF8(body)
 }

@@ -1,0 +1,35 @@
+/// The AWS partition a region belongs to, and the DNS suffix of its service hosts (`ingest.timestream.<region>.
+/// <suffix>`). Regions are matched by prefix, as the `regionRegex` of botocore's `endpoints.json` partitions do
+/// (checked against it by `AWSPartitionTests`). Timestream for LiveAnalytics itself is offered in the `aws` and
+/// `aws-us-gov` partitions only (the same file lists no `ingest.timestream` / `query.timestream` endpoints in
+/// China or the ISO partitions); elsewhere discovery reaches the partition's correct host name, which does not
+/// resolve until the service is offered there.
+public struct AWSPartition: Equatable, Sendable {
+    /// The partition's name, as in ARNs (`arn:<name>:…`).
+    public var name: String
+    public var dnsSuffix: String
+
+    /// Region-name prefixes of the partitions other than `aws`.
+    static let byRegionPrefix: [(prefix: String, partition: AWSPartition)] = [
+        ("cn-", AWSPartition(name: "aws-cn", dnsSuffix: "amazonaws.com.cn")),
+        ("us-gov-", AWSPartition(name: "aws-us-gov", dnsSuffix: "amazonaws.com")),
+        ("us-iso-", AWSPartition(name: "aws-iso", dnsSuffix: "c2s.ic.gov")),
+        ("us-isob-", AWSPartition(name: "aws-iso-b", dnsSuffix: "sc2s.sgov.gov")),
+        ("eu-isoe-", AWSPartition(name: "aws-iso-e", dnsSuffix: "cloud.adc-e.uk")),
+        ("us-isof-", AWSPartition(name: "aws-iso-f", dnsSuffix: "csp.hci.ic.gov")),
+        ("eusc-", AWSPartition(name: "aws-eusc", dnsSuffix: "amazonaws.eu")),
+    ]
+
+    /// The commercial partition, which every other region name belongs to.
+    public static let standard = AWSPartition(name: "aws", dnsSuffix: "amazonaws.com")
+
+    public init(name: String, dnsSuffix: String) {
+        self.name = name
+        self.dnsSuffix = dnsSuffix
+    }
+
+    /// The partition of `region` (e.g. `cn-north-1` → `aws-cn`, `amazonaws.com.cn`).
+    public init(region: String) {
+        self = Self.byRegionPrefix.first { region.hasPrefix($0.prefix) }?.partition ?? .standard
+    }
+}

@@ -1,0 +1,14 @@
+import AWS
+import TimestreamCodec
+
+extension TimestreamClient {
+    /// `writeRecords` for request values (encoded with `WriteRecordsRequest.jsonBody()`).
+    public func writeRecords(
+        _ requests: [WriteRecordsRequest], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
+        maxConcurrent: Int = 16
+    ) -> [Result<Void, TimestreamError>] {
+        writeRecords(
+            requests.map { $0.encoded() }, credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
+            maxConcurrent: maxConcurrent)
+    }
+}
