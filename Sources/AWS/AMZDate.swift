@@ -1,14 +1,14 @@
 /// A UTC instant formatted the way SigV4 wants it, computed by hand from epoch seconds (no DateFormatter: it needs
 /// ICU, which `FoundationEssentials` leaves out).
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html (X-Amz-Date)
-public struct AMZDate: Equatable, Sendable {
+struct AMZDate: Equatable, Sendable {
     /// `YYYYMMDD'T'HHMMSS'Z'`, e.g. `20150830T123600Z` (ISO 8601 basic format).
-    public let timestamp: String
+    let timestamp: String
     /// `YYYYMMDD`, the date part of the credential scope.
-    public let date: String
+    let date: String
 
     /// The instant `epochSeconds` after 1970-01-01T00:00:00Z (negative values are before it).
-    public init(epochSeconds: Int64) {
+    init(epochSeconds: Int64) {
         let secondsPerDay: Int64 = 86_400
         var days = epochSeconds / secondsPerDay
         var secondOfDay = epochSeconds % secondsPerDay

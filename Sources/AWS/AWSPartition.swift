@@ -4,10 +4,10 @@
 /// `aws-us-gov` partitions only (the same file lists no `ingest.timestream` / `query.timestream` endpoints in
 /// China or the ISO partitions); elsewhere discovery reaches the partition's correct host name, which does not
 /// resolve until the service is offered there.
-public struct AWSPartition: Equatable, Sendable {
+struct AWSPartition: Equatable, Sendable {
     /// The partition's name, as in ARNs (`arn:<name>:…`).
-    public var name: String
-    public var dnsSuffix: String
+    var name: String
+    var dnsSuffix: String
 
     /// Region-name prefixes of the partitions other than `aws`.
     static let byRegionPrefix: [(prefix: String, partition: AWSPartition)] = [
@@ -21,15 +21,15 @@ public struct AWSPartition: Equatable, Sendable {
     ]
 
     /// The commercial partition, which every other region name belongs to.
-    public static let standard = AWSPartition(name: "aws", dnsSuffix: "amazonaws.com")
+    static let standard = AWSPartition(name: "aws", dnsSuffix: "amazonaws.com")
 
-    public init(name: String, dnsSuffix: String) {
+    init(name: String, dnsSuffix: String) {
         self.name = name
         self.dnsSuffix = dnsSuffix
     }
 
     /// The partition of `region` (e.g. `cn-north-1` → `aws-cn`, `amazonaws.com.cn`).
-    public init(region: String) {
+    init(region: String) {
         self = Self.byRegionPrefix.first { region.hasPrefix($0.prefix) }?.partition ?? .standard
     }
 }

@@ -3,12 +3,12 @@ import TextCodecs
 /// AWS credentials for one request. Built per call from what the caller sent (or from the function's own role):
 /// never cached or shared between callers.
 public struct Credentials: Sendable, Equatable, CustomStringConvertible {
-    public var accessKeyID: String
-    public var secretAccessKey: String
+    var accessKeyID: String
+    var secretAccessKey: String
     /// Present for temporary (STS) credentials; sent and signed as `X-Amz-Security-Token`.
-    public var sessionToken: String?
+    var sessionToken: String?
 
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+    package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
@@ -23,7 +23,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     /// The scheme is matched case-insensitively (RFC 7617 §2 / RFC 7235 §2.1); the credentials split at the FIRST
     /// `:` (a secret may contain `:`, a key id never does). `sessionToken` comes from the request's
     /// `X-Amz-Security-Token` header; empty means none.
-    public static func fromBasicAuthorization(
+    static func fromBasicAuthorization(
         _ header: String?, sessionToken: String? = nil
     ) throws(CredentialsError) -> Credentials {
         guard let header, !header.allSatisfy({ $0 == " " || $0 == "\t" }) else {

@@ -5,5 +5,5 @@ public struct Deadline: Sendable, Equatable {
     public init(epochMilliseconds: Int64) { self.epochMilliseconds = epochMilliseconds }
 
     /// Milliseconds left at `now` (negative when past).
-    public func remaining(at now: Int64) -> Int64 { epochMilliseconds - now }
+    func remaining(at now: Int64) -> Int64 { epochMilliseconds - now }
 }

@@ -1,7 +1,7 @@
 import TextCodecs
 
 /// The two Timestream APIs, each with its own endpoint.
-public enum TimestreamAPI: String, Sendable, Hashable {
+enum TimestreamAPI: String, Sendable, Hashable {
     case write = "ingest"
     case query = "query"
 }

@@ -1,7 +1,7 @@
 /// Where the Timestream write (ingest) and query calls go.
 public struct EndpointConfiguration: Equatable, Sendable {
     /// How one API's endpoint is found.
-    public enum Source: Equatable, Sendable {
+    package enum Source: Equatable, Sendable {
         /// `DescribeEndpoints` on the regional host, `https://ingest|query.timestream.<region>.<suffix>`, with the
         /// DNS suffix of the region's partition (`AWSPartition`: `amazonaws.com`, `amazonaws.com.cn` for `cn-*`, …).
         /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
@@ -14,10 +14,11 @@ public struct EndpointConfiguration: Equatable, Sendable {
         case fixed(String)
     }
 
-    public var write: Source
-    public var query: Source
+    package var write: Source
+    package var query: Source
 
-    public init(write: Source = .discover, query: Source = .discover) {
+    /// Each API's source given (stand-ins in tests and benchmarks).
+    package init(write: Source = .discover, query: Source = .discover) {
         self.write = write
         self.query = query
     }

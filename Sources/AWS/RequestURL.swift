@@ -1,29 +1,29 @@
 /// The parts of an absolute `http(s)://` URL that SigV4 and endpoint handling need. Deliberately small: the
 /// Timestream client only ever builds `scheme://host[:port]/` URLs, and the signer needs host, path and query.
-public struct RequestURL: Equatable, Sendable {
+struct RequestURL: Equatable, Sendable {
     /// `http` or `https`, lower-cased.
-    public var scheme: String
+    var scheme: String
     /// Host as written (a bracketed IPv6 literal keeps its brackets), lower-cased.
-    public var host: String
+    var host: String
     /// The explicit port, if any.
-    public var port: Int?
+    var port: Int?
     /// Path as written in the URL (percent-encoding untouched); `/` when the URL has none.
-    public var path: String
+    var path: String
     /// Query string after `?` without the fragment; empty when absent.
-    public var query: String
+    var query: String
 
     /// The `Host` header value: host, plus `:port` only when it is not the scheme's default
     /// (what HTTP clients send, so what must be signed).
-    public var hostHeader: String {
+    var hostHeader: String {
         guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
         return "\(host):\(port)"
     }
 
     /// `scheme://hostHeader` with no path.
-    public var origin: String { "\(scheme)://\(hostHeader)" }
+    var origin: String { "\(scheme)://\(hostHeader)" }
 
     /// Parses `url`; `nil` when it is not an absolute http/https URL with a host and a valid port.
-    public init?(_ url: String) {
+    init?(_ url: String) {
         var text = url
         let parsed = text.withUTF8 { bytes in
             // ASCII text: every Character is one byte (the one exception, CR LF, contains none of the delimiters

@@ -5,7 +5,7 @@
 #endif
 
 /// Wall-clock time and sleeping, injected so retry and cache tests run on a fake clock.
-public protocol RetryClock: Sendable {
+protocol RetryClock: Sendable {
     /// Milliseconds since the Unix epoch (the unit of Lambda's `Lambda-Runtime-Deadline-Ms`).
     func nowMilliseconds() -> Int64
     /// Blocks for `milliseconds`.
@@ -13,16 +13,16 @@ public protocol RetryClock: Sendable {
 }
 
 /// The real clock: CLOCK_REALTIME and nanosleep.
-public struct SystemClock: RetryClock, Sendable {
-    public init() {}
+struct SystemClock: RetryClock, Sendable {
+    init() {}
 
-    public func nowMilliseconds() -> Int64 {
+    func nowMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
-    public func sleep(milliseconds: Int64) {
+    func sleep(milliseconds: Int64) {
         guard milliseconds > 0 else { return }
         var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
         var remaining = timespec()

@@ -1,15 +1,15 @@
 /// Exponential backoff with full jitter: before retry `n` (n ≥ 1) sleep a uniform random time in
 /// `0...min(cap, base × 2^(n-1))`.
 /// https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
-public struct RetryPolicy: Sendable, Equatable {
-    public var baseDelayMilliseconds: Int64
-    public var maxDelayMilliseconds: Int64
+struct RetryPolicy: Sendable, Equatable {
+    var baseDelayMilliseconds: Int64
+    var maxDelayMilliseconds: Int64
     /// Upper bound for one HTTP attempt; it is also clipped to the time left before the deadline.
-    public var attemptTimeoutMilliseconds: Int64
+    var attemptTimeoutMilliseconds: Int64
     /// Time below which a new attempt is not started (it could not finish).
-    public var minimumAttemptMilliseconds: Int64
+    var minimumAttemptMilliseconds: Int64
 
-    public init(
+    init(
         baseDelayMilliseconds: Int64 = 50, maxDelayMilliseconds: Int64 = 5_000,
         attemptTimeoutMilliseconds: Int64 = 20_000, minimumAttemptMilliseconds: Int64 = 50
     ) {
@@ -20,7 +20,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The jitter bound before retry `retry` (1 = the first retry).
-    public func backoffCeiling(retry: Int) -> Int64 {
+    func backoffCeiling(retry: Int) -> Int64 {
         let shift = min(max(retry - 1, 0), 30)
         let exponential = baseDelayMilliseconds.multipliedReportingOverflow(by: Int64(1) << shift)
         return exponential.overflow ? maxDelayMilliseconds : min(maxDelayMilliseconds, exponential.partialValue)

@@ -3,9 +3,9 @@ import CurlHTTP
 /// AWS Signature Version 4 for header-signed requests: `SigV4.Signer` signs; the step-by-step form the AWS suite
 /// and botocore are compared with lives in the tests (`Tests/AWSTests/SigV4StepByStep.swift`) as the oracle.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
-public enum SigV4 {
+package enum SigV4 {
     /// The signing algorithm identifier.
-    public static let algorithm = "AWS4-HMAC-SHA256"
+    static let algorithm = "AWS4-HMAC-SHA256"
 
     /// Query parameters decoded, re-encoded with the SigV4 rules, sorted by name then value (byte order).
     static func canonicalQuery(_ query: String) -> String {

@@ -6,10 +6,10 @@ extension SigV4 {
     /// date, the URL is parsed once per distinct URL, and the canonical request, string to sign and `Authorization`
     /// are built as bytes. Make one per call that signs (it holds a key derived from the secret) and drop it with
     /// the credentials; it never mixes credentials because it is bound to one `Credentials` value.
-    public struct Signer: Sendable {
-        public let credentials: Credentials
-        public let region: String
-        public let service: String
+    package struct Signer: Sendable {
+        let credentials: Credentials
+        let region: String
+        let service: String
         /// The last instant signed and its formatting (requests of one call share the second).
         private var date: (epochSeconds: Int64, value: AMZDate)?
         /// `<date>/<region>/<service>/aws4_request` and the signing key for the date they were derived for.
@@ -21,7 +21,7 @@ extension SigV4 {
         private var stringToSign: [UInt8] = []
         private var authorization: [UInt8] = []
 
-        public init(credentials: Credentials, region: String, service: String) {
+        package init(credentials: Credentials, region: String, service: String) {
             self.credentials = credentials
             self.region = region
             self.service = service
@@ -29,7 +29,7 @@ extension SigV4 {
 
         /// `request` with `X-Amz-Date`, `X-Amz-Security-Token` (session credentials) and `Authorization` set,
         /// replacing earlier values.
-        public mutating func sign(_ request: HTTPRequest, epochSeconds: Int64) -> HTTPRequest {
+        package mutating func sign(_ request: HTTPRequest, epochSeconds: Int64) -> HTTPRequest {
             let amzDate = amzDate(epochSeconds)
             let (scope, key) = scopeAndKey(amzDate.date)
             let parts = urlParts(request.url)

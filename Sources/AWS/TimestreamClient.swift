@@ -9,15 +9,15 @@ import Synchronization
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_Reference.html
 public final class TimestreamClient: Sendable {
     /// `X-Amz-Target` prefix of every operation.
-    public static let targetPrefix = "Timestream_20181101."
+    package static let targetPrefix = "Timestream_20181101."
     /// SigV4 signing name of both Timestream APIs.
-    public static let signingName = "timestream"
+    package static let signingName = "timestream"
     /// AWS JSON 1.0 content type.
-    public static let contentType = "application/x-amz-json-1.0"
+    package static let contentType = "application/x-amz-json-1.0"
 
     public let region: String
-    public let endpoints: EndpointConfiguration
-    public let retryPolicy: RetryPolicy
+    let endpoints: EndpointConfiguration
+    let retryPolicy: RetryPolicy
     let transport: any HTTPTransport
     let clock: any RetryClock
     let jitter: any JitterSource
@@ -33,8 +33,14 @@ public final class TimestreamClient: Sendable {
     /// - Parameters:
     ///   - transport: the HTTP client (libcurl's `HTTPClient` in production).
     ///   - region: signing region and the region of the discovery hosts.
-    ///   - clock, jitter: time, sleeping and backoff randomness (fakes in tests).
-    public init(
+    public convenience init(transport: any HTTPTransport, region: String, endpoints: EndpointConfiguration) {
+        self.init(
+            transport: transport, region: region, endpoints: endpoints, clock: SystemClock(), jitter: SystemJitter(),
+            retryPolicy: RetryPolicy())
+    }
+
+    /// With the clock, jitter (time, sleeping and backoff randomness: fakes in tests) and retry policy given.
+    init(
         transport: any HTTPTransport, region: String, endpoints: EndpointConfiguration,
         clock: some RetryClock = SystemClock(), jitter: some JitterSource = SystemJitter(),
         retryPolicy: RetryPolicy = RetryPolicy()

@@ -9,7 +9,7 @@ public struct RejectedRecord: Equatable, Sendable {
     /// Version of the record already stored, when the rejection is a version conflict.
     public var existingVersion: Int64?
 
-    public init(recordIndex: Int, reason: String, existingVersion: Int64? = nil) {
+    init(recordIndex: Int, reason: String, existingVersion: Int64? = nil) {
         self.recordIndex = recordIndex
         self.reason = reason
         self.existingVersion = existingVersion
@@ -24,7 +24,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     public var code: String
     public var message: String
     /// HTTP status, `nil` when there was no response.
-    public var httpStatus: Int?
+    var httpStatus: Int?
     /// Filled for `RejectedRecordsException`.
     public var rejectedRecords: [RejectedRecord]
     /// Transient: retrying the identical call may succeed (throttling, 5xx, network, timeouts).
@@ -32,7 +32,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     /// The credentials were refused (401/403 and the auth error codes).
     public var isAuthFailure: Bool
 
-    public init(
+    init(
         code: String, message: String, httpStatus: Int? = nil, rejectedRecords: [RejectedRecord] = [],
         isRetryable: Bool, isAuthFailure: Bool = false
     ) {
@@ -45,7 +45,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// An error with `isRetryable`/`isAuthFailure` derived from the code and status.
-    public static func classified(
+    static func classified(
         code: String, message: String, httpStatus: Int?, rejectedRecords: [RejectedRecord] = []
     ) -> TimestreamError {
         TimestreamError(
@@ -55,7 +55,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// A failure below HTTP. Everything but an unsendable request is transient.
-    public static func transport(_ error: TransportError) -> TimestreamError {
+    static func transport(_ error: TransportError) -> TimestreamError {
         if case .invalidRequest = error {
             return TimestreamError(code: "Transport", message: error.description, isRetryable: false)
         }
@@ -63,12 +63,12 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// The caller's deadline left no time for (another) attempt.
-    public static func deadlineExceeded(_ message: String) -> TimestreamError {
+    static func deadlineExceeded(_ message: String) -> TimestreamError {
         TimestreamError(code: "DeadlineExceeded", message: message, isRetryable: true)
     }
 
     /// Timestream's `InvalidEndpointException` (421): the discovered endpoint is stale, discover again.
-    public var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
+    var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
 
     // Throttling and server-side codes of the Timestream API reference, plus the SDKs' generic transient codes.
     // https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html#API_WriteRecords_Errors

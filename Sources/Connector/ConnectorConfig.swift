@@ -14,19 +14,19 @@ public struct ConnectorConfig: Equatable, Sendable {
     public var table: String
     /// `region`, else `AWS_REGION` (Lambda sets it), else us-east-1.
     public var region: String
-    public var logLevel: LogLevel
-    public var logFormat: LogFormat
+    var logLevel: LogLevel
+    var logFormat: LogFormat
     /// `enable_logging=false` silences every log line.
-    public var loggingEnabled: Bool
+    var loggingEnabled: Bool
     /// `fail_on_long_label`: answer 400 (after writing the valid samples) instead of skipping series whose names
     /// exceed Timestream's limits.
-    public var failOnLongLabel: Bool
+    var failOnLongLabel: Bool
     /// `fail_on_invalid_sample_value`: answer 400 (after writing the valid samples) instead of skipping NaN/±Inf.
-    public var failOnInvalidSampleValue: Bool
+    var failOnInvalidSampleValue: Bool
     /// `max_write_retries` / `max_read_retries`: attempts per Timestream call (as in the Go connector, where
     /// these count attempts). Values ≤ 0 mean "until the invocation's deadline".
-    public var maxWriteAttempts: Int
-    public var maxReadAttempts: Int
+    var maxWriteAttempts: Int
+    var maxReadAttempts: Int
     /// `enable_sigv4_auth=true`: API Gateway authenticates callers with IAM and Timestream calls use the
     /// function's own role (AWS_ACCESS_KEY_ID…); otherwise each request's basic-auth credentials are used.
     public var useFunctionCredentials: Bool
@@ -57,7 +57,7 @@ public struct ConnectorConfig: Equatable, Sendable {
 
 extension ConnectorConfig {
     /// What the write translation needs of the configuration.
-    public var writeSettings: WriteSettings {
+    var writeSettings: WriteSettings {
         WriteSettings(
             database: database, table: table, failOnLongLabel: failOnLongLabel,
             failOnInvalidSampleValue: failOnInvalidSampleValue)
@@ -66,8 +66,8 @@ extension ConnectorConfig {
 
 /// A configuration the function cannot start with; reported to `/runtime/init/error`.
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var variable: String
-    public var problem: String
+    var variable: String
+    var problem: String
     public var description: String { "\(variable): \(problem)" }
 
     /// Boolean variable `name` of `env`, `fallback` when unset or empty. Go's strconv.ParseBool spellings, so

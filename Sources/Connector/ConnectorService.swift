@@ -70,6 +70,7 @@ public final class ConnectorService: Sendable {
             summary.samplesWritten = outcome.written.records
             summary.skipped = outcome.stats.skipped
             summary.samplesRejected = outcome.rejected
+            summary.samplesFailed = outcome.failed
             summary.histogramsReceived = outcome.stats.histogramsReceived
             summary.histogramsConverted = outcome.stats.histogramsConverted
             return outcome.reply

@@ -8,10 +8,10 @@ public struct EmbeddedMetrics: Sendable {
     /// `enable_metrics` (default true), `metrics_namespace` (default `PrometheusTimestreamConnector`),
     /// `metrics_dimensions` (`Name=Value,…` added to every line, e.g. `Environment=prod`).
     public struct Settings: Equatable, Sendable {
-        public var enabled: Bool
-        public var namespace: String
-        public var staticDimensions: [(name: String, value: String)]
-        public var functionName: String
+        var enabled: Bool
+        var namespace: String
+        var staticDimensions: [(name: String, value: String)]
+        var functionName: String
 
         public init(enabled: Bool = true, namespace: String = "PrometheusTimestreamConnector",
                     staticDimensions: [(name: String, value: String)] = [], functionName: String = "") {
@@ -27,7 +27,7 @@ public struct EmbeddedMetrics: Sendable {
         }
     }
 
-    public let settings: Settings
+    let settings: Settings
     private let sink: @Sendable (String) -> Void
 
     public init(settings: Settings, sink: (@Sendable (String) -> Void)? = nil) {
@@ -59,6 +59,7 @@ public struct EmbeddedMetrics: Sendable {
             metrics += [
                 ("SamplesReceived", "Count", Int64(s.samplesReceived)), ("SamplesWritten", "Count", Int64(s.samplesWritten)),
                 ("SamplesSkipped", "Count", Int64(s.samplesSkipped)), ("SamplesRejected", "Count", Int64(s.samplesRejected)),
+                ("SamplesFailed", "Count", Int64(s.samplesFailed)),
             ]
             for reason in s.skipped.keys.sorted() {
                 metrics.append(("SamplesSkipped_" + reason.rawValue, "Count", Int64(s.skipped[reason] ?? 0)))

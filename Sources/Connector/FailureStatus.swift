@@ -19,15 +19,20 @@ enum FailureStatus {
 
     /// The answer decided by the most serious of `failures` (of `total` calls), or nil when none of them is
     /// transient, an authorization failure or a missing table.
+    /// - Parameter stored: for writes, what was and was not stored (`WriteReply.storedSentence`).
     static func answer(
-        for failures: [TimestreamError], of total: Int, _ operation: Operation, usingFunctionRole: Bool
+        for failures: [TimestreamError], of total: Int, _ operation: Operation, usingFunctionRole: Bool,
+        stored: String? = nil
     ) -> ServiceResponse? {
+        let storedSuffix = stored.map { ". \($0)" } ?? ""
         if let transient = failures.first(where: { $0.isRetryable }) {
             let message: String
             switch operation {
             case .write:
                 let count = failures.filter(\.isRetryable).count
-                message = "\(count) of \(total) Timestream writes failed transiently (\(transient)); nothing is lost, Prometheus will retry"
+                message =
+                    "\(count) of \(total) Timestream writes failed transiently (\(transient)); "
+                    + (stored.map { "\($0). Nothing is lost: Prometheus will retry" } ?? "nothing is lost, Prometheus will retry")
             case .read:
                 message = "Timestream query failed transiently (\(transient)); retry the query"
             }
@@ -35,13 +40,13 @@ enum FailureStatus {
         }
         if let auth = failures.first(where: { $0.isAuthFailure }) {
             if usingFunctionRole {
-                return .text(500, "Timestream refused the function's role (\(auth)): grant it \(operation.permission) on the table and timestream:DescribeEndpoints")
+                return .text(500, "Timestream refused the function's role (\(auth)): grant it \(operation.permission) on the table and timestream:DescribeEndpoints\(storedSuffix)")
             }
-            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy")
+            return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy\(storedSuffix)")
         }
         if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
             // A 4xx would make Prometheus drop the data while the operator creates the table.
-            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table")
+            return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table\(storedSuffix)")
         }
         return nil
     }

@@ -17,7 +17,7 @@ public struct ServiceRequest: Sendable {
     }
 
     /// The first value of header `name`.
-    public func header(_ name: String) -> String? { headers.firstValue(named: name) }
+    func header(_ name: String) -> String? { headers.firstValue(named: name) }
 }
 
 /// The HTTP answer to a `ServiceRequest`. A front door encodes it for its transport (an API Gateway response
@@ -28,7 +28,7 @@ public struct ServiceResponse: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     public var body: ResponseBody
 
-    public init(statusCode: Int, headers: [(name: String, value: String)] = [], body: ResponseBody = .bytes([])) {
+    init(statusCode: Int, headers: [(name: String, value: String)] = [], body: ResponseBody = .bytes([])) {
         self.statusCode = statusCode
         self.headers = headers
         self.body = body
@@ -44,10 +44,10 @@ public struct ServiceResponse: Sendable, Equatable {
     }
 
     /// 204 No Content: everything storable was written (remote-write spec: the body SHOULD be empty).
-    public static var noContent: ServiceResponse { ServiceResponse(statusCode: 204) }
+    static var noContent: ServiceResponse { ServiceResponse(statusCode: 204) }
 
     /// The body as text (for logs and tests).
-    public var bodyText: String { String(decoding: body.bytes, as: UTF8.self) }
+    var bodyText: String { String(decoding: body.bytes, as: UTF8.self) }
 
     public static func == (lhs: ServiceResponse, rhs: ServiceResponse) -> Bool {
         lhs.statusCode == rhs.statusCode && lhs.body == rhs.body
@@ -81,10 +81,10 @@ public enum ResponseBody: Sendable, Equatable {
 
 /// An answer that ends a request early (bad route, missing credentials, unusable selector): carried as the
 /// failure of a `Result` so each step stays a plain function.
-public struct Refusal: Error, Sendable, Equatable {
-    public var response: ServiceResponse
+struct Refusal: Error, Sendable, Equatable {
+    var response: ServiceResponse
 
-    public init(_ response: ServiceResponse) { self.response = response }
+    init(_ response: ServiceResponse) { self.response = response }
 
-    public static func text(_ statusCode: Int, _ message: String) -> Refusal { Refusal(.text(statusCode, message)) }
+    static func text(_ statusCode: Int, _ message: String) -> Refusal { Refusal(.text(statusCode, message)) }
 }

@@ -19,6 +19,9 @@ public struct InvocationSummary: Equatable, Sendable {
     public var skipped: [SkipReason: Int] = [:]
     /// Records Timestream rejected (RejectedRecordsException).
     public var samplesRejected = 0
+    /// Records of WriteRecords calls that failed whole (refused, e.g. ValidationException, or failed transiently):
+    /// not stored. samples_received = written + skipped + rejected + failed once the calls were made.
+    public var samplesFailed = 0
     /// Native histogram samples received, and how many became classic series (their samples are in the counts above).
     public var histogramsReceived = 0
     public var histogramsConverted = 0
@@ -50,6 +53,7 @@ public struct InvocationSummary: Equatable, Sendable {
                 ("samples_written", String(samplesWritten)), ("samples_skipped", String(samplesSkipped)),
             ]
             if samplesRejected > 0 { fields.append(("samples_rejected", String(samplesRejected))) }
+            if samplesFailed > 0 { fields.append(("samples_failed", String(samplesFailed))) }
             if histogramsReceived > 0 {
                 fields += [("histograms_received", String(histogramsReceived)), ("histograms_converted", String(histogramsConverted))]
             }

@@ -9,9 +9,9 @@ import Glibc
 public struct Logger: Sendable {
     public typealias Field = (key: String, value: String)
 
-    public let level: ConnectorConfig.LogLevel
-    public let format: ConnectorConfig.LogFormat
-    public let enabled: Bool
+    let level: ConnectorConfig.LogLevel
+    let format: ConnectorConfig.LogFormat
+    let enabled: Bool
     private let sink: @Sendable (String) -> Void
 
     public init(config: ConnectorConfig, sink: (@Sendable (String) -> Void)? = nil) {
@@ -25,9 +25,9 @@ public struct Logger: Sendable {
         }
     }
 
-    public func isEnabled(_ level: ConnectorConfig.LogLevel) -> Bool { enabled && level >= self.level }
+    func isEnabled(_ level: ConnectorConfig.LogLevel) -> Bool { enabled && level >= self.level }
 
-    public func debug(_ message: String, _ fields: [Field] = []) { log(.debug, message, fields) }
+    func debug(_ message: String, _ fields: [Field] = []) { log(.debug, message, fields) }
     public func info(_ message: String, _ fields: [Field] = []) { log(.info, message, fields) }
     public func warn(_ message: String, _ fields: [Field] = []) { log(.warn, message, fields) }
     public func error(_ message: String, _ fields: [Field] = []) { log(.error, message, fields) }

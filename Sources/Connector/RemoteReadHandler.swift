@@ -9,9 +9,9 @@ import RemoteStorage
 /// Labels the table has no column for are known from its description (`DESCRIBE`, cached by `ColumnCache`), so
 /// a selector naming them costs one query, or none when it cannot match; when Timestream says a described column
 /// is missing, the description is refreshed once. Built once per process; its only shared state is the cache.
-public final class RemoteReadHandler: Sendable {
+package final class RemoteReadHandler: Sendable {
     /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
-    public static let maxSamplesPerQuery = 3_000_000
+    static let maxSamplesPerQuery = 3_000_000
 
     private let config: ConnectorConfig
     private let timestream: TimestreamQuerying
@@ -19,26 +19,26 @@ public final class RemoteReadHandler: Sendable {
     /// Wall clock in epoch milliseconds (the cache's age).
     private let now: @Sendable () -> Int64
 
-    public init(config: ConnectorConfig, timestream: TimestreamQuerying, now: @escaping @Sendable () -> Int64) {
+    init(config: ConnectorConfig, timestream: TimestreamQuerying, now: @escaping @Sendable () -> Int64) {
         self.config = config
         self.timestream = timestream
         self.now = now
     }
 
-    public struct Outcome {
-        public var reply: ServiceResponse
-        public var queries = 0
-        public var series = 0
-        public var samples = 0
+    struct Outcome {
+        var reply: ServiceResponse
+        var queries = 0
+        var series = 0
+        package var samples = 0
         /// The negotiated answer type (nil when the request was refused before negotiation).
-        public var answer: ReadAnswer? = nil
+        var answer: ReadAnswer? = nil
     }
 
     /// - Parameters:
     ///   - usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     ///   - regexDialect: the regex semantics of the Prometheus that sent the request (its `User-Agent`).
     ///   - tally: the request's own Timestream call counts.
-    public func handle(
+    func handle(
         body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline,
         regexDialect: RegexDialect = .prometheus3, tally: CallTally? = nil
     ) -> Outcome {

@@ -12,27 +12,29 @@ public final class RemoteWriteHandler: Sendable {
     private let config: ConnectorConfig
     private let timestream: TimestreamWriting
 
-    public init(config: ConnectorConfig, timestream: TimestreamWriting) {
+    init(config: ConnectorConfig, timestream: TimestreamWriting) {
         self.config = config
         self.timestream = timestream
     }
 
     /// The outcome of one remote-write request: the reply and the figures for the invocation's log line.
-    public struct Outcome {
-        public var reply: ServiceResponse
-        public var stats: WriteStats
+    struct Outcome {
+        var reply: ServiceResponse
+        package var stats: WriteStats
         /// The message the request carried; nil when its headers were refused (415).
-        public var message: RemoteWriteProtocol? = nil
+        var message: RemoteWriteProtocol? = nil
         /// What was stored (sent as `X-Prometheus-Remote-Write-*-Written` headers on 2.0 answers).
-        public var written = WrittenCounts()
+        var written = WrittenCounts()
         /// Records Timestream refused (RejectedRecordsException).
-        public var rejected = 0
+        var rejected = 0
+        /// Records of calls that failed whole (refused, or failed transiently), so not stored as far as known.
+        var failed = 0
     }
 
     /// Serves one request. 1.0 and 2.0 bodies become the same `WriteRequest` values, so both take the same
     /// translation, batching and status mapping; 2.0 answers also carry the `*-Written` headers.
     /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
-    public func handle(
+    func handle(
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
         usingOwnIdentity: Bool = false, deadline: Deadline, tally: CallTally? = nil
     ) -> Outcome {
@@ -55,9 +57,10 @@ public final class RemoteWriteHandler: Sendable {
                 : timestream.writeRecords(
                     plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites, tally: tally)
-            for case .failure(let error) in results { outcome.rejected += error.rejectedRecords.count }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
+            outcome.rejected = outcome.written.rejected
+            outcome.failed = outcome.written.failed
         }
         // 2.0: no 2xx when exemplars were sent, and the headers follow every answer after a successful content
         // negotiation, 4xx/5xx included. 1.0 answers stay as they were (the 1.0 spec defines neither).

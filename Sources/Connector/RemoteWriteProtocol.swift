@@ -2,7 +2,7 @@
 /// Which remote-write message a request carries, chosen from its headers as the Remote-Write 2.0 spec requires
 /// ("Receivers MUST use the content type header to identify the Protobuf Message schema"):
 /// https://prometheus.io/docs/specs/prw/remote_write_spec_2_0/#content-type
-public enum RemoteWriteProtocol: String, Equatable, Sendable {
+enum RemoteWriteProtocol: String, Equatable, Sendable {
     /// `prometheus.WriteRequest` (Remote-Write 1.0): `application/x-protobuf`, optionally
     /// `;proto=prometheus.WriteRequest`.
     case v1
@@ -13,7 +13,7 @@ public enum RemoteWriteProtocol: String, Equatable, Sendable {
     /// `Content-Encoding` this receiver cannot read (spec: "Receivers MUST return 415 … if they don't support a
     /// given content type or encoding"). A missing `Content-Type` means 1.0 and a missing `Content-Encoding`
     /// means snappy, as before 2.0 (Prometheus always sends both).
-    public static func negotiate(contentType: String?, contentEncoding: String?) -> Result<RemoteWriteProtocol, Refusal> {
+    static func negotiate(contentType: String?, contentEncoding: String?) -> Result<RemoteWriteProtocol, Refusal> {
         if let encoding = contentEncoding?.trimmingCharacters(in: " \t"), !encoding.isEmpty,
             encoding.lowercased() != "snappy"
         {

@@ -19,7 +19,7 @@ import Synchronization
 /// Policy, identical for every request: TLS peer and host verification always on; no redirects followed;
 /// compressed responses accepted and decoded; no `Expect: 100-continue`; TCP keep-alive; no signals.
 public final class HTTPClient: HTTPTransport, Sendable {
-    public let configuration: HTTPClientConfiguration
+    let configuration: HTTPClientConfiguration
     private let engine: Mutex<TransferEngine>
     private let queue = Mutex(SubmissionQueue())
     private let wakeup: EngineWakeup
@@ -50,7 +50,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
     }
 
     /// Counters since creation; readable from any thread, also while a call runs.
-    public var statistics: HTTPClientStatistics { counters.snapshot }
+    var statistics: HTTPClientStatistics { counters.snapshot }
 
     /// Sends one request and waits for its response. HTTP error statuses (4xx, 5xx) are responses, not errors.
     public func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {

@@ -1,16 +1,16 @@
 import Synchronization
 
 /// Counters of an `HTTPClient` since it was created, for tests, logs and benchmarks.
-public struct HTTPClientStatistics: Sendable, Equatable {
+struct HTTPClientStatistics: Sendable, Equatable {
     /// Requests handed to libcurl (requests rejected before sending, e.g. a header with CR/LF, not counted).
-    public var requestsSent: Int
+    var requestsSent: Int
     /// New TCP connections opened: the sum of `CURLINFO_NUM_CONNECTS` over all finished transfers.
     /// Equal to `requestsSent` would mean no keep-alive at all.
-    public var connectionsOpened: Int
+    var connectionsOpened: Int
     /// Requests that ended with a `TransportError` (HTTP error statuses are responses, not counted).
-    public var transportErrors: Int
+    var transportErrors: Int
 
-    public init(requestsSent: Int = 0, connectionsOpened: Int = 0, transportErrors: Int = 0) {
+    init(requestsSent: Int = 0, connectionsOpened: Int = 0, transportErrors: Int = 0) {
         self.requestsSent = requestsSent
         self.connectionsOpened = connectionsOpened
         self.transportErrors = transportErrors

@@ -6,7 +6,7 @@ public struct HTTPRequest: Sendable, Equatable {
     public var body: [UInt8]
     /// Upper bound for the whole exchange (connect + send + receive), in milliseconds. `nil` = no limit
     /// (the Runtime API's `/next` long-polls).
-    public var timeoutMilliseconds: Int?
+    var timeoutMilliseconds: Int?
 
     public init(
         method: String,

@@ -9,7 +9,7 @@ import LambdaRuntime
 /// invocation loop: it keeps no per-invocation state.
 public final class APIGatewayAdapter: Sendable {
     /// Time kept back from the invocation deadline to answer before Lambda stops the invocation.
-    public static let deadlineReserveMilliseconds: Int64 = 500
+    static let deadlineReserveMilliseconds: Int64 = 500
 
     private let service: ConnectorService
     private let credentials: CredentialSource

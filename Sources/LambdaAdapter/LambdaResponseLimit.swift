@@ -4,17 +4,17 @@ import LambdaRuntime
 /// Lambda's synchronous response limit: the whole JSON answer, base64 body included, must fit in 6 MB. A larger
 /// answer is replaced by a 413 that says how to narrow the read (a binary body travels base64 in the Lambda
 /// response and as bytes on the wire).
-public enum LambdaResponseLimit {
+enum LambdaResponseLimit {
     /// Lambda's synchronous response limit (6 MB) for the whole JSON answer.
-    public static let maxResponseBytes = 6 * 1024 * 1024
+    static let maxResponseBytes = 6 * 1024 * 1024
     /// Room for the API Gateway response envelope around the base64 body.
     static let envelopeAllowance = 1024
 
     /// Bytes of `count` bytes as base64 (how a binary body travels in the Lambda answer).
-    public static func base64Size(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+    static func base64Size(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
     /// Whether a binary body of `bodyBytes` fits Lambda's 6 MB answer once base64-encoded, envelope included.
-    public static func fits(bodyBytes: Int) -> Bool {
+    static func fits(bodyBytes: Int) -> Bool {
         base64Size(bodyBytes) + envelopeAllowance <= maxResponseBytes
     }
 

@@ -3,22 +3,22 @@
 // (ChunkedReadResponse: chunked_series = 1, query_index = 2).
 
 /// One encoded chunk of a series (`prometheus.Chunk`); the time range is inclusive.
-public struct Chunk: Equatable, Sendable {
+struct Chunk: Equatable, Sendable {
     /// `Chunk.Encoding`: matches Prometheus' chunkenc.Encoding (XOR = 1).
     public enum Encoding: UInt64, Sendable {
         case xor = 1
     }
 
     /// First sample time (ms, inclusive).
-    public var minTimeMs: Int64
+    var minTimeMs: Int64
     /// Last sample time (ms, inclusive).
-    public var maxTimeMs: Int64
+    var maxTimeMs: Int64
     /// How `data` is encoded.
-    public var encoding: Encoding
+    var encoding: Encoding
     /// The chunk bytes (for XOR: `XORChunkEncoder.bytes`).
-    public var data: [UInt8]
+    var data: [UInt8]
 
-    public init(minTimeMs: Int64, maxTimeMs: Int64, encoding: Encoding = .xor, data: [UInt8]) {
+    init(minTimeMs: Int64, maxTimeMs: Int64, encoding: Encoding = .xor, data: [UInt8]) {
         self.minTimeMs = minTimeMs
         self.maxTimeMs = maxTimeMs
         self.encoding = encoding
@@ -26,7 +26,7 @@ public struct Chunk: Equatable, Sendable {
     }
 
     /// XOR chunks of at most `XORChunkEncoder.maxSamples` samples each, in time order (as Prometheus cuts them).
-    public static func xorChunks(_ samples: [Sample]) -> [Chunk] {
+    static func xorChunks(_ samples: [Sample]) -> [Chunk] {
         var chunks: [Chunk] = []
         chunks.reserveCapacity((samples.count + XORChunkEncoder.maxSamples - 1) / XORChunkEncoder.maxSamples)
         var encoder = XORChunkEncoder()
@@ -64,13 +64,13 @@ public struct Chunk: Equatable, Sendable {
 }
 
 /// A series as chunks (`prometheus.ChunkedSeries`); labels sorted, chunks in start-time order.
-public struct ChunkedSeries: Equatable, Sendable {
+struct ChunkedSeries: Equatable, Sendable {
     /// The series' labels, sorted by name.
-    public var labels: [Label]
+    var labels: [Label]
     /// Its chunks, in start-time order.
-    public var chunks: [Chunk]
+    var chunks: [Chunk]
 
-    public init(labels: [Label], chunks: [Chunk]) {
+    init(labels: [Label], chunks: [Chunk]) {
         self.labels = labels
         self.chunks = chunks
     }
@@ -97,11 +97,11 @@ public struct ChunkedSeries: Equatable, Sendable {
 /// One frame's message (`prometheus.ChunkedReadResponse`): series of the query at `queryIndex`.
 public struct ChunkedReadResponse: Equatable, Sendable {
     /// The series (or parts of one series) in this frame.
-    public var chunkedSeries: [ChunkedSeries]
+    var chunkedSeries: [ChunkedSeries]
     /// Index of the `Query` in the `ReadRequest` these series answer.
-    public var queryIndex: Int64
+    var queryIndex: Int64
 
-    public init(chunkedSeries: [ChunkedSeries], queryIndex: Int64) {
+    init(chunkedSeries: [ChunkedSeries], queryIndex: Int64) {
         self.chunkedSeries = chunkedSeries
         self.queryIndex = queryIndex
     }

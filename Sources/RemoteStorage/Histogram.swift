@@ -4,11 +4,11 @@
 
 /// A run of consecutive buckets (`BucketSpan`: offset = 1 sint32, length = 2 uint32). The first span's offset is
 /// the index of its first bucket; a later span's offset is the gap after the previous span (never negative).
-public struct BucketSpan: Equatable, Hashable, Sendable {
-    public var offset: Int32
-    public var length: UInt32
+struct BucketSpan: Equatable, Hashable, Sendable {
+    var offset: Int32
+    var length: UInt32
 
-    public init(offset: Int32, length: UInt32) {
+    init(offset: Int32, length: UInt32) {
         self.offset = offset
         self.length = length
     }
@@ -17,7 +17,7 @@ public struct BucketSpan: Equatable, Hashable, Sendable {
 /// One native histogram sample, validated on decode (see `HistogramError`).
 public struct Histogram: Equatable, Sendable {
     /// The bucket counts, in the flavour the sender chose by its `count` oneof.
-    public enum Counts: Equatable, Sendable {
+    enum Counts: Equatable, Sendable {
         /// Integer histograms (`count_int`): bucket counts delta-encoded within each side, in span order (the
         /// first delta is the first bucket's count, each next one the difference to the previous bucket).
         case integer(count: UInt64, zeroCount: UInt64, negativeDeltas: [Int64], positiveDeltas: [Int64])
@@ -26,11 +26,11 @@ public struct Histogram: Equatable, Sendable {
     }
 
     /// `reset_hint` (14): what the sender knows about counter resets.
-    public enum ResetHint: UInt64, Sendable {
+    enum ResetHint: UInt64, Sendable {
         case unknown = 0, yes = 1, no = 2, gauge = 3
     }
 
-    public var counts: Counts
+    var counts: Counts
     /// Sum of observations; Prometheus' stale marker NaN here marks the series stale.
     public var sum: Double
     /// -4...8 are exponential schemas (each power of two split into 2^schema buckets); -53 marks custom
@@ -38,14 +38,14 @@ public struct Histogram: Equatable, Sendable {
     public var schema: Int32
     /// Observations with |v| <= zeroThreshold go to the zero bucket.
     public var zeroThreshold: Double
-    public var negativeSpans: [BucketSpan]
-    public var positiveSpans: [BucketSpan]
+    var negativeSpans: [BucketSpan]
+    var positiveSpans: [BucketSpan]
     /// The raw enum value (unknown values are kept, not refused, as proto3 does).
-    public var resetHint: UInt64
+    var resetHint: UInt64
     /// Milliseconds since the epoch.
     public var timestamp: Int64
 
-    public init(
+    init(
         counts: Counts, sum: Double, schema: Int32, zeroThreshold: Double, negativeSpans: [BucketSpan] = [],
         positiveSpans: [BucketSpan] = [], resetHint: UInt64 = 0, timestamp: Int64
     ) {
@@ -80,7 +80,7 @@ public struct Histogram: Equatable, Sendable {
         public var index: Int32
         public var count: Double
 
-        public init(index: Int32, count: Double) {
+        init(index: Int32, count: Double) {
             self.index = index
             self.count = count
         }

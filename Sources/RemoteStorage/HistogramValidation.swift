@@ -1,11 +1,11 @@
 extension Histogram {
     /// Float histograms may sum their buckets in another order than the sender did: a count this much below the
     /// bucket total is rounding, not a malformed histogram.
-    public static let floatCountTolerance = 1e-9
+    static let floatCountTolerance = 1e-9
 
     /// Checks what Prometheus' `ValidateHistogram` / `ValidateFloatHistogram` check: spans cover exactly the counts
     /// sent, later spans do not go backwards, absolute counts are non-negative, and the count covers all buckets.
-    public func validate() throws(HistogramError) {
+    func validate() throws(HistogramError) {
         guard zeroThreshold >= 0, zeroThreshold.isFinite else { throw .invalidScalar(field: "zero_threshold") }
         let negativeCounts: Int, positiveCounts: Int
         switch counts {

@@ -6,11 +6,11 @@
 public struct MetadataV2: Equatable, Sendable {
     /// `Metadata.MetricType`: 0 unspecified, 1 counter, 2 gauge, 3 histogram, 4 gauge histogram, 5 summary,
     /// 6 info, 7 stateset; other values are kept as sent (proto3 enums are open).
-    public var type: Int32
-    public var help: String
-    public var unit: String
+    var type: Int32
+    var help: String
+    var unit: String
 
-    public init(type: Int32 = 0, help: String = "", unit: String = "") {
+    init(type: Int32 = 0, help: String = "", unit: String = "") {
         self.type = type
         self.help = help
         self.unit = unit

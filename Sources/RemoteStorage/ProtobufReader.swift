@@ -1,16 +1,16 @@
 /// Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure).
-public enum WireType: UInt8, Sendable {
+enum WireType: UInt8, Sendable {
     case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
 }
 
 /// One field key: field number and wire type.
-public struct FieldTag: Equatable, Sendable {
-    public var number: UInt64
-    public var wireType: WireType
+struct FieldTag: Equatable, Sendable {
+    var number: UInt64
+    var wireType: WireType
 
     /// Throws `.wrongWireType` unless this key has `expected` wire type (for fields the schema knows).
     @inline(__always)
-    public func expect(_ expected: WireType, in message: String) throws(ProtobufError) {
+    func expect(_ expected: WireType, in message: String) throws(ProtobufError) {
         guard wireType == expected else {
             throw .wrongWireType(message: message, field: number, wireType: wireType.rawValue)
         }
@@ -19,22 +19,22 @@ public struct FieldTag: Equatable, Sendable {
 
 /// A forward-only reader of protobuf wire format over borrowed bytes. It never reads outside its buffer and
 /// never allocates except for the Strings it returns; every malformation is a typed `ProtobufError`.
-public struct ProtobufReader {
+struct ProtobufReader {
     /// How deep deprecated groups may nest when skipped (unknown fields); prompb itself has no groups.
-    public static let maxGroupDepth = 64
+    static let maxGroupDepth = 64
 
-    public let buffer: UnsafeRawBufferPointer
-    public private(set) var offset: Int
+    let buffer: UnsafeRawBufferPointer
+    private(set) var offset: Int
 
-    public init(_ buffer: UnsafeRawBufferPointer) {
+    init(_ buffer: UnsafeRawBufferPointer) {
         self.buffer = buffer
         self.offset = 0
     }
 
-    public var isAtEnd: Bool { offset >= buffer.count }
+    var isAtEnd: Bool { offset >= buffer.count }
 
     @inline(__always)
-    public mutating func readVarint() throws(ProtobufError) -> UInt64 {
+    mutating func readVarint() throws(ProtobufError) -> UInt64 {
         guard offset < buffer.count else { throw .truncatedVarint(offset: offset) }
         let first = buffer[offset]
         if first < 0x80 {
@@ -62,7 +62,7 @@ public struct ProtobufReader {
 
     /// Reads a field key; field number 0 or > 2^29-1 and wire types 6/7 are errors.
     @inline(__always)
-    public mutating func readTag() throws(ProtobufError) -> FieldTag {
+    mutating func readTag() throws(ProtobufError) -> FieldTag {
         let start = offset
         let key = try readVarint()
         let number = key >> 3
@@ -74,7 +74,7 @@ public struct ProtobufReader {
     }
 
     @inline(__always)
-    public mutating func readFixed64() throws(ProtobufError) -> UInt64 {
+    mutating func readFixed64() throws(ProtobufError) -> UInt64 {
         guard buffer.count - offset >= 8 else { throw .truncatedFixed(offset: offset) }
         let value = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         offset += 8
@@ -82,7 +82,7 @@ public struct ProtobufReader {
     }
 
     @inline(__always)
-    public mutating func readFixed32() throws(ProtobufError) -> UInt32 {
+    mutating func readFixed32() throws(ProtobufError) -> UInt32 {
         guard buffer.count - offset >= 4 else { throw .truncatedFixed(offset: offset) }
         let value = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
         offset += 4
@@ -91,7 +91,7 @@ public struct ProtobufReader {
 
     /// Reads a length prefix and returns the bytes it covers (borrowed, no copy).
     @inline(__always)
-    public mutating func readLengthDelimited() throws(ProtobufError) -> UnsafeRawBufferPointer {
+    mutating func readLengthDelimited() throws(ProtobufError) -> UnsafeRawBufferPointer {
         let start = offset
         let length = try readVarint()
         let remaining = buffer.count - offset
@@ -105,7 +105,7 @@ public struct ProtobufReader {
 
     /// Reads a `string` field: length-delimited and valid UTF-8.
     @inline(__always)
-    public mutating func readString(_ tag: FieldTag, in message: String) throws(ProtobufError) -> String {
+    mutating func readString(_ tag: FieldTag, in message: String) throws(ProtobufError) -> String {
         try tag.expect(.lengthDelimited, in: message)
         return try Self.makeString(readLengthDelimited(), field: tag.number, in: message)
     }
@@ -182,7 +182,7 @@ public struct ProtobufReader {
     }
 
     /// Skips the value of a field this codec does not interpret, per its wire type.
-    public mutating func skip(_ tag: FieldTag) throws(ProtobufError) {
+    mutating func skip(_ tag: FieldTag) throws(ProtobufError) {
         try skip(tag, depth: 0)
     }
 

@@ -32,7 +32,7 @@ public struct LabelMatcher: Equatable, Sendable {
     public var name: String
     public var value: String
 
-    public init(type: MatcherType, name: String, value: String) {
+    init(type: MatcherType, name: String, value: String) {
         self.type = type
         self.name = name
         self.value = value
@@ -41,15 +41,15 @@ public struct LabelMatcher: Equatable, Sendable {
 
 /// `prometheus.ReadHints`: step_ms = 1, func = 2, start_ms = 3, end_ms = 4, grouping = 5, by = 6, range_ms = 7.
 public struct ReadHints: Equatable, Sendable {
-    public var stepMs: Int64
-    public var function: String
+    var stepMs: Int64
+    var function: String
     public var startMs: Int64
     public var endMs: Int64
-    public var grouping: [String]
-    public var by: Bool
-    public var rangeMs: Int64
+    var grouping: [String]
+    var by: Bool
+    var rangeMs: Int64
 
-    public init(
+    init(
         stepMs: Int64 = 0, function: String = "", startMs: Int64 = 0, endMs: Int64 = 0, grouping: [String] = [],
         by: Bool = false, rangeMs: Int64 = 0
     ) {
@@ -71,7 +71,7 @@ public struct Query: Equatable, Sendable {
     public var matchers: [LabelMatcher]
     public var hints: ReadHints?
 
-    public init(startTimestampMs: Int64, endTimestampMs: Int64, matchers: [LabelMatcher], hints: ReadHints? = nil) {
+    init(startTimestampMs: Int64, endTimestampMs: Int64, matchers: [LabelMatcher], hints: ReadHints? = nil) {
         self.startTimestampMs = startTimestampMs
         self.endTimestampMs = endTimestampMs
         self.matchers = matchers

@@ -12,7 +12,7 @@ public struct QueryResult: Equatable, Sendable {
 
 /// A remote-read response: one `QueryResult` per `Query`, in request order.
 public struct ReadResponse: Equatable, Sendable {
-    public var results: [QueryResult]
+    var results: [QueryResult]
 
     public init(results: [QueryResult]) {
         self.results = results

@@ -36,5 +36,5 @@ public enum Snappy {
     }
 
     /// The worst-case size of a compressed block for `length` input bytes (as the reference's MaxCompressedLength).
-    public static func maxCompressedLength(_ length: Int) -> Int { 32 + length + length / 6 }
+    static func maxCompressedLength(_ length: Int) -> Int { 32 + length + length / 6 }
 }

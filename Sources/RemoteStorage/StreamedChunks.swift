@@ -14,7 +14,7 @@ public enum StreamedChunks {
     public static let defaultMaxBytesInFrame = 1_048_576
 
     /// Appends one frame carrying `message` to `body`.
-    public static func appendFrame(_ message: [UInt8], to body: inout [UInt8]) {
+    static func appendFrame(_ message: [UInt8], to body: inout [UInt8]) {
         var length = UInt64(message.count)
         while length >= 0x80 {
             body.append(UInt8(truncatingIfNeeded: length) | 0x80)

@@ -46,5 +46,5 @@ public struct TimeSeries: Equatable, Sendable {
     }
 
     /// How many native histogram samples the series carries.
-    public var histogramCount: Int { histograms.count }
+    var histogramCount: Int { histograms.count }
 }

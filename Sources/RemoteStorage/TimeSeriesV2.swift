@@ -7,16 +7,16 @@
 /// exemplars are validated and counted, not kept.
 public struct TimeSeriesV2: Equatable, Sendable {
     /// In wire order (the spec asks senders to sort by name; `WriteTranslation` does not rely on it).
-    public var labels: [Label]
-    public var samples: [Sample]
-    public var histograms: [Histogram]
-    public var exemplarCount: Int
-    public var metadata: MetadataV2
+    var labels: [Label]
+    var samples: [Sample]
+    var histograms: [Histogram]
+    var exemplarCount: Int
+    var metadata: MetadataV2
     /// Milliseconds since the epoch when the counter started; 0 means unset (spec: "the 0 value MUST be treated
     /// by receivers as unset value").
-    public var createdTimestamp: Int64
+    var createdTimestamp: Int64
 
-    public init(
+    init(
         labels: [Label], samples: [Sample], histograms: [Histogram] = [], exemplarCount: Int = 0,
         metadata: MetadataV2 = MetadataV2(), createdTimestamp: Int64 = 0
     ) {
@@ -29,12 +29,12 @@ public struct TimeSeriesV2: Equatable, Sendable {
     }
 
     /// The same series as a Remote-Write 1.0 `TimeSeries`, so both protocols share one write path.
-    public var timeSeries: TimeSeries {
+    var timeSeries: TimeSeries {
         TimeSeries(labels: labels, samples: samples, exemplarCount: exemplarCount, histograms: histograms)
     }
 
     /// How many native histogram samples the series carries.
-    public var histogramCount: Int { histograms.count }
+    var histogramCount: Int { histograms.count }
 }
 
 /// A series as on the wire: references not yet resolved (resolution needs the whole symbols table, which may

@@ -6,7 +6,7 @@
 /// A decoded Remote-Write 2.0 request: every label, help and unit reference resolved against the symbols
 /// table, with the spec's table rules enforced (first symbol empty, references in range, labels in pairs).
 public struct WriteRequestV2: Equatable, Sendable {
-    public var symbols: [String]
+    var symbols: [String]
     public var timeseries: [TimeSeriesV2]
 
     public init(symbols: [String], timeseries: [TimeSeriesV2]) {

@@ -5,17 +5,17 @@
 
 /// Encodes float samples into one XOR chunk. Samples are appended in time order; Prometheus cuts a chunk at
 /// `XORChunkEncoder.maxSamples` (120) samples, and the header's 16-bit count bounds it in any case.
-public struct XORChunkEncoder: Sendable {
+struct XORChunkEncoder: Sendable {
     /// Samples per chunk, as Prometheus' remote-read server cuts them (storage/remote/codec.go, encodeChunks).
-    public static let maxSamples = 120
+    static let maxSamples = 120
 
     private var stream = BitWriter(bytes: [0, 0])
     /// Samples appended so far (the header's num_samples).
-    public private(set) var count = 0
+    private(set) var count = 0
     /// Timestamp of the first sample (ms), the chunk's `min_time_ms`.
-    public private(set) var minTime: Int64 = 0
+    private(set) var minTime: Int64 = 0
     /// Timestamp of the last sample (ms), the chunk's `max_time_ms`.
-    public private(set) var maxTime: Int64 = 0
+    private(set) var maxTime: Int64 = 0
     private var previousTime: Int64 = 0
     private var previousDelta: UInt64 = 0
     private var previousBits: UInt64 = 0
@@ -23,14 +23,14 @@ public struct XORChunkEncoder: Sendable {
     private var window: (leading: Int, trailing: Int)? = nil
 
     /// An empty chunk.
-    public init() {}
+    init() {}
 
     /// Whether another sample fits (the header counts up to 65535; Prometheus stops at 120).
-    public var isFull: Bool { count >= Self.maxSamples }
+    var isFull: Bool { count >= Self.maxSamples }
 
     /// Appends a sample. Timestamps should not decrease (remote read returns them sorted); deltas wrap like
     /// Go's int64 arithmetic instead of trapping, so any input encodes.
-    public mutating func append(timestamp: Int64, value: Double) {
+    mutating func append(timestamp: Int64, value: Double) {
         let bits = value.bitPattern
         switch count {
         case 0:
@@ -55,7 +55,7 @@ public struct XORChunkEncoder: Sendable {
     }
 
     /// The chunk bytes: the big-endian sample count, then the bit stream.
-    public var bytes: [UInt8] {
+    var bytes: [UInt8] {
         var bytes = stream.bytes
         bytes[0] = UInt8(truncatingIfNeeded: count >> 8)
         bytes[1] = UInt8(truncatingIfNeeded: count)

@@ -1,7 +1,7 @@
 // Runs the real `bootstrap` executable under the Runtime API stand-in (Tests/oracles/runtime_api_standin.py),
 // the way Lambda runs it: events go in through the stand-in's control endpoint, the function's answers come back
 // from its records. Test-only.
-import CurlHTTP
+@testable import CurlHTTP
 import Foundation
 
 public final class FunctionHarness: @unchecked Sendable {

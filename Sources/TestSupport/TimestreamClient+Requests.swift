@@ -1,5 +1,5 @@
-import AWS
-import TimestreamCodec
+@testable import AWS
+@testable import TimestreamCodec
 
 extension TimestreamClient {
     /// `writeRecords` for request values (encoded with `WriteRecordsRequest.jsonBody()`).

@@ -1,5 +1,5 @@
-import TextCodecs
-import TimestreamCodec
+@testable import TextCodecs
+@testable import TimestreamCodec
 
 /// The WriteRecords request model as values (only what the connector sends) and its JSON body, written by the
 /// production body writer: how tests build WriteRecords calls and read them back (`WriteRecordsJSON`).

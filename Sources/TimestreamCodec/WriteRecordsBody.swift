@@ -9,7 +9,7 @@ public struct WriteRecordsBody: Equatable, Sendable {
     public var json: [UInt8]
     public var recordCount: Int
 
-    public init(json: [UInt8], recordCount: Int) {
+    init(json: [UInt8], recordCount: Int) {
         self.json = json
         self.recordCount = recordCount
     }

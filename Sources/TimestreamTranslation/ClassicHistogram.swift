@@ -15,20 +15,20 @@ import RemoteStorage
 /// positive bucket i → base^i; `le="+Inf"` is the count. Sorted by `le`, cumulative counts never decrease
 /// (all counts are non-negative and the count covers every bucket), so the conversion loses only what lies
 /// inside a bucket, exactly as a classic histogram with these boundaries would.
-public enum ClassicHistogram {
+enum ClassicHistogram {
     /// Exponential schemas Prometheus defines; others (custom buckets, -53, and reserved numbers) are skipped
     /// with `native_histogram`.
-    public static let supportedSchemas: ClosedRange<Int32> = -4...8
+    static let supportedSchemas: ClosedRange<Int32> = -4...8
 
     /// One `_bucket` sample: upper bound and cumulative count.
-    public struct CumulativeBucket: Equatable, Sendable {
-        public var upperBound: Double
-        public var cumulativeCount: Double
+    struct CumulativeBucket: Equatable, Sendable {
+        var upperBound: Double
+        var cumulativeCount: Double
     }
 
     /// The cumulative buckets of `histogram`, by increasing upper bound, ending with `+Inf` = count;
     /// nil when its schema is not an exponential one.
-    public static func cumulativeBuckets(_ histogram: Histogram) -> [CumulativeBucket]? {
+    static func cumulativeBuckets(_ histogram: Histogram) -> [CumulativeBucket]? {
         guard supportedSchemas.contains(histogram.schema) else { return nil }
         var bounds: [(Double, Double)] = []
         for bucket in histogram.negativeBuckets {
@@ -58,7 +58,7 @@ public enum ClassicHistogram {
     /// base^index for base = 2^(2^-schema), computed as Prometheus does (histogram/generic.go `getBound`):
     /// 2^(r/2^schema) × 2^q with index = q·2^schema + r, correctly rounded (glibc's exp2 is, for these values),
     /// MaxFloat64 for the last finite bucket and +Inf beyond it.
-    public static func upperBound(index: Int64, schema: Int32) -> Double {
+    static func upperBound(index: Int64, schema: Int32) -> Double {
         let fraction: Double
         let exponent: Int64
         if schema <= 0 {

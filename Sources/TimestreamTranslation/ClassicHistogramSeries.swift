@@ -2,19 +2,19 @@ import RemoteStorage
 
 /// The classic series one remote-write series' native histograms become (see `ClassicHistogram`), and what
 /// could not be converted. Pure: the series then take the ordinary sample path of `WriteTranslation`.
-public struct ClassicHistogramSeries: Equatable, Sendable {
+struct ClassicHistogramSeries: Equatable, Sendable {
     /// `<name>_count`, `<name>_sum`, then `<name>_bucket` by increasing `le`; labels otherwise the original's.
-    public var series: [TimeSeries] = []
+    var series: [TimeSeries] = []
     /// Histogram samples whose sum is the stale marker: they end the series and are not stored.
-    public var stale = 0
+    var stale = 0
     /// Histogram samples that cannot become classic series: unsupported schema (custom buckets -53 or a reserved
     /// number), or a series that already has an `le` label or no metric name.
-    public var unconvertible = 0
+    var unconvertible = 0
 
     /// Histogram samples that produced classic samples.
-    public var converted = 0
+    var converted = 0
 
-    public init(_ source: TimeSeries) {
+    init(_ source: TimeSeries) {
         guard !source.histograms.isEmpty else { return }
         let name = source.labels.first { $0.name == "__name__" }?.value ?? ""
         guard !name.isEmpty, !source.labels.contains(where: { $0.name == "le" }) else {

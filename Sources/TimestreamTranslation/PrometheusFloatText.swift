@@ -3,8 +3,8 @@
 /// ".0" appended to integral values, and `+Inf`/`-Inf`/`NaN` — the OpenMetrics form Prometheus gives classic
 /// buckets (model/textparse/protobufparse.go `formatOpenMetricsFloat`), e.g. 1 → "1.0", 0.25 → "0.25",
 /// 1e-05 → "1e-05", 1e+21 → "1e+21", 1048576 → "1048576.0".
-public enum PrometheusFloatText {
-    public static func format(_ value: Double) -> String {
+enum PrometheusFloatText {
+    static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         let negative = value.sign == .minus

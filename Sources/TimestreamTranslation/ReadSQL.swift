@@ -9,8 +9,11 @@ import RemoteStorage
 /// - `=~`/`!~` are fully anchored and translated to Timestream's Java regex dialect (`RegexTranslation`), with the
 ///   semantics of the Prometheus version that sent them (`RegexDialect`: whether `.` matches `\n`);
 /// - the time range is inclusive at both ends, in milliseconds.
-/// Labels listed in `absentLabels` (columns the table does not have) are replaced by the empty string, so
-/// Timestream evaluates each matcher as PromQL would on series without that label.
+/// Labels listed in `absentLabels` (columns the table does not have), and names never written as dimensions
+/// (`TimestreamLimits.isNeverWritten`, among them the name-only placeholder `__name_only__`), are replaced by the
+/// empty string, so Timestream evaluates each matcher as PromQL would on series without that label. The
+/// placeholder's own column needs no condition: a name-only series has every label column NULL, which is what
+/// `l=""`, `l!="x"` and `l!~"x"` select.
 public enum ReadSQL {
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownMatcherType(UInt64)
@@ -39,8 +42,10 @@ public enum ReadSQL {
             let column: String?  // nil: the label is absent from every row
             if matcher.name == "__name__" {
                 column = "measure_name"
-            } else if absentLabels.contains(matcher.name) || TimestreamLimits.isReserved(dimensionName: matcher.name) {
-                column = nil  // reserved names are never written as dimensions
+            } else if absentLabels.contains(matcher.name) || TimestreamLimits.isNeverWritten(labelName: matcher.name) {
+                // Never written as a dimension (reserved, `:`, over 60 bytes), or the name-only placeholder, which
+                // is no label: absent from every series.
+                column = nil
             } else {
                 column = quotedIdentifier(matcher.name)
             }
@@ -79,7 +84,7 @@ public enum ReadSQL {
     }
 
     /// The query's time range in ms, narrowed to its hints' range when the hints give a narrower one.
-    public static func timeRange(_ query: Query) -> (start: Int64, end: Int64) {
+    static func timeRange(_ query: Query) -> (start: Int64, end: Int64) {
         var start = query.startTimestampMs
         var end = query.endTimestampMs
         if let hints = query.hints {
@@ -90,12 +95,12 @@ public enum ReadSQL {
     }
 
     /// `"name"` with embedded `"` doubled (SQL delimited identifier).
-    public static func quotedIdentifier(_ name: String) -> String {
+    static func quotedIdentifier(_ name: String) -> String {
         "\"" + name.replacingAll("\"", with: "\"\"") + "\""
     }
 
     /// `'text'` with embedded `'` doubled (SQL string literal; backslashes are not escapes in Timestream SQL).
-    public static func quotedLiteral(_ text: String) -> String {
+    static func quotedLiteral(_ text: String) -> String {
         "'" + text.replacingAll("'", with: "''") + "'"
     }
 }

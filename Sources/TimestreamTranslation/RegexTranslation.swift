@@ -19,18 +19,18 @@
 /// - rejected: `(?m)`, `(?U)` (ungreedy in RE2, Unicode classes in Java), `\C`.
 public enum RegexTranslation {
     public struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
-        public var pattern: String
+        var pattern: String
         public var reason: String
         public var description: String { "regex '\(pattern)' \(reason)" }
     }
 
     /// The anchored Java pattern for a PromQL `=~`/`!~` matcher: the whole label value must match, with the
     /// semantics of the Prometheus version that wrote the matcher.
-    public static func anchoredJavaPattern(_ re2: String, dialect: RegexDialect) throws(Unsupported) -> String {
+    static func anchoredJavaPattern(_ re2: String, dialect: RegexDialect) throws(Unsupported) -> String {
         "^(?:" + (try javaPattern(re2, dialect: dialect)) + ")\\z"
     }
 
-    public static func javaPattern(_ re2: String, dialect: RegexDialect) throws(Unsupported) -> String {
+    static func javaPattern(_ re2: String, dialect: RegexDialect) throws(Unsupported) -> String {
         var translator = Translator(pattern: re2, dotAll: dialect.dotMatchesNewline)
         return try translator.run()
     }

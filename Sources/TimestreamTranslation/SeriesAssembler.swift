@@ -8,7 +8,7 @@ import TextCodecs
 ///
 /// Columns: `measure_name` → `__name__`; `time` → the sample time; `measure_value::double` → the value;
 /// other VARCHAR columns are dimensions → labels (NULL = label absent); any other column (other measure types,
-/// multi-measure values) is ignored.
+/// multi-measure values, the name-only placeholder `TimestreamLimits.nameOnlyLabel`) is ignored.
 public struct SeriesAssembler {
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case missingColumn(String)
@@ -50,7 +50,10 @@ public struct SeriesAssembler {
             case "measure_value::double": valueColumn = index
             case "measure_name": labelColumns.append((index, "__name__"))
             default:
-                if column.name.hasPrefix("measure_value::") { continue }
+                // The name-only placeholder marks a series with `__name__` alone: it is no label.
+                if column.name.hasPrefix("measure_value::") || column.name == TimestreamLimits.nameOnlyLabel {
+                    continue
+                }
                 if column.scalarType == nil || column.scalarType == "VARCHAR" { labelColumns.append((index, column.name)) }
             }
         }

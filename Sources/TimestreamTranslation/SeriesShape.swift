@@ -35,36 +35,73 @@ struct SeriesShape {
         }
     }
 
+    /// `TimestreamLimits.nameOnlyName` = `nameOnlyValue` as spans (static bytes, valid for the life of the process).
+    static var nameOnly: (ByteSpan, ByteSpan) {
+        (
+            ByteSpan(start: TimestreamLimits.nameOnlyName.utf8Start, count: TimestreamLimits.nameOnlyName.utf8CodeUnitCount),
+            ByteSpan(start: TimestreamLimits.nameOnlyValue.utf8Start, count: TimestreamLimits.nameOnlyValue.utf8CodeUnitCount)
+        )
+    }
+
     /// The shape of the series whose labels are `labels` (spans of `base`), its dimensions appended to `store`;
     /// on refusal `store` is left as it was. Labels with empty values are dropped: in Prometheus an empty label
-    /// value is the same as no label, and Timestream dimension values must be non-empty.
+    /// value is the same as no label, and Timestream dimension values must be non-empty. A series with no label
+    /// but `__name__` gets the name-only placeholder dimension (Timestream refuses a record without dimensions).
+    /// Every metric and label name is noted in `filter`; a dimension named in `clashes` (label names that are
+    /// also metric names of the request, `NameClash`) is refused.
     static func make(
         _ labels: ArraySlice<WriteRequestView.LabelBytes>, base: UnsafePointer<UInt8>,
-        store: inout [(ByteSpan, ByteSpan)]
+        store: inout [(ByteSpan, ByteSpan)], filter: inout NameClashFilter, clashes: Set<[UInt8]>
     ) -> Result<SeriesShape, Refusal> {
         let first = store.count
         func refuse(_ refusal: Refusal) -> Result<SeriesShape, Refusal> {
             store.removeSubrange(first...)
             return .failure(refusal)
         }
+        /// Notes every name of the series (when it is refused before all its labels were read).
+        func noteAll() {
+            var hasDimension = false
+            for label in labels {
+                let name = ByteSpan(base, offset: label.nameOffset, count: label.nameCount)
+                if name.equals("__name__") {
+                    filter.noteMetric(label.valueCount > 0 ? base[Int(label.valueOffset)] : nil, Int(label.valueCount))
+                } else if label.valueCount > 0 {
+                    filter.noteLabel(name.count > 0 ? name.start[0] : nil, name.count)
+                    hasDimension = true
+                }
+            }
+            if !hasDimension { filter.noteLabel(Self.nameOnly.0.start[0], Self.nameOnly.0.count) }
+        }
         var metricName: ByteSpan? = nil
         var sorted = true
         for label in labels {
             let name = ByteSpan(base, offset: label.nameOffset, count: label.nameCount)
             let value = ByteSpan(base, offset: label.valueOffset, count: label.valueCount)
-            if name.count == 0 { return refuse(.invalid(.emptyLabelName)) }
+            if name.count == 0 {
+                noteAll()
+                return refuse(.invalid(.emptyLabelName))
+            }
             if name.equals("__name__") {
-                if metricName != nil { return refuse(.invalid(.duplicateLabelName("__name__"))) }
+                if metricName != nil {
+                    noteAll()
+                    return refuse(.invalid(.duplicateLabelName("__name__")))
+                }
                 metricName = value
                 continue
             }
             if value.count == 0 { continue }
+            filter.noteLabel(name.start[0], name.count)
             if store.count > first, !store[store.count - 1].0.precedes(name) {
-                if store[store.count - 1].0.sameBytes(name) { return refuse(.invalid(.duplicateLabelName(name.text))) }
+                if store[store.count - 1].0.sameBytes(name) {
+                    noteAll()
+                    return refuse(.invalid(.duplicateLabelName(name.text)))
+                }
                 sorted = false
             }
             store.append((name, value))
         }
+        if store.count == first { filter.noteLabel(Self.nameOnly.0.start[0], Self.nameOnly.0.count) }
+        if let metricName { filter.noteMetric(metricName.count > 0 ? metricName.start[0] : nil, metricName.count) }
         guard let metricName, metricName.count > 0 else { return refuse(.invalid(.missingMetricName)) }
         if !sorted {
             // Prometheus sends labels sorted; anything else is sorted here, by bytes as Prometheus orders them.
@@ -76,29 +113,32 @@ struct SeriesShape {
         if let violation = Self.firstViolation(metricName: metricName, store[first...]) {
             return refuse(.violation(violation))
         }
+        if store.count == first { store.append(Self.nameOnly) }
+        if !clashes.isEmpty, let clash = store[first...].first(where: { clashes.contains(Array($0.0.buffer)) }) {
+            return refuse(.violation(.labelNamedLikeMetric(name: clash.0.text)))
+        }
         return .success(SeriesShape(metricName: metricName, dimensions: first..<store.count))
     }
 
-    /// `TimestreamLimits`, on bytes: the first limit the metric name and the (sorted) dimensions violate.
+    /// Timestream's limits on bytes: the first one the metric name and the (sorted) dimensions violate — metric
+    /// name length, number of dimensions, then per dimension its name (length, reserved, `:`) and pair length,
+    /// then the record's size (a series without dimensions measured with the placeholder it is written with).
     private static func firstViolation(metricName: ByteSpan, _ dimensions: ArraySlice<(ByteSpan, ByteSpan)>)
         -> TimestreamLimits.Violation?
     {
         if metricName.count > TimestreamLimits.maxMeasureNameBytes { return .metricNameTooLong(bytes: metricName.count) }
         if dimensions.count > TimestreamLimits.maxDimensionsPerRecord { return .tooManyLabels(count: dimensions.count) }
+        var recordBytes =
+            TimestreamLimits.recordFixedBytes + metricName.count + (dimensions.isEmpty ? TimestreamLimits.nameOnlyBytes : 0)
         for (name, value) in dimensions {
             if name.count > TimestreamLimits.maxDimensionNameBytes { return .labelNameTooLong(name: name.text) }
-            if isReserved(name) { return .reservedLabelName(name: name.text) }
+            if TimestreamLimits.isReserved(name: name.buffer) { return .reservedLabelName(name: name.text) }
+            if TimestreamLimits.containsColon(name.buffer) { return .labelNameWithColon(name: name.text) }
             if name.count + value.count > TimestreamLimits.maxDimensionPairBytes { return .labelPairTooLong(name: name.text) }
+            recordBytes += name.count + value.count
         }
+        if recordBytes > TimestreamLimits.maxRecordBytes { return .recordTooLarge(bytes: recordBytes) }
         return nil
-    }
-
-    /// `TimestreamLimits.isReserved(dimensionName:)` on bytes.
-    private static func isReserved(_ name: ByteSpan) -> Bool {
-        let first = name.start[0]
-        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "m") else { return false }
-        return name.equals("time") || name.hasPrefix("measure_name") || name.hasPrefix("measure_value")
-            || name.hasPrefix("ts_")
     }
 }
 

@@ -10,6 +10,12 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case labelPairTooLong = "label_pair_too_long"
     case reservedLabelName = "reserved_label_name"
     case tooManyLabels = "too_many_labels"
+    /// A label name with `:` (Prometheus 3 allows it; Timestream refuses it in dimension names).
+    case labelNameWithColon = "label_name_with_colon"
+    /// A record over Timestream's 2 KB (`TimestreamLimits.maxRecordBytes`).
+    case recordTooLarge = "record_too_large"
+    /// A label named like a metric of the same request (Timestream: a dimension cannot share a measure's name).
+    case labelNamedLikeMetric = "label_named_like_metric"
     /// Native histogram samples that cannot become classic series (`ClassicHistogramSeries.unconvertible`):
     /// custom-bucket or reserved schemas, or a series with an `le` label or no metric name.
     case nativeHistogram = "native_histogram"

@@ -18,14 +18,14 @@ public struct WriteStats: Equatable, Sendable {
     /// Float samples received plus the classic samples native histograms became (and one per histogram not
     /// converted), so that received = to write + skipped.
     public var samplesReceived = 0
-    public var samplesToWrite = 0
+    package var samplesToWrite = 0
     /// Native histogram samples received, and how many became classic series (`ClassicHistogramSeries`).
     public var histogramsReceived = 0
     public var histogramsConverted = 0
     /// Of `samplesToWrite`, the classic-histogram samples (so float samples = samplesToWrite − these).
     public var classicSamplesToWrite = 0
     public var skipped: [SkipReason: Int] = [:]
-    public var metadata = 0
+    var metadata = 0
 
     public var samplesSkipped: Int { skipped.values.reduce(0, +) }
 

@@ -3,7 +3,8 @@ import TimestreamCodec
 
 /// Turns a remote-write request into WriteRecords calls: one record per sample, measure name = the `__name__`
 /// label, dimensions = the other non-empty labels sorted by name, DOUBLE values, milliseconds. Native histograms
-/// first become classic `_count`/`_sum`/`_bucket` series (`ClassicHistogramSeries`).
+/// first become classic `_count`/`_sum`/`_bucket` series (`ClassicHistogramSeries`); a series without any label
+/// but `__name__` is written with the placeholder dimension `__name_only__="true"`.
 ///
 /// One pipeline for every request: labels are spans of one byte buffer — the decoded body itself for a plain 1.0
 /// request read in place (`WriteRequestView`), or the label text of a decoded request copied once into one buffer
@@ -21,9 +22,9 @@ public enum WriteTranslation {
         guard let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return WritePlan(calls: [], stats: stats, invalid: [], invalidCount: 0)  // no bytes, no series
         }
-        var translation = Translation(config: config, stats: stats, labelCount: view.labels.count)
-        for series in view.series { translation.add(series, labels: view.labels, samples: view.samples, base: base) }
-        return translation.finish()
+        return translate(
+            view.series, labels: view.labels, samples: view.samples, base: base, classic: [], stats: stats,
+            config: config)
     }
 
     /// A decoded request (1.0 of any shape, or 2.0's `writeRequest`).
@@ -34,11 +35,15 @@ public enum WriteTranslation {
         var text = LabelText()
         // Each series, then the classic series its native histograms become, in that order.
         var classic: [Bool] = []
+        var histogramMetrics: Set<[UInt8]> = []
         for series in request.timeseries {
             stats.skip(.exemplar, series.exemplarCount)
             text.append(series)
             classic.append(false)
             guard !series.histograms.isEmpty else { continue }
+            if let name = series.labels.last(where: { $0.name == "__name__" })?.value {
+                for suffix in ["_bucket", "_count", "_sum"] { histogramMetrics.insert(Array((name + suffix).utf8)) }
+            }
             // One histogram sample that is not converted counts as one received and one skipped sample.
             let derived = ClassicHistogramSeries(series)
             stats.histogramsReceived += series.histograms.count
@@ -54,16 +59,42 @@ public enum WriteTranslation {
         return text.bytes.withUnsafeBufferPointer { bytes in
             // An empty buffer has no address; nothing points into it then, so any address will do.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { placeholder in
-                let base = bytes.baseAddress ?? UnsafePointer(placeholder.baseAddress!)
-                var translation = Translation(config: config, stats: stats, labelCount: text.labels.count)
-                for (index, series) in text.series.enumerated() {
-                    let before = translation.stats.samplesToWrite
-                    translation.add(series, labels: text.labels, samples: text.samples, base: base)
-                    if classic[index] { translation.stats.classicSamplesToWrite += translation.stats.samplesToWrite - before }
-                }
-                return translation.finish()
+                translate(
+                    text.series, labels: text.labels, samples: text.samples,
+                    base: bytes.baseAddress ?? UnsafePointer(placeholder.baseAddress!), classic: classic, stats: stats,
+                    config: config, extraMetrics: histogramMetrics,
+                    extraLabels: histogramMetrics.isEmpty ? [] : [Array("le".utf8)])
             }
         }
+    }
+
+    /// The pipeline over labels as spans of `base`. A label named like a metric of the request is refused
+    /// (`NameClash`); the names are compared exactly only when `NameClashFilter` says a clash is possible (rare:
+    /// label names are short, metric names long), and the request is then translated again knowing them.
+    private static func translate(
+        _ series: [WriteRequestView.SeriesRanges], labels: [WriteRequestView.LabelBytes], samples: [Sample],
+        base: UnsafePointer<UInt8>, classic: [Bool], stats: WriteStats, config: WriteSettings,
+        extraMetrics: Set<[UInt8]> = [], extraLabels: Set<[UInt8]> = []
+    ) -> WritePlan {
+        func run(clashes: Set<[UInt8]>) -> (WritePlan, NameClashFilter) {
+            var translation = Translation(config: config, stats: stats, labelCount: max(labels.count, series.count))
+            translation.clashes = clashes
+            for (index, one) in series.enumerated() {
+                let before = translation.stats.samplesToWrite
+                translation.add(one, labels: labels, samples: samples, base: base)
+                if !classic.isEmpty && classic[index] {
+                    translation.stats.classicSamplesToWrite += translation.stats.samplesToWrite - before
+                }
+            }
+            for name in extraMetrics { translation.filter.noteMetric(name.first, name.count) }
+            for name in extraLabels { translation.filter.noteLabel(name.first, name.count) }
+            return (translation.finish(), translation.filter)
+        }
+        let (plan, filter) = run(clashes: [])
+        guard filter.mayClash else { return plan }
+        let clashes = NameClash.names(
+            series, labels: labels, base: base, extraMetrics: extraMetrics, extraLabels: extraLabels)
+        return clashes.isEmpty ? plan : run(clashes: clashes).0
     }
 }
 
@@ -74,12 +105,16 @@ private struct Translation {
     var invalid: [String] = []
     var invalidCount = 0
     var batcher: RecordBatcher
+    /// Every metric and label name seen, and the label names known to clash with a metric of the request.
+    var filter = NameClashFilter()
+    var clashes: Set<[UInt8]> = []
 
     init(config: WriteSettings, stats: WriteStats, labelCount: Int) {
         self.config = config
         self.stats = stats
         batcher = RecordBatcher(database: config.database, table: config.table)
-        batcher.dimensionStore.reserveCapacity(labelCount)  // at most one dimension per label
+        // At most one dimension per label, or the placeholder of a name-only series.
+        batcher.dimensionStore.reserveCapacity(labelCount)
     }
 
     mutating func add(
@@ -88,7 +123,9 @@ private struct Translation {
     ) {
         stats.samplesReceived += series.samples.count
         let shape: SeriesShape
-        switch SeriesShape.make(labels[series.labels], base: base, store: &batcher.dimensionStore) {
+        switch SeriesShape.make(
+            labels[series.labels], base: base, store: &batcher.dimensionStore, filter: &filter, clashes: clashes)
+        {
         case .success(let value): shape = value
         case .failure(.invalid(let problem)):
             reject(labels[series.labels], base, problem.explanation)

@@ -66,8 +66,8 @@ do {
         ])
     if invocationConcurrency(environment) == nil {
         log.warn(
-            "ignoring \(RuntimeEnvironment.maxConcurrencyVariable): not a positive whole number; serving one invocation at a time",
-            [("value", environment[RuntimeEnvironment.maxConcurrencyVariable] ?? "")])
+            "ignoring \(invocationConcurrencyVariable): not a positive whole number; serving one invocation at a time",
+            [("value", environment[invocationConcurrencyVariable] ?? "")])
     }
 } catch {
     // A configuration the function cannot run with: Lambda shows /init/error in the console; exit non-zero.

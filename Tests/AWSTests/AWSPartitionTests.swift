@@ -1,5 +1,5 @@
-import AWS
-import CurlHTTP
+@testable import AWS
+@testable import CurlHTTP
 import Foundation
 import TestSupport
 import Testing

@@ -1,6 +1,6 @@
-import TimestreamCodec
-import AWS
-import CurlHTTP
+@testable import TimestreamCodec
+@testable import AWS
+@testable import CurlHTTP
 import Testing
 
 /// DescribeEndpoints caching per (region, key id, API) for CachePeriodInMinutes, and the 421 refresh.

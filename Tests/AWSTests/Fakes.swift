@@ -1,7 +1,7 @@
 import TestSupport
-import TimestreamCodec
-import AWS
-import CurlHTTP
+@testable import TimestreamCodec
+@testable import AWS
+@testable import CurlHTTP
 import Foundation
 
 /// An in-memory `HTTPTransport` answering from a script: `respond` sees each request (and how many came before)

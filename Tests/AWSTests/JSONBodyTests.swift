@@ -1,5 +1,5 @@
-import TimestreamCodec
-import AWS
+@testable import TimestreamCodec
+@testable import AWS
 import Foundation
 import TestSupport
 import Testing

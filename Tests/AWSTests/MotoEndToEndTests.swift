@@ -1,5 +1,5 @@
-import TimestreamCodec
-import CurlHTTP
+@testable import TimestreamCodec
+@testable import CurlHTTP
 import Foundation
 import TestSupport
 import Testing

@@ -1,5 +1,5 @@
-import TimestreamCodec
-import AWS
+@testable import TimestreamCodec
+@testable import AWS
 import Testing
 
 /// Query pages read into `QueryCells`: the fast paths for Timestream's spellings and the member-by-member path

@@ -1,6 +1,6 @@
-import TimestreamCodec
-import AWS
-import CurlHTTP
+@testable import TimestreamCodec
+@testable import AWS
+@testable import CurlHTTP
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
-import AWS
-import CurlHTTP
+@testable import AWS
+@testable import CurlHTTP
 import Testing
 
 /// Backoff with full jitter, the attempt bound and the deadline, on a fake clock.

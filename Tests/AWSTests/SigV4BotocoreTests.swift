@@ -1,6 +1,6 @@
-import TimestreamCodec
+@testable import TimestreamCodec
 @testable import AWS
-import CurlHTTP
+@testable import CurlHTTP
 import Foundation
 import TestSupport
 import Testing

@@ -1,5 +1,5 @@
 @testable import AWS
-import CurlHTTP
+@testable import CurlHTTP
 import TestSupport
 import Testing
 

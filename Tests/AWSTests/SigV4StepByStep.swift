@@ -1,6 +1,6 @@
 @testable import AWS
 import CCrypto
-import CurlHTTP
+@testable import CurlHTTP
 
 /// The step-by-step SigV4 signer: every intermediate string built as the AWS documentation describes it, one step
 /// per function. It is the oracle `SigV4.Signer` (bytes, cached key and URL) is compared with; the AWS suite and

@@ -1,5 +1,5 @@
-import TimestreamTranslation
-import Connector
+@testable import TimestreamTranslation
+@testable import Connector
 import Testing
 
 @Suite struct ConnectorConfigTests {

@@ -1,9 +1,9 @@
-import TimestreamCodec
-import TimestreamTranslation
-import AWS
-import Connector
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
+@testable import AWS
+@testable import Connector
 @testable import LambdaAdapter
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 /// The 6 MB guard applies to either answer type (how many more samples fit as chunks: BENCHMARKS.md, checked by

@@ -1,10 +1,10 @@
 // Size of the two remote-read answer types on a realistic series mix, and how many samples each fits under
 // Lambda's 6 MB answer. Figures go to BENCHMARKS.md ("Remote read: chunks vs samples"); the run prints them.
-import TimestreamTranslation
+@testable import TimestreamTranslation
 import TestSupport
-import LambdaAdapter
+@testable import LambdaAdapter
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite struct ReadAnswerSizeTests {

@@ -1,4 +1,4 @@
-import Connector
+@testable import Connector
 import Testing
 
 @Suite struct RouteTests {

@@ -1,6 +1,6 @@
-import AWS
-import Connector
-import TimestreamCodec
+@testable import AWS
+@testable import Connector
+@testable import TimestreamCodec
 
 /// A Timestream the service talks to in process: writes answer from a script (in call order, then success);
 /// `DESCRIBE` answers as Timestream does from `tableColumns` (one row per column: `Column`, `Type`,

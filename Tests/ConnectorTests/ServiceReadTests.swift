@@ -1,8 +1,8 @@
-import AWS
-import Connector
+@testable import AWS
+@testable import Connector
 import Foundation
-import RemoteStorage
-import TimestreamCodec
+@testable import RemoteStorage
+@testable import TimestreamCodec
 import Testing
 
 /// Reads through `ConnectorService` over a scripted Timestream, counting the queries it makes.

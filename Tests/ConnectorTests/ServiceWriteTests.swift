@@ -1,7 +1,7 @@
-import AWS
-import Connector
-import RemoteStorage
-import TimestreamCodec
+@testable import AWS
+@testable import Connector
+@testable import RemoteStorage
+@testable import TimestreamCodec
 import Testing
 
 /// Writes through `ConnectorService` over a scripted Timestream.

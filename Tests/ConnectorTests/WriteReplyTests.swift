@@ -1,8 +1,8 @@
-import TimestreamTranslation
-import AWS
-import Connector
-import LambdaRuntime
-import RemoteStorage
+@testable import TimestreamTranslation
+@testable import AWS
+@testable import Connector
+@testable import LambdaRuntime
+@testable import RemoteStorage
 import Testing
 
 @Suite struct WriteReplyTests {
@@ -65,6 +65,33 @@ import Testing
         let reply = WriteReply.make(plan: plan, results: [.failure(Self.missingTable)])
         #expect(reply.statusCode == 500)
         #expect(reply.bodyText.contains("default_table"))
+    }
+
+    /// 200 samples in two calls of 100; Timestream refuses one whole (ValidationException): the answer says that
+    /// 100 were written and 100 were not, never "the other samples were written".
+    @Test func aCallRefusedWholeIsReportedExactly() {
+        let samples = (0..<200).map { Sample(value: Double($0), timestamp: Int64($0)) }
+        let big = WriteTranslation.plan(
+            WriteRequest(timeseries: [TimeSeries(labels: [Label(name: "__name__", value: "m"), Label(name: "a", value: "b")], samples: samples)]),
+            config: WriteSettings(database: "d", table: "t"))
+        #expect(big.calls.count == 2)
+        let validation = TimestreamError.classified(
+            code: "ValidationException", message: "At least one dimension is required for a record.", httpStatus: 400)
+        let results: [Result<Void, TimestreamError>] = [.success(()), .failure(validation)]
+        let reply = WriteReply.make(plan: big, results: results)
+        #expect(reply.statusCode == 400)
+        #expect(reply.bodyText.contains("Timestream refused 1 of 2 WriteRecords calls whole (ValidationException"), "\(reply.bodyText)")
+        #expect(reply.bodyText.contains("100 of 200 samples were written; not written: 100 in calls Timestream refused whole"), "\(reply.bodyText)")
+        #expect(!reply.bodyText.contains("other samples"))
+        let counts = WrittenCounts.tally(calls: big.calls, results: results, stats: big.stats)
+        #expect(counts == WrittenCounts(samples: 100, records: 100, rejected: 0, failed: 100))
+        // Refused entirely: nothing written, and the body says so.
+        let none = WriteReply.make(plan: big, results: [.failure(validation), .failure(validation)])
+        #expect(none.bodyText.contains("refused 2 of 2") && none.bodyText.contains("0 of 200 samples were written"), "\(none.bodyText)")
+        // Rejected records and a refused call together: each counted where it belongs.
+        let mixed = WriteReply.make(plan: big, results: [.failure(Self.rejected), .failure(validation)])
+        #expect(mixed.bodyText.contains("99 of 200 samples were written; not written: 1 rejected by Timestream, 100 in calls"), "\(mixed.bodyText)")
+        #expect(WrittenCounts.tally(calls: big.calls, results: [.failure(Self.rejected), .failure(validation)]) == WrittenCounts(samples: 99, rejected: 1, failed: 100))
     }
 
     @Test func invalidSeriesAre400AfterTheValidOnesAreWritten() {

@@ -1,5 +1,5 @@
 import CCrypto
-import CurlHTTP
+@testable import CurlHTTP
 import Foundation
 import TestSupport
 

@@ -1,4 +1,4 @@
-import CurlHTTP
+@testable import CurlHTTP
 import Testing
 
 @Suite struct ConcurrencyTests {

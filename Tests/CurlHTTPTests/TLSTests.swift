@@ -1,4 +1,4 @@
-import CurlHTTP
+@testable import CurlHTTP
 import Testing
 
 /// Against a local HTTPS server with a fresh self-signed certificate valid for IP 127.0.0.1 only.

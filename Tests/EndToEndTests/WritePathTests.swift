@@ -1,5 +1,5 @@
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
-import CurlHTTP
-import LambdaRuntime
+@testable import CurlHTTP
+@testable import LambdaRuntime
 
 /// An in-memory `HTTPTransport`: answers each `send` with the next scripted outcome, in order, and records
 /// every request. When the script runs out it fails like a dead peer, so a runaway loop ends.

@@ -1,6 +1,6 @@
 // The canonical text dump shared with Tests/oracles/prompb_oracle.py: strings as UTF-8 hex, doubles as their
 // 64 bits in hex, integers in decimal. Two decoders agree exactly when their dumps are equal.
-import RemoteStorage
+@testable import RemoteStorage
 
 enum Dump {
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {

@@ -1,6 +1,6 @@
 // The canonical dump of a Remote-Write 2.0 request or of the first rule it breaks, as
 // Tests/oracles/prompb_v2_oracle.py prints it.
-import RemoteStorage
+@testable import RemoteStorage
 
 extension Dump {
     static func writeV2(_ request: WriteRequestV2) -> String {

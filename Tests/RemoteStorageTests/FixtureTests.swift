@@ -1,7 +1,7 @@
 // Request bodies captured from a real Prometheus 2.42 (see Fixtures/README.md), decoded by RemoteStorage:
 // the content is asserted directly and compared with the Python protobuf oracle's reading of the same bytes.
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 // Native histogram decoding: both flavours, packed and unpacked repeated fields, and each HistogramError.
 // Values decoded from Python-encoded histograms are checked through the classic conversion in ConnectorTests.
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("Native histogram decoding")

@@ -3,7 +3,7 @@
 // XORChunkEncoder writes for the same samples (Tests/oracles/prometheus_chunks.py), up to the one zero byte
 // 2.42's bit stream appends after a chunk that ends exactly on a byte boundary.
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 // Broken protobuf bodies: each ProtobufError class, through the public message decoders.
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("Protobuf malformed input")

@@ -1,7 +1,7 @@
 // Differential tests, Python → Swift: random prompb messages encoded by the Python `protobuf` library and
 // compressed by Google's C++ libsnappy or python-snappy (Rust snap), decoded by RemoteStorage to exactly the values
 // the oracle dumps (doubles bit for bit).
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("Python protobuf + snappy → Swift")

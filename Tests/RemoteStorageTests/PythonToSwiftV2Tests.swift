@@ -1,7 +1,7 @@
 // Differential test, Python → Swift, for Remote-Write 2.0: random io.prometheus.write.v2.Request messages
 // encoded by the Python `protobuf` library from the spec's .proto and compressed by python-snappy decode in
 // RemoteStorage to exactly the values (or the first broken symbol-table rule) the oracle dumps.
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("Python protobuf + snappy → Swift, Remote-Write 2.0")

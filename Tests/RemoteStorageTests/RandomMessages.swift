@@ -1,6 +1,6 @@
 // Random prompb values and snappy inputs for the Swift → Python differential tests: unicode, huge and empty
 // strings, special doubles (stale marker NaN, -0, subnormals, ±Inf), extreme int64s, many series.
-import RemoteStorage
+@testable import RemoteStorage
 
 enum RandomMessages {
 

@@ -1,5 +1,5 @@
 // Hostile and broken snappy blocks: each error class, and the 4 GiB claim refused before any allocation.
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("Snappy malformed input")

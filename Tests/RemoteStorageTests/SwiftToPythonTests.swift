@@ -1,7 +1,7 @@
 // Differential tests, Swift → Python: messages and blocks produced by RemoteStorage decode in the Python
 // `protobuf` library, Google's C++ libsnappy and python-snappy (Rust snap) to exactly what Swift encoded.
 import TestSupport
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("Swift protobuf + snappy → Python")

@@ -1,7 +1,7 @@
 // WriteRequestView (the in-place reading of plain remote-write requests) against WriteRequest(protobuf:): wherever
 // the view answers, it holds exactly the decoder's labels and samples; it answers for every plain request and for
 // nothing the decoder refuses.
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite("WriteRequestView")

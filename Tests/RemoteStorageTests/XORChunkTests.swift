@@ -1,7 +1,7 @@
 // XOR chunks and the STREAMED_XOR_CHUNKS framing, checked against Prometheus' own encoder output (fixture) and
 // against an independent Python decoder written from tsdb/docs/format/chunks.md (Tests/oracles/xor_chunks.py).
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import TestSupport
 import Testing
 

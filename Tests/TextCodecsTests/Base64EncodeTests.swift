@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TextCodecs
+@testable import TextCodecs
 
 /// `Base64.encode` against RFC 4648's test vectors and Foundation's encoder on random bytes of every length mod 3.
 @Suite struct Base64EncodeTests {

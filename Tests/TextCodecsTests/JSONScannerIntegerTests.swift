@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TextCodecs
+@testable import TextCodecs
 
 /// `JSONScanner.int64()` replaced `JSONDecoder`'s `Int64`/`Int` members (RecordIndex, ExistingVersion,
 /// CachePeriodInMinutes): it must accept and reject the same numbers, checked against Foundation's decoder itself.

@@ -1,5 +1,5 @@
 import Testing
-import TextCodecs
+@testable import TextCodecs
 
 /// `rawString()` hands back a string's bytes in place, or nil (consuming nothing) when `string()` must read it.
 @Suite struct JSONScannerRawStringTests {

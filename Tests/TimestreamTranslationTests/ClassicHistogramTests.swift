@@ -1,9 +1,9 @@
 // Native → classic histogram conversion against Tests/oracles/native_histogram.py, which computes bucket bounds
 // from the documented formula in 60-digit decimal arithmetic and formats `le` as Go does, independently.
-import TimestreamCodec
-import TimestreamTranslation
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import TestSupport
 import Testing
 

@@ -1,9 +1,9 @@
 // What storing native histograms as classic series costs in Timestream: records per histogram sample, metered
 // write bytes (https://docs.aws.amazon.com/timestream/latest/developerguide/metering-and-pricing.writes.html:
 // 8 bytes of time + dimension names and values + measure name + 8 bytes of DOUBLE per record) and request bytes.
-import TimestreamCodec
-import TimestreamTranslation
-import RemoteStorage
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
+@testable import RemoteStorage
 import Testing
 
 @Suite struct HistogramCostTests {

@@ -1,8 +1,8 @@
 import TestSupport
-import TimestreamCodec
-import TimestreamTranslation
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
 import Foundation
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 /// The write pipeline's two inputs against each other: a body read in place (`WriteRequestView`) and the same body
@@ -43,13 +43,17 @@ import Testing
             case 2: String(repeating: "v", count: Int.random(in: 20...70, using: &rng))
             case 3: pick(["\u{E9}", "e\u{301}", "日本", "🚀"])  // UTF-8 values: read in place, compared byte for byte
             case 4 where special(): String(repeating: "x", count: 2100)  // pair over 2 KB
+            case 5 where special(): String(repeating: "y", count: 1100)  // two of them: a record over 2 KB
             default: pick(["a", "b", "prod", "node", "10.0.0.1:9100", "0", "1", "/api/v1/query"])
             }
         }
 
         mutating func series() -> TimeSeries {
             var names = ["cpu", "instance", "le", "mode", "zone"].filter { _ in chance(50) }
-            if special() { names.append(pick(["time", "measure_name", "ts_x", String(repeating: "n", count: 61), "", "z\u{E9}"])) }
+            if special() {
+                // Reserved, too long, empty, non-ASCII, with a colon, the name-only placeholder, a metric's name.
+                names.append(pick(["time", "measure_name", "ts_x", String(repeating: "n", count: 61), "", "z\u{E9}", "a:b", "__name_only__", "up"]))
+            }
             if special() { names.append(names.first ?? "dup") }  // a repeated name
             var labels = shared + names.map { Label(name: $0, value: value()) }
             if !special() { labels.append(Label(name: "__name__", value: pick(["up", "m1", "m2", String(repeating: "m", count: 40)]))) }

@@ -1,5 +1,5 @@
-import TimestreamTranslation
-import RemoteStorage
+@testable import TimestreamTranslation
+@testable import RemoteStorage
 import Testing
 
 /// Response-type negotiation: the first type in the client's list that this endpoint supports (remote.proto).

@@ -1,5 +1,5 @@
-import TimestreamTranslation
-import RemoteStorage
+@testable import TimestreamTranslation
+@testable import RemoteStorage
 import Testing
 
 @Suite struct ReadSQLTests {
@@ -42,6 +42,23 @@ import Testing
         #expect(try sql([m(.regex, "job", "it's")]) == prefix + " AND regexp_like(coalesce(\"job\", ''), '^(?:it''s)\\z')")
         let odd = try ReadSQL.statement(for: query([]), database: "d\"b", table: "t'x")
         #expect(odd?.hasPrefix("SELECT * FROM \"d\"\"b\".\"t'x\" WHERE") == true)
+    }
+
+    /// The name-only placeholder is no label, and names never written as dimensions (a colon, over 60 bytes) are
+    /// absent from every series: each matcher on them holds exactly when it holds for "".
+    @Test func thePlaceholderAndUnwritableNamesAreAbsentLabels() throws {
+        for name in ["__name_only__", "a:b", String(repeating: "n", count: 61)] {
+            #expect(try sql([m(.equal, name, "true")]) == nil)
+            #expect(try sql([m(.equal, name, "")]) == prefix)
+            #expect(try sql([m(.notEqual, name, "true")]) == prefix)
+            #expect(try sql([m(.notEqual, name, "")]) == nil)
+            // Regex matchers test "" (their translation is RegexTranslation's business).
+            #expect(try sql([m(.regex, name, "t.*")])?.hasPrefix(prefix + " AND regexp_like('', '") == true)
+            #expect(try sql([m(.notRegex, name, ".+")])?.hasPrefix(prefix + " AND NOT regexp_like('', '") == true)
+        }
+        // An ordinary 60-byte name is still a column.
+        let sixty = String(repeating: "n", count: 60)
+        #expect(try sql([m(.equal, sixty, "x")]) == prefix + " AND \"\(sixty)\" = 'x'")
     }
 
     @Test func absentLabelsBecomeTheEmptyString() throws {

@@ -1,4 +1,4 @@
-import TimestreamTranslation
+@testable import TimestreamTranslation
 import Foundation
 import TestSupport
 import Testing

@@ -1,4 +1,4 @@
-import TimestreamTranslation
+@testable import TimestreamTranslation
 import Testing
 
 @Suite struct RegexTranslationTests {

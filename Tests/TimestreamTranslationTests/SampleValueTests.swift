@@ -1,4 +1,4 @@
-import TimestreamTranslation
+@testable import TimestreamTranslation
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import TimestreamCodec
+@testable import TimestreamCodec
 @testable import TimestreamTranslation
-import RemoteStorage
+@testable import RemoteStorage
 import Testing
 
 @Suite struct SeriesAssemblerTests {
@@ -34,6 +34,23 @@ import Testing
         #expect(series[0].samples == [Sample(value: 0.5, timestamp: 1000), Sample(value: 1, timestamp: 2000), Sample(value: 1e-9, timestamp: 3001)])
         #expect(series[1].labels == [Label(name: "__name__", value: "up"), Label(name: "job", value: "node")])
         #expect(series[1].samples == [Sample(value: 2, timestamp: 1500)])
+    }
+
+    /// A name-only series comes back with `__name__` alone: its placeholder column is no label.
+    @Test func theNameOnlyPlaceholderIsNoLabel() throws {
+        var assembler = SeriesAssembler()
+        let withPlaceholder = [ColumnInfo(name: "__name_only__", scalarType: "VARCHAR")] + columns
+        try assembler.add(QueryPage(columns: withPlaceholder, rows: [
+            [.scalar("true")] + row(nil, nil, "job:up:sum", "1970-01-01 00:00:01.000000000", "3.0"),
+            [.null] + row("node", nil, "up", "1970-01-01 00:00:01.000000000", "1.0"),
+            [.scalar("true")] + row(nil, nil, "job:up:sum", "1970-01-01 00:00:02.000000000", "4.0"),
+        ]))
+        let series = assembler.finish()
+        #expect(series.map(\.labels) == [
+            [Label(name: "__name__", value: "job:up:sum")],
+            [Label(name: "__name__", value: "up"), Label(name: "job", value: "node")],
+        ])
+        #expect(series[0].samples == [Sample(value: 3, timestamp: 1000), Sample(value: 4, timestamp: 2000)])
     }
 
     /// "é" as one scalar and as "e" + U+0301 are equal Swift Strings but different Prometheus label values.

@@ -1,7 +1,7 @@
 import TestSupport
-import TimestreamCodec
-import TimestreamTranslation
-import TextCodecs
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
+@testable import TextCodecs
 
 /// Reads a WriteRecords JSON body back into the request model, so tests check what goes over the wire: records
 /// carry what their JSON carries (what they share with `CommonAttributes` is left out there).

@@ -1,7 +1,7 @@
 import TestSupport
-import TimestreamCodec
-import TimestreamTranslation
-import RemoteStorage
+@testable import TimestreamCodec
+@testable import TimestreamTranslation
+@testable import RemoteStorage
 import Testing
 
 @Suite struct WriteTranslationTests {
@@ -78,7 +78,8 @@ import Testing
                 for l in 0..<Int.random(in: 0...4, using: &rng) { labels.append(("l\(l)", "v\(Int.random(in: 0...1, using: &rng))")) }
                 let samples = (0..<Int.random(in: 1...30, using: &rng)).map { (Double(s) + Double($0) / 7, Int64($0)) }
                 input.append(series(labels, samples))
-                let dims = labels.dropFirst().map { Dimension(name: $0.0, value: $0.1) }.sorted { $0.name < $1.name }
+                var dims = labels.dropFirst().map { Dimension(name: $0.0, value: $0.1) }.sorted { $0.name < $1.name }
+                if dims.isEmpty { dims = [TimestreamLimits.nameOnlyDimension] }  // a name-only series
                 for sample in samples { expected.append((name, dims, SampleValue.format(sample.0), String(sample.1))) }
             }
             let plan = WriteTranslation.plan(WriteRequest(timeseries: input), config: config)

@@ -1,7 +1,7 @@
 """A local stand-in for Amazon Timestream for LiveAnalytics that stores WriteRecords and EXECUTES the Query SQL
 the connector generates, so reads can be tested end to end without AWS. Prints 'READY <port>' once it listens on
-127.0.0.1 (port 0 = the OS picks). Usage: timestream_standin.py [--database D --table T] [--page-rows N]
-[--empty-first-pages N] [--port P]
+127.0.0.1 (port 0 = the OS picks). Usage: timestream_sql_standin.py [--database D --table T] [--page-rows N]
+[--empty-first-pages N] [--port P] [--memory-hours H --magnetic-days D --magnetic-writes on|off]
 
 Speaks Timestream's JSON 1.0 protocol (X-Amz-Target: Timestream_20181101.<Op>) on one URL for both the ingest
 and the query API, like moto. Operations: DescribeEndpoints, WriteRecords, Query.
@@ -20,17 +20,20 @@ Where it differs from the real service (known, deliberate):
   a record is stored (a table without records lists only measure_name and time here).
 - Missing columns give Timestream's ValidationException text "Column 'x' does not exist"; SQLite's habit of
   reading unknown "identifiers" as strings is blocked by checking every quoted identifier first.
-- Records: CommonAttributes are merged into each record; a record with the same dimensions, measure and time as a
-  stored one is accepted if the value is identical (idempotent retry) and rejected (RejectedRecords, 419)
-  otherwise, as Timestream does without versions. Only DOUBLE / MILLISECONDS records are stored.
+- WriteRecords refuses what Timestream refuses, the same way (whole call: 400 ValidationException, nothing stored;
+  per record: 419 RejectedRecordsException, the other records stored): the rules, their sources and where the docs
+  are silent are tabled in timestream_write_rules.py (shared with timestream_standin.py). The table's retention is
+  set by --memory-hours/--magnetic-days/--magnetic-writes (default: 200 years back to 15 minutes ahead accepted).
+  All --database/--table names share one store. Only DOUBLE / MILLISECONDS records are stored.
 - Faults for tests: POST /control {"throttle": n, "fail500": n, "delay_ms": ms, "drop": n, "delay_calls": n}
   makes the next n data calls fail with ThrottlingException (429) / InternalServerException (500), be delayed, or
   have their connection closed without an answer. GET /control returns call counters and max concurrency.
   {"discard_writes": true} answers every WriteRecords with success without parsing or storing it (scripts/bench:
   a Timestream whose only cost is the injected delay, so the Python stand-in's own work does not enter P1).
 """
-import argparse, datetime, http.server, json, math, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
+import argparse, datetime, http.server, json, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
 import regex
+import timestream_write_rules as rules
 
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # the test runner may block them
 
@@ -40,6 +43,7 @@ ap.add_argument("--table", action="append", default=[])
 ap.add_argument("--page-rows", type=int, default=1000)
 ap.add_argument("--empty-first-pages", type=int, default=0)
 ap.add_argument("--port", type=int, default=0)
+rules.add_table_arguments(ap)
 args = ap.parse_args()
 
 LOCK = threading.Lock()
@@ -47,7 +51,7 @@ DB = sqlite3.connect(":memory:", check_same_thread=False)
 # _bits keeps the exact IEEE-754 pattern: SQLite stores integral REALs as integers and would turn -0.0 into 0.
 DB.execute('CREATE TABLE records (measure_name TEXT NOT NULL, time INTEGER NOT NULL, "measure_value::double" REAL, _bits INTEGER)')
 DIMENSIONS = []  # dimension columns in first-seen order
-KEYS = {}  # (dims tuple, measure, time) -> value
+TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
 CURSORS = {}  # NextToken -> (rows, columns, offset, empty pages left)
 FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False}
@@ -85,9 +89,7 @@ DB.create_function("regexp_like", 2, regexp_like, deterministic=True)
 DB.create_function("from_milliseconds", 1, lambda ms: ms, deterministic=True)
 
 
-class ServiceError(Exception):
-    def __init__(self, status, code, message, extra=None):
-        self.status, self.code, self.message, self.extra = status, code, message, extra or {}
+ServiceError = rules.Refusal
 
 
 def fmt_time(ms):
@@ -95,53 +97,43 @@ def fmt_time(ms):
     return t.strftime("%Y-%m-%d %H:%M:%S.") + "%09d" % (t.microsecond * 1000)
 
 
+def series_condition(dims):
+    """SQL matching the rows of exactly this dimension set (every other dimension column NULL)."""
+    parts, params = [], []
+    for name in DIMENSIONS:
+        if name in dims:
+            parts.append('"%s" = ?' % name.replace('"', '""')); params.append(dims[name])
+        else:
+            parts.append('"%s" IS NULL' % name.replace('"', '""'))
+    return " AND ".join(parts), params
+
+
 def write_records(body):
     key = (body.get("DatabaseName"), body.get("TableName"))
     if key not in TABLES:
         raise ServiceError(404, "ResourceNotFoundException", "The table %s does not exist." % key[1])
-    records = body.get("Records") or []
-    if not 1 <= len(records) <= 100:
-        raise ServiceError(400, "ValidationException", "Records must have length between 1 and 100")
-    common = body.get("CommonAttributes") or {}
-    rejected, rows = [], []
-    for index, record in enumerate(records):
-        dims = {d["Name"]: d["Value"] for d in common.get("Dimensions", [])}
-        dims.update({d["Name"]: d["Value"] for d in record.get("Dimensions", [])})
-        measure = record.get("MeasureName", common.get("MeasureName"))
-        vtype = record.get("MeasureValueType", common.get("MeasureValueType"))
-        unit = record.get("TimeUnit", common.get("TimeUnit", "MILLISECONDS"))
-        try:
-            value = float(record.get("MeasureValue", common.get("MeasureValue")))
-            ms = int(record.get("Time", common.get("Time")))
-        except (TypeError, ValueError):
-            rejected.append({"RecordIndex": index, "Reason": "Invalid measure value or time."}); continue
-        if not measure or vtype != "DOUBLE" or unit != "MILLISECONDS" or not math.isfinite(value):
-            rejected.append({"RecordIndex": index, "Reason": "Only finite DOUBLE measures in MILLISECONDS are stored here."}); continue
-        if any(v == "" for v in dims.values()) or any(len(n.encode()) > 60 for n in dims):
-            rejected.append({"RecordIndex": index, "Reason": "Dimension name or value out of limits."}); continue
-        ident = (tuple(sorted(dims.items())), measure, ms)
-        if ident in KEYS and KEYS[ident] != value:
-            rejected.append({"RecordIndex": index, "Reason": "A record with the same time, dimensions and measure name already exists with a different value.", "ExistingVersion": 1}); continue
-        rows.append((ident, dims, measure, ms, value))
+    accepted, rejected = TABLE.write(body)  # raises for the whole-call rules
     # One INSERT per set of dimension names, run with executemany (a call's records mostly share their names):
     # per-row statements made this stand-in, not the function, the slowest part of a 2000-sample write.
     batches = {}
-    for ident, dims, measure, ms, value in rows:
-        if ident in KEYS:
+    for rec in accepted:
+        if rec["store"] == "same":
             continue
+        dims = dict(rec["dimensions"])
         for name in dims:
             if name not in DIMENSIONS:
                 DB.execute('ALTER TABLE records ADD COLUMN "%s" TEXT' % name.replace('"', '""'))
                 DIMENSIONS.append(name)
-        batches.setdefault(tuple(dims), []).append(
-            [measure, ms, value, struct.unpack("<q", struct.pack("<d", value))[0]] + list(dims.values()))
-        KEYS[ident] = value
+        if rec["store"] == "update":  # a higher Version replaces the value
+            where, params = series_condition(dims)
+            DB.execute("DELETE FROM records WHERE measure_name = ? AND time = ? AND " + where, [rec["measure"], rec["ms"]] + params)
+        batches.setdefault(tuple(dims), []).append([rec["measure"], rec["ms"], rec["value"], rec["bits"]] + list(dims.values()))
     for names, values in batches.items():
         columns = ["measure_name", "time", "measure_value::double", "_bits"] + list(names)
         DB.executemany("INSERT INTO records (%s) VALUES (%s)" % (", ".join('"%s"' % n.replace('"', '""') for n in columns), ", ".join("?" * len(columns))), values)
     if rejected:
-        raise ServiceError(419, "RejectedRecordsException", "One or more records have been rejected.", {"RejectedRecords": rejected})
-    return {"RecordsIngested": {"Total": len(rows), "MemoryStore": len(rows), "MagneticStore": 0}}
+        raise rules.rejected_records(rejected)
+    return {"RecordsIngested": {"Total": len(accepted), "MemoryStore": len(accepted), "MagneticStore": 0}}
 
 
 SQL_HEAD = regex.compile(r'^SELECT \* FROM "((?:[^"]|"")*)"\."((?:[^"]|"")*)" WHERE (.*)$', regex.S)
@@ -264,7 +256,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path == "/control":
-            with LOCK: return self.send_json(200, dict(STATS, faults=dict(FAULTS), records=len(KEYS)))
+            with LOCK: return self.send_json(200, dict(STATS, faults=dict(FAULTS), records=len(TABLE.stored)))
         if self.path == "/records":
             with LOCK:
                 cols = ["measure_name", "time", "_bits"] + DIMENSIONS

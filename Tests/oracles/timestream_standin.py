@@ -1,28 +1,36 @@
 """A local Timestream stand-in for what moto does not emulate (RejectedRecords, throttling, paging with empty
 pages, DescribeEndpoints cache periods and 421 InvalidEndpointException, slow answers).
 
-Usage: timestream_standin.py SECRET_ACCESS_KEY
+Usage: timestream_standin.py SECRET_ACCESS_KEY [--memory-hours H --magnetic-days D --magnetic-writes on|off]
 Listens on 127.0.0.1 (OS-chosen port), prints "READY <port>". Every Timestream call must carry a SigV4 signature that
 botocore's SigV4Auth reproduces with SECRET_ACCESS_KEY (any key id); otherwise 403 InvalidSignatureException.
 
 Control endpoints (not signed):
   POST /_script    {"<Operation>": [{"status": 400, "body": {...} | "raw text", "delay_ms": 0}, ...], ...}
-                   queues answers per operation, consumed in order; with an empty queue: WriteRecords succeeds,
-                   Query returns no rows, DescribeEndpoints returns this server's address (cache period from
+                   queues answers per operation, consumed in order (a scripted answer is sent as is); with an
+                   empty queue: WriteRecords checks the call as Timestream does (the rules and the table's
+                   retention options of timestream_write_rules.py: 400 ValidationException for the whole call,
+                   419 RejectedRecords per record) and otherwise succeeds, Query returns no rows, DescribeEndpoints returns this server's address (cache period from
                    {"cache_minutes": N}, default 1).
   GET  /_requests  every Timestream call received: [{"target", "body", "peer" (client port), "headers", "start",
                    "end"}]
 HTTP/1.1 keep-alive; each connection gets its own thread.
 """
-import json, signal, sys, threading, time, http.server
+import argparse, json, signal, threading, time, http.server
 
 # A child of the Swift test runner inherits its thread's blocked signals; unblock so terminate() stops us.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+import timestream_write_rules as rules
 
-SECRET = sys.argv[1]
+ap = argparse.ArgumentParser()
+ap.add_argument("secret")
+rules.add_table_arguments(ap)
+args = ap.parse_args()
+SECRET = args.secret
+TABLE = rules.table_from(args)  # every table name shares it
 LOCK = threading.Lock()
 SCRIPT = {}
 REQUESTS = []
@@ -95,8 +103,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status, reply = 200, {"Endpoints": [{"Address": f"127.0.0.1:{port}",
                                                  "CachePeriodInMinutes": SETTINGS["cache_minutes"]}]}
         elif op == "WriteRecords":
-            n = len(json.loads(body).get("Records", []))
-            status, reply = 200, {"RecordsIngested": {"Total": n, "MemoryStore": n, "MagneticStore": 0}}
+            try:
+                with LOCK:
+                    accepted, rejected = TABLE.write(json.loads(body))
+                if rejected:
+                    raise rules.rejected_records(rejected)
+                n = len(accepted)
+                status, reply = 200, {"RecordsIngested": {"Total": n, "MemoryStore": n, "MagneticStore": 0}}
+            except rules.Refusal as refusal:
+                status, reply = refusal.status, dict(
+                    {"__type": "com.amazonaws.timestream.v20181101#" + refusal.code, "message": refusal.message},
+                    **refusal.extra)
         elif op == "Query":
             status, reply = 200, {"QueryId": "q", "Rows": [], "ColumnInfo": []}
         else:

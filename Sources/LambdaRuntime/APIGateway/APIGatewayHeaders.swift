@@ -9,10 +9,10 @@ public struct APIGatewayHeaders: Sendable, Equatable {
     public init(_ entries: [(name: String, value: String)] = []) { self.entries = entries }
 
     /// The first value of `name`, compared ASCII case-insensitively.
-    public subscript(name: String) -> String? { entries.firstValue(named: name) }
+    subscript(name: String) -> String? { entries.firstValue(named: name) }
 
     /// All values of `name`, compared ASCII case-insensitively.
-    public func values(named name: String) -> [String] {
+    func values(named name: String) -> [String] {
         entries.filter { asciiCaseInsensitiveEquals($0.name, name) }.map(\.value)
     }
 

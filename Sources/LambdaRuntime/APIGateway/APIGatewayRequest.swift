@@ -20,11 +20,11 @@ public struct APIGatewayRequest: Sendable, Equatable {
     /// The body bytes: base64-decoded iff `isBase64Encoded`, else the UTF-8 of the body string; empty when absent.
     public var body: [UInt8]
     /// Whether API Gateway base64-encoded the body (it does for binary media types; HTTP APIs for non-text types).
-    public var isBase64Encoded: Bool
+    var isBase64Encoded: Bool
     /// `requestContext.requestId` (API Gateway's id, not Lambda's); empty when absent.
     public var requestID: String
     /// `requestContext.http.sourceIp` (v2) or `requestContext.identity.sourceIp` (v1).
-    public var sourceIP: String?
+    var sourceIP: String?
 
     public init(
         version: APIGatewayPayloadVersion, method: String, path: String, headers: APIGatewayHeaders = .init(),

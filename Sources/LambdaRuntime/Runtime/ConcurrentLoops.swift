@@ -7,6 +7,9 @@ import Synchronization
     import Musl
 #endif
 
+/// `AWS_LAMBDA_MAX_CONCURRENCY`, for messages about it.
+public var invocationConcurrencyVariable: String { RuntimeEnvironment.maxConcurrencyVariable }
+
 /// The number of invocation loops `AWS_LAMBDA_MAX_CONCURRENCY` asks for: its value when it is a whole number
 /// above 1, else 1 (unset: a Lambda default function, one invocation at a time). `nil` for a value that is not a
 /// positive whole number, so the caller can say so (and run one loop).

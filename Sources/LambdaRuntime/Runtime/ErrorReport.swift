@@ -24,7 +24,7 @@ public struct ErrorReport: Sendable, Equatable {
     }
 
     /// `{"errorType":"…","errorMessage":"…"}`, JSON-escaped.
-    public var jsonBytes: [UInt8] {
+    var jsonBytes: [UInt8] {
         var writer = JSONWriter(reservingCapacity: 40 + errorType.utf8.count + errorMessage.utf8.count)
         writer.raw("{\"errorType\":")
         writer.string(errorType)

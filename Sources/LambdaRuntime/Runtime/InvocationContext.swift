@@ -8,11 +8,11 @@ public struct InvocationContext: Sendable, Equatable {
     /// `Lambda-Runtime-Deadline-Ms`: the invocation times out at this Unix epoch time, in milliseconds.
     public var deadlineEpochMilliseconds: Int64
     /// `Lambda-Runtime-Invoked-Function-Arn`, when sent.
-    public var invokedFunctionARN: String?
+    var invokedFunctionARN: String?
     /// `Lambda-Runtime-Trace-Id` (X-Ray header), when sent.
     public var traceID: String?
 
-    public init(
+    init(
         requestID: String, deadlineEpochMilliseconds: Int64, invokedFunctionARN: String? = nil, traceID: String? = nil
     ) {
         self.requestID = requestID
@@ -22,13 +22,13 @@ public struct InvocationContext: Sendable, Equatable {
     }
 
     /// Milliseconds left before the deadline at `now` (epoch ms); negative once it has passed.
-    public func remainingMilliseconds(now epochMilliseconds: Int64) -> Int64 {
+    func remainingMilliseconds(now epochMilliseconds: Int64) -> Int64 {
         deadlineEpochMilliseconds - epochMilliseconds
     }
 
     /// Reads the context from `next` response headers. The request id must have been checked by the caller
     /// (without it nothing can be reported); a missing or unparsable deadline is an error about this invocation.
-    public init(requestID: String, headers: [(name: String, value: String)]) throws(InvocationHeaderError) {
+    init(requestID: String, headers: [(name: String, value: String)]) throws(InvocationHeaderError) {
         guard let deadlineText = headers.firstValue(named: RuntimeHeader.deadlineMilliseconds) else {
             throw .missing(RuntimeHeader.deadlineMilliseconds)
         }
@@ -43,11 +43,11 @@ public struct InvocationContext: Sendable, Equatable {
 }
 
 /// A `next` response header that makes one invocation unusable; reported on that invocation's `/error`.
-public enum InvocationHeaderError: LambdaReportableError, Sendable, Equatable, CustomStringConvertible {
+enum InvocationHeaderError: LambdaReportableError, Sendable, Equatable, CustomStringConvertible {
     case missing(String)
     case invalid(String, value: String)
 
-    public var errorType: String { "Runtime.InvalidInvocationHeader" }
+    var errorType: String { "Runtime.InvalidInvocationHeader" }
 
     public var description: String {
         switch self {

@@ -7,12 +7,12 @@ import CurlHTTP
 #endif
 
 /// One event as `next` delivered it: the request id (always present), all headers, and the raw payload.
-public struct Invocation {
-    public var requestID: String
-    public var headers: [(name: String, value: String)]
-    public var payload: [UInt8]
+struct Invocation {
+    var requestID: String
+    var headers: [(name: String, value: String)]
+    var payload: [UInt8]
 
-    public init(requestID: String, headers: [(name: String, value: String)], payload: [UInt8]) {
+    init(requestID: String, headers: [(name: String, value: String)], payload: [UInt8]) {
         self.requestID = requestID
         self.headers = headers
         self.payload = payload
@@ -25,11 +25,11 @@ public struct Invocation {
 /// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 public struct RuntimeAPIClient: Sendable {
     /// `http://host:port`, without the API version prefix.
-    public let baseURL: String
+    let baseURL: String
     private let transport: any HTTPTransport
 
     /// `endpoint` is `host:port` as in `AWS_LAMBDA_RUNTIME_API` (a full `http://…` URL is accepted too).
-    public init(endpoint: String, transport: any HTTPTransport) {
+    init(endpoint: String, transport: any HTTPTransport) {
         var base = endpoint.contains("://") ? endpoint : "http://" + endpoint
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -46,7 +46,7 @@ public struct RuntimeAPIClient: Sendable {
     }
 
     /// Waits (without timeout) for the next event.
-    public func nextInvocation() throws(RuntimeError) -> Invocation {
+    func nextInvocation() throws(RuntimeError) -> Invocation {
         let response = try exchange(.next)
         guard let requestID = response.header(RuntimeHeader.requestID), !requestID.isEmpty else {
             throw RuntimeError(.missingRequestID, call: .next)
@@ -55,12 +55,12 @@ public struct RuntimeAPIClient: Sendable {
     }
 
     /// Delivers the handler's result for `requestID`.
-    public func sendResponse(requestID: String, body: [UInt8]) throws(RuntimeError) {
+    func sendResponse(requestID: String, body: [UInt8]) throws(RuntimeError) {
         try exchange(.response(requestID: requestID, body: body))
     }
 
     /// Reports that invocation `requestID` failed; Lambda returns the report to the invoker.
-    public func reportError(requestID: String, _ report: ErrorReport) throws(RuntimeError) {
+    func reportError(requestID: String, _ report: ErrorReport) throws(RuntimeError) {
         try exchange(.error(requestID: requestID, report))
     }
 
@@ -87,7 +87,7 @@ public struct RuntimeAPIClient: Sendable {
 }
 
 /// The start of the Runtime API's body on an unexpected status (it explains 400/403/413 answers).
-public struct RuntimeAPIStatusBody: Error, Sendable, CustomStringConvertible {
-    public var text: String
+struct RuntimeAPIStatusBody: Error, Sendable, CustomStringConvertible {
+    var text: String
     public var description: String { text.isEmpty ? "(empty body)" : text }
 }

@@ -3,7 +3,7 @@ import CurlHTTP
 /// The four Runtime API calls a custom runtime makes, as a closed set. `request(baseURL:)` is pure, so the exact
 /// method, path, headers and body of each call can be checked without a server.
 /// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
-public enum RuntimeAPIEndpoint: Sendable, Equatable {
+enum RuntimeAPIEndpoint: Sendable, Equatable {
     /// `GET /runtime/invocation/next`: long-polls until an event arrives, so it carries no timeout.
     case next
     /// `POST /runtime/invocation/{id}/response` with the handler's bytes.
@@ -14,9 +14,9 @@ public enum RuntimeAPIEndpoint: Sendable, Equatable {
     case initError(ErrorReport)
 
     /// Which call this is, without its payload (used in `RuntimeError`).
-    public enum Kind: String, Sendable, Equatable { case next, response, error, initError }
+    enum Kind: String, Sendable, Equatable { case next, response, error, initError }
 
-    public var kind: Kind {
+    var kind: Kind {
         switch self {
         case .next: .next
         case .response: .response
@@ -26,10 +26,10 @@ public enum RuntimeAPIEndpoint: Sendable, Equatable {
     }
 
     /// The status the Runtime API answers on success: 200 for `next` (with the event), 202 for the posts.
-    public var expectedStatus: Int { self == .next ? 200 : 202 }
+    var expectedStatus: Int { self == .next ? 200 : 202 }
 
     /// The HTTP request for this call against `baseURL` (`http://host:port`, no trailing slash).
-    public func request(baseURL: String) -> HTTPRequest {
+    func request(baseURL: String) -> HTTPRequest {
         let prefix = baseURL + RuntimeEnvironment.apiVersionPrefix
         switch self {
         case .next:

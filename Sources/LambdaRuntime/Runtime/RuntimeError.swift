@@ -4,7 +4,7 @@ import CurlHTTP
 /// the bootstrap exits non-zero and Lambda starts a fresh process. Handler errors never become a `RuntimeError`:
 /// they are reported on `/invocation/{id}/error` and the loop goes on.
 public struct RuntimeError: Error, Sendable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable {
+    enum Code: Sendable, Equatable {
         /// `AWS_LAMBDA_RUNTIME_API` is unset or empty.
         case endpointNotConfigured
         /// The exchange failed below HTTP; `underlying` is the `TransportError`.
@@ -17,13 +17,13 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         case missingRequestID
     }
 
-    public var code: Code
+    var code: Code
     /// The Runtime API call that failed.
-    public var call: RuntimeAPIEndpoint.Kind
+    var call: RuntimeAPIEndpoint.Kind
     /// The cause, when there is one (a `TransportError` for `.transportFailed`).
-    public var underlying: (any Error)?
+    var underlying: (any Error)?
 
-    public init(_ code: Code, call: RuntimeAPIEndpoint.Kind, underlying: (any Error)? = nil) {
+    init(_ code: Code, call: RuntimeAPIEndpoint.Kind, underlying: (any Error)? = nil) {
         self.code = code
         self.call = call
         self.underlying = underlying

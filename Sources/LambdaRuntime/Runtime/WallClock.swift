@@ -16,5 +16,5 @@ public enum WallClock {
 
 extension InvocationContext {
     /// Milliseconds left before the deadline, by the wall clock now.
-    public func remainingMilliseconds() -> Int64 { remainingMilliseconds(now: WallClock.epochMilliseconds()) }
+    func remainingMilliseconds() -> Int64 { remainingMilliseconds(now: WallClock.epochMilliseconds()) }
 }
