@@ -170,7 +170,7 @@ def describe(m):
         raise ServiceError(404, "ResourceNotFoundException", "The table %s does not exist." % key[1])
     rows = [[c, "varchar", "DIMENSION"] for c in DIMENSIONS] + [
         ["measure_name", "varchar", "MEASURE_NAME"], ["time", "timestamp", "TIMESTAMP"]]
-    if KEYS:
+    if DB.execute("SELECT 1 FROM records LIMIT 1").fetchone():
         rows.append(["measure_value::double", "double", "MEASURE_VALUE"])
     info = [{"Name": n, "Type": {"ScalarType": "VARCHAR"}} for n in ("Column", "Type", "Timestream attribute type")]
     return [{"Data": [{"ScalarValue": v} for v in row]} for row in rows], info
