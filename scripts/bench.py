@@ -26,8 +26,10 @@ ap.add_argument("--delay-ms", type=int, default=50)
 ap.add_argument("--binary", help="run this bootstrap instead of the zip's (e.g. unstripped, for profiling)")
 ap.add_argument("--read-wrapper", default="", help="profiling: command prefix for the read processes, e.g. "
                 "'perf record -g -o /tmp/read.perf --' (the read's CPU and RSS figures are then the wrapper's)")
-ap.add_argument("--only", choices=["P6"], help="take only these figures (P6: the 100 000-row read and its RSS, after "
-                "one 2000-sample node_exporter write gives the table the dimension columns of a full run)")
+ap.add_argument("--only", choices=["P3", "P6", "P8"], help="take only these figures (P6: the 100 000-row read and its RSS, "
+                "after one 2000-sample node_exporter write gives the table the dimension columns of a full run; P3: cold "
+                "start, also with AWS_LAMBDA_MAX_CONCURRENCY=8; P8: "
+                "throughput of one process at AWS_LAMBDA_MAX_CONCURRENCY 1, 4 and 16)")
 ap.add_argument("--dump-pages", metavar="DIR", help="also save the read's Query response bodies as the stand-in sends "
                 "them (page-000.json …), to check BenchPipeline's `read` stage against")
 args = ap.parse_args()
@@ -108,12 +110,17 @@ class Function:
     """One `bootstrap` process with a Runtime API stand-in of its own (a stopped runtime leaves its long-polling
     `next` behind, which would take the next queued event)."""
 
-    def __init__(self, binary, timestream_url, wrapper=()):
-        self.runtime, runtime_url = start_server("runtime_api_standin.py", "--on-empty", "wait")
+    def __init__(self, binary, timestream_url, wrapper=(), concurrency=None):
+        """`concurrency`: run as on Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY, and the stand-in hands
+        out that many invocations at once)."""
+        extra = ["--max-concurrency", str(concurrency)] if concurrency else []
+        self.runtime, runtime_url = start_server("runtime_api_standin.py", "--on-empty", "wait", *extra)
         self.runtime_url = runtime_url
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(AWS_LAMBDA_RUNTIME_API=runtime_url[len("http://"):], default_database=DB, default_table=TABLE,
                    region="us-east-1", AWS_ENDPOINT_URL=timestream_url)
+        if concurrency:
+            env["AWS_LAMBDA_MAX_CONCURRENCY"] = str(concurrency)
         self.log = open(os.path.join(work, "bootstrap.log"), "ab")
         self.started = time.monotonic()
         self.proc = child_processes.popen([*wrapper, binary], env=env, stdout=self.log, stderr=self.log)
@@ -207,6 +214,77 @@ def read_figures(fn, ts_url):
     row("P4", "peak RSS, fresh process serving the 100 000-sample read (VmHWM)", "%.1f MB" % hwm, "≤ 32 MB", hwm <= 32)
 
 
+def cold_starts(ts_url, concurrency=None):
+    """exec → the stand-in receiving the first GET …/next, ms, for 10 fresh processes."""
+    colds = []
+    for i in range(10):
+        fn = Function(binary, ts_url, concurrency=concurrency)
+        while True:
+            nexts = [r for r in http(fn.runtime_url + "/_standin/records")["requests"] if r["path"].endswith("/next")]
+            if nexts:
+                break
+            time.sleep(0.001)
+        colds.append((nexts[0]["at"] - fn.started) * 1000)
+        fn.stop()
+    return colds
+
+
+def cold_start_figures(ts_url, with_loops=False):
+    """P3: cold start, exec → first GET /next; with `with_loops` also at AWS_LAMBDA_MAX_CONCURRENCY=8, the two
+    series interleaved so that both see the same machine load."""
+    if not with_loops:
+        colds = cold_starts(ts_url)
+    else:
+        colds, colds8 = [], []
+        for _ in range(3):
+            colds += cold_starts(ts_url)
+            colds8 += cold_starts(ts_url, concurrency=8)
+        row("P3", "cold start at AWS_LAMBDA_MAX_CONCURRENCY=8 (median of %d, min %.1f)" % (len(colds8), min(colds8)),
+            "%.1f ms" % med(colds8), "(report)")
+    row("P3", "cold start: exec → first GET …/next (median of %d, min %.1f)" % (len(colds), min(colds)),
+        "%.1f ms" % med(colds), "≤ 15 ms", med(colds) <= 15)
+
+
+def concurrency_figures(ts_url):
+    """P8: throughput of one process at AWS_LAMBDA_MAX_CONCURRENCY 1, 4 and 16 (Lambda Managed Instances): 64
+    2000-sample writes queued at once, Timestream at --delay-ms per call and answering writes without storing them
+    (so SQLite in the stand-in does not set the pace). Throughput = samples / (first `next` answered → last answer
+    received), from the Runtime API stand-in's stamps; RSS = VmHWM after the run."""
+    writes = 64
+    events = [event_file("mi-%d.json" % r, {"write": {"timeseries": node_series(2000, BASE_MS + r * 60_000)}})
+              for r in range(16)]
+    payloads = []
+    for path in events:
+        with open(path, "rb") as f:
+            payloads.append(base64.b64encode(f.read()).decode())
+    http(ts_url + "/control", {"discard_writes": True, "delay_ms": args.delay_ms, "delay_calls": 10**9})
+    for concurrency in [1, 4, 16]:
+        fn = Function(binary, ts_url, concurrency=concurrency if concurrency > 1 else None)
+        fn.wait_ready()
+        fn.invoke(events[0])  # the endpoint and the connections are warm, as in steady traffic
+        ids = [http(fn.runtime_url + "/_standin/events", {"payloadBase64": payloads[i % len(payloads)]})["requestId"]
+               for i in range(writes)]
+        while True:
+            records = http(fn.runtime_url + "/_standin/records")
+            done = [r for r in records["invocations"] if r["requestId"] in ids and r["outcome"]]
+            if len(done) == writes:
+                break
+            assert fn.proc.poll() is None, "bootstrap exited; see " + fn.log.name
+            time.sleep(0.01)
+        assert all(r["outcome"] == "response" and json.loads(r["body"])["statusCode"] == 204 for r in done)
+        span = max(r["answeredAt"] for r in done) - min(r["deliveredAt"] for r in done)
+        walls = [(r["answeredAt"] - r["deliveredAt"]) * 1000 for r in done]
+        row("P8", "throughput, AWS_LAMBDA_MAX_CONCURRENCY=%s: %d × 2000-sample writes, %d ms/call (%.2f s; %.0f "
+            "writes/s; wall per write median %.0f ms; at most %d in flight)"
+            % (concurrency if concurrency > 1 else "unset", writes, args.delay_ms, span, writes / span, med(walls),
+               records["maxInFlight"]),
+            "%.0f samples/s" % (writes * 2000 / span), "(report)")
+        row("P8", "peak RSS at AWS_LAMBDA_MAX_CONCURRENCY=%s (VmHWM)" % (concurrency if concurrency > 1 else "unset"),
+            "%.1f MB" % (fn.hwm_kb() / 1024), "(report)")
+        fn.stop()
+    http(ts_url + "/control", {"discard_writes": False, "delay_ms": 0, "delay_calls": 0})
+
+
 def dump_pages(ts_url, directory):
     """The bench_read rows' Query pages, asked for directly (the stand-in checks only the Authorization's shape)."""
     os.makedirs(directory, exist_ok=True)
@@ -251,6 +329,16 @@ try:
     zip_bytes = os.path.getsize(args.zip)
     row("P5", "deployment zip (bootstrap %.1f MB unzipped)" % (os.path.getsize(binary) / 1e6),
         "%.2f MB (%d bytes)" % (zip_bytes / 1e6, zip_bytes), "≤ 5 MB", zip_bytes <= 5_000_000)
+    if args.only == "P3":
+        timestream, ts_url = start_server("timestream_sql_standin.py", "--database", DB, "--table", TABLE)
+        cold_start_figures(ts_url, with_loops=True)
+        print_table()
+        sys.exit(0)  # `finally` stops the servers
+    if args.only == "P8":
+        timestream, ts_url = start_server("timestream_sql_standin.py", "--database", DB, "--table", TABLE)
+        concurrency_figures(ts_url)
+        print_table()
+        sys.exit(0)  # `finally` stops the servers
     if args.only == "P6":
         timestream, ts_url = start_server("timestream_sql_standin.py", "--database", DB, "--table", TABLE)
         fn = Function(binary, ts_url)
@@ -273,19 +361,7 @@ try:
 
     timestream, ts_url = start_server("timestream_sql_standin.py", "--database", DB, "--table", TABLE)
 
-    # P3: cold start, exec → first GET /next
-    colds = []
-    for i in range(10):
-        fn = Function(binary, ts_url)
-        while True:
-            nexts = [r for r in http(fn.runtime_url + "/_standin/records")["requests"] if r["path"].endswith("/next")]
-            if nexts:
-                break
-            time.sleep(0.001)
-        colds.append((nexts[0]["at"] - fn.started) * 1000)
-        fn.stop()
-    row("P3", "cold start: exec → first GET …/next (median of 10, min %.1f)" % min(colds), "%.1f ms" % med(colds),
-        "≤ 15 ms", med(colds) <= 15)
+    cold_start_figures(ts_url)
 
     sizes = [100, 2000, 10000, 50000]
     events = {n: [event_file("write-%d-%d.json" % (n, r), {"write": {"timeseries": node_series(n, BASE_MS + r * 60_000)}})
@@ -347,6 +423,7 @@ try:
             str(new), "≤ 1", new <= 1)
 
     read_figures(fn, ts_url)
+    concurrency_figures(ts_url)
     stop(timestream)
 finally:
     for proc in children:

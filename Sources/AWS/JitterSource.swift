@@ -1,5 +1,5 @@
 /// The random part of backoff, injected so tests are deterministic.
-protocol JitterSource {
+protocol JitterSource: Sendable {
     /// A uniformly random value in `0...upperBound`.
     func jitter(upTo upperBound: Int64) -> Int64
 }

@@ -5,7 +5,7 @@
 #endif
 
 /// Wall-clock time and sleeping, injected so retry and cache tests run on a fake clock.
-protocol RetryClock {
+protocol RetryClock: Sendable {
     /// Milliseconds since the Unix epoch (the unit of Lambda's `Lambda-Runtime-Deadline-Ms`).
     func nowMilliseconds() -> Int64
     /// Blocks for `milliseconds`.

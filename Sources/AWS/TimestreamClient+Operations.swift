@@ -10,7 +10,7 @@ extension TimestreamClient {
     /// - Parameter maxAttempts: per call; the Go connector's `max_write_retries` default is 10.
     public func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
-        maxConcurrent: Int = 16
+        maxConcurrent: Int = 16, tally: CallTally? = nil
     ) -> [Result<Void, TimestreamError>] {
         var outcomes = [Result<Void, TimestreamError>?](repeating: nil, count: calls.count)
         var sendable: [Int] = []
@@ -29,7 +29,7 @@ extension TimestreamClient {
         let results = performAll(
             .write, operation: "WriteRecords", bodies: sendable.map { calls[$0].json },
             credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
-            maxConcurrent: max(1, maxConcurrent))
+            maxConcurrent: max(1, maxConcurrent), tally: tally)
         for (index, result) in zip(sendable, results) { outcomes[index] = result.map { _ in () } }
         return outcomes.map { $0! }
     }
@@ -43,7 +43,7 @@ extension TimestreamClient {
     ///   - maxRows: `MaxRows` per page (Timestream allows 1...1000), `nil` to let Timestream choose.
     public func query(
         _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int = 3, maxRows: Int? = nil,
-        onPage: (QueryPage) throws -> Void
+        tally: CallTally? = nil, onPage: (QueryPage) throws -> Void
     ) -> Result<Void, TimestreamError> {
         var nextToken: String?
         repeat {
@@ -61,7 +61,7 @@ extension TimestreamClient {
             json.raw("}")
             let result = performAll(
                 .query, operation: "Query", bodies: [json.bytes], credentials: credentials, deadline: deadline,
-                maxAttempts: maxAttempts, maxConcurrent: 1)[0]
+                maxAttempts: maxAttempts, maxConcurrent: 1, tally: tally)[0]
             let body: [UInt8]
             switch result {
             case .failure(let error): return .failure(error)

@@ -6,10 +6,12 @@ extension TimestreamClient {
     /// after an exponential full-jitter backoff, until it succeeds, fails for good, runs out of attempts, or the
     /// deadline leaves no time. A 421 `InvalidEndpointException` drops the cached endpoint and retries at once.
     /// Returns the 2xx response bodies or errors, in the order of `bodies`.
-    /// - Parameter maxAttempts: attempts per body (≤ 0: bounded only by the deadline, like the Go connector's ≤ 0).
+    /// - Parameters:
+    ///   - maxAttempts: attempts per body (≤ 0: bounded only by the deadline, like the Go connector's ≤ 0).
+    ///   - tally: the calling request's own counts, besides the client's.
     func performAll(
         _ api: TimestreamAPI, operation: String, bodies: [[UInt8]], credentials: Credentials, deadline: Deadline,
-        maxAttempts: Int, maxConcurrent: Int
+        maxAttempts: Int, maxConcurrent: Int, tally: CallTally?
     ) -> [Result<[UInt8], TimestreamError>] {
         var results = [Result<[UInt8], TimestreamError>?](repeating: nil, count: bodies.count)
         var pending = Array(bodies.indices)
@@ -30,7 +32,8 @@ extension TimestreamClient {
             let timeout = min(retryPolicy.attemptTimeoutMilliseconds, remaining)
             let roundErrors = sendRound(
                 api, operation: operation, indices: pending, bodies: bodies, credentials: credentials,
-                timeoutMilliseconds: timeout, maxConcurrent: maxConcurrent, sentBefore: &sentBefore, results: &results)
+                timeoutMilliseconds: timeout, maxConcurrent: maxConcurrent, tally: tally, sentBefore: &sentBefore,
+                results: &results)
             pending = []
             for (index, error) in roundErrors.sorted(by: { $0.key < $1.key }) {
                 if error.isRetryable && (maxAttempts <= 0 || attempt < maxAttempts) {
@@ -64,7 +67,7 @@ extension TimestreamClient {
     /// went out before (`sentBefore`): a round whose endpoint lookup fails sends nothing and counts nothing.
     private func sendRound(
         _ api: TimestreamAPI, operation: String, indices: [Int], bodies: [[UInt8]], credentials: Credentials,
-        timeoutMilliseconds: Int64, maxConcurrent: Int, sentBefore: inout [Bool],
+        timeoutMilliseconds: Int64, maxConcurrent: Int, tally: CallTally?, sentBefore: inout [Bool],
         results: inout [Result<[UInt8], TimestreamError>?]
     ) -> [Int: TimestreamError] {
         var errors: [Int: TimestreamError] = [:]
@@ -81,11 +84,11 @@ extension TimestreamClient {
                 operation: operation, baseURL: baseURL, body: bodies[$0], signer: &signer,
                 timeoutMilliseconds: timeoutMilliseconds)
         }
-        callsSent += requests.count
-        for index in indices {
-            if sentBefore[index] { retriesSent += 1 }
-            sentBefore[index] = true
-        }
+        let retried = indices.count { sentBefore[$0] }
+        for index in indices { sentBefore[index] = true }
+        calls.add(requests.count, ordering: .relaxed)
+        retries.add(retried, ordering: .relaxed)
+        tally?.record(calls: requests.count, retries: retried)
         let responses =
             requests.count == 1
             ? [transport.send(requests[0])] : transport.sendAll(requests, maxConcurrent: maxConcurrent)
@@ -107,7 +110,10 @@ extension TimestreamClient {
                 errors[index] = .transport(.other(code: -1, message: "transport returned no result"))
             }
         }
-        if staleEndpoint { endpointCache.invalidate(cacheKey(api, credentials)) }
+        if staleEndpoint {
+            let key = cacheKey(api, credentials)
+            endpointCache.withLock { $0.invalidate(key) }
+        }
         return errors
     }
 

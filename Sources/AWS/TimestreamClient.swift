@@ -1,11 +1,13 @@
 import CurlHTTP
+import Synchronization
 
 /// A Timestream for LiveAnalytics client over AWS JSON 1.0 (`X-Amz-Target: Timestream_20181101.<Operation>`),
 /// signed with SigV4 as service `timestream`. Build it once per cold start and reuse it: it keeps the discovered
 /// endpoints. Credentials are passed per call and never stored (only the key id, as a cache key).
-/// Not thread-safe: the Lambda loop handles one invocation at a time; parallelism lives in `transport.sendAll`.
+/// Thread-safe: every invocation loop of the process shares one client (one endpoint cache, one connection pool
+/// in the transport); the endpoint cache sits behind a lock and the call counters are atomic.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_Reference.html
-public final class TimestreamClient {
+public final class TimestreamClient: Sendable {
     /// `X-Amz-Target` prefix of every operation.
     package static let targetPrefix = "Timestream_20181101."
     /// SigV4 signing name of both Timestream APIs.
@@ -19,11 +21,14 @@ public final class TimestreamClient {
     let transport: any HTTPTransport
     let clock: any RetryClock
     let jitter: any JitterSource
-    var endpointCache = EndpointCache()
+    let endpointCache = Mutex(EndpointCache())
+    let calls = Atomic(0)
+    let retries = Atomic(0)
+
     /// Operation calls sent (retries included, discovery excluded) and how many of them were retries, since the
-    /// client was built: callers diff them around a request for their metrics.
-    public internal(set) var callsSent = 0
-    public internal(set) var retriesSent = 0
+    /// client was built, by every thread (one request's own counts: `CallTally`).
+    public var callsSent: Int { calls.load(ordering: .relaxed) }
+    public var retriesSent: Int { retries.load(ordering: .relaxed) }
 
     /// - Parameters:
     ///   - transport: the HTTP client (libcurl's `HTTPClient` in production).
@@ -87,7 +92,8 @@ public final class TimestreamClient {
             discoveryURL = "https://\(api.rawValue).timestream.\(region).\(AWSPartition(region: region).dnsSuffix)"
         }
         let key = cacheKey(api, credentials)
-        if let cached = endpointCache.lookup(key, now: clock.nowMilliseconds()) { return .success(cached) }
+        let now = clock.nowMilliseconds()
+        if let cached = endpointCache.withLock({ $0.lookup(key, now: now) }) { return .success(cached) }
         var signer = signer(credentials)
         let request = signedRequest(
             operation: "DescribeEndpoints", baseURL: discoveryURL, body: Array("{}".utf8), signer: &signer,
@@ -103,8 +109,10 @@ public final class TimestreamClient {
         else {
             return .failure(invalidResponse("DescribeEndpoints", response))
         }
-        endpointCache.store(
-            key, baseURL: baseURL, cacheMinutes: endpoint.CachePeriodInMinutes, now: clock.nowMilliseconds())
+        let storedAt = clock.nowMilliseconds()
+        endpointCache.withLock {
+            $0.store(key, baseURL: baseURL, cacheMinutes: endpoint.CachePeriodInMinutes, now: storedAt)
+        }
         return .success(baseURL)
     }
 

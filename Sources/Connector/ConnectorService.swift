@@ -7,12 +7,10 @@ import TimestreamTranslation
 /// hands in the configuration, the clock and each request's deadline, and reports (logs) each request from the
 /// returned `InvocationSummary`.
 ///
-/// Concurrency: the service and its handlers hold immutable values, the Timestream client and the table's column
-/// cache (behind a mutex), so concurrent `respond` calls are safe exactly when `timestream` is. `TimestreamClient` is not yet (its endpoint cache and
-/// call counters are unguarded): a front door that serves requests concurrently must serialise them or give each
-/// its own client; call counts in the summary are diffs of the client's counters, so they are exact only for
-/// requests served one at a time.
-public final class ConnectorService {
+/// Concurrency: the service and its handlers hold immutable values, the (thread-safe) Timestream client and the
+/// table's column cache (behind a mutex), so any number of threads may call `respond` at once
+/// (`AWS_LAMBDA_MAX_CONCURRENCY` loops share one service); each request counts its own calls (`CallTally`).
+public final class ConnectorService: Sendable {
     private let config: ConnectorConfig
     private let timestream: TimestreamService
     private let writer: RemoteWriteHandler
@@ -35,18 +33,18 @@ public final class ConnectorService {
     public func respond(to request: ServiceRequest, deadline: Deadline, credentials: CredentialSource)
         -> (response: ServiceResponse, summary: InvocationSummary)
     {
-        let callsBefore = timestream.callsSent, retriesBefore = timestream.retriesSent
+        let tally = CallTally()
         var summary = InvocationSummary(requestID: "", route: "-", status: 0)
-        let response = route(request, deadline: deadline, credentials: credentials, summary: &summary)
+        let response = route(request, deadline: deadline, credentials: credentials, tally: tally, summary: &summary)
         summary.status = response.statusCode
-        summary.timestreamCalls = timestream.callsSent - callsBefore
-        summary.timestreamRetries = timestream.retriesSent - retriesBefore
+        summary.timestreamCalls = tally.callsSent
+        summary.timestreamRetries = tally.retriesSent
         if response.statusCode >= 400 { summary.reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self) }
         return (response, summary)
     }
 
     private func route(
-        _ request: ServiceRequest, deadline: Deadline, credentials source: CredentialSource,
+        _ request: ServiceRequest, deadline: Deadline, credentials source: CredentialSource, tally: CallTally,
         summary: inout InvocationSummary
     ) -> ServiceResponse {
         let route: Route
@@ -65,7 +63,7 @@ public final class ConnectorService {
             let outcome = writer.handle(
                 body: request.body, contentType: request.header("Content-Type"),
                 contentEncoding: request.header("Content-Encoding"), credentials: credentials,
-                usingOwnIdentity: source.isOwnIdentity, deadline: deadline)
+                usingOwnIdentity: source.isOwnIdentity, deadline: deadline, tally: tally)
             summary.writeProtocol = outcome.message?.rawValue
             summary.series = outcome.stats.series
             summary.samplesReceived = outcome.stats.samplesReceived
@@ -79,7 +77,7 @@ public final class ConnectorService {
         case .read:
             let outcome = reader.handle(
                 body: request.body, credentials: credentials, usingOwnIdentity: source.isOwnIdentity,
-                deadline: deadline, regexDialect: RegexDialect(userAgent: request.header("User-Agent")))
+                deadline: deadline, regexDialect: RegexDialect(userAgent: request.header("User-Agent")), tally: tally)
             summary.queries = outcome.queries
             summary.series = outcome.series
             summary.samplesReturned = outcome.samples

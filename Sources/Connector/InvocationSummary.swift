@@ -2,6 +2,8 @@ import TimestreamTranslation
 /// What one invocation did, for its log line and its CloudWatch metrics.
 public struct InvocationSummary: Equatable, Sendable {
     public var requestID: String
+    /// The invocation's X-Ray trace header, when the front door has one (Lambda's `Lambda-Runtime-Trace-Id`).
+    public var traceID: String? = nil
     /// `write`, `read`, or `-` when the request was refused before routing.
     public var route: String
     public var status: Int
@@ -41,7 +43,9 @@ public struct InvocationSummary: Equatable, Sendable {
 
     /// The log line's fields, in a stable order.
     public var logFields: [Logger.Field] {
-        var fields: [Logger.Field] = [("request_id", requestID), ("route", route), ("status", String(status))]
+        var fields: [Logger.Field] = [("request_id", requestID)]
+        if let traceID { fields.append(("trace_id", traceID)) }
+        fields += [("route", route), ("status", String(status))]
         if route == "write" {
             if let writeProtocol { fields.append(("proto", writeProtocol)) }
             fields += [

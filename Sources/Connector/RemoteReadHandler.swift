@@ -9,7 +9,7 @@ import RemoteStorage
 /// Labels the table has no column for are known from its description (`DESCRIBE`, cached by `ColumnCache`), so
 /// a selector naming them costs one query, or none when it cannot match; when Timestream says a described column
 /// is missing, the description is refreshed once. Built once per process; its only shared state is the cache.
-package final class RemoteReadHandler {
+package final class RemoteReadHandler: Sendable {
     /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
     static let maxSamplesPerQuery = 3_000_000
 
@@ -37,9 +37,10 @@ package final class RemoteReadHandler {
     /// - Parameters:
     ///   - usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     ///   - regexDialect: the regex semantics of the Prometheus that sent the request (its `User-Agent`).
+    ///   - tally: the request's own Timestream call counts.
     func handle(
         body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline,
-        regexDialect: RegexDialect = .prometheus3
+        regexDialect: RegexDialect = .prometheus3, tally: CallTally? = nil
     ) -> Outcome {
         var outcome = Outcome(reply: .noContent)
         let request: ReadRequest
@@ -59,7 +60,8 @@ package final class RemoteReadHandler {
         outcome.answer = answer
         outcome.queries = request.queries.count
         let context = Context(
-            credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline, regexDialect: regexDialect)
+            credentials: credentials, usingOwnIdentity: usingOwnIdentity, deadline: deadline, regexDialect: regexDialect,
+            tally: tally)
         var labels: Set<String> = []
         for query in request.queries { labels.formUnion(query.matchers.lazy.map(\.name).filter { $0 != "__name__" }) }
         var columns: TableColumns
@@ -94,6 +96,8 @@ package final class RemoteReadHandler {
         var usingOwnIdentity: Bool
         var deadline: Deadline
         var regexDialect: RegexDialect
+        /// The request's own call counts.
+        var tally: CallTally?
     }
 
     /// The table's columns: from the cache when it can answer for `labels`, else one `DESCRIBE` (cached).
@@ -106,7 +110,7 @@ package final class RemoteReadHandler {
         let result = timestream.query(
             TableColumns.describeStatement(database: config.database, table: config.table),
             credentials: context.credentials, deadline: context.deadline, maxAttempts: config.maxReadAttempts,
-            maxRows: nil
+            maxRows: nil, tally: context.tally
         ) { pages.append($0) }
         switch result {
         case .success:
@@ -137,7 +141,7 @@ package final class RemoteReadHandler {
             var assemblyProblem: SeriesAssembler.Problem? = nil
             let result = timestream.query(
                 sql, credentials: context.credentials, deadline: context.deadline,
-                maxAttempts: config.maxReadAttempts, maxRows: nil
+                maxAttempts: config.maxReadAttempts, maxRows: nil, tally: context.tally
             ) { page in
                 do throws(SeriesAssembler.Problem) {
                     try assembler.add(page)

@@ -5,7 +5,7 @@ import RemoteStorage
 /// Serves `…/write`: snappy → protobuf (Remote-Write 1.0 or 2.0, chosen by `Content-Type`) → records → parallel
 /// WriteRecords → a spec-correct status.
 /// Built once per cold start; holds no per-request state.
-public final class RemoteWriteHandler {
+public final class RemoteWriteHandler: Sendable {
     /// WriteRecords calls in flight at once: a 2000-sample request (20 calls) goes out in one round trip.
     public static let maxConcurrentWrites = 32
 
@@ -36,7 +36,7 @@ public final class RemoteWriteHandler {
     /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     func handle(
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
-        usingOwnIdentity: Bool = false, deadline: Deadline
+        usingOwnIdentity: Bool = false, deadline: Deadline, tally: CallTally? = nil
     ) -> Outcome {
         var outcome = Outcome(reply: .noContent, stats: WriteStats())
         switch RemoteWriteProtocol.negotiate(contentType: contentType, contentEncoding: contentEncoding) {
@@ -56,7 +56,7 @@ public final class RemoteWriteHandler {
                 ? []
                 : timestream.writeRecords(
                     plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
-                    maxConcurrent: Self.maxConcurrentWrites)
+                    maxConcurrent: Self.maxConcurrentWrites, tally: tally)
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
             outcome.rejected = outcome.written.rejected

@@ -1,19 +1,27 @@
 import CCurl
 
 /// One curl multi handle plus a pool of idle easy handles: the non-Sendable core of `HTTPClient`, only ever
-/// touched under the client's lock, i.e. by one thread at a time.
+/// touched by the thread that holds the client's engine lock (the driver), i.e. by one thread at a time.
 ///
-/// Every request — single or batch — runs through the multi handle, so all transfers share its connection
-/// cache (HTTP/1.1 keep-alive, HTTP/2 multiplexing over https) and DNS cache for the life of the process.
+/// Every request — single or batch, from any thread — runs through the multi handle, so all transfers share its
+/// connection cache (HTTP/1.1 keep-alive, HTTP/2 multiplexing over https) and DNS cache for the life of the
+/// process. The driver runs the transfers of every admitted batch, its own and other threads', until its own
+/// batch has finished.
 final class TransferEngine {
-    private let multi: UnsafeMutableRawPointer
+    /// The multi handle; `curl_multi_wakeup` on it is the only call other threads make (see `HTTPClient`).
+    let multi: UnsafeMutableRawPointer
     private let configuration: HTTPClientConfiguration
+    private let counters: ClientCounters
     private var idleHandles: [EasyHandle] = []
+    /// Admitted, unfinished batches, oldest first (new transfers start in this order).
+    private var batches: [Progress] = []
+    private var active: [UnsafeMutableRawPointer: Active] = [:]
 
-    init?(configuration: HTTPClientConfiguration) {
+    init?(configuration: HTTPClientConfiguration, counters: ClientCounters) {
         guard let multi = curl_multi_init() else { return nil }
         self.multi = multi
         self.configuration = configuration
+        self.counters = counters
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, configuration.maxCachedConnections))
     }
 
@@ -22,40 +30,40 @@ final class TransferEngine {
         curl_multi_cleanup(multi)  // closes the cached connections
     }
 
-    /// A transfer libcurl is running, with its handle.
+    /// A batch's bookkeeping while it runs: which request starts next, how many are in flight, the outcomes.
+    private final class Progress {
+        let batch: TransferBatch
+        var next = 0
+        var inFlight = 0
+        var results: [Result<HTTPResponse, TransportError>?]
+        var remaining: Int
+
+        init(_ batch: TransferBatch) {
+            self.batch = batch
+            results = Array(repeating: nil, count: batch.requests.count)
+            remaining = batch.requests.count
+        }
+    }
+
+    /// A transfer libcurl is running, with its handle and the batch it belongs to.
     private struct Active {
         let handle: EasyHandle
         let transfer: Transfer
+        let progress: Progress
     }
 
-    /// Runs `requests` with at most `maxConcurrent` in flight and returns their outcomes in input order.
-    func run(
-        _ requests: [HTTPRequest], maxConcurrent: Int, counters: ClientCounters
-    ) -> [Result<HTTPResponse, TransportError>] {
-        var results = [Result<HTTPResponse, TransportError>?](repeating: nil, count: requests.count)
-        var active: [UnsafeMutableRawPointer: Active] = [:]
-        var next = 0
-        let limit = max(1, maxConcurrent)
-
-        func fail(_ index: Int, _ error: TransportError) {
-            results[index] = .failure(error)
-            counters.transportErrors.add(1, ordering: .relaxed)
-        }
-        func startMore() {
-            while active.count < limit && next < requests.count {
-                let index = next
-                next += 1
-                switch start(requests[index], index: index) {
-                case .success(let started):
-                    active[started.handle.raw] = started
-                    counters.requestsSent.add(1, ordering: .relaxed)
-                case .failure(let error): fail(index, error)
-                }
-            }
-        }
-
-        startMore()
-        while !active.isEmpty {
+    /// Runs transfers until `stop()` holds (checked whenever transfers have finished). Each round first admits
+    /// the batches `intake()` returns (submitted by other threads meanwhile), and `finished` receives every
+    /// batch whose requests all have an outcome. Sleeps in `curl_multi_poll`, which `curl_multi_wakeup` (a new
+    /// submission) or a ready socket or libcurl's next timer ends.
+    func drive(
+        intake: () -> [TransferBatch], finished: (TransferBatch, [Result<HTTPResponse, TransportError>]) -> Void,
+        until stop: () -> Bool
+    ) {
+        while true {
+            for batch in intake() { batches.append(Progress(batch)) }
+            startMore(finished: finished)
+            if stop() { return }
             var running: Int32 = 0
             let performCode = curl_multi_perform(multi, &running)
             if performCode != CURLM_OK {
@@ -64,10 +72,10 @@ final class TransferEngine {
                 for (raw, entry) in active {
                     curl_multi_remove_handle(multi, raw)
                     idleHandles.append(entry.handle)
-                    fail(entry.transfer.index, .other(code: Int(performCode.rawValue), message: message))
+                    record(.failure(.other(code: Int(performCode.rawValue), message: message)), entry.transfer.index,
+                        of: entry.progress, finished: finished)
                 }
                 active.removeAll()
-                startMore()
                 continue
             }
             var finishedAny = false
@@ -78,24 +86,58 @@ final class TransferEngine {
                 else { continue }
                 let code = message.pointee.data.result
                 curl_multi_remove_handle(multi, raw)  // the connection returns to the multi's cache
-                results[entry.transfer.index] = finish(entry, code: code, counters: counters)
-                if case .failure = results[entry.transfer.index] {
-                    counters.transportErrors.add(1, ordering: .relaxed)
-                }
+                record(finish(entry, code: code), entry.transfer.index, of: entry.progress, finished: finished)
                 idleHandles.append(entry.handle)
                 finishedAny = true
             }
-            if finishedAny {
-                startMore()  // refill first, then perform again without waiting
-            } else if !active.isEmpty {
-                // Sleeps until a socket is ready or libcurl's next timer (connect/total timeouts) is due.
+            if !finishedAny {
+                // Sleeps until a socket is ready, libcurl's next timer (connect/total timeouts) is due, or another
+                // thread submitted a batch.
                 _ = curl_multi_poll(multi, nil, 0, 1_000, nil)
             }
         }
-        return results.map { $0 ?? .failure(.other(code: -1, message: "transfer never ran")) }
     }
 
-    private func start(_ request: HTTPRequest, index: Int) -> Result<Active, TransportError> {
+    /// Starts transfers, oldest batch first, each batch up to its own `maxConcurrent`.
+    private func startMore(finished: (TransferBatch, [Result<HTTPResponse, TransportError>]) -> Void) {
+        var position = 0
+        while position < batches.count {
+            let progress = batches[position]
+            while progress.inFlight < progress.batch.maxConcurrent && progress.next < progress.batch.requests.count {
+                let index = progress.next
+                progress.next += 1
+                switch start(progress.batch.requests[index], index: index) {
+                case .success(let started):
+                    active[started.handle.raw] = Active(handle: started.handle, transfer: started.transfer, progress: progress)
+                    progress.inFlight += 1
+                    counters.requestsSent.add(1, ordering: .relaxed)
+                case .failure(let error):
+                    progress.inFlight += 1  // `record` counts it back down
+                    record(.failure(error), index, of: progress, finished: finished)
+                }
+            }
+            position += 1
+        }
+        batches.removeAll { $0.remaining == 0 }
+    }
+
+    /// Stores one outcome; hands the batch to `finished` when it was the last one.
+    private func record(
+        _ result: Result<HTTPResponse, TransportError>, _ index: Int, of progress: Progress,
+        finished: (TransferBatch, [Result<HTTPResponse, TransportError>]) -> Void
+    ) {
+        if case .failure = result { counters.transportErrors.add(1, ordering: .relaxed) }
+        progress.results[index] = result
+        progress.inFlight -= 1
+        progress.remaining -= 1
+        if progress.remaining == 0 {
+            finished(progress.batch, progress.results.map { $0 ?? .failure(.other(code: -1, message: "transfer never ran")) })
+        }
+    }
+
+    private func start(
+        _ request: HTTPRequest, index: Int
+    ) -> Result<(handle: EasyHandle, transfer: Transfer), TransportError> {
         if let problem = request.validationProblem { return .failure(.invalidRequest(problem)) }
         if let timeout = request.timeoutMilliseconds, timeout <= 0 {
             return .failure(.timeout("deadline already passed before sending"))
@@ -113,10 +155,10 @@ final class TransferEngine {
             idleHandles.append(handle)
             return .failure(.other(code: Int(addCode.rawValue), message: String(cString: curl_multi_strerror(addCode))))
         }
-        return .success(Active(handle: handle, transfer: transfer))
+        return .success((handle, transfer))
     }
 
-    private func finish(_ entry: Active, code: CURLcode, counters: ClientCounters) -> Result<HTTPResponse, TransportError> {
+    private func finish(_ entry: Active, code: CURLcode) -> Result<HTTPResponse, TransportError> {
         let handle = entry.handle
         counters.connectionsOpened.add(handle.getLong(CURLINFO_NUM_CONNECTS), ordering: .relaxed)
         if entry.transfer.bodyLimitExceeded {

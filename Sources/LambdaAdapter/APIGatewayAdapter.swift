@@ -5,8 +5,9 @@ import LambdaRuntime
 /// The Lambda front door: an API Gateway event in, an API Gateway response out. Decodes the event into a
 /// `ServiceRequest`, gives the service the invocation's deadline and the credential source the configuration
 /// names, applies Lambda's 6 MB response limit, encodes the answer for the event's payload version, and reports
-/// each invocation once: a log line and an EMF metrics line. Built once per cold start.
-public final class APIGatewayAdapter {
+/// each invocation once: a log line and an EMF metrics line. Built once per cold start and shared by every
+/// invocation loop: it keeps no per-invocation state.
+public final class APIGatewayAdapter: Sendable {
     /// Time kept back from the invocation deadline to answer before Lambda stops the invocation.
     static let deadlineReserveMilliseconds: Int64 = 500
 
@@ -15,7 +16,7 @@ public final class APIGatewayAdapter {
     private let gatewayTimeoutMilliseconds: Int64?
     private let log: Logger
     private let metrics: EmbeddedMetrics
-    private let now: () -> Int64
+    private let now: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - credentials: the caller's basic auth, or the function's role when `enable_sigv4_auth` is on.
@@ -23,7 +24,7 @@ public final class APIGatewayAdapter {
     ///   - now: wall clock in epoch milliseconds (Lambda deadlines are epoch milliseconds).
     public init(
         service: ConnectorService, credentials: CredentialSource, gatewayTimeoutMilliseconds: Int64?, log: Logger,
-        metrics: EmbeddedMetrics, now: @escaping () -> Int64
+        metrics: EmbeddedMetrics, now: @escaping @Sendable () -> Int64
     ) {
         self.service = service
         self.credentials = credentials
@@ -38,6 +39,7 @@ public final class APIGatewayAdapter {
     public func handle(_ context: InvocationContext, _ event: [UInt8]) throws(APIGatewayEventError) -> [UInt8] {
         let started = now()
         var summary = InvocationSummary(requestID: context.requestID, route: "-", status: 0)
+        summary.traceID = context.traceID
         let reply: APIGatewayResponse
         let version: APIGatewayPayloadVersion
         do {
@@ -54,6 +56,7 @@ public final class APIGatewayAdapter {
                 deadline: deadline, credentials: credentials)
             summary = served.summary
             summary.requestID = context.requestID
+            summary.traceID = context.traceID
             reply = LambdaResponseLimit.apply(to: served.response, summary: summary)
         } catch .invalidBase64Body(let error) {
             // Both payload versions accept the v2 response shape.

@@ -13,6 +13,11 @@ public final class FunctionHarness: @unchecked Sendable {
         /// The function's raw answer (for "response": the API Gateway response JSON).
         public var body: [UInt8]
         public var errorType: String?
+        /// The `Lambda-Runtime-Trace-Id` the stand-in sent with the event.
+        public var traceID: String?
+        /// The invocation's in-flight interval: `next` answered → answer received (stand-in CLOCK_MONOTONIC seconds).
+        public var deliveredAt: Double?
+        public var answeredAt: Double?
 
         /// The API Gateway response fields of a "response" answer.
         public var statusCode: Int? { json?["statusCode"] as? Int }
@@ -37,10 +42,11 @@ public final class FunctionHarness: @unchecked Sendable {
     public let stderrPath: String
     private let http: HTTPClient
 
-    /// Starts the stand-in and `bootstrap` with `environment` (added to this process' environment).
-    public init(environment: [String: String]) throws {
+    /// Starts the stand-in (with `runtimeArguments` added, e.g. `--max-concurrency 8`) and `bootstrap` with
+    /// `environment` (added to this process' environment).
+    public init(environment: [String: String], runtimeArguments: [String] = []) throws {
         // `next` long-polls while no event is queued, as on Lambda.
-        runtimeAPI = try OracleServer("runtime_api_standin.py", ["--on-empty", "wait"])
+        runtimeAPI = try OracleServer("runtime_api_standin.py", ["--on-empty", "wait"] + runtimeArguments)
         http = try HTTPClient()
         let executable = ProcessInfo.processInfo.environment["BOOTSTRAP_PATH"]
             ?? Oracle.repositoryRoot.appendingPathComponent(".build/debug/bootstrap").path
@@ -89,9 +95,33 @@ public final class FunctionHarness: @unchecked Sendable {
             var body: [UInt8] = []
             if let b64 = entry["bodyBase64"] as? String, let data = Data(base64Encoded: b64) { body = [UInt8](data) }
             else if let text = entry["body"] as? String { body = Array(text.utf8) }
-            return Answer(requestID: entry["requestId"] as? String ?? "", outcome: entry["outcome"] as? String, body: body, errorType: entry["errorType"] as? String)
+            return Answer(
+                requestID: entry["requestId"] as? String ?? "", outcome: entry["outcome"] as? String, body: body,
+                errorType: entry["errorType"] as? String, traceID: entry["traceId"] as? String,
+                deliveredAt: entry["deliveredAt"] as? Double, answeredAt: entry["answeredAt"] as? Double)
         }
         return (answers, object["initErrors"] as? [[String: Any]] ?? [])
+    }
+
+    /// The most invocations the stand-in had handed out and not yet seen answered, at any moment.
+    public func maxInFlight() throws -> Int {
+        let response = try http.send(HTTPRequest(method: "GET", url: runtimeAPI.url + "/_standin/records", timeoutMilliseconds: 5000)).get()
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return object?["maxInFlight"] as? Int ?? 0
+    }
+
+    /// Waits (up to `timeout` seconds) until every invocation in `ids` is answered; returns them in `ids` order.
+    public func answers(for ids: [String], timeout: Double = 60) throws -> [Answer] {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            let answered = try records().answers.filter { ids.contains($0.requestID) && $0.outcome != nil }
+            if answered.count == ids.count {
+                return ids.map { id in answered.first { $0.requestID == id }! }
+            }
+            if !process.isRunning { break }
+            usleep(20_000)
+        }
+        throw OracleError.failed(script: "bootstrap", status: process.isRunning ? -1 : process.terminationStatus, stderr: "not all of \(ids) answered; log:\n" + log)
     }
 
     /// Sends `event` and waits (up to `timeout` seconds) for the function's answer.

@@ -1,6 +1,7 @@
 // The Lambda custom-runtime entry point (provided.al2023 runs `bootstrap`). Wiring only: everything costly
 // (configuration, HTTP clients, the Timestream endpoint cache) is built once per cold start and reused by every
-// warm invocation; the Runtime API loop then serves invocations one at a time.
+// warm invocation; the Runtime API loop then serves invocations one at a time — or, on Lambda Managed Instances
+// (`AWS_LAMBDA_MAX_CONCURRENCY` > 1), that many loops serve invocations side by side over the same core.
 import AWS
 import Connector
 import LambdaAdapter
@@ -17,12 +18,15 @@ _ = glibc_compat_keep_freed_memory()
 let environment = processEnvironment()
 // Until the configuration is read, log with the defaults (logfmt, info, stderr).
 var log = Logger(config: ConnectorConfig(database: "", table: ""))
+// Invocation loops: 1 unless Lambda Managed Instances asks for more. Every loop shares the HTTP clients below
+// (one connection pool each), the configuration and the Timestream endpoint cache.
+let loops = invocationConcurrency(environment) ?? 1
 
 // The Runtime API has its own HTTP client: its `/next` long-poll connection never competes with Timestream's.
 let runtime: RuntimeAPIClient
 do {
     runtime = try RuntimeAPIClient.fromEnvironment(
-        transport: try HTTPClient(configuration: HTTPClientConfiguration(maxCachedConnections: 2)))
+        transport: try HTTPClient(configuration: HTTPClientConfiguration(maxCachedConnections: loops + 1)))
 } catch {
     log.error("cannot reach the Lambda Runtime API", [("reason", "\(error)")])
     exit(1)
@@ -34,7 +38,7 @@ do {
     let endpoints = try EndpointConfiguration(environment: environment)
     let transport = try HTTPClient(
         configuration: HTTPClientConfiguration(
-            maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4,
+            maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4 * loops,
             userAgent: "prometheus-timestream-lambda"))
     log = Logger(config: config)
     // enable_sigv4_auth: API Gateway authenticated the caller with IAM; Timestream calls use the function's role.
@@ -73,7 +77,13 @@ do {
                     ? "function role; callers send the bearer token"
                     : config.useFunctionCredentials ? "function role" : "basic auth"
             ),
+            ("loops", String(loops)),
         ])
+    if invocationConcurrency(environment) == nil {
+        log.warn(
+            "ignoring \(invocationConcurrencyVariable): not a positive whole number; serving one invocation at a time",
+            [("value", environment[invocationConcurrencyVariable] ?? "")])
+    }
 } catch {
     // A configuration the function cannot run with: Lambda shows /init/error in the console; exit non-zero.
     let report = ErrorReport(errorType: "Runtime.InvalidConfiguration", errorMessage: "\(error)")
@@ -84,8 +94,8 @@ do {
 
 let finalLog = log
 do {
-    try runLoop(
-        client: runtime,
+    try runLoops(
+        count: loops, client: runtime,
         onReportedError: { requestID, report in
             finalLog.error(
                 "invocation failed",

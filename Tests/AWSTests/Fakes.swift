@@ -6,7 +6,8 @@ import Foundation
 
 /// An in-memory `HTTPTransport` answering from a script: `respond` sees each request (and how many came before)
 /// and returns its outcome. Records every request and every `sendAll` batch.
-final class ScriptedTransport: HTTPTransport {
+/// `@unchecked Sendable` (the protocol asks for it): each test uses its fakes from one thread only.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     private(set) var requests: [HTTPRequest] = []
     private(set) var sendAllBatches: [[HTTPRequest]] = []
     private(set) var singleSends = 0
@@ -37,7 +38,7 @@ final class ScriptedTransport: HTTPTransport {
 }
 
 /// A clock that only moves when slept on (or advanced by the test); records every sleep.
-final class FakeClock: RetryClock {
+final class FakeClock: RetryClock, @unchecked Sendable {
     var now: Int64
     private(set) var sleeps: [Int64] = []
 
@@ -52,7 +53,7 @@ final class FakeClock: RetryClock {
 }
 
 /// Jitter that always picks the top of the range (the worst case for deadlines), and records the bounds asked.
-final class MaxJitter: JitterSource {
+final class MaxJitter: JitterSource, @unchecked Sendable {
     private(set) var bounds: [Int64] = []
     func jitter(upTo upperBound: Int64) -> Int64 {
         bounds.append(upperBound)

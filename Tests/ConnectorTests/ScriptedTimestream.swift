@@ -5,8 +5,9 @@
 /// A Timestream the service talks to in process: writes answer from a script (in call order, then success);
 /// `DESCRIBE` answers as Timestream does from `tableColumns` (one row per column: `Column`, `Type`,
 /// `Timestream attribute type`); other statements answer with a handler of the SQL (pages or an error). It records
-/// every call so tests can count them.
-final class ScriptedTimestream: TimestreamService {
+/// every call so tests can count them. `@unchecked Sendable`: the protocol asks for it, and each test uses its
+/// fake from one thread only.
+final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     /// Basic auth for key `AKIDEXAMPLE` / secret `secret`, as Prometheus sends it.
     static let basicAuth: [(name: String, value: String)] = [("Authorization", "Basic QUtJREVYQU1QTEU6c2VjcmV0")]
 
@@ -51,21 +52,23 @@ final class ScriptedTimestream: TimestreamService {
 
     func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
-        maxConcurrent: Int
+        maxConcurrent: Int, tally: CallTally?
     ) -> [Result<Void, TimestreamError>] {
         calls.map { call in
             writes.append(call)
             callsSent += 1
+            tally?.record(calls: 1, retries: 0)
             return writeResults.isEmpty ? .success(()) : writeResults.removeFirst()
         }
     }
 
     func query(
         _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int, maxRows: Int?,
-        onPage: (QueryPage) throws -> Void
+        tally: CallTally?, onPage: (QueryPage) throws -> Void
     ) -> Result<Void, TimestreamError> {
         statements.append(sql)
         callsSent += 1
+        tally?.record(calls: 1, retries: 0)
         let answered: Result<[QueryPage], TimestreamError>
         if sql.hasPrefix("DESCRIBE ") {
             answered = describeError.map { .failure($0) } ?? .success([describePage])

@@ -3,7 +3,8 @@
 
 /// An in-memory `HTTPTransport`: answers each `send` with the next scripted outcome, in order, and records
 /// every request. When the script runs out it fails like a dead peer, so a runaway loop ends.
-final class ScriptedTransport: HTTPTransport {
+/// `@unchecked Sendable` (the protocol asks for it): each test uses it from one thread only.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     private var script: [Result<HTTPResponse, TransportError>]
     private(set) var requests: [HTTPRequest] = []
 

@@ -9,6 +9,8 @@ Routes (any method unless noted):
   /echo?ms=N          after N ms (default 0), echoes the request body; headers X-Method, X-Body-Sha256, X-Body-Length, and
                       X-Seen-<name> for every request header (so the client can check what was sent)
   /delay?ms=N         answers 200 after N ms
+  /barrier?n=N&group=G  holds each request until N requests of group G are held at once, then echoes each body
+                      (200); 504 after 60 s. A 200 proves the N requests were in flight together, with no clock.
   /gzip               'line 0\\n' .. 'line 1999\\n' gzip-compressed when Accept-Encoding offers gzip
   /headers            repeated and empty-valued response headers
   /continue           an unsolicited '100 Continue' block (with X-Interim) before the 200 (with X-Final)
@@ -28,6 +30,8 @@ signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 lock = threading.Lock()
 ports = []
 state = {"requests": 0, "in_flight": 0, "max_in_flight": 0}
+barriers = {}  # group -> requests arrived
+barrier_changed = threading.Condition(lock)
 
 GZIP_PLAIN = "".join("line %d\n" % i for i in range(2000)).encode()
 
@@ -80,6 +84,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._reply(200, body, [("X-Method", self.command),
                                            ("X-Body-Sha256", hashlib.sha256(body).hexdigest()),
                                            ("X-Body-Length", str(len(body)))] + seen)
+        if path == "/barrier":
+            group, wanted = query.get("group", ""), int(query.get("n", "2"))
+            with barrier_changed:
+                barriers[group] = barriers.get(group, 0) + 1
+                barrier_changed.notify_all()
+                met = barrier_changed.wait_for(lambda: barriers[group] >= wanted, timeout=60)
+            return self._reply(200 if met else 504, body)
         if path == "/delay":
             time.sleep(int(query.get("ms", "200")) / 1000)
             return self._reply(200, b"slept")

@@ -21,7 +21,7 @@ Control side (for tests; not part of the real API):
                            seconds (Python's time.monotonic(), comparable across processes; scripts/bench).
 
 Usage:
-  runtime_api_standin.py [--event FILE]... [--on-empty gone|close|wait]
+  runtime_api_standin.py [--event FILE]... [--on-empty gone|close|wait] [--max-concurrency N]
       Server mode: prints "READY <port>" (127.0.0.1, port chosen by the OS) and serves until killed.
   runtime_api_standin.py --events FILE [FILE...] [--port N] [--linger S] [--max-wait S]
       Batch mode (scripts/invoke-local, end-to-end tests): prints "READY <port>", delivers the events in order,
@@ -30,11 +30,19 @@ Usage:
       answering the runtime's following `next` with 410, or after --linger seconds). An /init/error is printed
       with outcome "initError" and ends the run with exit status 3; --max-wait expiry exits 4.
 
+Concurrency (Lambda Managed Instances, https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html): with
+--max-concurrency N (what Lambda passes the runtime as AWS_LAMBDA_MAX_CONCURRENCY) up to N invocations are handed
+out at once, one per concurrent `next`; a further `next` is held until one of them is answered. Each record's
+"deliveredAt"/"answeredAt" is its in-flight interval, so a test can see which invocations overlapped, and
+"maxInFlight" in /_standin/records is the most invocations that were handed out and unanswered at once.
+
 Where this differs from the real Runtime API:
   - When no event is queued, `next` answers 410 Gone (default; `--on-empty close` drops the connection,
     `--on-empty wait` long-polls like the real API). Real Lambda freezes the runtime inside `next` instead.
   - Nothing enforces the deadline: Lambda-Runtime-Deadline-Ms is now + --timeout-ms, and a slow runtime is not
-    killed. Concurrent `next` calls are all served (Lambda allows one invocation at a time per runtime).
+    killed. Without --max-concurrency, concurrent `next` calls are all served (a Lambda default function hands out
+    one invocation at a time); what Lambda does with more concurrent `next` calls than AWS_LAMBDA_MAX_CONCURRENCY is
+    not documented (held here).
   - A post for an unknown or already answered request id gets 400 with an InvalidRequestID body (close to Lambda's
     400/403 answers); a response over --max-response-bytes (6 MB by default) gets 413 and is recorded as not answered.
   - /init/error is accepted at any time (Lambda only accepts it before the first `next`).
@@ -60,7 +68,7 @@ def body_fields(body):
 
 
 class State:
-    def __init__(self, on_empty, timeout_ms, max_response_bytes):
+    def __init__(self, on_empty, timeout_ms, max_response_bytes, max_concurrency=0):
         self.lock = threading.Condition()
         self.pending = []           # specs waiting for `next`
         self.invocations = {}       # requestId -> record
@@ -73,6 +81,9 @@ class State:
         self.on_empty = on_empty
         self.timeout_ms = timeout_ms
         self.max_response_bytes = max_response_bytes
+        self.max_concurrency = max_concurrency  # 0: no limit
+        self.in_flight = 0                      # handed out, not answered
+        self.max_in_flight = 0
         self.answered = queue.Queue()  # records, as they are answered (batch mode)
 
     def enqueue(self, spec):
@@ -87,17 +98,19 @@ class State:
         """The next spec, or None when the queue is empty and on_empty is not 'wait'."""
         with self.lock:
             self.next_count += 1
-            while not self.pending:
-                if self.on_empty != "wait":
+            while not self.pending or (self.max_concurrency and self.in_flight >= self.max_concurrency):
+                if not self.pending and self.on_empty != "wait":
                     self.gone_served += 1
                     self.lock.notify_all()
                     return None
                 self.lock.wait()
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             return self.pending.pop(0)
 
     def snapshot(self):
         with self.lock:
-            return {"nextCount": self.next_count, "goneCount": self.gone_served,
+            return {"nextCount": self.next_count, "goneCount": self.gone_served, "maxInFlight": self.max_in_flight,
                     "invocations": [self.invocations[r] for r in self.order],
                     "initErrors": list(self.init_errors), "requests": list(self.requests)}
 
@@ -198,6 +211,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if outcome == "response" and len(body) > self.state.max_response_bytes:
                 return self._json(413, {"errorType": "RequestEntityTooLarge",
                                         "errorMessage": "response is %d bytes" % len(body)})
+            self.state.in_flight -= 1
+            self.state.lock.notify_all()
             record.update(outcome=outcome, contentType=self.headers.get("Content-Type"), answeredAt=time.monotonic(),
                           errorType=self.headers.get("Lambda-Runtime-Function-Error-Type"),
                           connection=self.connection_number, **body_fields(body))
@@ -230,11 +245,13 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--timeout-ms", type=int, default=30000, help="deadline = now + this")
     parser.add_argument("--max-response-bytes", type=int, default=SIX_MB)
+    parser.add_argument("--max-concurrency", type=int, default=0,
+                        help="hand out at most N invocations at once (AWS_LAMBDA_MAX_CONCURRENCY); 0: no limit")
     parser.add_argument("--linger", type=float, default=2.0, help="batch mode: wait this long for the final next")
     parser.add_argument("--max-wait", type=float, default=None, help="batch mode: give up after this many seconds")
     args = parser.parse_args()
 
-    state = State(args.on_empty, args.timeout_ms, args.max_response_bytes)
+    state = State(args.on_empty, args.timeout_ms, args.max_response_bytes, args.max_concurrency)
     Handler.state = state
     files = args.events or args.event
     for path in files:

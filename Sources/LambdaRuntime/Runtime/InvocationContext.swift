@@ -10,7 +10,7 @@ public struct InvocationContext: Sendable, Equatable {
     /// `Lambda-Runtime-Invoked-Function-Arn`, when sent.
     var invokedFunctionARN: String?
     /// `Lambda-Runtime-Trace-Id` (X-Ray header), when sent.
-    var traceID: String?
+    public var traceID: String?
 
     init(
         requestID: String, deadlineEpochMilliseconds: Int64, invokedFunctionARN: String? = nil, traceID: String? = nil

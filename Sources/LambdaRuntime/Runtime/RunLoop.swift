@@ -12,20 +12,29 @@ public typealias InvocationHandler = (InvocationContext, [UInt8]) throws -> [UIn
 /// - Losing the Runtime API ends the loop with a `RuntimeError`: a transport failure, a status other than 200 on
 ///   `next` or 202 on a post (the stand-in's and Lambda's 410 on shutdown included), or an event without a request
 ///   id. The bootstrap then exits non-zero and Lambda restarts the process.
-/// - `_X_AMZN_TRACE_ID` is set to each invocation's trace id before the handler runs (unset when absent).
+/// - With `exportsTraceID`, `_X_AMZN_TRACE_ID` is set to each invocation's trace id before the handler runs
+///   (unset when absent). Loops that run side by side (`runLoops`) must not: the variable is process-wide, so
+///   the handler finds the trace id in `InvocationContext.traceID` instead (as aws-lambda-go does since it
+///   supports `AWS_LAMBDA_MAX_CONCURRENCY`).
+///
+/// `shouldContinue` is asked before each `next` (after the previous answer was posted); false ends the loop.
 ///
 /// Modelled on aws-lambda-go's `lambda/invoke_loop.go`.
 public func runLoop(
     client: RuntimeAPIClient,
     maxInvocations: Int? = nil,
+    exportsTraceID: Bool = true,
+    shouldContinue: () -> Bool = { true },
     onReportedError: (_ requestID: String, _ report: ErrorReport) -> Void = { _, _ in },
     handler: InvocationHandler
 ) throws(RuntimeError) {
     var taken = 0
-    while maxInvocations.map({ taken < $0 }) ?? true {
+    while maxInvocations.map({ taken < $0 }) ?? true, shouldContinue() {
         let invocation = try client.nextInvocation()
         taken += 1
-        TraceEnvironment.apply(invocation.headers.firstValue(named: RuntimeHeader.traceID).flatMap(\.nonEmpty))
+        if exportsTraceID {
+            TraceEnvironment.apply(invocation.headers.firstValue(named: RuntimeHeader.traceID).flatMap(\.nonEmpty))
+        }
 
         let body: [UInt8]
         do {

@@ -20,9 +20,10 @@ struct Invocation {
 }
 
 /// Blocking client for the Lambda Runtime API over any `HTTPTransport` (libcurl's `HTTPClient` in production,
-/// which keeps one connection alive across invocations). Built once per cold start.
+/// which keeps one connection alive across invocations). Built once per cold start; with several invocation
+/// loops (`AWS_LAMBDA_MAX_CONCURRENCY`) all of them share it, each call on its own connection of the pool.
 /// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
-public struct RuntimeAPIClient {
+public struct RuntimeAPIClient: Sendable {
     /// `http://host:port`, without the API version prefix.
     let baseURL: String
     private let transport: any HTTPTransport

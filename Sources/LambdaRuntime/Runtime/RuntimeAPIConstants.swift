@@ -20,6 +20,9 @@ enum RuntimeEnvironment {
     /// Set per invocation to the trace header so AWS SDK-style clients can propagate it.
     /// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     static let traceIDVariable = "_X_AMZN_TRACE_ID"
+    /// How many invocations Lambda may hand this process at once (Lambda Managed Instances); unset elsewhere.
+    /// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+    static let maxConcurrencyVariable = "AWS_LAMBDA_MAX_CONCURRENCY"
     /// Path prefix of every Runtime API call.
     static let apiVersionPrefix = "/2018-06-01"
 }

@@ -1,0 +1,53 @@
+import Synchronization
+
+/// The requests of one `sendAll` call on their way through the shared engine, and how its caller learns the
+/// outcome. Whichever thread drives the engine runs the batch's transfers; the caller either drives itself or
+/// sleeps until the driver finishes its batch (`finish`) or hands it the engine (`promote`). Each batch is woken
+/// exactly once.
+final class TransferBatch: Sendable {
+    enum State {
+        /// Submitted, not finished; its caller sleeps (or drives).
+        case waiting
+        /// The previous driver stopped with this batch unfinished: its caller must drive the engine now.
+        case promoted
+        /// Every request has an outcome, in request order.
+        case finished([Result<HTTPResponse, TransportError>])
+    }
+
+    let requests: [HTTPRequest]
+    /// At most this many of the batch's requests are in flight at once (at least 1).
+    let maxConcurrent: Int
+    private let state = Mutex(State.waiting)
+    private let wakeup = Semaphore()
+
+    init(_ requests: [HTTPRequest], maxConcurrent: Int) {
+        self.requests = requests
+        self.maxConcurrent = max(1, maxConcurrent)
+    }
+
+    /// Records the outcomes and wakes the caller.
+    func finish(_ results: [Result<HTTPResponse, TransportError>]) {
+        state.withLock { $0 = .finished(results) }
+        wakeup.signal()
+    }
+
+    /// Tells the sleeping caller to take over the engine.
+    func promote() {
+        state.withLock { $0 = .promoted }
+        wakeup.signal()
+    }
+
+    /// Sleeps until `finish` or `promote`; returns the outcomes, or nil when the caller must drive.
+    func awaitTurn() -> [Result<HTTPResponse, TransportError>]? {
+        wakeup.wait()
+        return results
+    }
+
+    /// The outcomes once finished.
+    var results: [Result<HTTPResponse, TransportError>]? {
+        state.withLock { state in
+            if case .finished(let results) = state { return results }
+            return nil
+        }
+    }
+}
