@@ -48,7 +48,8 @@ if [ "${PACKAGE_TEST_REPRODUCIBLE:-1}" != 0 ]; then
     second=$(sha256sum dist/bootstrap.zip | cut -d' ' -f1)
     [ -n "$first" ] && [ "$first" = "$second" ] \
       && ok "reproducible: a clean build in another directory gives the same sha256 $first" \
-      || fail "not reproducible: $first vs $second"
+      || { .venv/bin/python Tests/package/zip_diff.py "$work/first.zip" dist/bootstrap.zip > "$work/diff.txt" 2>&1
+           fail "not reproducible: $first vs $second" "$work/diff.txt"; }
   else
     fail "scripts/package from a clean build directory" "$work/package2.txt"
   fi
