@@ -2,6 +2,7 @@
 # The deployment zip, as CI checks it:
 #  - scripts/package builds dist/bootstrap.zip (release, static Swift runtime, stripped, ABI-checked);
 #  - the zip holds exactly one entry, `bootstrap`, at its root, mode 0755, a static-stdlib ELF executable;
+#  - none of the standalone server's packages (NIO, Hummingbird, …) is linked into it;
 #  - the ABI checker's self-test (it rejects hypotf@GLIBC_2.35 and libraries outside provided.al2023);
 #  - reproducible: a second package from a clean, empty build directory elsewhere gives the same SHA-256
 #    (skip with PACKAGE_TEST_REPRODUCIBLE=0: it is one more full release build, about 35 s of CPU);
@@ -39,6 +40,11 @@ else
   ok "no dynamic Swift runtime libraries"
 fi
 if readelf -S "$work/unzipped/bootstrap" | grep -q '\.debug_'; then fail "debug sections left"; else ok "stripped"; fi
+# bootstrap links none of the standalone server's packages (their Swift type names survive stripping; the
+# standalone binary holds tens of thousands of them).
+server_names=$(strings "$work/unzipped/bootstrap" | grep -cE 'NIOCore|NIOPosix|Hummingbird|ServiceLifecycle|Prometheus10' || true)
+[ "$server_names" = 0 ] && ok "no standalone-server package in bootstrap (NIO, Hummingbird, ServiceLifecycle)" \
+  || fail "bootstrap holds $server_names names from the standalone server's packages"
 
 if Tests/package/abi-check-selftest.sh > "$work/abi.txt" 2>&1; then ok "ABI check self-test: $(tail -1 "$work/abi.txt")"; else fail "ABI check self-test" "$work/abi.txt"; fi
 
