@@ -30,6 +30,9 @@ Where it differs from the real service (known, deliberate):
   have their connection closed without an answer. GET /control returns call counters and max concurrency.
   {"discard_writes": true} answers every WriteRecords with success without parsing or storing it (scripts/bench:
   a Timestream whose only cost is the injected delay, so the Python stand-in's own work does not enter P1).
+  {"record_calls": true} keeps, for every data call, its access key id and the CLOCK_MONOTONIC times at which its
+  handler started and finished answering; GET /calls returns them and forgets them (scripts/bench-standalone: the
+  stand-in's own service time per connector request, measured in the same run).
 """
 import argparse, datetime, http.server, json, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
 import regex
@@ -54,7 +57,9 @@ DIMENSIONS = []  # dimension columns in first-seen order
 TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
 CURSORS = {}  # NextToken -> (rows, columns, offset, empty pages left)
-FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False}
+FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
+          "record_calls": False}
+CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
 STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0}
 
 
@@ -257,6 +262,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/control":
             with LOCK: return self.send_json(200, dict(STATS, faults=dict(FAULTS), records=len(TABLE.stored)))
+        if self.path == "/calls":
+            with LOCK:
+                calls = CALLS[:]; CALLS.clear()
+            return self.send_json(200, calls)
         if self.path == "/records":
             with LOCK:
                 cols = ["measure_name", "time", "_bits"] + DIMENSIONS
@@ -271,6 +280,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_json(404, {"message": "not found"})
 
     def do_POST(self):
+        started = time.monotonic()
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/control":
             with LOCK: FAULTS.update(json.loads(body or b"{}"))
@@ -321,7 +331,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 payload.update(e.extra)
                 self.send_json(e.status, payload)
         finally:
-            with LOCK: STATS["in_flight"] -= 1
+            finished = time.monotonic()
+            with LOCK:
+                STATS["in_flight"] -= 1
+                if FAULTS["record_calls"]:
+                    CALLS.append([auth.split("Credential=", 1)[1].split("/", 1)[0], started, finished])
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
