@@ -216,7 +216,7 @@ def streamed_read(work, standin, samples, flags, rows):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=10, help="0: no S1–S3")
     ap.add_argument("--delay-ms", type=int, default=50)
     ap.add_argument("--read-samples", type=int, default=1_000_000, help="0: no S4")
     ap.add_argument("--no-zero-delay", action="store_true", help="only the --delay-ms rounds")
@@ -227,12 +227,13 @@ def main():
     standin = sql_standin(work)
     rows = []
     try:
-        door = Standalone(work, standalone_binary(), standin.url, flags=flags)
-        try:
-            for delay in ([] if args.no_zero_delay else [0]) + [args.delay_ms]:
-                write_rounds(door, standin, args.rounds, delay, rows)
-        finally:
-            door.stop()
+        if args.rounds:
+            door = Standalone(work, standalone_binary(), standin.url, flags=flags)
+            try:
+                for delay in ([] if args.no_zero_delay else [0]) + [args.delay_ms]:
+                    write_rounds(door, standin, args.rounds, delay, rows)
+            finally:
+                door.stop()
         if args.read_samples:
             streamed_read(work, standin, args.read_samples, flags + ["--request-timeout=900"], rows)
     finally:
