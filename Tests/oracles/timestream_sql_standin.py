@@ -60,7 +60,7 @@ DIMENSIONS = []  # dimension names in first-seen order; dimension i is stored in
 COLUMNS = {}  # dimension name -> its quoted SQLite column
 TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
-CURSORS = {}  # NextToken -> (rows, columns, offset, empty pages left)
+CURSORS = {}  # NextToken -> (rows, columns, row -> Timestream Row, offset, empty pages left)
 FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
           "record_calls": False}
 CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
@@ -192,7 +192,7 @@ def describe(m):
     if DB.execute("SELECT 1 FROM records LIMIT 1").fetchone():
         rows.append(["measure_value::double", "double", "MEASURE_VALUE"])
     info = [{"Name": n, "Type": {"ScalarType": "VARCHAR"}} for n in ("Column", "Type", "Timestream attribute type")]
-    return [{"Data": [{"ScalarValue": v} for v in row]} for row in rows], info
+    return [{"Data": [{"ScalarValue": v} for v in row]} for row in rows], info, lambda row: row
 
 
 def run_query(sql):
@@ -215,13 +215,15 @@ def run_query(sql):
         {"Name": "measure_name", "Type": {"ScalarType": "VARCHAR"}},
         {"Name": "time", "Type": {"ScalarType": "TIMESTAMP"}},
         {"Name": "measure_value::double", "Type": {"ScalarType": "DOUBLE"}}]
-    out = []
-    for row in rows:
-        data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:len(DIMENSIONS) + 1]]
-        data.append({"ScalarValue": fmt_time(row[-2])})
-        data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
-        out.append({"Data": data})
-    return out, info
+    return rows, info, result_row  # rows become Timestream's JSON page by page: a large result's first page is quick
+
+
+def result_row(row):
+    """One SQLite row (dimensions, measure_name, time, _bits) as a Timestream Row."""
+    data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:-2]]
+    data.append({"ScalarValue": fmt_time(row[-2])})
+    data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
+    return {"Data": data}
 
 
 def query(body):
@@ -230,19 +232,19 @@ def query(body):
     if token:
         if token not in CURSORS:
             raise ServiceError(400, "ValidationException", "Invalid NextToken")
-        rows, info, offset, empty = CURSORS.pop(token)
+        rows, info, convert, offset, empty = CURSORS.pop(token)
     else:
-        rows, info = run_query(body.get("QueryString", ""))
+        rows, info, convert = run_query(body.get("QueryString", ""))
         offset, empty = 0, args.empty_first_pages
     qid = str(uuid.uuid4())
     if empty > 0:
-        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, offset, empty - 1)
+        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, convert, offset, empty - 1)
         return {"QueryId": qid, "NextToken": nxt, "Rows": [], "ColumnInfo": info}
-    page = rows[offset:offset + max_rows]
+    page = [convert(row) for row in rows[offset:offset + max_rows]]
     resp = {"QueryId": qid, "Rows": page, "ColumnInfo": info,
             "QueryStatus": {"ProgressPercentage": 100.0, "CumulativeBytesScanned": 0, "CumulativeBytesMetered": 0}}
     if offset + max_rows < len(rows):
-        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, offset + max_rows, 0); resp["NextToken"] = nxt
+        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, convert, offset + max_rows, 0); resp["NextToken"] = nxt
     return resp
 
 
