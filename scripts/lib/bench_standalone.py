@@ -149,7 +149,7 @@ def write_rounds(door, standin, rounds, delay_ms, rows):
         # A call belongs to the request it started within; its end stamp may come after the connector has answered
         # (the stand-in stamps after writing its answer), so it is clamped to the request's end.
         spans = [(s, min(f, end)) for s, f in by_key.get(writer_key(w), []) if start <= s <= end]
-        assert len(spans) == SERIES // 100, "expected %d WriteRecords calls, the stand-in saw %d" % (SERIES // 100, len(spans))
+        assert len(spans) == SERIES // 100, "expected %d calls, the stand-in saw %d" % (SERIES // 100, len(spans))
         round_trips.append(end - start)
         inside.append(union_seconds(spans))
         added.append(round_trips[-1] - inside[-1])
@@ -162,10 +162,10 @@ def write_rounds(door, standin, rounds, delay_ms, rows):
     rows.append(("S3", "peak RSS with 64 writes in flight (%s): VmRSS sampled every 10 ms / VmHWM" % context,
                  "%.1f / %.1f MB" % (rss.peak_kb / 1024, status_kb(pid, "VmHWM") / 1024), "≤ 64 MB"))
     rows.append(("–", "not the limit (%s): stand-in CPU %.0f %% of one core, its handling beyond the injected delay "
-                 "p50 %s / p99 %s per call (%d calls, at most %d at once); this client %.0f %% of one core; "
-                 "connector %.0f %%; over %.1f s" % (context, 100 * standin_cpu / wall, ms(statistics.median(handling)),
-                                                     ms(p99(handling)), len(calls), standin_call(standin, "/control")["max_in_flight"],
-                                                     100 * client_cpu / wall, 100 * cpu / wall, wall),
+                 "p50 %s / p99 %s per call (%d calls; at most %d at once since it started); this client %.0f %% of "
+                 "one core; connector %.0f %%; over %.1f s"
+                 % (context, 100 * standin_cpu / wall, ms(statistics.median(handling)), ms(p99(handling)), len(calls),
+                    standin_call(standin, "/control")["max_in_flight"], 100 * client_cpu / wall, 100 * cpu / wall, wall),
                  "%.0f samples/s" % (samples / wall), "(report)"))
 
 
@@ -220,7 +220,8 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=50)
     ap.add_argument("--read-samples", type=int, default=1_000_000, help="0: no S4")
     ap.add_argument("--no-zero-delay", action="store_true", help="only the --delay-ms rounds")
-    ap.add_argument("--connector-flag", action="append", default=[], help="passed to the connector, e.g. --worker-threads=64")
+    ap.add_argument("--connector-flag", action="append", default=[],
+                    help="passed to the connector, e.g. --worker-threads=64")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="bench-standalone-")
     flags = ["--log.level=warn", *args.connector_flag]
