@@ -70,6 +70,34 @@ import Testing
         try s.expectAccepted([S.record([("Time", "v"), ("times", "v"), ("measure", "v"), ("tsx", "v"), ("xts_", "v")])])
     }
 
+    /// Timestream's names are case-sensitive ("Identifiers are case-sensitive"; `Time` is not the reserved `time`),
+    /// SQLite's column names are not: the SQL stand-in must store `Time`, `host` and `Host` as three dimensions beside
+    /// its `time` column, and find each by its exact name.
+    @Test func theSQLStandInStoresNamesThatDifferOnlyInCase() throws {
+        let s = try S(.sql)
+        let record = S.record([("Time", "t"), ("host", "lower"), ("Host", "upper")])
+        try s.expectAccepted([record])
+        #expect(try s.isStored(record))
+        let listed = try #require(try s.listed()?.first)
+        #expect(listed["Time"] as? String == "t" && listed["host"] as? String == "lower" && listed["Host"] as? String == "upper")
+        #expect(listed["time"] as? Int == Int(record["Time"] as! String))
+        let client = TimestreamClient(
+            transport: s.http, region: "us-east-1",
+            endpoints: EndpointConfiguration(write: .fixed(s.server.url), query: .fixed(s.server.url)))
+        func rows(_ condition: String) throws -> [[Datum]] {
+            var rows: [[Datum]] = []
+            let result = client.query(
+                #"SELECT * FROM "db"."t" WHERE "# + condition, credentials: S.credentials,
+                deadline: Deadline(epochMilliseconds: S.now + 20_000)
+            ) { rows += $0.rows }
+            if case .failure(let error) = result { throw error }
+            return rows
+        }
+        #expect(try rows(#""Host" = 'upper' AND "host" = 'lower' AND "Time" = 't'"#).count == 1)
+        #expect(try rows(#""Host" = 'lower'"#).isEmpty)
+        #expect(throws: TimestreamError.self) { try rows(#""HOST" = 'upper'"#) }  // no such column
+    }
+
     @Test(arguments: S.Kind.allCases) func dimensionValuesAreNotEmpty(_ kind: S.Kind) throws {
         let s = try S(kind)
         try s.expectWholeCallRefused(

@@ -20,6 +20,9 @@ Where it differs from the real service (known, deliberate):
   a record is stored (a table without records lists only measure_name and time here).
 - Missing columns give Timestream's ValidationException text "Column 'x' does not exist"; SQLite's habit of
   reading unknown "identifiers" as strings is blocked by checking every quoted identifier first.
+- Names are case-sensitive, as in Timestream: SQLite's column names are not, so each dimension is stored in a
+  column of its own numbered name (dimension `Time` beside the `time` column, `Host` beside `host`), and the
+  quoted identifiers of a query are rewritten to those names.
 - WriteRecords refuses what Timestream refuses, the same way (whole call: 400 ValidationException, nothing stored;
   per record: 419 RejectedRecordsException, the other records stored): the rules, their sources and where the docs
   are silent are tabled in timestream_write_rules.py (shared with timestream_standin.py). The table's retention is
@@ -30,6 +33,9 @@ Where it differs from the real service (known, deliberate):
   have their connection closed without an answer. GET /control returns call counters and max concurrency.
   {"discard_writes": true} answers every WriteRecords with success without parsing or storing it (scripts/bench:
   a Timestream whose only cost is the injected delay, so the Python stand-in's own work does not enter P1).
+  {"record_calls": true} keeps, for every data call, its access key id and the CLOCK_MONOTONIC times at which its
+  handler started and finished answering; GET /calls returns them and forgets them (scripts/bench-standalone: the
+  stand-in's own service time per connector request, measured in the same run).
 """
 import argparse, datetime, http.server, json, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
 import regex
@@ -50,11 +56,14 @@ LOCK = threading.Lock()
 DB = sqlite3.connect(":memory:", check_same_thread=False)
 # _bits keeps the exact IEEE-754 pattern: SQLite stores integral REALs as integers and would turn -0.0 into 0.
 DB.execute('CREATE TABLE records (measure_name TEXT NOT NULL, time INTEGER NOT NULL, "measure_value::double" REAL, _bits INTEGER)')
-DIMENSIONS = []  # dimension columns in first-seen order
+DIMENSIONS = []  # dimension names in first-seen order; dimension i is stored in SQLite column "_d<i>"
+COLUMNS = {}  # dimension name -> its quoted SQLite column
 TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
-CURSORS = {}  # NextToken -> (rows, columns, offset, empty pages left)
-FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False}
+CURSORS = {}  # NextToken -> (rows, columns, row -> Timestream Row, offset, empty pages left)
+FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
+          "record_calls": False}
+CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
 STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0}
 
 
@@ -102,9 +111,9 @@ def series_condition(dims):
     parts, params = [], []
     for name in DIMENSIONS:
         if name in dims:
-            parts.append('"%s" = ?' % name.replace('"', '""')); params.append(dims[name])
+            parts.append(COLUMNS[name] + ' = ?'); params.append(dims[name])
         else:
-            parts.append('"%s" IS NULL' % name.replace('"', '""'))
+            parts.append(COLUMNS[name] + ' IS NULL')
     return " AND ".join(parts), params
 
 
@@ -121,16 +130,17 @@ def write_records(body):
             continue
         dims = dict(rec["dimensions"])
         for name in dims:
-            if name not in DIMENSIONS:
-                DB.execute('ALTER TABLE records ADD COLUMN "%s" TEXT' % name.replace('"', '""'))
+            if name not in COLUMNS:
+                COLUMNS[name] = '"_d%d"' % len(DIMENSIONS)
+                DB.execute('ALTER TABLE records ADD COLUMN %s TEXT' % COLUMNS[name])
                 DIMENSIONS.append(name)
         if rec["store"] == "update":  # a higher Version replaces the value
             where, params = series_condition(dims)
             DB.execute("DELETE FROM records WHERE measure_name = ? AND time = ? AND " + where, [rec["measure"], rec["ms"]] + params)
         batches.setdefault(tuple(dims), []).append([rec["measure"], rec["ms"], rec["value"], rec["bits"]] + list(dims.values()))
     for names, values in batches.items():
-        columns = ["measure_name", "time", "measure_value::double", "_bits"] + list(names)
-        DB.executemany("INSERT INTO records (%s) VALUES (%s)" % (", ".join('"%s"' % n.replace('"', '""') for n in columns), ", ".join("?" * len(columns))), values)
+        columns = ['measure_name', 'time', '"measure_value::double"', '_bits'] + [COLUMNS[n] for n in names]
+        DB.executemany("INSERT INTO records (%s) VALUES (%s)" % (", ".join(columns), ", ".join("?" * len(columns))), values)
     if rejected:
         raise rules.rejected_records(rejected)
     return {"RecordsIngested": {"Total": len(accepted), "MemoryStore": len(accepted), "MagneticStore": 0}}
@@ -139,26 +149,35 @@ def write_records(body):
 SQL_HEAD = regex.compile(r'^SELECT \* FROM "((?:[^"]|"")*)"\."((?:[^"]|"")*)" WHERE (.*)$', regex.S)
 
 
-def quoted_identifiers(sql):
-    """Double-quoted identifiers outside single-quoted literals."""
-    found, i = [], 0
+def sqlite_where(sql):
+    """A WHERE clause in SQLite's terms: each double-quoted identifier outside single-quoted literals becomes its
+    dimension's column (Timestream's "Column 'x' does not exist" when there is none), and measure_value::double is
+    quoted."""
+    out, i = [], 0
     while i < len(sql):
         c = sql[i]
         if c == "'":
-            i += 1
-            while i < len(sql):
-                if sql[i] == "'" and i + 1 < len(sql) and sql[i + 1] == "'": i += 2; continue
-                if sql[i] == "'": break
-                i += 1
+            j = i + 1
+            while j < len(sql):
+                if sql[j] == "'" and j + 1 < len(sql) and sql[j + 1] == "'": j += 2; continue
+                if sql[j] == "'": break
+                j += 1
+            out.append(sql[i:j + 1]); i = j + 1
         elif c == '"':
             j, name = i + 1, []
             while j < len(sql):
                 if sql[j] == '"' and j + 1 < len(sql) and sql[j + 1] == '"': name.append('"'); j += 2; continue
                 if sql[j] == '"': break
                 name.append(sql[j]); j += 1
-            found.append("".join(name)); i = j
-        i += 1
-    return found
+            name = "".join(name)
+            if name not in COLUMNS:
+                raise ServiceError(400, "ValidationException", "line 1:1: Column '%s' does not exist" % name)
+            out.append(COLUMNS[name]); i = j + 1
+        elif sql.startswith("measure_value::double", i):
+            out.append('"measure_value::double"'); i += len("measure_value::double")
+        else:
+            out.append(c); i += 1
+    return "".join(out)
 
 
 DESCRIBE_HEAD = regex.compile(r'^DESCRIBE "((?:[^"]|"")*)"\."((?:[^"]|"")*)"$', regex.S)
@@ -173,7 +192,7 @@ def describe(m):
     if DB.execute("SELECT 1 FROM records LIMIT 1").fetchone():
         rows.append(["measure_value::double", "double", "MEASURE_VALUE"])
     info = [{"Name": n, "Type": {"ScalarType": "VARCHAR"}} for n in ("Column", "Type", "Timestream attribute type")]
-    return [{"Data": [{"ScalarValue": v} for v in row]} for row in rows], info
+    return [{"Data": [{"ScalarValue": v} for v in row]} for row in rows], info, lambda row: row
 
 
 def run_query(sql):
@@ -186,13 +205,8 @@ def run_query(sql):
     key = (m.group(1).replace('""', '"'), m.group(2).replace('""', '"'))
     if key not in TABLES:
         raise ServiceError(404, "ResourceNotFoundException", "The table %s does not exist." % key[1])
-    where = m.group(3)
-    for name in quoted_identifiers(where):
-        if name not in DIMENSIONS:
-            raise ServiceError(400, "ValidationException", "line 1:1: Column '%s' does not exist" % name)
-    where = where.replace("measure_value::double", '"measure_value::double"')
-    columns = DIMENSIONS + ["measure_name", "time", "_bits"]
-    select = ", ".join('"%s"' % c.replace('"', '""') for c in columns)
+    where = sqlite_where(m.group(3))
+    select = ", ".join([COLUMNS[n] for n in DIMENSIONS] + ["measure_name", "time", "_bits"])
     try:
         rows = DB.execute("SELECT %s FROM records WHERE %s" % (select, where)).fetchall()
     except (sqlite3.Error, regex.error) as e:
@@ -201,13 +215,15 @@ def run_query(sql):
         {"Name": "measure_name", "Type": {"ScalarType": "VARCHAR"}},
         {"Name": "time", "Type": {"ScalarType": "TIMESTAMP"}},
         {"Name": "measure_value::double", "Type": {"ScalarType": "DOUBLE"}}]
-    out = []
-    for row in rows:
-        data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:len(DIMENSIONS) + 1]]
-        data.append({"ScalarValue": fmt_time(row[-2])})
-        data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
-        out.append({"Data": data})
-    return out, info
+    return rows, info, result_row  # rows become Timestream's JSON page by page: a large result's first page is quick
+
+
+def result_row(row):
+    """One SQLite row (dimensions, measure_name, time, _bits) as a Timestream Row."""
+    data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:-2]]
+    data.append({"ScalarValue": fmt_time(row[-2])})
+    data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
+    return {"Data": data}
 
 
 def query(body):
@@ -216,19 +232,19 @@ def query(body):
     if token:
         if token not in CURSORS:
             raise ServiceError(400, "ValidationException", "Invalid NextToken")
-        rows, info, offset, empty = CURSORS.pop(token)
+        rows, info, convert, offset, empty = CURSORS.pop(token)
     else:
-        rows, info = run_query(body.get("QueryString", ""))
+        rows, info, convert = run_query(body.get("QueryString", ""))
         offset, empty = 0, args.empty_first_pages
     qid = str(uuid.uuid4())
     if empty > 0:
-        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, offset, empty - 1)
+        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, convert, offset, empty - 1)
         return {"QueryId": qid, "NextToken": nxt, "Rows": [], "ColumnInfo": info}
-    page = rows[offset:offset + max_rows]
+    page = [convert(row) for row in rows[offset:offset + max_rows]]
     resp = {"QueryId": qid, "Rows": page, "ColumnInfo": info,
             "QueryStatus": {"ProgressPercentage": 100.0, "CumulativeBytesScanned": 0, "CumulativeBytesMetered": 0}}
     if offset + max_rows < len(rows):
-        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, offset + max_rows, 0); resp["NextToken"] = nxt
+        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, convert, offset + max_rows, 0); resp["NextToken"] = nxt
     return resp
 
 
@@ -257,10 +273,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/control":
             with LOCK: return self.send_json(200, dict(STATS, faults=dict(FAULTS), records=len(TABLE.stored)))
+        if self.path == "/calls":
+            with LOCK:
+                calls = CALLS[:]; CALLS.clear()
+            return self.send_json(200, calls)
         if self.path == "/records":
             with LOCK:
                 cols = ["measure_name", "time", "_bits"] + DIMENSIONS
-                rows = DB.execute("SELECT %s FROM records" % ", ".join('"%s"' % c.replace('"', '""') for c in cols)).fetchall()
+                rows = DB.execute("SELECT %s FROM records" % ", ".join(cols[:3] + [COLUMNS[n] for n in DIMENSIONS])).fetchall()
             out = []
             for r in rows:
                 record = dict((c, v) for c, v in zip(cols, r) if v is not None and c != "_bits")
@@ -271,6 +291,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_json(404, {"message": "not found"})
 
     def do_POST(self):
+        started = time.monotonic()
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/control":
             with LOCK: FAULTS.update(json.loads(body or b"{}"))
@@ -321,7 +342,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 payload.update(e.extra)
                 self.send_json(e.status, payload)
         finally:
-            with LOCK: STATS["in_flight"] -= 1
+            finished = time.monotonic()
+            with LOCK:
+                STATS["in_flight"] -= 1
+                if FAULTS["record_calls"]:
+                    CALLS.append([auth.split("Credential=", 1)[1].split("/", 1)[0], started, finished])
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
