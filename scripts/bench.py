@@ -7,13 +7,15 @@ received); function CPU from /proc/PID/task/*/schedstat (ns of on-CPU time, all 
 /proc/PID/status VmHWM; new TCP connections from the SQL stand-in's accept counter. Events are built by
 Tests/oracles/api_gateway_event.py (Python protobuf + snappy), independently of the Swift code.
 """
-import argparse, base64, json, os, shutil, statistics, struct, subprocess, sys, tempfile, time, urllib.request, zipfile
+import argparse, base64, json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORACLES = os.path.join(ROOT, "Tests", "oracles")
 PY = sys.executable
 sys.path.insert(0, ORACLES)
 import children as child_processes  # noqa: E402  (this script's `children` is its list of them)
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+from bench_workload import bits, dump_pages, node_series  # noqa: E402
 DB, TABLE = "PrometheusDatabase", "PrometheusMetricsTable"
 KEY = ["AKIDBENCHEXAMPLE", "bench/secret/key"]
 BASE_MS = 1_700_000_000_000
@@ -57,44 +59,6 @@ def stop(proc):
 
 
 # ---- events -------------------------------------------------------------------------------------------------
-METRICS = [("node_cpu_seconds_total", [("cpu", [str(i) for i in range(8)]),
-                                       ("mode", ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"])]),
-           ("node_network_receive_bytes_total", [("device", ["eth0", "eth1", "lo", "docker0"])]),
-           ("node_disk_written_bytes_total", [("device", ["nvme0n1", "nvme1n1", "xvda"])]),
-           ("node_load1", []),
-           ("http_request_duration_seconds_bucket", [("handler", ["/api/v1/query", "/metrics"]),
-                                                     ("le", ["0.005", "0.01", "0.1", "1", "+Inf"])])]
-
-
-def bits(value):
-    """The oracle's sample value spec: IEEE-754 bits as 16 hex digits."""
-    return "%016x" % struct.unpack(">Q", struct.pack(">d", value))[0]
-
-
-def combos(dims):
-    out = [[]]
-    for name, values in dims:
-        out = [c + [[name, v]] for c in out for v in values]
-    return out
-
-
-def node_series(samples, stamp):
-    """`samples` series × 1 sample shaped like node_exporter scrapes (the same shape BenchPipeline times)."""
-    out, host = [], 0
-    while len(out) < samples:
-        for name, dims in METRICS:
-            for extra in combos(dims):
-                if len(out) == samples:
-                    break
-                n = len(out)
-                labels = [["__name__", name], ["cluster", "prod-eu-west-1"], ["env", "production"],
-                          ["instance", "10.0.%d.%d:9100" % (host // 250, host % 250 + 1)], ["job", "node"]] + extra
-                value = float(n * 7919 % 1000003) + (n % 1000) / 1000
-                out.append({"labels": sorted(labels), "samples": [[bits(value), stamp + n % 15]]})
-        host += 1
-    return out
-
-
 def event_file(name, spec):
     spec = dict(spec, basic_auth=KEY, path="/dev/" + ("read" if "read" in spec else "write"))
     out = subprocess.run([PY, os.path.join(ORACLES, "api_gateway_event.py")], input=json.dumps(spec).encode(),
@@ -191,7 +155,7 @@ def read_figures(fn, ts_url):
         fn.invoke(event_file("load-%d.json" % part, {"write": {"timeseries": series}}))
     fn.stop()
     if args.dump_pages:
-        dump_pages(ts_url, args.dump_pages)
+        dump_pages(ts_url, args.dump_pages, DB, TABLE, KEY[0])
     read_event = event_file("read.json", {"read": {"queries": [
         {"start": BASE_MS, "end": BASE_MS + 1000 * 15_000, "matchers": [["EQ", "__name__", "bench_read"]]}]}})
     reads = []
@@ -283,24 +247,6 @@ def concurrency_figures(ts_url):
             "%.1f MB" % (fn.hwm_kb() / 1024), "(report)")
         fn.stop()
     http(ts_url + "/control", {"discard_writes": False, "delay_ms": 0, "delay_calls": 0})
-
-
-def dump_pages(ts_url, directory):
-    """The bench_read rows' Query pages, asked for directly (the stand-in checks only the Authorization's shape)."""
-    os.makedirs(directory, exist_ok=True)
-    token, page = None, 0
-    while page == 0 or token:
-        query = {"QueryString": "SELECT * FROM \"%s\".\"%s\" WHERE measure_name = 'bench_read'" % (DB, TABLE)}
-        if token:
-            query["NextToken"] = token
-        req = urllib.request.Request(ts_url + "/", data=json.dumps(query).encode(), headers={
-            "X-Amz-Target": "Timestream_20181101.Query",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=%s/20231114/us-east-1/timestream/aws4_request" % KEY[0]})
-        with urllib.request.urlopen(req, timeout=600) as resp:
-            raw = resp.read()
-        with open(os.path.join(directory, "page-%03d.json" % page), "wb") as f:
-            f.write(raw)
-        token, page = json.loads(raw).get("NextToken"), page + 1
 
 
 def print_table():
