@@ -64,14 +64,24 @@ struct ProtobufReader {
     @inline(__always)
     mutating func readTag() throws(ProtobufError) -> FieldTag {
         let start = offset
-        let key = try readVarint()
+        return try Self.tag(readVarint(), at: start)
+    }
+
+    /// The field key `key`, read as a varint at `offset` (decoders compare the raw key of their hot fields first
+    /// and come here for the others, so every key is checked the same way).
+    @inline(__always)
+    static func tag(_ key: UInt64, at offset: Int) throws(ProtobufError) -> FieldTag {
         let number = key >> 3
-        guard number > 0, number <= 0x1FFF_FFFF else { throw .invalidFieldNumber(number, offset: start) }
+        guard number > 0, number <= 0x1FFF_FFFF else { throw .invalidFieldNumber(number, offset: offset) }
         guard let wireType = WireType(rawValue: UInt8(key & 7)) else {
-            throw .invalidWireType(UInt8(key & 7), offset: start)
+            throw .invalidWireType(UInt8(key & 7), offset: offset)
         }
         return FieldTag(number: number, wireType: wireType)
     }
+
+    /// The raw key of a field whose (field, wire type) is `key`, as one byte (fields 1–15).
+    @inline(__always)
+    static func key(_ field: UInt64, _ wireType: WireType) -> UInt64 { field << 3 | UInt64(wireType.rawValue) }
 
     @inline(__always)
     mutating func readFixed64() throws(ProtobufError) -> UInt64 {
