@@ -140,6 +140,21 @@ public struct WriteRequestView {
         var label = LabelBytes(nameOffset: 0, nameCount: 0, valueOffset: 0, valueCount: 0)
         // Keys and one-byte lengths are ASCII too: one check covers a whole label of short texts.
         let allASCII = ProtobufReader.isASCII(bytes)
+        // How Prometheus writes a label — name, then value, each with a one-byte length, nothing else — is read
+        // directly; the loop below reads any other layout (and gives the same answer for this one).
+        if allASCII && bytes.count >= 4 {
+            let first = bytes.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self)
+            let nameCount = Int(first[1])
+            if first[0] == 0x0a && nameCount + 4 <= bytes.count && first[nameCount + 2] == 0x12
+                && nameCount + Int(first[nameCount + 3]) + 4 == bytes.count
+            {
+                let nameOffset = UInt32(truncatingIfNeeded: first + 2 - base)
+                return LabelBytes(
+                    nameOffset: nameOffset, nameCount: UInt32(truncatingIfNeeded: nameCount),
+                    valueOffset: nameOffset + UInt32(truncatingIfNeeded: nameCount + 2),
+                    valueCount: UInt32(truncatingIfNeeded: bytes.count - nameCount - 4))
+            }
+        }
         var reader = ProtobufReader(bytes)
         while !reader.isAtEnd {
             let start = reader.offset
@@ -158,8 +173,9 @@ public struct WriteRequestView {
             {
                 throw .invalidUTF8(message: "Label", field: isName ? 1 : 2)
             }
-            let offset = UInt32(text.baseAddress! - UnsafeRawPointer(base))
-            let count = UInt32(text.count)
+            // Within 32 bits: the body is shorter than 4 GiB (checked once, in `init`).
+            let offset = UInt32(truncatingIfNeeded: text.baseAddress.unsafelyUnwrapped - UnsafeRawPointer(base))
+            let count = UInt32(truncatingIfNeeded: text.count)
             if isName {
                 (label.nameOffset, label.nameCount) = (offset, count)
             } else {
