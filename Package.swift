@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(name: "bench-codec", dependencies: ["RemoteStorage"], path: "Sources/BenchCodec", swiftSettings: essentials),
 
         // Test-only helpers (oracle processes, background servers); full Foundation allowed, never in bootstrap.
-        .target(name: "TestSupport", dependencies: ["AWS", "CurlHTTP", "TextCodecs", "TimestreamCodec"]),
+        .target(name: "TestSupport", dependencies: ["AWS", "CurlHTTP", "RemoteStorage", "TextCodecs", "TimestreamCodec"]),
         // TestSupportTests only: starts a child tree through TestSupport, then waits to be SIGKILLed.
         .executableTarget(name: "ChildTreeProbe", dependencies: ["TestSupport"]),
 

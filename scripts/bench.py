@@ -300,10 +300,10 @@ try:
         row("P2", "CPU %s (2000-sample request)" % name, "%s ns/sample" % stages[name])
     row("P2", "CPU decode+translate+JSON+sign (the in-place path this request takes)", "%s ns/sample" % stages["total"],
         "≤ 1000 ns/sample", float(stages["total"]) <= 1000)
-    for name in ["general_protobuf_decode", "general_translate_json"]:
+    for name in ["mixed_snappy_decode", "mixed_view_decode", "mixed_translate_json", "values_translate_json"]:
         row("P2", "CPU %s (2000-sample request)" % name, "%s ns/sample" % stages[name])
-    row("P2", "CPU of the general path (requests the in-place path declines: histograms, exemplars, 2.0, …)",
-        "%s ns/sample" % stages["general_total"], "(report)")
+    row("P2", "CPU decode+translate+JSON+sign, the same request with an exemplar per series and metadata",
+        "%s ns/sample" % stages["general_total"], "≤ 1000 ns/sample", float(stages["general_total"]) <= 1000)
 
     timestream, ts_url = start_server("timestream_sql_standin.py", "--database", DB, "--table", TABLE)
 

@@ -27,8 +27,10 @@ enum FirstWrite {
             let body = RealisticBatch.snappyBody(samples: samples, timestampOffset: 864_000_000 + Int64(round) * 60_000)
             // (ten days after the event-driven writes of scripts/bench, so the stand-in sees new records)
             let started = monotonicMilliseconds()
-            let request = try WriteRequest(protobuf: try Snappy.decompress(body))
-            let plan = WriteTranslation.plan(request, config: config)
+            let raw = try Snappy.decompress(body)
+            let plan = try raw.withUnsafeBytes { bytes in
+                WriteTranslation.plan(try WriteRequestView(protobuf: bytes), body: bytes, config: config)
+            }
             let results = client.writeRecords(
                 plan.calls, credentials: credentials,
                 deadline: Deadline(epochMilliseconds: wallMilliseconds() + 30_000),

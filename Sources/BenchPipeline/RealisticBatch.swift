@@ -55,3 +55,45 @@ enum RealisticBatch {
         Snappy.compress(WriteRequest(timeseries: series(samples: samples, timestampOffset: timestampOffset)).serialized())
     }
 }
+
+extension RealisticBatch {
+    /// The same batch with what Prometheus adds when exemplars and metadata are sent: one exemplar per series
+    /// (a `trace_id` label, a value and a timestamp) and one metadata entry per metric family. Encoded here by
+    /// hand: `WriteRequest.serialized()` writes labels and samples only.
+    static func mixedSnappyBody(samples: Int) -> [UInt8] {
+        var body: [UInt8] = []
+        for (index, one) in series(samples: samples).enumerated() {
+            var encoded = WriteRequest(timeseries: [one]).serialized()
+            // `0x0a <length> <series>`: drop the key and length, append the exemplar, then frame it again.
+            var position = 1
+            while encoded[position] & 0x80 != 0 { position += 1 }
+            encoded.removeFirst(position + 1)
+            let traceID = Array(String(UInt64(index) &* 0x9E37_79B9_7F4A_7C15, radix: 16).utf8)
+            let label = field(1, string: Array("trace_id".utf8)) + field(2, string: traceID)
+            var exemplar = field(1, string: label)
+            exemplar += [0x11] + withUnsafeBytes(of: (0.25 * Double(index % 7)).bitPattern.littleEndian, Array.init)
+            exemplar += [0x18] + varint(UInt64(1_700_000_000_000 + index % 15))
+            body += field(1, string: encoded + field(3, string: exemplar))
+        }
+        for metric in metrics {
+            let metadata = [0x08, 0x01] + field(2, string: Array(metric.name.utf8))
+                + field(4, string: Array("Help text of \(metric.name).".utf8))
+            body += field(3, string: metadata)
+        }
+        return Snappy.compress(body)
+    }
+
+    private static func field(_ number: UInt8, string: [UInt8]) -> [UInt8] {
+        [number << 3 | 2] + varint(UInt64(string.count)) + string
+    }
+
+    private static func varint(_ value: UInt64) -> [UInt8] {
+        var value = value
+        var out: [UInt8] = []
+        while value >= 0x80 {
+            out.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        return out + [UInt8(value)]
+    }
+}

@@ -1,11 +1,12 @@
 // CPU cost per sample of each stage of the remote-write path (issue "Performance", target P2), measured on the real
-// module APIs the function calls: snappy decode → in-place protobuf read (`WriteRequestView`) → translation written
-// straight as WriteRecords JSON (`WriteTranslation`) → SigV4 sign. The same pipeline fed from decoded `WriteRequest`
-// values (requests of any other shape: 2.0, histograms, exemplars, non-ASCII names) is timed too, not in the total.
+// module APIs the function calls: snappy decode → the one 1.0 protobuf decoder (`WriteRequestView`, in place) →
+// translation written straight as WriteRecords JSON (`WriteTranslation`) → SigV4 sign. The same batch with an
+// exemplar per series and metadata (the shape that once took a second, general decoder) is timed through the same
+// path, and the translation of decoded `WriteRequest` values (what a 2.0 request becomes) is timed too.
 // Never linked into `bootstrap`; `scripts/bench` runs the release build. Usage: BenchPipeline [iterations] [samples]
-// Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total <ns>` (the in-place
-// path: snappy_decode + view_decode + inplace_translate_json + sign) and `general_total <ns>` (snappy_decode +
-// general_protobuf_decode + general_translate_json + sign, what a request the view cannot read costs).
+// Prints one line per stage: `<stage> <ns per sample (median over iterations)>`, then `total <ns>` (the plain
+// request: snappy_decode + view_decode + inplace_translate_json + sign) and `general_total <ns>` (the request with
+// exemplars and metadata: mixed_snappy_decode + mixed_view_decode + mixed_translate_json + sign).
 // `BenchPipeline <iterations> <samples> <stage>` times one stage only (for callgrind).
 // `BenchPipeline first-write <URL> [samples]` times a cold client's first write including endpoint discovery.
 // `BenchPipeline read [iterations] [step]` times the CPU of a remote read's pages → answer (P6);
@@ -56,29 +57,44 @@ struct Stage {
 
 // Inputs of each stage come from the previous one, computed once up front.
 let raw = try Snappy.decompress(snappyBody)
-let request = try WriteRequest(protobuf: raw)
+let request = WriteRequest(timeseries: RealisticBatch.series(samples: sampleCount))
 let plan = WriteTranslation.plan(request, config: config)
 let bodies = plan.calls.map(\.json)
 let written = plan.stats.samplesToWrite
 precondition(written == sampleCount, "the batch must be fully writable (got \(written) of \(sampleCount))")
-// The decoded body at a fixed address for the whole run (the view's offsets point into it).
-let rawBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: raw.count, alignment: 8)
-raw.withUnsafeBytes { rawBytes.copyMemory(from: $0) }
-let body = UnsafeRawBufferPointer(rawBytes)
-guard let view = WriteRequestView(protobuf: body) else { fatalError("the batch must be read in place") }
-let inPlace: WritePlan? = WriteTranslation.plan(view, body: body, config: config)
-precondition(inPlace == plan, "the in-place translation must answer this batch, with the general path's bodies")
+/// The decoded body at a fixed address for the whole run (the view's offsets point into it).
+func pinned(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+    let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 8)
+    bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+    return UnsafeRawBufferPointer(copy)
+}
+let body = pinned(raw)
+let view = try WriteRequestView(protobuf: body)
+let inPlace = WriteTranslation.plan(view, body: body, config: config)
+precondition(inPlace == plan, "the decoded body must give the values' bodies")
+let mixedSnappyBody = RealisticBatch.mixedSnappyBody(samples: sampleCount)
+let mixedBody = pinned(try Snappy.decompress(mixedSnappyBody))
+let mixedView = try WriteRequestView(protobuf: mixedBody)
+let mixedPlan = WriteTranslation.plan(mixedView, body: mixedBody, config: config)
+precondition(
+    mixedPlan.calls == plan.calls && mixedPlan.stats.skipped[.exemplar] == sampleCount
+        && mixedView.metadataCount == RealisticBatch.metrics.count,
+    "the batch with exemplars and metadata must give the same bodies")
 
-/// Stages of the path `RemoteWriteHandler` takes for this batch (they make the total), and of the general path.
+/// Stages of the plain request (they make the total), and of the request with exemplars and metadata.
 let pathStages: Set = ["snappy_decode", "view_decode", "inplace_translate_json", "sign"]
-let generalStages: Set = ["snappy_decode", "general_protobuf_decode", "general_translate_json", "sign"]
+let generalStages: Set = ["mixed_snappy_decode", "mixed_view_decode", "mixed_translate_json", "sign"]
 
 let stages = [
     Stage(name: "snappy_decode") { (try? Snappy.decompress(snappyBody))?.count ?? 0 },
-    Stage(name: "view_decode") { WriteRequestView(protobuf: body)?.series.count ?? 0 },
+    Stage(name: "view_decode") { (try? WriteRequestView(protobuf: body))?.series.count ?? 0 },
     Stage(name: "inplace_translate_json") { WriteTranslation.plan(view, body: body, config: config).calls.count },
-    Stage(name: "general_protobuf_decode") { (try? WriteRequest(protobuf: raw))?.timeseries.count ?? 0 },
-    Stage(name: "general_translate_json") { WriteTranslation.plan(request, config: config).calls.count },
+    Stage(name: "mixed_snappy_decode") { (try? Snappy.decompress(mixedSnappyBody))?.count ?? 0 },
+    Stage(name: "mixed_view_decode") { (try? WriteRequestView(protobuf: mixedBody))?.series.count ?? 0 },
+    Stage(name: "mixed_translate_json") {
+        WriteTranslation.plan(mixedView, body: mixedBody, config: config).calls.count
+    },
+    Stage(name: "values_translate_json") { WriteTranslation.plan(request, config: config).calls.count },
     Stage(name: "sign") {
         // What TimestreamClient does per round of WriteRecords calls: one signer, one signed request per body.
         var signer = SigV4.Signer(

@@ -31,8 +31,8 @@ public final class RemoteWriteHandler: Sendable {
         var failed = 0
     }
 
-    /// Serves one request. 1.0 and 2.0 bodies become the same `WriteRequest` values, so both take the same
-    /// translation, batching and status mapping; 2.0 answers also carry the `*-Written` headers.
+    /// Serves one request. 1.0 and 2.0 bodies take the same translation, batching and status mapping; 2.0 answers
+    /// also carry the `*-Written` headers.
     /// - Parameter usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     func handle(
         body: [UInt8], contentType: String?, contentEncoding: String? = nil, credentials: Credentials,
@@ -71,8 +71,8 @@ public final class RemoteWriteHandler: Sendable {
         return outcome
     }
 
-    /// snappy → protobuf → the WriteRecords calls (`WriteTranslation`). A plain 1.0 request is read in place
-    /// (`WriteRequestView`); anything else, and a 2.0 request, is decoded into `WriteRequest` values first.
+    /// snappy → protobuf → the WriteRecords calls (`WriteTranslation`). A 1.0 request of any shape is decoded once,
+    /// in place (`WriteRequestView`); a 2.0 request once, into `WriteRequest` values.
     private func plan(_ body: [UInt8], as message: RemoteWriteProtocol) -> Result<WritePlan, Refusal> {
         let raw: [UInt8]
         do {
@@ -82,15 +82,13 @@ public final class RemoteWriteHandler: Sendable {
         }
         switch message {
         case .v1:
-            let inPlace = raw.withUnsafeBytes { bytes in
-                WriteRequestView(protobuf: bytes).map { WriteTranslation.plan($0, body: bytes, config: config.writeSettings) }
+            let config = config.writeSettings
+            let planned = raw.withUnsafeBytes { bytes in
+                Result { () throws(ProtobufError) in
+                    WriteTranslation.plan(try WriteRequestView(protobuf: bytes), body: bytes, config: config)
+                }
             }
-            if let inPlace { return .success(inPlace) }
-            do {
-                return .success(WriteTranslation.plan(try WriteRequest(protobuf: raw), config: config.writeSettings))
-            } catch {
-                return .failure(.text(400, "body is not a remote-write WriteRequest protobuf: \(error)"))
-            }
+            return planned.mapError { .text(400, "body is not a remote-write WriteRequest protobuf: \($0)") }
         case .v2:
             do {
                 return .success(WriteTranslation.plan(try WriteRequestV2(protobuf: raw).writeRequest, config: config.writeSettings))

@@ -23,20 +23,24 @@ struct ProtobufReader {
     /// How deep deprecated groups may nest when skipped (unknown fields); prompb itself has no groups.
     static let maxGroupDepth = 64
 
-    let buffer: UnsafeRawBufferPointer
+    /// The first byte (nil only for an empty buffer, which is never read: every read checks `count` first, so
+    /// the hot paths unwrap it without a check).
+    private let base: UnsafePointer<UInt8>?
+    private let count: Int
     private(set) var offset: Int
 
     init(_ buffer: UnsafeRawBufferPointer) {
-        self.buffer = buffer
-        self.offset = 0
+        base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        count = buffer.count
+        offset = 0
     }
 
-    var isAtEnd: Bool { offset >= buffer.count }
+    var isAtEnd: Bool { offset >= count }
 
     @inline(__always)
     mutating func readVarint() throws(ProtobufError) -> UInt64 {
-        guard offset < buffer.count else { throw .truncatedVarint(offset: offset) }
-        let first = buffer[offset]
+        guard offset < count else { throw .truncatedVarint(offset: offset) }
+        let first = base.unsafelyUnwrapped[offset]
         if first < 0x80 {
             offset += 1
             return UInt64(first)
@@ -49,8 +53,8 @@ struct ProtobufReader {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < buffer.count else { throw .truncatedVarint(offset: start) }
-            let byte = buffer[offset]
+            guard offset < count else { throw .truncatedVarint(offset: start) }
+            let byte = base.unsafelyUnwrapped[offset]
             offset += 1
             if shift == 63 && byte > 1 { throw .varintOverflow(offset: start) }
             value |= UInt64(byte & 0x7f) << shift
@@ -64,27 +68,37 @@ struct ProtobufReader {
     @inline(__always)
     mutating func readTag() throws(ProtobufError) -> FieldTag {
         let start = offset
-        let key = try readVarint()
+        return try Self.tag(readVarint(), at: start)
+    }
+
+    /// The field key `key`, read as a varint at `offset` (decoders compare the raw key of their hot fields first
+    /// and come here for the others, so every key is checked the same way).
+    @inline(__always)
+    static func tag(_ key: UInt64, at offset: Int) throws(ProtobufError) -> FieldTag {
         let number = key >> 3
-        guard number > 0, number <= 0x1FFF_FFFF else { throw .invalidFieldNumber(number, offset: start) }
+        guard number > 0, number <= 0x1FFF_FFFF else { throw .invalidFieldNumber(number, offset: offset) }
         guard let wireType = WireType(rawValue: UInt8(key & 7)) else {
-            throw .invalidWireType(UInt8(key & 7), offset: start)
+            throw .invalidWireType(UInt8(key & 7), offset: offset)
         }
         return FieldTag(number: number, wireType: wireType)
     }
 
+    /// The raw key of a field whose (field, wire type) is `key`, as one byte (fields 1–15).
+    @inline(__always)
+    static func key(_ field: UInt64, _ wireType: WireType) -> UInt64 { field << 3 | UInt64(wireType.rawValue) }
+
     @inline(__always)
     mutating func readFixed64() throws(ProtobufError) -> UInt64 {
-        guard buffer.count - offset >= 8 else { throw .truncatedFixed(offset: offset) }
-        let value = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        guard count - offset >= 8 else { throw .truncatedFixed(offset: offset) }
+        let value = UInt64(littleEndian: UnsafeRawPointer(base.unsafelyUnwrapped + offset).loadUnaligned(as: UInt64.self))
         offset += 8
         return value
     }
 
     @inline(__always)
     mutating func readFixed32() throws(ProtobufError) -> UInt32 {
-        guard buffer.count - offset >= 4 else { throw .truncatedFixed(offset: offset) }
-        let value = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        guard count - offset >= 4 else { throw .truncatedFixed(offset: offset) }
+        let value = UInt32(littleEndian: UnsafeRawPointer(base.unsafelyUnwrapped + offset).loadUnaligned(as: UInt32.self))
         offset += 4
         return value
     }
@@ -92,13 +106,13 @@ struct ProtobufReader {
     /// Reads a length prefix and returns the bytes it covers (borrowed, no copy).
     @inline(__always)
     mutating func readLengthDelimited() throws(ProtobufError) -> UnsafeRawBufferPointer {
-        let start = offset
+        let keyOffset = offset
         let length = try readVarint()
-        let remaining = buffer.count - offset
+        let remaining = count - offset
         guard length <= UInt64(remaining) else {
-            throw .lengthPastEnd(offset: start, length: length, remaining: remaining)
+            throw .lengthPastEnd(offset: keyOffset, length: length, remaining: remaining)
         }
-        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + Int(length)])
+        let slice = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: Int(length))
         offset += Int(length)
         return slice
     }

@@ -32,14 +32,22 @@ extension Sample {
         var value = 0.0
         var timestamp: Int64 = 0
         while !reader.isAtEnd {
-            let tag = try reader.readTag()
-            switch tag.number {
-            case 1:
-                try tag.expect(.fixed64, in: "Sample")
+            let start = reader.offset
+            let key = try reader.readVarint()
+            // The two fields as Prometheus writes them, then any key checked and handled the general way.
+            if key == ProtobufReader.key(1, .fixed64) {
                 value = Double(bitPattern: try reader.readFixed64())
-            case 2:
-                try tag.expect(.varint, in: "Sample")
+                continue
+            }
+            if key == ProtobufReader.key(2, .varint) {
                 timestamp = Int64(bitPattern: try reader.readVarint())
+                continue
+            }
+            let tag = try ProtobufReader.tag(key, at: start)
+            switch tag.number {
+            // Fields 1 and 2 come here only with another wire type than the schema's: a 400.
+            case 1: try tag.expect(.fixed64, in: "Sample")
+            case 2: try tag.expect(.varint, in: "Sample")
             default: try reader.skip(tag)
             }
         }
@@ -90,7 +98,7 @@ extension TimeSeries {
     }
 
     /// `prometheus.Exemplar`: labels = 1, value = 2 (double), timestamp = 3 (int64).
-    private static func validateExemplar(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    static func validateExemplar(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         while !reader.isAtEnd {
             let tag = try reader.readTag()

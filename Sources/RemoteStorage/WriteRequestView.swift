@@ -1,15 +1,17 @@
-/// A remote-write 1.0 `WriteRequest` read in place: every label is a pair of byte ranges in the decoded body and
-/// every sample a value, with no `String`, no per-series array and no string cache. This is how the write path
-/// reads the requests Prometheus sends all day (labels and one or a few samples per series): making a `String`
-/// of each label, and copying them again into Timestream dimensions, cost more than everything else the write
-/// path does per sample.
+// prompb/remote.proto: message WriteRequest { repeated TimeSeries timeseries = 1; reserved 2;
+// repeated MetricMetadata metadata = 3; }  (Prometheus remote-write 1.0 body, after snappy.)
+// Field numbers of TimeSeries, Label and Sample: prompb/types.proto.
+
+/// A remote-write 1.0 `WriteRequest`, decoded in one pass and in place: every label is a pair of byte ranges in
+/// the decoded body and every sample a value, with no `String`, no per-series array and no string cache. This is
+/// the one decoder of 1.0 bodies, for every shape: Prometheus' plain requests (labels and one or a few samples per
+/// series), exemplars (validated and counted), native histograms (decoded and validated, `Histogram`), metadata
+/// (validated and counted), label names and values in any valid UTF-8.
 ///
-/// It covers that plain shape only and returns nil for anything else, so the caller decodes such a request with
-/// `WriteRequest(protobuf:)`, which gives it its full treatment (or its 400): exemplars, native histograms,
-/// metadata, fields the 1.0 schema does not define, a wire type other than the schema's, a label name that is not
-/// ASCII (ordering non-ASCII names is the general path's), a label value that is not valid UTF-8 (the general
-/// decoder's 400), or malformed wire data.
-/// Field numbers: prompb/remote.proto and prompb/types.proto.
+/// Malformed wire data, a string that is not valid UTF-8, a known field with another wire type than the schema's
+/// and an invalid histogram throw `ProtobufError`; fields the schema does not define are skipped, as protobuf
+/// parsers do. Making a `String` of each label, and copying it again into Timestream dimensions, used to cost more
+/// than everything else the write path does per sample.
 public struct WriteRequestView {
     /// One label: where its name and value lie in the decoded body (a field left out of the wire is empty).
     public struct LabelBytes: Equatable, Sendable {
@@ -37,73 +39,144 @@ public struct WriteRequestView {
         }
     }
 
+    /// What one series carries besides labels and samples: its exemplars (validated and counted, not kept:
+    /// Timestream has no place for them) and its native histogram samples, in wire order.
+    public struct SeriesExtras: Equatable, Sendable {
+        /// The series' index in `series`.
+        public var series: Int
+        public var exemplarCount: Int
+        public var histograms: [Histogram]
+
+        package init(series: Int, exemplarCount: Int = 0, histograms: [Histogram] = []) {
+            self.series = series
+            self.exemplarCount = exemplarCount
+            self.histograms = histograms
+        }
+    }
+
     public private(set) var labels: [LabelBytes] = []
     public private(set) var samples: [Sample] = []
     public private(set) var series: [SeriesRanges] = []
+    /// Only the series that carry exemplars or native histograms (Prometheus' usual requests have none), by
+    /// increasing series index.
+    public private(set) var extras: [SeriesExtras] = []
+    /// `metadata` entries (Prometheus sends metadata-only requests every minute): validated and counted, not kept.
+    public private(set) var metadataCount = 0
 
-    /// Reads `bytes` (a snappy-decoded `WriteRequest`); nil when the request is not of the plain shape.
-    public init?(protobuf bytes: UnsafeRawBufferPointer) {
-        guard bytes.count <= Int(UInt32.max), let start = bytes.baseAddress else {
-            // An empty body is an empty request.
-            if bytes.isEmpty { return }
-            return nil
-        }
+    /// Exemplars of all series.
+    public var exemplarCount: Int { extras.reduce(0) { $0 + $1.exemplarCount } }
+
+    /// Decodes `bytes` (a snappy-decoded `WriteRequest`); the spans point into `bytes`.
+    public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        // Offsets are 32-bit: `Snappy.defaultMaxDecodedLength` keeps bodies far below 4 GiB.
+        precondition(bytes.count <= Int(UInt32.max), "a decoded body of 4 GiB or more")
+        // An empty body is an empty request.
+        guard let start = bytes.baseAddress else { return }
         let base = start.assumingMemoryBound(to: UInt8.self)
         // Prometheus' series of one sample and ~10 labels take ~170 bytes: reserve for that without overshooting.
         series.reserveCapacity(bytes.count / 128)
         labels.reserveCapacity(bytes.count / 16)
         samples.reserveCapacity(bytes.count / 128)
-        var cursor = WireCursor(base, count: bytes.count)
-        while !cursor.atEnd {
-            // WriteRequest.timeseries = 1 (length-delimited); metadata = 3 and anything else are not plain.
-            guard cursor.key() == WireCursor.key(1, .lengthDelimited), let message = cursor.lengthDelimited(),
-                readSeries(message, base: base)
-            else { return nil }
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1:
+                try tag.expect(.lengthDelimited, in: "WriteRequest")
+                try readSeries(reader.readLengthDelimited(), base: base)
+            case 3:
+                try tag.expect(.lengthDelimited, in: "WriteRequest")
+                try Self.validateMetadata(reader.readLengthDelimited())
+                metadataCount += 1
+            default: try reader.skip(tag)
+            }
         }
     }
 
-    /// `prometheus.TimeSeries`: labels = 1, samples = 2 (exemplars = 3 and histograms = 4 are not plain).
-    private mutating func readSeries(_ message: WireCursor, base: UnsafePointer<UInt8>) -> Bool {
+    /// `prometheus.TimeSeries`: labels = 1, samples = 2, exemplars = 3, histograms = 4.
+    private mutating func readSeries(_ bytes: UnsafeRawBufferPointer, base: UnsafePointer<UInt8>) throws(ProtobufError) {
         let firstLabel = labels.count
         let firstSample = samples.count
-        var cursor = message
-        while !cursor.atEnd {
-            switch cursor.key() {
-            case WireCursor.key(1, .lengthDelimited):
-                guard let field = cursor.lengthDelimited(), let label = Self.readLabel(field, base: base) else {
-                    return false
-                }
-                labels.append(label)
-            case WireCursor.key(2, .lengthDelimited):
-                guard let field = cursor.lengthDelimited(), let sample = Self.readSample(field) else { return false }
-                samples.append(sample)
-            default: return false
+        var exemplars = 0
+        var histograms: [Histogram] = []
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd {
+            let start = reader.offset
+            let key = try reader.readVarint()
+            // Labels and samples as Prometheus writes them; any other key is checked and handled the general way.
+            if key == ProtobufReader.key(1, .lengthDelimited) {
+                labels.append(try Self.readLabel(reader.readLengthDelimited(), base: base))
+                continue
+            }
+            if key == ProtobufReader.key(2, .lengthDelimited) {
+                samples.append(try Sample(decoding: reader.readLengthDelimited()))
+                continue
+            }
+            let tag = try ProtobufReader.tag(key, at: start)
+            switch tag.number {
+            // Fields 1 and 2 come here only with another wire type than the schema's: a 400.
+            case 1, 2: try tag.expect(.lengthDelimited, in: "TimeSeries")
+            case 3:
+                try tag.expect(.lengthDelimited, in: "TimeSeries")
+                try TimeSeries.validateExemplar(reader.readLengthDelimited())
+                exemplars += 1
+            case 4:
+                try tag.expect(.lengthDelimited, in: "TimeSeries")
+                histograms.append(try Histogram(decoding: reader.readLengthDelimited()))
+            default: try reader.skip(tag)
             }
         }
+        if exemplars > 0 || !histograms.isEmpty {
+            extras.append(SeriesExtras(series: series.count, exemplarCount: exemplars, histograms: histograms))
+        }
         series.append(SeriesRanges(labels: firstLabel..<labels.count, samples: firstSample..<samples.count))
-        return true
     }
 
-    /// `prometheus.Label`: name = 1, value = 2 (strings; the last occurrence wins, as in any protobuf decoder).
-    private static func readLabel(_ message: WireCursor, base: UnsafePointer<UInt8>) -> LabelBytes? {
+    /// `prometheus.Label`: name = 1, value = 2 (strings, valid UTF-8; the last occurrence wins, as in any protobuf
+    /// decoder).
+    private static func readLabel(_ bytes: UnsafeRawBufferPointer, base: UnsafePointer<UInt8>) throws(ProtobufError)
+        -> LabelBytes
+    {
         var label = LabelBytes(nameOffset: 0, nameCount: 0, valueOffset: 0, valueCount: 0)
         // Keys and one-byte lengths are ASCII too: one check covers a whole label of short texts.
-        let allASCII = message.isASCII
-        var cursor = message
-        while !cursor.atEnd {
-            let key = cursor.key()
-            guard key == WireCursor.key(1, .lengthDelimited) || key == WireCursor.key(2, .lengthDelimited),
-                let text = cursor.lengthDelimited()
-            else { return nil }
-            // Names must be ASCII: their order is compared byte by byte, and the general path sorts by Swift's
-            // String order, which agrees with bytes on ASCII only. Values need only be valid UTF-8, as the
-            // general decoder requires of every string.
-            if !allASCII && !text.isASCII {
-                guard key == WireCursor.key(2, .lengthDelimited), text.isValidUTF8 else { return nil }
+        let allASCII = ProtobufReader.isASCII(bytes)
+        // How Prometheus writes a label — name, then value, each with a one-byte length, nothing else — is read
+        // directly; the loop below reads any other layout (and gives the same answer for this one).
+        if allASCII && bytes.count >= 4 {
+            let first = bytes.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self)
+            let nameCount = Int(first[1])
+            if first[0] == 0x0a && nameCount + 4 <= bytes.count && first[nameCount + 2] == 0x12
+                && nameCount + Int(first[nameCount + 3]) + 4 == bytes.count
+            {
+                let nameOffset = UInt32(truncatingIfNeeded: first + 2 - base)
+                return LabelBytes(
+                    nameOffset: nameOffset, nameCount: UInt32(truncatingIfNeeded: nameCount),
+                    valueOffset: nameOffset + UInt32(truncatingIfNeeded: nameCount + 2),
+                    valueCount: UInt32(truncatingIfNeeded: bytes.count - nameCount - 4))
             }
-            let offset = UInt32(text.position - base)
-            let count = UInt32(text.remaining)
-            if key == WireCursor.key(1, .lengthDelimited) {
+        }
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd {
+            let start = reader.offset
+            let key = try reader.readVarint()
+            let isName = key == ProtobufReader.key(1, .lengthDelimited)
+            guard isName || key == ProtobufReader.key(2, .lengthDelimited) else {
+                let tag = try ProtobufReader.tag(key, at: start)
+                // Fields 1 and 2 come here only with another wire type than the schema's: a 400.
+                if tag.number == 1 || tag.number == 2 { try tag.expect(.lengthDelimited, in: "Label") }
+                try reader.skip(tag)
+                continue
+            }
+            let text = try reader.readLengthDelimited()
+            if !allASCII && !ProtobufReader.isASCII(text)
+                && String(validating: text.assumingMemoryBound(to: UInt8.self), as: UTF8.self) == nil
+            {
+                throw .invalidUTF8(message: "Label", field: isName ? 1 : 2)
+            }
+            // Within 32 bits: the body is shorter than 4 GiB (checked once, in `init`).
+            let offset = UInt32(truncatingIfNeeded: text.baseAddress.unsafelyUnwrapped - UnsafeRawPointer(base))
+            let count = UInt32(truncatingIfNeeded: text.count)
+            if isName {
                 (label.nameOffset, label.nameCount) = (offset, count)
             } else {
                 (label.valueOffset, label.valueCount) = (offset, count)
@@ -112,86 +185,18 @@ public struct WriteRequestView {
         return label
     }
 
-    /// `prometheus.Sample`: value = 1 (double), timestamp = 2 (int64 milliseconds).
-    private static func readSample(_ message: WireCursor) -> Sample? {
-        var sample = Sample(value: 0, timestamp: 0)
-        var cursor = message
-        while !cursor.atEnd {
-            switch cursor.key() {
-            case WireCursor.key(1, .fixed64):
-                guard let bits = cursor.fixed64() else { return nil }
-                sample.value = Double(bitPattern: bits)
-            case WireCursor.key(2, .varint):
-                guard let value = cursor.varint() else { return nil }
-                sample.timestamp = Int64(bitPattern: value)
-            default: return nil
+    /// `prometheus.MetricMetadata`: type = 1 (enum), metric_family_name = 2, help = 4, unit = 5 (strings).
+    private static func validateMetadata(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+        var reader = ProtobufReader(bytes)
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.number {
+            case 1:
+                try tag.expect(.varint, in: "MetricMetadata")
+                _ = try reader.readVarint()
+            case 2, 4, 5: _ = try reader.readString(tag, in: "MetricMetadata")
+            default: try reader.skip(tag)
             }
         }
-        return sample
-    }
-}
-
-/// A forward reader over wire bytes that answers nil instead of throwing (`WriteRequestView` gives up on any
-/// malformation and leaves the error to `ProtobufReader`). Keys are compared whole: a key this reader does not
-/// expect is simply not plain.
-struct WireCursor {
-    private(set) var position: UnsafePointer<UInt8>
-    private let end: UnsafePointer<UInt8>
-
-    init(_ start: UnsafePointer<UInt8>, count: Int) {
-        position = start
-        end = start + count
-    }
-
-    static func key(_ field: UInt64, _ wireType: WireType) -> UInt64 { field << 3 | UInt64(wireType.rawValue) }
-
-    var atEnd: Bool { position >= end }
-    var remaining: Int { end - position }
-
-    /// The next key, or `UInt64.max` (never a valid key) when it cannot be read.
-    @inline(__always) mutating func key() -> UInt64 { varint() ?? .max }
-
-    @inline(__always) mutating func varint() -> UInt64? {
-        guard position < end else { return nil }
-        let first = position.pointee
-        if first < 0x80 {
-            position += 1
-            return UInt64(first)
-        }
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < end {
-            let byte = position.pointee
-            position += 1
-            // The tenth byte may only hold the top bit; anything longer or larger is not a 64-bit varint.
-            if shift == 63 && byte > 1 { return nil }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-        return nil
-    }
-
-    @inline(__always) mutating func fixed64() -> UInt64? {
-        guard end - position >= 8 else { return nil }
-        let value = UInt64(littleEndian: UnsafeRawPointer(position).loadUnaligned(as: UInt64.self))
-        position += 8
-        return value
-    }
-
-    /// The bytes of a length-delimited field, as a cursor of their own.
-    @inline(__always) mutating func lengthDelimited() -> WireCursor? {
-        guard let length = varint(), length <= UInt64(end - position) else { return nil }
-        let field = WireCursor(position, count: Int(length))
-        position += Int(length)
-        return field
-    }
-
-    /// Whether the remaining bytes are all ASCII (8 at a time).
-    var isASCII: Bool { ProtobufReader.isASCII(UnsafeRawBufferPointer(start: position, count: remaining)) }
-
-    /// Whether the remaining bytes are valid UTF-8, by the standard library's validation (the general decoder's).
-    var isValidUTF8: Bool {
-        String(validating: UnsafeBufferPointer(start: position, count: remaining), as: UTF8.self) != nil
     }
 }

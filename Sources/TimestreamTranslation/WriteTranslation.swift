@@ -6,53 +6,86 @@ import TimestreamCodec
 /// first become classic `_count`/`_sum`/`_bucket` series (`ClassicHistogramSeries`); a series without any label
 /// but `__name__` is written with the placeholder dimension `__name_only__="true"`.
 ///
-/// One pipeline for every request: labels are spans of one byte buffer — the decoded body itself for a plain 1.0
-/// request read in place (`WriteRequestView`), or the label text of a decoded request copied once into one buffer
-/// (`LabelText`: 2.0, histograms, exemplars, metadata, non-ASCII names) — then one series-shape check
-/// (`SeriesShape`), one batcher (`RecordBatcher`, which decides `CommonAttributes`) and one body writer
-/// (`WriteRecordsBodyWriter`).
+/// One pipeline for every request: labels are spans of one byte buffer — the decoded body itself for a 1.0
+/// request (`WriteRequestView`, its one decoding pass), or the label text of a 2.0 request's values copied once
+/// into one buffer (`LabelText`); the classic series of native histograms get their label text appended once to
+/// such a buffer — then one series-shape check (`SeriesShape`), one batcher (`RecordBatcher`, which decides
+/// `CommonAttributes`) and one body writer (`WriteRecordsBodyWriter`).
 public enum WriteTranslation {
     /// How many invalid-series reasons a 400 body lists.
     public static let reasonsListed = 5
 
-    /// A plain 1.0 request read in place: `body` is the decoded protobuf the view points into.
+    /// A 1.0 request, decoded in place: `body` is the decoded protobuf the view points into.
     public static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = view.series.count
+        stats.metadata = view.metadataCount
+        stats.skip(.exemplar, view.exemplarCount)
         guard let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return WritePlan(calls: [], stats: stats, invalid: [], invalidCount: 0)  // no bytes, no series
         }
-        return translate(
-            view.series, labels: view.labels, samples: view.samples, base: base, classic: [], stats: stats,
-            config: config)
+        guard view.extras.contains(where: { !$0.histograms.isEmpty }) else {
+            return translate(
+                view.series, labels: view.labels, samples: view.samples, base: base, classic: [], stats: stats,
+                config: config)
+        }
+        // The classic series need label text of their own: it follows a copy of the body, whose spans stay valid.
+        var text = LabelText(
+            bytes: Array(UnsafeBufferPointer(start: base, count: body.count)), labels: view.labels, series: view.series,
+            samples: view.samples)
+        return plan(&text, extras: view.extras, stats: stats, config: config)
     }
 
-    /// A decoded request (1.0 of any shape, or 2.0's `writeRequest`).
+    /// A 2.0 request's values (`WriteRequestV2.writeRequest`).
     public static func plan(_ request: WriteRequest, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = request.timeseries.count
         stats.metadata = request.metadataCount
         var text = LabelText()
-        // Each series, then the classic series its native histograms become, in that order.
-        var classic: [Bool] = []
-        var histogramMetrics: Set<[UInt8]> = []
+        var extras: [WriteRequestView.SeriesExtras] = []
         for series in request.timeseries {
             stats.skip(.exemplar, series.exemplarCount)
+            if !series.histograms.isEmpty {
+                extras.append(.init(series: text.series.count, histograms: series.histograms))
+            }
             text.append(series)
+        }
+        return plan(&text, extras: extras, stats: stats, config: config)
+    }
+
+    /// The series of `text`, each followed by the classic series its native histograms (in `extras`, by increasing
+    /// series index; exemplars are counted by the caller) become, their label text appended to `text`.
+    private static func plan(
+        _ text: inout LabelText, extras: [WriteRequestView.SeriesExtras], stats: WriteStats,
+        config: WriteSettings
+    ) -> WritePlan {
+        var stats = stats
+        var series: [WriteRequestView.SeriesRanges] = []
+        var classic: [Bool] = []
+        var histogramMetrics: Set<[UInt8]> = []
+        series.reserveCapacity(text.series.count)
+        classic.reserveCapacity(text.series.count)
+        var pending = extras.filter { !$0.histograms.isEmpty }[...]
+        for index in text.series.indices {
+            let one = text.series[index]
+            series.append(one)
             classic.append(false)
-            guard !series.histograms.isEmpty else { continue }
-            if let name = series.labels.last(where: { $0.name == "__name__" })?.value {
+            guard let next = pending.first, next.series == index else { continue }
+            pending.removeFirst()
+            let source = text.timeSeries(one, histograms: next.histograms)
+            if let name = source.labels.last(where: { $0.name == "__name__" })?.value {
                 for suffix in ["_bucket", "_count", "_sum"] { histogramMetrics.insert(Array((name + suffix).utf8)) }
             }
             // One histogram sample that is not converted counts as one received and one skipped sample.
-            let derived = ClassicHistogramSeries(series)
-            stats.histogramsReceived += series.histograms.count
+            let derived = ClassicHistogramSeries(source)
+            stats.histogramsReceived += next.histograms.count
             stats.histogramsConverted += derived.converted
             stats.samplesReceived += derived.stale + derived.unconvertible
             stats.skip(.staleMarker, derived.stale)
             stats.skip(.nativeHistogram, derived.unconvertible)
             for one in derived.series {
                 text.append(one)
+                series.append(text.series[text.series.count - 1])
                 classic.append(true)
             }
         }
@@ -60,7 +93,7 @@ public enum WriteTranslation {
             // An empty buffer has no address; nothing points into it then, so any address will do.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { placeholder in
                 translate(
-                    text.series, labels: text.labels, samples: text.samples,
+                    series, labels: text.labels, samples: text.samples,
                     base: bytes.baseAddress ?? UnsafePointer(placeholder.baseAddress!), classic: classic, stats: stats,
                     config: config, extraMetrics: histogramMetrics,
                     extraLabels: histogramMetrics.isEmpty ? [] : [Array("le".utf8)])
@@ -167,32 +200,5 @@ private struct Translation {
 
     mutating func finish() -> WritePlan {
         WritePlan(calls: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount)
-    }
-}
-
-/// The label text of decoded series, copied once into one buffer, with the same layout `WriteRequestView` reads
-/// from a body in place: label spans, series ranges and samples.
-struct LabelText {
-    var bytes: [UInt8] = []
-    var labels: [WriteRequestView.LabelBytes] = []
-    var series: [WriteRequestView.SeriesRanges] = []
-    var samples: [Sample] = []
-
-    mutating func append(_ one: TimeSeries) {
-        let firstLabel = labels.count
-        for label in one.labels {
-            let nameOffset = UInt32(bytes.count)
-            bytes.append(contentsOf: label.name.utf8)
-            let valueOffset = UInt32(bytes.count)
-            bytes.append(contentsOf: label.value.utf8)
-            labels.append(
-                WriteRequestView.LabelBytes(
-                    nameOffset: nameOffset, nameCount: valueOffset - nameOffset, valueOffset: valueOffset,
-                    valueCount: UInt32(bytes.count) - valueOffset))
-        }
-        let firstSample = samples.count
-        samples.append(contentsOf: one.samples)
-        series.append(
-            WriteRequestView.SeriesRanges(labels: firstLabel..<labels.count, samples: firstSample..<samples.count))
     }
 }

@@ -2,8 +2,8 @@
 // scripts/fuzz (swiftc -sanitize=fuzzer,address). One binary, three targets chosen by $FUZZ_TARGET:
 //   snappy — Snappy.decompress on arbitrary bytes; whatever decodes must survive compress → decompress,
 //            and every input must survive compress → decompress (the encoder is fuzzed too);
-//   write  — WriteRequest(protobuf:) on arbitrary bytes; a decoded request re-encodes to the same series, and
-//            WriteRequestView (the in-place reading) answers only bodies the decoder accepts, with its values;
+//   write  — WriteRequestView (the one 1.0 decoder, in place) on arbitrary bytes; every span of a decoded request
+//            lies in the body, and its labels and samples re-encode to a body that decodes to the same values;
 //   read   — ReadRequest(protobuf:) on arbitrary bytes; a decoded request re-encodes to the same request.
 // Decoding errors are expected; a trap, a sanitizer report or a broken round trip is a finding.
 #if canImport(Glibc)
@@ -44,13 +44,13 @@ func fuzzSnappy(_ input: UnsafeRawBufferPointer) {
 }
 
 func fuzzWriteRequest(_ input: UnsafeRawBufferPointer) {
-    let view = WriteRequestView(protobuf: input)
-    guard let request = try? WriteRequest(protobuf: input) else {
-        precondition(view == nil, "the in-place view read a body the decoder refuses")
-        return
+    guard let view = try? WriteRequestView(protobuf: input) else { return }
+    let request = values(view, input)
+    let encoded = request.serialized()
+    let again = encoded.withUnsafeBytes { bytes in
+        (try? WriteRequestView(protobuf: bytes)).map { values($0, bytes) }
     }
-    if let view { checkView(view, input, against: request) }
-    let again = try! WriteRequest(protobuf: request.serialized())
+    guard let again else { preconditionFailure("write round trip: the re-encoded body does not decode") }
     precondition(again.timeseries.count == request.timeseries.count, "write round trip: series count")
     for (a, b) in zip(again.timeseries, request.timeseries) {
         precondition(a.labels == b.labels && a.samples == b.samples, "write round trip: series content")
@@ -62,21 +62,19 @@ func fuzzReadRequest(_ input: UnsafeRawBufferPointer) {
     precondition(try! ReadRequest(protobuf: request.serialized()) == request, "read round trip")
 }
 
-/// The view holds exactly the decoder's labels (bytes) and samples (bits).
-func checkView(_ view: WriteRequestView, _ body: UnsafeRawBufferPointer, against request: WriteRequest) {
-    precondition(view.series.count == request.timeseries.count, "view: series count")
-    for (ranges, series) in zip(view.series, request.timeseries) {
-        let labels = view.labels[ranges.labels]
-        precondition(labels.count == series.labels.count, "view: label count")
-        for (bytes, label) in zip(labels, series.labels) {
-            let name = body[Int(bytes.nameOffset)..<Int(bytes.nameOffset + bytes.nameCount)]
-            let value = body[Int(bytes.valueOffset)..<Int(bytes.valueOffset + bytes.valueCount)]
-            precondition(name.elementsEqual(label.name.utf8) && value.elementsEqual(label.value.utf8), "view: label")
-        }
-        let samples = view.samples[ranges.samples]
-        precondition(samples.count == series.samples.count, "view: sample count")
-        for (a, b) in zip(samples, series.samples) {
-            precondition(a.value.bitPattern == b.value.bitPattern && a.timestamp == b.timestamp, "view: sample")
-        }
+/// The view's labels and samples as values; every span must lie inside `body`.
+func values(_ view: WriteRequestView, _ body: UnsafeRawBufferPointer) -> WriteRequest {
+    func text(_ offset: UInt32, _ count: UInt32) -> String {
+        precondition(Int(offset) + Int(count) <= body.count, "view: a span outside the body")
+        return String(decoding: body[Int(offset)..<Int(offset) + Int(count)], as: UTF8.self)
     }
+    precondition(view.series.last.map { $0.labels.upperBound == view.labels.count } ?? view.labels.isEmpty, "view: labels")
+    return WriteRequest(
+        timeseries: view.series.map { ranges in
+            TimeSeries(
+                labels: view.labels[ranges.labels].map {
+                    Label(name: text($0.nameOffset, $0.nameCount), value: text($0.valueOffset, $0.valueCount))
+                },
+                samples: Array(view.samples[ranges.samples]))
+        })
 }

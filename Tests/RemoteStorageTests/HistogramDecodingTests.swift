@@ -1,41 +1,13 @@
 // Native histogram decoding: both flavours, packed and unpacked repeated fields, and each HistogramError.
 // Values decoded from Python-encoded histograms are checked through the classic conversion in ConnectorTests.
 @testable import RemoteStorage
+import TestSupport
 import Testing
 
 @Suite("Native histogram decoding")
 struct HistogramDecodingTests {
     /// Minimal protobuf writer for hand-made histograms (independent of RemoteStorage's writer).
-    struct Bytes {
-        var data: [UInt8] = []
-        mutating func varint(_ v: UInt64) {
-            var v = v
-            while v >= 0x80 {
-                data.append(UInt8(v & 0x7f) | 0x80)
-                v >>= 7
-            }
-            data.append(UInt8(v))
-        }
-        mutating func tag(_ field: UInt64, _ wire: UInt64) { varint(field << 3 | wire) }
-        mutating func varintField(_ field: UInt64, _ v: UInt64) { tag(field, 0); varint(v) }
-        mutating func zigzagField(_ field: UInt64, _ v: Int64) { varintField(field, UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
-        mutating func doubleField(_ field: UInt64, _ v: Double) {
-            tag(field, 1)
-            withUnsafeBytes(of: v.bitPattern.littleEndian) { data += $0 }
-        }
-        mutating func bytesField(_ field: UInt64, _ b: [UInt8]) { tag(field, 2); varint(UInt64(b.count)); data += b }
-        mutating func span(_ field: UInt64, _ offset: Int64, _ length: UInt64) {
-            var s = Bytes()
-            s.zigzagField(1, offset)
-            s.varintField(2, length)
-            bytesField(field, s.data)
-        }
-        mutating func packedZigzag(_ field: UInt64, _ values: [Int64]) {
-            var p = Bytes()
-            for v in values { p.varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
-            bytesField(field, p.data)
-        }
-    }
+    typealias Bytes = ProtobufBytes
 
     /// Wraps a histogram message into WriteRequest { timeseries { labels {__name__=h} histograms {…} } }.
     func decode(_ histogram: Bytes) -> Result<Histogram, ProtobufError> {

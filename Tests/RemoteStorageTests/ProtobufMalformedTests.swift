@@ -1,9 +1,11 @@
 // Broken protobuf bodies: each ProtobufError class, through the public message decoders.
 @testable import RemoteStorage
+import TestSupport
 import Testing
 
 @Suite("Protobuf malformed input")
 struct ProtobufMalformedTests {
+    /// The one 1.0 decoder (`WriteRequestView`), its answer as values.
     func write(_ bytes: [UInt8]) -> Result<WriteRequest, ProtobufError> {
         Result { () throws(ProtobufError) in try WriteRequest(protobuf: bytes) }
     }

@@ -2,6 +2,7 @@
 // compressed by Google's C++ libsnappy or python-snappy (Rust snap), decoded by RemoteStorage to exactly the values
 // the oracle dumps (doubles bit for bit).
 @testable import RemoteStorage
+import TestSupport
 import Testing
 
 @Suite("Python protobuf + snappy → Swift")

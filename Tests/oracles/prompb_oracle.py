@@ -7,6 +7,7 @@ strings as UTF-8 hex, doubles as their 64 bits in hex (NaN payloads and -0 prese
 
 Usage: prompb_oracle.py write-corpus SEED N | read-corpus SEED N | snappy-corpus SEED N
        | decode-write | decode-read | decode-read-response | snappy-decompress   (JSON lines on stdin)
+       | try-dump-write   (JSON lines of {"raw": base64 protobuf}; answers {"dump"} or {"error"})
        | dump-write FILE | dump-read FILE   (a snappy-compressed body)"""
 import base64, json, random, struct, sys
 
@@ -250,6 +251,14 @@ def main():
         corpus(cmd[:-len("-corpus")], int(sys.argv[2]), int(sys.argv[3]))
     elif cmd == "decode-write":
         decode_stdin(dump_write)
+    elif cmd == "try-dump-write":
+        # Raw (not snappy) bodies that may be malformed: the dump, or the parser's refusal.
+        for line in sys.stdin:
+            raw = base64.b64decode(json.loads(line)["raw"])
+            try:
+                print(json.dumps({"dump": dump_write(raw)}))
+            except Exception as error:  # google.protobuf.message.DecodeError and friends
+                print(json.dumps({"error": f"{type(error).__name__}: {error}"}))
     elif cmd == "decode-read":
         decode_stdin(dump_read)
     elif cmd == "decode-read-response":
