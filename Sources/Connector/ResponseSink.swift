@@ -1,3 +1,5 @@
+import RemoteStorage
+
 /// Where the service's answer goes while it is produced, so a front door can send a large read answer frame by
 /// frame as Timestream's pages arrive instead of holding all of it.
 ///
@@ -34,5 +36,13 @@ final class BufferedResponse: ResponseSink {
     func abort(_ answer: ServiceResponse) {
         parts = []
         head = answer
+    }
+}
+
+extension ServiceResponse {
+    /// Whether this starts a STREAMED_XOR_CHUNKS answer, the only one whose parts may follow `ResponseSink.start`
+    /// (every other answer is whole when it starts).
+    public var isStreamedReadAnswer: Bool {
+        headers.contains { $0.name == "Content-Type" && $0.value == StreamedChunks.contentType }
     }
 }

@@ -93,6 +93,13 @@ struct ConnectorResponder: HTTPResponder {
                 .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
                 InvocationSummary(requestID: requestID, route: "-", status: 503), started: started))
         }
+        guard head.isStreamedReadAnswer else {
+            // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
+            defer { release() }
+            var summary = await work.value ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
+            summary.requestID = requestID
+            return Self.encode(finish(head, summary, started: started))
+        }
         var response = Self.encode(head)
         let firstPart = head.body.bytes
         response.body = ResponseBody { [self] writer in

@@ -14,18 +14,6 @@ import Testing
     static let names = ["B", "Zone", "_a", "__a", "__name_", "__namf", "a", "ab", "a_b", "instance", "job", "z", "é"]
     static let values = ["a", "b", "A", "Z", "ab", "a b", "_", "é", "e\u{301}", "\u{10000}", "0", "10", "9"]
 
-    /// A deterministic generator (SplitMix64), so a failure repeats.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Row: Codable {
         var measure_name: String
         var time: Int
@@ -33,7 +21,7 @@ import Testing
     }
 
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64]) func sqliteAndPrometheusAgree(seed: UInt64) throws {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)  // deterministic: a failure repeats
         let dimensions = Array(Self.names.shuffled(using: &rng).prefix(Int.random(in: 1...Self.names.count, using: &rng)))
         var rows: [Row] = []
         for _ in 0..<300 {
