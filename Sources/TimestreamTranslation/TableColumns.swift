@@ -9,7 +9,9 @@ import TimestreamCodec
 public struct TableColumns: Equatable, Sendable {
     /// Every column name (dimensions, `measure_name`, `time`, `measure_value::<type>`, multi-measure attributes).
     public var names: Set<String>
-    /// The dimension columns (attribute type `DIMENSION`): the labels other than `__name__`.
+    /// The columns a read's rows carry labels in, besides `measure_name` (`__name__`): the VARCHAR columns other
+    /// than `measure_name` and `measure_value::…` — the dimensions, and any VARCHAR attribute of multi-measure
+    /// records, which `PageLayout` reads as labels too.
     public var dimensions: Set<String>
 
     /// Columns by name only: every name other than `time`, `measure_name` and `measure_value::…` is a dimension.
@@ -31,13 +33,16 @@ public struct TableColumns: Equatable, Sendable {
         var typed = false
         for page in pages {
             let index = page.columns.firstIndex { $0.name == "Column" } ?? 0
-            let kind = page.columns.firstIndex { $0.name == "Timestream attribute type" }
+            let kind = page.columns.firstIndex { $0.name == "Type" }
             if kind != nil { typed = true }
             page.forEachRow { row in
                 guard index < row.count, let bytes = row.scalar(index) else { return }
                 let name = String(decoding: bytes, as: UTF8.self)
                 names.insert(name)
-                if let kind, kind < row.count, let type = row.scalar(kind), type.elementsEqual("DIMENSION".utf8) {
+                if let kind, kind < row.count, let type = row.scalar(kind),
+                    String(decoding: type, as: UTF8.self).lowercased() == "varchar",
+                    name != "measure_name", !name.hasPrefix("measure_value::")
+                {
                     dimensions.insert(name)
                 }
             }

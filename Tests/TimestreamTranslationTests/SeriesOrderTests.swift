@@ -54,4 +54,18 @@ import Testing
         let order = ReadSQL.seriesOrder(dimensions: ["job", TimestreamLimits.nameOnlyLabel, "a:b"])
         #expect(order == #"ORDER BY measure_name, CASE WHEN "job" IS NULL THEN 0 ELSE 1 END, "job", time"#)
     }
+
+    /// The order covers exactly the columns `PageLayout` reads labels from: VARCHAR ones, multi-measure VARCHAR
+    /// attributes included, never `measure_name`, `time` or a measure value.
+    @Test func theOrderColumnsAreTheVarcharColumns() {
+        let rows: [[String]] = [
+            ["job", "varchar", "DIMENSION"], ["measure_name", "varchar", "MEASURE_NAME"], ["time", "timestamp", "TIMESTAMP"],
+            ["measure_value::double", "double", "MEASURE_VALUE"], ["measure_value::varchar", "varchar", "MEASURE_VALUE"],
+            ["status", "varchar", "MULTI"], ["cpu", "double", "MULTI"],
+        ]
+        let page = QueryPage(
+            columns: ["Column", "Type", "Timestream attribute type"].map { ColumnInfo(name: $0, scalarType: "VARCHAR") },
+            rows: rows.map { $0.map(Datum.scalar) })
+        #expect(TableColumns(describing: [page]).dimensions == ["job", "status"])
+    }
 }
