@@ -49,7 +49,7 @@ public final class ConnectorService: Sendable {
     /// Answers one request into `sink` as the answer is produced (a front door that streams: a STREAMED_XOR_CHUNKS
     /// read goes out frame by frame as Timestream's pages arrive, without a cap). When `summary.aborted`, the
     /// answer started and then failed: the front door must break the response, not end it.
-    public func respond(
+    package func respond(
         to request: ServiceRequest, deadline: Deadline, credentials: CredentialSource, into sink: ResponseSink
     ) -> InvocationSummary {
         serve(request, deadline: deadline, credentials: credentials, into: sink, streamedSampleCap: nil)

@@ -34,7 +34,7 @@ public struct InvocationSummary: Equatable, Sendable {
     public var reason: String? = nil
     /// The answer started (a streamed read's first frames went out) and then failed: the front door breaks the
     /// response so the client sees an incomplete transfer; `status` and `reason` say what failed.
-    public var aborted = false
+    package var aborted = false
 
     public init(requestID: String, route: String, status: Int) {
         self.requestID = requestID

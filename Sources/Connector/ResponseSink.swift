@@ -9,7 +9,7 @@ import RemoteStorage
 /// later page), `abort` is called with the answer the request would have had if nothing had been sent: a front
 /// door that sends as it goes must break the response (the client sees a broken transfer, never a shorter valid
 /// answer); one that buffers (`BufferedResponse`) answers with it instead.
-public protocol ResponseSink: AnyObject {
+package protocol ResponseSink: AnyObject {
     func start(_ response: ServiceResponse) throws
     func send(_ part: [UInt8]) throws
     func abort(_ answer: ServiceResponse)
@@ -42,7 +42,7 @@ final class BufferedResponse: ResponseSink {
 extension ServiceResponse {
     /// Whether this starts a STREAMED_XOR_CHUNKS answer, the only one whose parts may follow `ResponseSink.start`
     /// (every other answer is whole when it starts).
-    public var isStreamedReadAnswer: Bool {
+    package var isStreamedReadAnswer: Bool {
         headers.contains { $0.name == "Content-Type" && $0.value == StreamedChunks.contentType }
     }
 }

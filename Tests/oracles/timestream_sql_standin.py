@@ -201,13 +201,27 @@ def run_query(sql):
         {"Name": "measure_name", "Type": {"ScalarType": "VARCHAR"}},
         {"Name": "time", "Type": {"ScalarType": "TIMESTAMP"}},
         {"Name": "measure_value::double", "Type": {"ScalarType": "DOUBLE"}}]
-    out = []
-    for row in rows:
-        data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:len(DIMENSIONS) + 1]]
-        data.append({"ScalarValue": fmt_time(row[-2])})
-        data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
-        out.append({"Data": data})
-    return out, info
+    return FormattedRows(rows, len(DIMENSIONS)), info
+
+
+class FormattedRows:
+    """Result rows formatted as Timestream's JSON page by page, when a page is asked for: formatting a
+    million-row result up front kept the first page longer than a Query attempt's timeout."""
+
+    def __init__(self, rows, dimensions):
+        self.rows, self.dimensions = rows, dimensions
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, window):
+        out = []
+        for row in self.rows[window]:
+            data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:self.dimensions + 1]]
+            data.append({"ScalarValue": fmt_time(row[-2])})
+            data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
+            out.append({"Data": data})
+        return out
 
 
 def query(body):
