@@ -38,8 +38,8 @@ struct ConnectorResponder: HTTPResponder {
 
     /// A remote-write/read (or unknown) request: admitted or 503, body read up to the cap or 413, then the service,
     /// whose answer goes out as it is produced (`ResponseStream`): the head once the service has decided it, the
-    /// rest of a streamed read frame by frame. The request counts as in flight, and is logged, when its answer
-    /// has been written (or broken off).
+    /// rest of a streamed read frame by frame. The request counts as in flight while a worker produces its answer,
+    /// and is logged once the answer has been written (or broken off).
     private func serve(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let requestID = requestIDs.next()
@@ -82,20 +82,23 @@ struct ConnectorResponder: HTTPResponder {
         let deadline = Deadline(
             epochMilliseconds: SystemClock().nowMilliseconds() + Int64(options.requestTimeoutSeconds * 1000))
         let stream = ResponseStream(deadline: deadline)
+        // In flight while a worker produces the answer: released when the service returns, also when the
+        // connection closed before the head could be written (Hummingbird then never runs the body).
         let work = Task { [workers] () -> InvocationSummary? in
-            defer { stream.finish() }
+            defer {
+                stream.finish()
+                release()
+            }
             return try? await workers.respond(to: serviceRequest, deadline: deadline, into: stream)
         }
         guard let head = await stream.head() else {
             // The worker threads are stopping: only during shutdown.
-            defer { release() }
             return Self.encode(finish(
                 .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
                 InvocationSummary(requestID: requestID, route: "-", status: 503), started: started))
         }
         guard head.isStreamedReadAnswer else {
             // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
-            defer { release() }
             var summary = await work.value ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
             summary.requestID = requestID
             return Self.encode(finish(head, summary, started: started))
@@ -103,7 +106,6 @@ struct ConnectorResponder: HTTPResponder {
         var response = Self.encode(head)
         let firstPart = head.body.bytes
         response.body = ResponseBody { [self] writer in
-            defer { release() }
             do {
                 if !firstPart.isEmpty { try await writer.write(ByteBuffer(bytes: firstPart)) }
                 while let part = try await stream.next() { try await writer.write(ByteBuffer(bytes: part)) }
