@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "TimestreamTranslationTests",
             dependencies: ["TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "TextCodecs", "TestSupport"]),
-        .testTarget(name: "StandaloneServerTests", dependencies: ["StandaloneServer", "Connector", "TestSupport"]),
+        .testTarget(name: "StandaloneServerTests", dependencies: ["StandaloneServer", "Connector", "AWS", "TestSupport"]),
         .testTarget(
             name: "ConnectorTests",
             dependencies: [

@@ -27,6 +27,10 @@ public struct ConnectorConfig: Equatable, Sendable {
     /// these count attempts). Values ≤ 0 mean "until the invocation's deadline".
     var maxWriteAttempts: Int
     var maxReadAttempts: Int
+    /// The most samples a read answer the service holds whole may carry (a SAMPLES answer; any answer a
+    /// buffering front door asks for) before the read is answered 413. The function keeps 3 M (even chunked, about
+    /// 1.3 M fit in Lambda's 6 MB); the standalone connector sets `--max-read-samples`.
+    package var maxReadSamples = 3_000_000
     /// `enable_sigv4_auth=true`: API Gateway authenticates callers with IAM and Timestream calls use the
     /// function's own role (AWS_ACCESS_KEY_ID…); otherwise each request's basic-auth credentials are used.
     public var useFunctionCredentials: Bool

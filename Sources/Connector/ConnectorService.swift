@@ -24,7 +24,9 @@ public final class ConnectorService: Sendable {
         self.reader = RemoteReadHandler(config: config, timestream: timestream, now: now)
     }
 
-    /// Answers one request. Every Prometheus-facing problem is an HTTP answer; nothing throws.
+    /// Answers one request whole (a front door that sends answers in one piece: the Lambda function). Every
+    /// Prometheus-facing problem is an HTTP answer; nothing throws. Read answers are capped at
+    /// `ConnectorConfig.maxReadSamples` samples (413 past it).
     /// - Parameters:
     ///   - deadline: when the caller stops waiting (the front door keeps its own margin).
     ///   - credentials: where the Timestream calls' credentials come from.
@@ -33,20 +35,52 @@ public final class ConnectorService: Sendable {
     public func respond(to request: ServiceRequest, deadline: Deadline, credentials: CredentialSource)
         -> (response: ServiceResponse, summary: InvocationSummary)
     {
-        let tally = CallTally()
-        var summary = InvocationSummary(requestID: "", route: "-", status: 0)
-        let response = route(request, deadline: deadline, credentials: credentials, tally: tally, summary: &summary)
-        summary.status = response.statusCode
-        summary.timestreamCalls = tally.callsSent
-        summary.timestreamRetries = tally.retriesSent
-        if response.statusCode >= 400 { summary.reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self) }
+        let buffer = BufferedResponse()
+        var summary = serve(
+            request, deadline: deadline, credentials: credentials, into: buffer, streamedSampleCap: config.maxReadSamples)
+        let response = buffer.response
+        if summary.aborted {  // nothing was sent: the buffer answers with the abort's error instead
+            summary.aborted = false
+            summary.reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self)
+        }
         return (response, summary)
     }
 
+    /// Answers one request into `sink` as the answer is produced (a front door that streams: a STREAMED_XOR_CHUNKS
+    /// read goes out frame by frame as Timestream's pages arrive, without a cap). When `summary.aborted`, the
+    /// answer started and then failed: the front door must break the response, not end it.
+    package func respond(
+        to request: ServiceRequest, deadline: Deadline, credentials: CredentialSource, into sink: ResponseSink
+    ) -> InvocationSummary {
+        serve(request, deadline: deadline, credentials: credentials, into: sink, streamedSampleCap: nil)
+    }
+
+    private func serve(
+        _ request: ServiceRequest, deadline: Deadline, credentials: CredentialSource, into sink: ResponseSink,
+        streamedSampleCap: Int?
+    ) -> InvocationSummary {
+        let tally = CallTally()
+        let recorder = RecordingSink(sink)
+        var summary = InvocationSummary(requestID: "", route: "-", status: 0)
+        if let response = route(
+            request, deadline: deadline, credentials: credentials, tally: tally, into: recorder,
+            streamedSampleCap: streamedSampleCap, summary: &summary)
+        {
+            try? recorder.start(response)
+        }
+        summary.status = recorder.status
+        summary.aborted = recorder.aborted
+        summary.timestreamCalls = tally.callsSent
+        summary.timestreamRetries = tally.retriesSent
+        summary.reason = recorder.reason
+        return summary
+    }
+
+    /// The answer, or nil when the handler has written it to `sink` itself (a read).
     private func route(
         _ request: ServiceRequest, deadline: Deadline, credentials source: CredentialSource, tally: CallTally,
-        summary: inout InvocationSummary
-    ) -> ServiceResponse {
+        into sink: ResponseSink, streamedSampleCap: Int?, summary: inout InvocationSummary
+    ) -> ServiceResponse? {
         let route: Route
         switch Route.resolve(method: request.method, path: request.path, header: request.header) {
         case .failure(let refusal): return refusal.response
@@ -77,12 +111,38 @@ public final class ConnectorService: Sendable {
         case .read:
             let outcome = reader.handle(
                 body: request.body, credentials: credentials, usingOwnIdentity: source.isOwnIdentity,
-                deadline: deadline, regexDialect: RegexDialect(userAgent: request.header("User-Agent")), tally: tally)
+                deadline: deadline, regexDialect: RegexDialect(userAgent: request.header("User-Agent")), tally: tally,
+                into: sink, streamedSampleCap: streamedSampleCap)
             summary.queries = outcome.queries
             summary.series = outcome.series
             summary.samplesReturned = outcome.samples
             summary.responseType = outcome.answer?.logName ?? "none"
-            return outcome.reply
+            return nil
         }
+    }
+}
+
+/// Passes an answer on and remembers its status, its reason (4xx/5xx) and whether it was aborted, for the summary.
+private final class RecordingSink: ResponseSink {
+    private let sink: ResponseSink
+    private(set) var status = 0
+    private(set) var reason: String? = nil
+    private(set) var aborted = false
+
+    init(_ sink: ResponseSink) { self.sink = sink }
+
+    func start(_ response: ServiceResponse) throws {
+        status = response.statusCode
+        if response.statusCode >= 400 { reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self) }
+        try sink.start(response)
+    }
+
+    func send(_ part: [UInt8]) throws { try sink.send(part) }
+
+    func abort(_ answer: ServiceResponse) {
+        status = answer.statusCode
+        reason = "answer aborted after it started: " + String(decoding: answer.body.bytes.prefix(512), as: UTF8.self)
+        aborted = true
+        sink.abort(answer)
     }
 }

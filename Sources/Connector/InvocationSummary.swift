@@ -32,6 +32,9 @@ public struct InvocationSummary: Equatable, Sendable {
     public var responseType = "none"
     /// The answer's one-line reason, for 4xx/5xx.
     public var reason: String? = nil
+    /// The answer started (a streamed read's first frames went out) and then failed: the front door breaks the
+    /// response so the client sees an incomplete transfer; `status` and `reason` say what failed.
+    package var aborted = false
 
     public init(requestID: String, route: String, status: Int) {
         self.requestID = requestID
@@ -68,6 +71,7 @@ public struct InvocationSummary: Equatable, Sendable {
             fields += [("timestream_calls", String(timestreamCalls)), ("timestream_retries", String(timestreamRetries))]
         }
         fields.append(("duration_ms", String(durationMilliseconds)))
+        if aborted { fields.append(("aborted", "true")) }
         if let reason { fields.append(("reason", reason)) }
         return fields
     }

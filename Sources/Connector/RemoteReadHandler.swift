@@ -3,19 +3,22 @@ import AWS
 import TimestreamCodec
 import RemoteStorage
 
-/// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → series →
-/// a `SAMPLES` ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`), in parts.
+/// Serves `…/read`: snappy → ReadRequest → one Timestream SQL query per `Query` (paged to the end) → a `SAMPLES`
+/// ReadResponse (snappy) or `STREAMED_XOR_CHUNKS` frames, as negotiated (`ReadAnswer`), written to a
+/// `ResponseSink`.
+///
+/// A SAMPLES answer is one message: its series are collected (`SeriesAssembler`, rows in any order) up to
+/// `ConnectorConfig.maxReadSamples`, past which the read is answered 413. A streamed answer is framed while the
+/// pages arrive (`+Streamed`): rows ordered series after series, each series framed as its samples come; memory
+/// holds one page and one frame, and only a buffering front door caps it (`streamedSampleCap`).
 ///
 /// Labels the table has no column for are known from its description (`DESCRIBE`, cached by `ColumnCache`), so
 /// a selector naming them costs one query, or none when it cannot match; when Timestream says a described column
 /// is missing, the description is refreshed once. Built once per process; its only shared state is the cache.
 package final class RemoteReadHandler: Sendable {
-    /// Samples one query may collect before it is cut short with a 413 (even chunked, ~1.3 M fit in 6 MB).
-    static let maxSamplesPerQuery = 3_000_000
-
-    private let config: ConnectorConfig
-    private let timestream: TimestreamQuerying
-    private let columns = ColumnCache()
+    let config: ConnectorConfig
+    let timestream: TimestreamQuerying
+    let columns = ColumnCache()
     /// Wall clock in epoch milliseconds (the cache's age).
     private let now: @Sendable () -> Int64
 
@@ -26,7 +29,6 @@ package final class RemoteReadHandler: Sendable {
     }
 
     struct Outcome {
-        var reply: ServiceResponse
         var queries = 0
         var series = 0
         package var samples = 0
@@ -34,28 +36,33 @@ package final class RemoteReadHandler: Sendable {
         var answer: ReadAnswer? = nil
     }
 
+    /// Answers the read into `sink` (`start` once, then `send`, or `abort` when a started answer fails).
     /// - Parameters:
     ///   - usingOwnIdentity: the calls are signed with the process's own identity, not the caller's.
     ///   - regexDialect: the regex semantics of the Prometheus that sent the request (its `User-Agent`).
     ///   - tally: the request's own Timestream call counts.
+    ///   - streamedSampleCap: the most samples a streamed answer may hold (a front door that buffers it); nil:
+    ///     no cap.
     func handle(
         body: [UInt8], credentials: Credentials, usingOwnIdentity: Bool = false, deadline: Deadline,
-        regexDialect: RegexDialect = .prometheus3, tally: CallTally? = nil
+        regexDialect: RegexDialect = .prometheus3, tally: CallTally? = nil, into sink: ResponseSink,
+        streamedSampleCap: Int? = nil
     ) -> Outcome {
-        var outcome = Outcome(reply: .noContent)
+        var outcome = Outcome()
+        func refuse(_ response: ServiceResponse) -> Outcome {
+            try? sink.start(response)
+            return outcome
+        }
         let request: ReadRequest
         do {
             request = try ReadRequest(protobuf: try Snappy.decompress(body))
         } catch let error as SnappyError {
-            outcome.reply = .text(400, "body is not a snappy block (remote_read sends raw snappy, not framed): \(error)")
-            return outcome
+            return refuse(.text(400, "body is not a snappy block (remote_read sends raw snappy, not framed): \(error)"))
         } catch {
-            outcome.reply = .text(400, "body is not a remote-read ReadRequest protobuf: \(error)")
-            return outcome
+            return refuse(.text(400, "body is not a remote-read ReadRequest protobuf: \(error)"))
         }
         guard let answer = ReadAnswer.negotiate(request.acceptedResponseTypes) else {
-            outcome.reply = .text(400, "none of the accepted response types is supported: this endpoint answers SAMPLES and STREAMED_XOR_CHUNKS")
-            return outcome
+            return refuse(.text(400, "none of the accepted response types is supported: this endpoint answers SAMPLES and STREAMED_XOR_CHUNKS"))
         }
         outcome.answer = answer
         outcome.queries = request.queries.count
@@ -66,28 +73,34 @@ package final class RemoteReadHandler: Sendable {
         for query in request.queries { labels.formUnion(query.matchers.lazy.map(\.name).filter { $0 != "__name__" }) }
         var columns: TableColumns
         switch describe(naming: labels, context) {
-        case .failure(let refusal):
-            outcome.reply = refusal.response
-            return outcome
+        case .failure(let refusal): return refuse(refusal.response)
         case .success(let value): columns = value
+        }
+        if answer == .streamedXORChunks {
+            stream(request.queries, columns: columns, context, into: sink, cap: streamedSampleCap, &outcome)
+            return outcome
         }
         var refreshed = false
         var results: [[TimeSeries]] = []
         for query in request.queries {
-            switch run(query, columns: &columns, refreshed: &refreshed, context) {
+            switch run(query, columns: &columns, refreshed: &refreshed, cap: config.maxReadSamples - outcome.samples, context) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
                 results.append(series)
-            case .failure(let refusal):
-                outcome.reply = refusal.response
-                return outcome
+            case .failure(let refusal): return refuse(refusal.response)
             }
         }
         let (parts, headers) = answer.encode(results)
-        // The front door applies its own size limit (Lambda's 6 MB) to the answer.
-        outcome.reply = ServiceResponse(statusCode: 200, headers: headers, body: .parts(parts))
-        return outcome
+        return refuse(ServiceResponse(statusCode: 200, headers: headers, body: .parts(parts)))
+    }
+
+    /// The 413 for a read past `cap` samples.
+    func tooManySamples(_ cap: Int, _ answer: ReadAnswer) -> Refusal {
+        .text(
+            413,
+            "the read matches more than \(cap) samples, the most a \(answer == .samples ? "SAMPLES" : "buffered") answer holds here (max_read_samples): narrow the selector or the time range"
+                + (answer == .samples ? ", or let Prometheus ask for STREAMED_XOR_CHUNKS, which the standalone connector streams without a cap" : ""))
     }
 
     /// What every Timestream call of one request is made with.
@@ -101,7 +114,7 @@ package final class RemoteReadHandler: Sendable {
     }
 
     /// The table's columns: from the cache when it can answer for `labels`, else one `DESCRIBE` (cached).
-    private func describe(naming labels: Set<String>, refresh: Bool = false, _ context: Context)
+    func describe(naming labels: Set<String>, refresh: Bool = false, _ context: Context)
         -> Result<TableColumns, Refusal>
     {
         let now = now()
@@ -122,7 +135,8 @@ package final class RemoteReadHandler: Sendable {
     }
 
     /// The series one query selects, or the reply that ends the request.
-    func run(_ query: Query, columns: inout TableColumns, refreshed: inout Bool, _ context: Context)
+    /// - Parameter cap: the most samples it may collect before the read is answered 413.
+    func run(_ query: Query, columns: inout TableColumns, refreshed: inout Bool, cap: Int, _ context: Context)
         -> Result<[TimeSeries], Refusal>
     {
         while true {
@@ -150,11 +164,9 @@ package final class RemoteReadHandler: Sendable {
                     throw error
                 }
                 // Stop paging long before memory runs out: such an answer could not be returned anyway.
-                if assembler.sampleCount > Self.maxSamplesPerQuery { throw SeriesAssembler.Problem.tooManySamples }
+                if assembler.sampleCount > cap { throw SeriesAssembler.Problem.tooManySamples }
             }
-            if assemblyProblem == nil, assembler.sampleCount > Self.maxSamplesPerQuery {
-                return .failure(.text(413, "the selector matches more than \(Self.maxSamplesPerQuery) samples, more than an answer can hold: narrow the selector or the time range"))
-            }
+            if assemblyProblem == nil, assembler.sampleCount > cap { return .failure(tooManySamples(config.maxReadSamples, .samples)) }
             if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }
             switch result {
             case .success: return .success(assembler.finish())
@@ -175,7 +187,7 @@ package final class RemoteReadHandler: Sendable {
     }
 
     /// The answer for a failed query: `FailureStatus`, else a 400 with Timestream's reason.
-    private func refusal(_ error: TimestreamError, _ context: Context) -> Refusal {
+    func refusal(_ error: TimestreamError, _ context: Context) -> Refusal {
         Refusal(
             FailureStatus.answer(for: [error], of: 1, .read, usingFunctionRole: context.usingOwnIdentity)
                 ?? .text(400, "Timestream rejected the query (\(error))"))

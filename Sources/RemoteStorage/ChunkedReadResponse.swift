@@ -25,24 +25,6 @@ struct Chunk: Equatable, Sendable {
         self.data = data
     }
 
-    /// XOR chunks of at most `XORChunkEncoder.maxSamples` samples each, in time order (as Prometheus cuts them).
-    static func xorChunks(_ samples: [Sample]) -> [Chunk] {
-        var chunks: [Chunk] = []
-        chunks.reserveCapacity((samples.count + XORChunkEncoder.maxSamples - 1) / XORChunkEncoder.maxSamples)
-        var encoder = XORChunkEncoder()
-        for sample in samples {
-            encoder.append(timestamp: sample.timestamp, value: sample.value)
-            if encoder.isFull {
-                chunks.append(Chunk(minTimeMs: encoder.minTime, maxTimeMs: encoder.maxTime, data: encoder.bytes))
-                encoder = XORChunkEncoder()
-            }
-        }
-        if encoder.count > 0 {
-            chunks.append(Chunk(minTimeMs: encoder.minTime, maxTimeMs: encoder.maxTime, data: encoder.bytes))
-        }
-        return chunks
-    }
-
     var encodedSize: Int {
         ProtobufSize.varintField(1, UInt64(bitPattern: minTimeMs)) + ProtobufSize.varintField(2, UInt64(bitPattern: maxTimeMs))
             + ProtobufSize.varintField(3, encoding.rawValue) + Self.bytesFieldSize(4, data.count)

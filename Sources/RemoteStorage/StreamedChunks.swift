@@ -3,8 +3,8 @@
 // bytes as a big-endian uint32 — `len <uvarint> · crc32c <4 bytes BE> · message`. The body is not compressed
 // (remote.proto: `Content-Encoding: ""`).
 
-/// Builds the streamed answer's frames in memory; a front door sends them one after the other (a Lambda answer
-/// joins them: it is buffered, not streamed).
+/// The framing of a streamed answer; `SeriesFramer` makes the frames as samples arrive, `frames(results:)` for
+/// series already in memory.
 public enum StreamedChunks {
     /// `Content-Type` of a STREAMED_XOR_CHUNKS answer (prompb/remote.proto, ReadRequest.ResponseType).
     public static let contentType = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse"
@@ -31,24 +31,14 @@ public enum StreamedChunks {
     /// `query_index` naming its query. Series without samples send no frame.
     public static func frames(results: [[TimeSeries]], maxBytesInFrame: Int = defaultMaxBytesInFrame) -> [[UInt8]] {
         var frames: [[UInt8]] = []
+        var framer = SeriesFramer(maxBytesInFrame: maxBytesInFrame)
         for (queryIndex, series) in results.enumerated() {
             for one in series {
-                let labelBytes = one.labels.reduce(0) { $0 + $1.encodedSize }
-                var pending: [Chunk] = []
-                var frameBytesLeft = maxBytesInFrame - labelBytes
-                let chunks = Chunk.xorChunks(one.samples)
-                for (index, chunk) in chunks.enumerated() {
-                    pending.append(chunk)
-                    frameBytesLeft -= chunk.encodedSize
-                    if frameBytesLeft > 0 && index + 1 < chunks.count { continue }
-                    let message = ChunkedReadResponse(
-                        chunkedSeries: [ChunkedSeries(labels: one.labels, chunks: pending)], queryIndex: Int64(queryIndex))
-                    var frame: [UInt8] = []
-                    appendFrame(message.serialized(), to: &frame)
-                    frames.append(frame)
-                    pending.removeAll(keepingCapacity: true)
-                    frameBytesLeft = maxBytesInFrame - labelBytes
+                framer.begin(labels: one.labels, queryIndex: queryIndex)
+                for sample in one.samples {
+                    if let frame = framer.append(timestamp: sample.timestamp, value: sample.value) { frames.append(frame) }
                 }
+                if let frame = framer.end() { frames.append(frame) }
             }
         }
         return frames

@@ -36,38 +36,44 @@ struct ConnectorResponder: HTTPResponder {
         }
     }
 
-    /// A remote-write/read (or unknown) request: admitted or 503, body read up to the cap or 413, then the service.
+    /// A remote-write/read (or unknown) request: admitted or 503, body read up to the cap or 413, then the service,
+    /// whose answer goes out as it is produced (`ResponseStream`): the head once the service has decided it, the
+    /// rest of a streamed read frame by frame. The request counts as in flight while a worker produces its answer,
+    /// and is logged once the answer has been written (or broken off).
     private func serve(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let requestID = requestIDs.next()
         guard admission.enter() else {
             var summary = InvocationSummary(requestID: requestID, route: "-", status: 503)
             summary.reason = "more than \(options.maxConcurrentRequests) requests in flight"
-            return finish(
+            return Self.encode(finish(
                 ServiceResponse.text(
                     503, "the connector is serving \(options.maxConcurrentRequests) requests already (--max-concurrent-requests): retry later",
                     headers: [(name: "Retry-After", value: "1")]),
-                summary, started: started)
+                summary, started: started))
         }
         metrics.requestStarted()
-        defer {
+        let release: @Sendable () -> Void = { [metrics, admission] in
             metrics.requestEnded()
             admission.leave()
         }
         let limit = options.maxRequestBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            return finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started)
+            defer { release() }
+            return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started))
         }
         var body: [UInt8]
         do {
             var request = request
             body = Array(try await request.collectBody(upTo: limit).readableBytesView)
         } catch is NIOTooManyBytesError {
-            return finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started)
+            defer { release() }
+            return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started))
         } catch {
-            return finish(
+            defer { release() }
+            return Self.encode(finish(
                 .text(400, "the request body could not be read (\(error))"),
-                InvocationSummary(requestID: requestID, route: "-", status: 400), started: started)
+                InvocationSummary(requestID: requestID, route: "-", status: 400), started: started))
         }
         let serviceRequest = ServiceRequest(
             method: request.method.rawValue, path: request.uri.path,
@@ -75,35 +81,70 @@ struct ConnectorResponder: HTTPResponder {
         body = []
         let deadline = Deadline(
             epochMilliseconds: SystemClock().nowMilliseconds() + Int64(options.requestTimeoutSeconds * 1000))
-        do {
-            var (response, summary) = try await workers.respond(to: serviceRequest, deadline: deadline)
-            summary.requestID = requestID
-            if summary.responseType == "samples", summary.samplesReturned > options.maxReadSamples {
-                response = .text(
-                    413,
-                    "the answer holds \(summary.samplesReturned) samples, more than --max-read-samples=\(options.maxReadSamples) allows as SAMPLES: narrow the selector or the time range, or let Prometheus ask for STREAMED_XOR_CHUNKS (the default)")
+        let stream = ResponseStream(deadline: deadline)
+        // In flight while a worker produces the answer: released when the service returns, also when the
+        // connection closed before the head could be written (Hummingbird then never runs the body).
+        let work = Task { [workers] () -> InvocationSummary? in
+            defer {
+                stream.finish()
+                release()
             }
-            return finish(response, summary, started: started)
-        } catch {
-            // The worker threads are stopping: only during shutdown.
-            return finish(
-                .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
-                InvocationSummary(requestID: requestID, route: "-", status: 503), started: started)
+            return try? await workers.respond(to: serviceRequest, deadline: deadline, into: stream)
         }
+        guard let head = await stream.head() else {
+            // The worker threads are stopping: only during shutdown.
+            return Self.encode(finish(
+                .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
+                InvocationSummary(requestID: requestID, route: "-", status: 503), started: started))
+        }
+        guard head.isStreamedReadAnswer else {
+            // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
+            var summary = await work.value ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
+            summary.requestID = requestID
+            return Self.encode(finish(head, summary, started: started))
+        }
+        var response = Self.encode(head)
+        let firstPart = head.body.bytes
+        response.body = ResponseBody { [self] writer in
+            do {
+                if !firstPart.isEmpty { try await writer.write(ByteBuffer(bytes: firstPart)) }
+                while let part = try await stream.next() { try await writer.write(ByteBuffer(bytes: part)) }
+            } catch {
+                // Aborted (the answer failed after it started) or the client went away: the connection closes
+                // without the body's end, so the client sees a broken transfer, never a shorter valid answer.
+                stream.cancel()
+                logBroken(await work.value, requestID: requestID, head: head, started: started)
+                throw error
+            }
+            try await writer.finish(nil)
+            if var summary = await work.value {
+                summary.requestID = requestID
+                _ = finish(head, summary, started: started)
+            }
+        }
+        return response
     }
 
-    /// Logs and counts the request, then encodes the answer for Hummingbird.
-    private func finish(_ response: ServiceResponse, _ served: InvocationSummary, started: ContinuousClock.Instant) -> Response {
+    private func logBroken(_ served: InvocationSummary?, requestID: String, head: ServiceResponse, started: ContinuousClock.Instant) {
+        var summary = served ?? InvocationSummary(requestID: requestID, route: "read", status: head.statusCode)
+        summary.requestID = requestID
+        if !summary.aborted { summary.reason = "the client stopped reading the answer" }
+        summary.aborted = true
+        _ = finish(.text(summary.status == 200 ? 499 : summary.status, summary.reason ?? ""), summary, started: started)
+    }
+
+    /// Logs and counts the request; returns the answer.
+    private func finish(_ response: ServiceResponse, _ served: InvocationSummary, started: ContinuousClock.Instant) -> ServiceResponse {
         var summary = served
         let elapsed = ContinuousClock.now - started
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        summary.status = response.statusCode
+        if !summary.aborted { summary.status = response.statusCode }
         summary.durationMilliseconds = nanoseconds / 1_000_000
         if response.statusCode >= 400, summary.reason == nil { summary.reason = String(response.bodyText.prefix(512)) }
         let level: ConnectorConfig.LogLevel = summary.status >= 500 ? .error : (summary.status >= 400 ? .warn : .info)
         log.log(level, "request", summary.logFields)
         metrics.record(summary, route: summary.route == "-" ? "other" : summary.route, durationNanoseconds: nanoseconds)
-        return Self.encode(response)
+        return response
     }
 
     static func encode(_ response: ServiceResponse) -> Response {

@@ -38,7 +38,7 @@ struct Flag: Sendable {
         Flag("max-concurrent-requests", "max_concurrent_requests", .integer, "64", "Remote-write/read requests admitted at once (their bodies held in memory); more are answered 503 with Retry-After."),
         Flag("worker-threads", "worker_threads", .integer, "16", "Admitted requests processed at once, each on a thread with its own Timestream client and connections; the others wait for a free one."),
         Flag("max-request-body-bytes", "max_request_body_bytes", .integer, "33554432", "Largest request body accepted (compressed); larger ones are answered 413."),
-        Flag("max-read-samples", "max_read_samples", .integer, "5000000", "Largest SAMPLES read answer, in samples; larger ones are answered 413 (STREAMED_XOR_CHUNKS answers are not capped)."),
+        Flag("max-read-samples", "max_read_samples", .integer, "5000000", "Largest SAMPLES read answer, in samples (held whole, ~50 bytes each); larger reads are answered 413. STREAMED_XOR_CHUNKS answers are streamed as Timestream pages arrive and not capped."),
         Flag("request-timeout", "request_timeout", .seconds, "30", "Seconds a request may take at most (Prometheus' remote_timeout is 30s by default)."),
         Flag("idle-timeout", "idle_timeout", .seconds, "60", "Seconds a connection may send nothing while a request is being read, or between requests, before it is closed."),
         Flag("shutdown-timeout", "shutdown_timeout", .seconds, "30", "On SIGTERM/SIGINT, seconds to finish the requests in flight before exiting."),

@@ -28,16 +28,18 @@ final class ServiceWorkers: @unchecked Sendable {
     /// Waits for the requests in flight, then stops the threads.
     func shutdown() async throws { try await pool.shutdownGracefully() }
 
-    /// `request` answered by a service on a worker thread. The call runs to its end even when the awaiting task
-    /// is cancelled: a write that has started is never cut off half-way.
-    func respond(to request: ServiceRequest, deadline: Deadline) async throws
-        -> (response: ServiceResponse, summary: InvocationSummary)
+    /// `request` answered into `sink` by a service on a worker thread, as the answer is produced (a streamed read
+    /// goes out while Timestream's pages arrive); the service stays borrowed until the answer is complete. The
+    /// call runs to its end even when the awaiting task is cancelled: a write that has started is never cut off
+    /// half-way.
+    func respond(to request: ServiceRequest, deadline: Deadline, into sink: ResponseStream) async throws
+        -> InvocationSummary
     {
         let credentials = self.credentials
         return try await pool.runIfActive {
             let service = try self.borrow()
             defer { self.giveBack(service) }
-            return service.respond(to: request, deadline: deadline, credentials: credentials)
+            return service.respond(to: request, deadline: deadline, credentials: credentials, into: sink)
         }
     }
 

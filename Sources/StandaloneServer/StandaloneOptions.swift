@@ -107,6 +107,7 @@ package struct StandaloneOptions: Sendable {
         workerThreads = min(try positive("worker_threads"), maxConcurrentRequests)
         maxRequestBodyBytes = try positive("max_request_body_bytes")
         maxReadSamples = try positive("max_read_samples")
+        connector.maxReadSamples = maxReadSamples
         requestTimeoutSeconds = Double(values["request_timeout"] ?? "") ?? 30
         idleTimeoutSeconds = Double(values["idle_timeout"] ?? "") ?? 60
         shutdownTimeoutSeconds = Double(values["shutdown_timeout"] ?? "") ?? 30

@@ -29,16 +29,24 @@ public enum ReadAnswer: Equatable, Sendable {
         return nil
     }
 
+    /// The answer's HTTP headers. A streamed answer has no Content-Encoding: Prometheus' client reads the frames
+    /// as they are.
+    public var headers: [(name: String, value: String)] {
+        switch self {
+        case .samples: [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")]
+        case .streamedXORChunks: [("Content-Type", StreamedChunks.contentType)]
+        }
+    }
+
     /// The HTTP body, in parts to send one after the other, and its headers for `results` (one series list per
     /// query, in request order).
     public func encode(_ results: [[TimeSeries]]) -> (parts: [[UInt8]], headers: [(name: String, value: String)]) {
         switch self {
         case .samples:
             let response = ReadResponse(results: results.map { QueryResult(timeseries: $0) })
-            return ([Snappy.compress(response.serialized())], [("Content-Type", "application/x-protobuf"), ("Content-Encoding", "snappy")])
+            return ([Snappy.compress(response.serialized())], headers)
         case .streamedXORChunks:
-            // No Content-Encoding: Prometheus' client reads the frames as they are.
-            return (StreamedChunks.frames(results: results), [("Content-Type", StreamedChunks.contentType)])
+            return (StreamedChunks.frames(results: results), headers)
         }
     }
 }

@@ -28,9 +28,11 @@ public enum ReadSQL {
     }
 
     /// The statement for `query`, or nil when the selector provably matches nothing (so no call is needed).
+    /// - Parameter orderedBy: the table's dimension columns, to return the rows series after series
+    ///   (`seriesOrder`); nil for rows in any order.
     public static func statement(
         for query: Query, database: String, table: String, absentLabels: Set<String> = [],
-        regexDialect: RegexDialect = .prometheus3
+        regexDialect: RegexDialect = .prometheus3, orderedBy dimensions: Set<String>? = nil
     ) throws(Problem) -> String? {
         let (start, end) = timeRange(query)
         guard start <= end else { return nil }
@@ -52,8 +54,10 @@ public enum ReadSQL {
             guard let condition = try condition(matcher, column: column, regexDialect: regexDialect) else { return nil }
             if !condition.isEmpty { conditions.append(condition) }
         }
-        return "SELECT * FROM \(quotedIdentifier(database)).\(quotedIdentifier(table)) WHERE "
+        let select = "SELECT * FROM \(quotedIdentifier(database)).\(quotedIdentifier(table)) WHERE "
             + conditions.joined(separator: " AND ")
+        guard let dimensions else { return select }
+        return select + " " + seriesOrder(dimensions: dimensions)
     }
 
     /// The SQL condition for one matcher: "" when it holds for every row, nil when it holds for none.

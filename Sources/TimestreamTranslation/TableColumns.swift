@@ -9,8 +9,16 @@ import TimestreamCodec
 public struct TableColumns: Equatable, Sendable {
     /// Every column name (dimensions, `measure_name`, `time`, `measure_value::<type>`, multi-measure attributes).
     public var names: Set<String>
+    /// The columns a read's rows carry labels in, besides `measure_name` (`__name__`): the VARCHAR columns other
+    /// than `measure_name` and `measure_value::…` — the dimensions, and any VARCHAR attribute of multi-measure
+    /// records, which `PageLayout` reads as labels too.
+    public var dimensions: Set<String>
 
-    public init(_ names: Set<String>) { self.names = names }
+    /// Columns by name only: every name other than `time`, `measure_name` and `measure_value::…` is a dimension.
+    public init(_ names: Set<String>) {
+        self.names = names
+        self.dimensions = names.filter { $0 != "time" && $0 != "measure_name" && !$0.hasPrefix("measure_value::") }
+    }
 
     /// The statement that lists the columns.
     public static func describeStatement(database: String, table: String) -> String {
@@ -21,14 +29,26 @@ public struct TableColumns: Equatable, Sendable {
     /// that name).
     public init(describing pages: [QueryPage]) {
         var names: Set<String> = []
+        var dimensions: Set<String> = []
+        var typed = false
         for page in pages {
             let index = page.columns.firstIndex { $0.name == "Column" } ?? 0
+            let kind = page.columns.firstIndex { $0.name == "Type" }
+            if kind != nil { typed = true }
             page.forEachRow { row in
-                guard index < row.count, let name = row.scalar(index) else { return }
-                names.insert(String(decoding: name, as: UTF8.self))
+                guard index < row.count, let bytes = row.scalar(index) else { return }
+                let name = String(decoding: bytes, as: UTF8.self)
+                names.insert(name)
+                if let kind, kind < row.count, let type = row.scalar(kind),
+                    String(decoding: type, as: UTF8.self).lowercased() == "varchar",
+                    name != "measure_name", !name.hasPrefix("measure_value::")
+                {
+                    dimensions.insert(name)
+                }
             }
         }
-        self.names = names
+        self.init(names)
+        if typed { self.dimensions = dimensions }
     }
 
     /// Whether the table holds any DOUBLE measure (a table without one answers every read with nothing).

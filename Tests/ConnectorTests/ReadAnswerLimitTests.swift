@@ -52,7 +52,8 @@ import Testing
         func noise(_ s: Int) -> String {
             var bytes = [UInt8](repeating: 0, count: 65_536)
             for i in bytes.indices { bytes[i] = alphabet[Int(rng.next() & 63)] }
-            return "\(s)" + String(decoding: bytes, as: UTF8.self)
+            // Numbered so that byte order is series order: a Timestream honours the streamed read's ORDER BY.
+            return "\(1000 + s)" + String(decoding: bytes, as: UTF8.self)
         }
         let pages = Self.pages(series: 100, samples: 2, label: noise) { _, i in Double(i) }
         let samples = try Self.status(pages, accepting: [])

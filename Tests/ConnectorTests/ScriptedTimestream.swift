@@ -17,6 +17,10 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     var tableColumns: [ColumnInfo]
     /// When set, `DESCRIBE` fails with it.
     var describeError: TimestreamError? = nil
+    /// Called with each SELECT page's index before the page is handed over (what a test checks between pages).
+    var beforePage: ((Int) -> Void)? = nil
+    /// A SELECT fails with this error instead of delivering the page at this index (a later page's call failing).
+    var failAtPage: (index: Int, error: TimestreamError)? = nil
     private(set) var writes: [WriteRecordsBody] = []
     private(set) var statements: [String] = []
     private(set) var callsSent = 0
@@ -78,7 +82,11 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
         switch answered {
         case .failure(let error): return .failure(error)
         case .success(let pages):
-            for page in pages {
+            for (index, page) in pages.enumerated() {
+                if !sql.hasPrefix("DESCRIBE ") {
+                    beforePage?(index)
+                    if let failAtPage, failAtPage.index == index { return .failure(failAtPage.error) }
+                }
                 do { try onPage(page) } catch {
                     return .failure(TimestreamError(code: "Aborted", message: "\(error)", isRetryable: false))
                 }

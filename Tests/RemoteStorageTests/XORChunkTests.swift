@@ -23,6 +23,13 @@ struct XORChunkTests {
             == String(CRC32C.checksum(blob), radix: 16).leftPadded(8))
     }
 
+    /// One XOR chunk of `samples` (at most 120).
+    static func chunk(_ samples: [Sample]) -> XORChunkEncoder {
+        var encoder = XORChunkEncoder()
+        for sample in samples { encoder.append(timestamp: sample.timestamp, value: sample.value) }
+        return encoder
+    }
+
     @Test("Swift writes byte-for-byte the chunks Prometheus writes")
     func prometheusChunks() throws {
         let url = try #require(Bundle.module.url(forResource: "prometheus-xor-chunks", withExtension: "txt", subdirectory: "Fixtures"))
@@ -32,11 +39,10 @@ struct XORChunkTests {
             let f = row.split(separator: " ")
             let (t0, dt, v0, dv, n) = (Int64(f[0])!, Int64(f[1])!, Double(f[2])!, Double(f[3])!, Int(f[4])!)
             let samples = (0..<n).map { Sample(value: v0 + dv * Double($0), timestamp: t0 + dt * Int64($0)) }
-            let chunks = Chunk.xorChunks(samples)
-            #expect(chunks.count == 1)
-            #expect(chunks.first?.data.hex == String(f[5]), "chunk of \(n) samples from \(t0)")
-            #expect(chunks.first?.minTimeMs == t0)
-            #expect(chunks.first?.maxTimeMs == t0 + dt * Int64(n - 1))
+            let chunk = Self.chunk(samples)
+            #expect(chunk.bytes.hex == String(f[5]), "chunk of \(n) samples from \(t0)")
+            #expect(chunk.minTime == t0)
+            #expect(chunk.maxTime == t0 + dt * Int64(n - 1))
         }
     }
 
@@ -77,7 +83,7 @@ struct XORChunkTests {
         let samples = (0..<1000).map { Sample(value: Double($0 % 7), timestamp: 1_700_000_000_000 + Int64($0) * 15_000) }
         let series = TimeSeries(labels: [Label(name: "__name__", value: "x")], samples: samples)
         // 9 chunks (8 × 120 + 40); a bound below two chunks' size gives frames of at most two chunks.
-        let chunkSize = Chunk.xorChunks(Array(samples.prefix(120)))[0].data.count
+        let chunkSize = Self.chunk(Array(samples.prefix(120))).bytes.count
         let body = Self.body(results: [[], [series]], maxBytesInFrame: chunkSize + 40)
         let frames = Self.frames(body)
         #expect(frames.count == 5)

@@ -10,7 +10,9 @@ run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd,
 4. SIGTERM while 32 slow writes are in flight: each is answered 204 and stored, nothing else is lost, exit 0.
 5. TLS with a self-signed certificate made here with the openssl CLI.
 6. scripts/run-standalone (the quick start) with a real Prometheus, stopped with Ctrl-C.
-Arguments name steps to run (flags http load sigterm tls quick-start; default all). Exit status 0 when every check
+7. Streamed reads (streamed_read.py): exact series in TSDB order over many pages, peak RSS bounded, a failure
+   after the first frames breaks the answer off.
+Arguments name steps to run (flags http load sigterm tls quick-start streamed-read; default all). Exit status 0 when every check
 holds; prints `standalone: N passed, M failed`.
 """
 import base64, concurrent.futures, http.client, json, os, re, signal, socket, ssl, subprocess, sys, tempfile, threading
@@ -22,6 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "oracles"))
 from local_stack import Standalone, free_port, sql_standin, standalone_binary  # noqa: E402
 import snappy  # noqa: E402
 from prompb import ReadRequest, WriteRequest  # noqa: E402
+from streamed_read import streamed_read  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
@@ -325,7 +328,8 @@ def main():
     try:
         steps = {"flags": flags, "http": lambda b: http_behaviour(work, b, standin), "load": lambda b: load(work, b, standin),
                  "sigterm": lambda b: sigterm_mid_load(work, b, standin), "tls": lambda b: tls(work, b, standin),
-                 "quick-start": lambda b: quick_start(work)}
+                 "quick-start": lambda b: quick_start(work),
+                 "streamed-read": lambda b: streamed_read(work, b, check, post, AUTH, control)}
         for name in sys.argv[1:] or steps:  # arguments: run only these steps
             try:
                 steps[name](binary)

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+import AWS
+import Connector
+import Synchronization
+
+/// Carries an answer from the worker thread that produces it (`ResponseSink`, blocking) to the task that writes
+/// it to the connection (async): the head once, then the body parts in order, at most `capacity` waiting — the
+/// producer blocks while the client is slower than Timestream, so memory stays one page and a few frames.
+///
+/// Ends: `finish()` after the service returns; an `abort` makes `next()` throw (the writer then breaks the
+/// response); `cancel()` (the client went away) makes the producer's next `send` throw, so the read stops. A
+/// producer blocked past the request's deadline gives up the same way (a client that stops reading cannot hold
+/// a worker thread).
+final class ResponseStream: ResponseSink, @unchecked Sendable {
+    struct Aborted: Error {}
+    struct ClientGone: Error {}
+
+    private struct State {
+        var head: ServiceResponse? = nil
+        var headWaiter: CheckedContinuation<ServiceResponse?, Never>? = nil
+        var parts: [[UInt8]] = []
+        var partWaiter: CheckedContinuation<[UInt8]?, any Error>? = nil
+        var finished = false
+        var aborted = false
+        var cancelled = false
+        var producerWaiting = false
+    }
+
+    private let state = Mutex(State())
+    /// Posted when a part was taken or the stream was cancelled (the producer waits on it when the queue is full).
+    private let space: UnsafeMutablePointer<sem_t>
+    private let capacity: Int
+    private let deadline: Deadline
+
+    init(capacity: Int = 4, deadline: Deadline) {
+        self.capacity = capacity
+        self.deadline = deadline
+        space = .allocate(capacity: 1)
+        sem_init(space, 0, 0)
+    }
+
+    deinit {
+        sem_destroy(space)
+        space.deallocate()
+    }
+
+    // MARK: producer (a worker thread)
+
+    func start(_ response: ServiceResponse) throws {
+        let waiter = try state.withLock { state throws(ClientGone) in
+            guard !state.cancelled else { throw ClientGone() }
+            state.head = response
+            defer { state.headWaiter = nil }
+            return state.headWaiter
+        }
+        waiter?.resume(returning: response)
+    }
+
+    func send(_ part: [UInt8]) throws {
+        while true {
+            let outcome = try state.withLock { state throws(ClientGone) -> (sent: Bool, waiter: CheckedContinuation<[UInt8]?, any Error>?) in
+                guard !state.cancelled else { throw ClientGone() }
+                if let waiter = state.partWaiter {
+                    state.partWaiter = nil
+                    return (true, waiter)
+                }
+                guard state.parts.count < capacity else {
+                    state.producerWaiting = true
+                    return (false, nil)
+                }
+                state.parts.append(part)
+                return (true, nil)
+            }
+            if outcome.sent {
+                outcome.waiter?.resume(returning: part)
+                return
+            }
+            guard waitForSpace() else {
+                cancel()
+                throw ClientGone()
+            }
+        }
+    }
+
+    func abort(_ answer: ServiceResponse) {
+        let waiter = state.withLock { state in
+            state.aborted = true
+            state.finished = true
+            defer { state.partWaiter = nil }
+            return state.parts.isEmpty ? state.partWaiter : nil
+        }
+        waiter?.resume(throwing: Aborted())
+    }
+
+    /// The service returned: no more parts (and no head, if it never started one).
+    func finish() {
+        let (headWaiter, partWaiter) = state.withLock { state in
+            state.finished = true
+            defer { state.headWaiter = nil; state.partWaiter = nil }
+            return (state.headWaiter, state.parts.isEmpty ? state.partWaiter : nil)
+        }
+        headWaiter?.resume(returning: nil)
+        partWaiter?.resume(returning: nil)
+    }
+
+    /// Waits until a part is taken or the stream is cancelled; false when the deadline passed first.
+    private func waitForSpace() -> Bool {
+        let milliseconds = max(0, deadline.epochMilliseconds - SystemClock().nowMilliseconds())
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nanoseconds = Int(now.tv_nsec) + Int(milliseconds % 1000) * 1_000_000
+        var until = timespec(
+            tv_sec: now.tv_sec + time_t(milliseconds / 1000) + time_t(nanoseconds / 1_000_000_000),
+            tv_nsec: nanoseconds % 1_000_000_000)
+        while true {
+            if sem_timedwait(space, &until) == 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
+
+    // MARK: consumer (the connection's task)
+
+    /// The head and first part, once the service has decided them; nil when it ended without an answer.
+    func head() async -> ServiceResponse? {
+        await withCheckedContinuation { continuation in
+            let ready: ServiceResponse?? = state.withLock { state in
+                if let head = state.head { return .some(head) }
+                if state.finished { return .some(nil) }
+                state.headWaiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The next part; nil at the end; throws `Aborted` when the answer failed after it started.
+    func next() async throws -> [UInt8]? {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<[UInt8]?, any Error>? = state.withLock { state in
+                if !state.parts.isEmpty {
+                    let part = state.parts.removeFirst()
+                    if state.producerWaiting {
+                        state.producerWaiting = false
+                        sem_post(space)
+                    }
+                    return .success(part)
+                }
+                if state.aborted { return .failure(Aborted()) }
+                if state.finished { return .success(nil) }
+                state.partWaiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    /// The client went away: the producer's next `send` throws.
+    func cancel() {
+        state.withLock { $0.cancelled = true }
+        sem_post(space)
+    }
+}

@@ -1,0 +1,83 @@
+import AWS
+import Connector
+import Foundation
+import Synchronization
+import Testing
+
+@testable import StandaloneServer
+
+/// The bridge between the worker thread that produces an answer and the task that writes it: order, a bounded
+/// queue (the producer waits for the reader), abort, a reader that goes away, and a reader too slow for the deadline.
+@Suite struct ResponseStreamTests {
+    static let head = ServiceResponse.text(200, "first")
+    static let never = Deadline(epochMilliseconds: .max)
+
+    /// Runs `body` on a thread of its own (the worker thread), counting the parts it got rid of.
+    static func produce(_ stream: ResponseStream, parts: Int, then end: @escaping @Sendable (ResponseStream) -> Void = { $0.finish() })
+        -> (sent: Arc<Int>, failure: Arc<String?>)
+    {
+        let sent = Arc(0), failure = Arc<String?>(nil)
+        Thread.detachNewThread {
+            do {
+                try stream.start(head)
+                for i in 0..<parts {
+                    try stream.send([UInt8(i)])
+                    sent.set(i + 1)
+                }
+                end(stream)
+            } catch {
+                failure.set("\(error)")
+                stream.finish()
+            }
+        }
+        return (sent, failure)
+    }
+
+    final class Arc<T: Sendable>: Sendable {
+        private let value: Mutex<T>
+        init(_ value: T) { self.value = Mutex(value) }
+        var get: T { value.withLock { $0 } }
+        func set(_ new: T) { value.withLock { $0 = new } }
+    }
+
+    @Test func partsArriveInOrderAndTheProducerWaitsForTheReader() async throws {
+        let stream = ResponseStream(capacity: 2, deadline: Self.never)
+        let (sent, _) = Self.produce(stream, parts: 10)
+        #expect(await stream.head()?.bodyText == "first")
+        try await Task.sleep(for: .milliseconds(300))
+        // Nobody read yet: the producer cannot be more than the queue ahead (2 queued, the third send waiting).
+        #expect(sent.get <= 2)
+        var received: [UInt8] = []
+        while let part = try await stream.next() { received += part }
+        #expect(received == Array(0..<10) && sent.get == 10)
+    }
+
+    @Test func anAbortEndsTheReadWithAnErrorAfterTheQueuedParts() async throws {
+        let stream = ResponseStream(capacity: 4, deadline: Self.never)
+        _ = Self.produce(stream, parts: 3) { $0.abort(.text(503, "Timestream failed")) }
+        _ = await stream.head()
+        var received: [UInt8] = []
+        await #expect(throws: ResponseStream.Aborted.self) {
+            while let part = try await stream.next() { received += part }
+        }
+        #expect(received == [0, 1, 2])
+    }
+
+    @Test func aReaderThatGoesAwayStopsTheProducer() async throws {
+        let stream = ResponseStream(capacity: 1, deadline: Self.never)
+        let (_, failure) = Self.produce(stream, parts: 100)
+        _ = await stream.head()
+        _ = try await stream.next()
+        stream.cancel()
+        for _ in 0..<100 where failure.get == nil { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(failure.get?.contains("ClientGone") == true)
+    }
+
+    @Test func aProducerWaitsNoLongerThanTheDeadline() async throws {
+        let stream = ResponseStream(capacity: 1, deadline: Deadline(epochMilliseconds: SystemClock().nowMilliseconds() + 200))
+        let (sent, failure) = Self.produce(stream, parts: 5)
+        _ = await stream.head()  // and then never read
+        for _ in 0..<100 where failure.get == nil { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(failure.get?.contains("ClientGone") == true && sent.get == 1)
+    }
+}
