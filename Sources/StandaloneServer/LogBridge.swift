@@ -18,18 +18,15 @@ struct LogBridge: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logging.Logger.Level, message: Logging.Logger.Message, metadata extra: Logging.Logger.Metadata?,
-        source: String, file: String, function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
         let mapped: ConnectorConfig.LogLevel
-        switch level {
+        switch event.level {
         case .trace, .debug, .info, .notice: mapped = .debug
         case .warning: mapped = .warn
         case .error, .critical: mapped = .error
         }
-        let merged = metadata.merging(extra ?? [:]) { $1 }
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = merged.keys.sorted().map { (key: $0, value: "\(merged[$0]!)") }
-        log.log(mapped, message.description, [(key: "source", value: source)] + fields)
+        log.log(mapped, event.message.description, [(key: "source", value: event.source)] + fields)
     }
 }
