@@ -1,6 +1,6 @@
 /// The instant by which the caller needs an answer (the Lambda invocation's deadline, minus its own margin).
 public struct Deadline: Sendable, Equatable {
-    public var epochMilliseconds: Int64
+    var epochMilliseconds: Int64
 
     public init(epochMilliseconds: Int64) { self.epochMilliseconds = epochMilliseconds }
 
