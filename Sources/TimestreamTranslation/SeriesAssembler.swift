@@ -9,15 +9,15 @@ import TextCodecs
 /// Columns: `measure_name` → `__name__`; `time` → the sample time; `measure_value::double` → the value;
 /// other VARCHAR columns are dimensions → labels (NULL = label absent); any other column (other measure types,
 /// multi-measure values, the name-only placeholder `TimestreamLimits.nameOnlyLabel`) is ignored.
-public struct SeriesAssembler {
-    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+package struct SeriesAssembler {
+    package enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case missingColumn(String)
         case badTime(String)
         case badValue(String)
         /// Raised by the caller to stop paging (a cap on the samples one query may collect).
         case tooManySamples
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingColumn(let name): "Timestream result has no \(name) column"
             case .badTime(let text): "Timestream returned an unreadable time '\(text)'"
@@ -35,11 +35,11 @@ public struct SeriesAssembler {
     private var lastIndex = -1
     /// The current row's key, rebuilt in place for each row.
     private var key: [UInt8] = []
-    public private(set) var sampleCount = 0
+    package private(set) var sampleCount = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ page: QueryPage) throws(Problem) {
+    package mutating func add(_ page: QueryPage) throws(Problem) {
         guard page.cells.rowCount > 0 else { return }
         var timeColumn: Int? = nil
         var valueColumn: Int? = nil
@@ -101,7 +101,7 @@ public struct SeriesAssembler {
     }
 
     /// The series, each with its samples sorted by time, ordered by their label sets.
-    public func finish() -> [TimeSeries] {
+    package func finish() -> [TimeSeries] {
         var result = series
         for i in result.indices where !result[i].samples.isSorted {
             result[i].samples.sort { $0.timestamp < $1.timestamp }

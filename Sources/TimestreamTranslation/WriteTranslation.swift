@@ -11,12 +11,12 @@ import TimestreamCodec
 /// (`LabelText`: 2.0, histograms, exemplars, metadata, non-ASCII names) — then one series-shape check
 /// (`SeriesShape`), one batcher (`RecordBatcher`, which decides `CommonAttributes`) and one body writer
 /// (`WriteRecordsBodyWriter`).
-public enum WriteTranslation {
+package enum WriteTranslation {
     /// How many invalid-series reasons a 400 body lists.
-    public static let reasonsListed = 5
+    package static let reasonsListed = 5
 
     /// A plain 1.0 request read in place: `body` is the decoded protobuf the view points into.
-    public static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: WriteSettings) -> WritePlan {
+    package static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = view.series.count
         guard let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
@@ -28,7 +28,7 @@ public enum WriteTranslation {
     }
 
     /// A decoded request (1.0 of any shape, or 2.0's `writeRequest`).
-    public static func plan(_ request: WriteRequest, config: WriteSettings) -> WritePlan {
+    package static func plan(_ request: WriteRequest, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = request.timeseries.count
         stats.metadata = request.metadataCount
