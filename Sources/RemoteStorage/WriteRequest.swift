@@ -3,17 +3,17 @@
 
 /// A remote-write request. Metadata entries (Prometheus sends metadata-only requests every minute) are validated
 /// and counted in `metadataCount`, not kept.
-public struct WriteRequest: Equatable, Sendable {
-    public var timeseries: [TimeSeries]
-    public var metadataCount: Int
+package struct WriteRequest: Equatable, Sendable {
+    package var timeseries: [TimeSeries]
+    package var metadataCount: Int
 
-    public init(timeseries: [TimeSeries], metadataCount: Int = 0) {
+    package init(timeseries: [TimeSeries], metadataCount: Int = 0) {
         self.timeseries = timeseries
         self.metadataCount = metadataCount
     }
 
     /// Decodes the protobuf body (already snappy-decoded).
-    public init(protobuf: [UInt8]) throws(ProtobufError) {
+    package init(protobuf: [UInt8]) throws(ProtobufError) {
         let result = protobuf.withUnsafeBytes { bytes in
             Result { () throws(ProtobufError) in try WriteRequest(protobuf: bytes) }
         }
@@ -21,7 +21,7 @@ public struct WriteRequest: Equatable, Sendable {
     }
 
     /// Decodes the protobuf body from borrowed bytes.
-    public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var timeseries: [TimeSeries] = []
         // A series with one sample and ten labels is ~250 bytes on the wire: reserve for that without overshooting.
@@ -62,7 +62,7 @@ public struct WriteRequest: Equatable, Sendable {
 
     /// The protobuf encoding of the series' labels and samples (exemplars, histograms and metadata, which are
     /// only counted on decode, are not re-emitted).
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var sizes: [Int] = []
         sizes.reserveCapacity(timeseries.count)
         var total = 0

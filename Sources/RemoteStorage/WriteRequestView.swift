@@ -10,15 +10,15 @@
 /// ASCII (ordering non-ASCII names is the general path's), a label value that is not valid UTF-8 (the general
 /// decoder's 400), or malformed wire data.
 /// Field numbers: prompb/remote.proto and prompb/types.proto.
-public struct WriteRequestView {
+package struct WriteRequestView {
     /// One label: where its name and value lie in the decoded body (a field left out of the wire is empty).
-    public struct LabelBytes: Equatable, Sendable {
-        public var nameOffset: UInt32
-        public var nameCount: UInt32
-        public var valueOffset: UInt32
-        public var valueCount: UInt32
+    package struct LabelBytes: Equatable, Sendable {
+        package var nameOffset: UInt32
+        package var nameCount: UInt32
+        package var valueOffset: UInt32
+        package var valueCount: UInt32
 
-        public init(nameOffset: UInt32, nameCount: UInt32, valueOffset: UInt32, valueCount: UInt32) {
+        package init(nameOffset: UInt32, nameCount: UInt32, valueOffset: UInt32, valueCount: UInt32) {
             self.nameOffset = nameOffset
             self.nameCount = nameCount
             self.valueOffset = valueOffset
@@ -27,22 +27,22 @@ public struct WriteRequestView {
     }
 
     /// One series: its labels and samples, as ranges of `labels` and `samples`.
-    public struct SeriesRanges: Equatable, Sendable {
-        public var labels: Range<Int>
-        public var samples: Range<Int>
+    package struct SeriesRanges: Equatable, Sendable {
+        package var labels: Range<Int>
+        package var samples: Range<Int>
 
-        public init(labels: Range<Int>, samples: Range<Int>) {
+        package init(labels: Range<Int>, samples: Range<Int>) {
             self.labels = labels
             self.samples = samples
         }
     }
 
-    public private(set) var labels: [LabelBytes] = []
-    public private(set) var samples: [Sample] = []
-    public private(set) var series: [SeriesRanges] = []
+    package private(set) var labels: [LabelBytes] = []
+    package private(set) var samples: [Sample] = []
+    package private(set) var series: [SeriesRanges] = []
 
     /// Reads `bytes` (a snappy-decoded `WriteRequest`); nil when the request is not of the plain shape.
-    public init?(protobuf bytes: UnsafeRawBufferPointer) {
+    package init?(protobuf bytes: UnsafeRawBufferPointer) {
         guard bytes.count <= Int(UInt32.max), let start = bytes.baseAddress else {
             // An empty body is an empty request.
             if bytes.isEmpty { return }
