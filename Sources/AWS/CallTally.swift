@@ -6,15 +6,15 @@ public final class CallTally: Sendable {
     private let calls = Atomic(0)
     private let retries = Atomic(0)
 
-    public init() {}
+    package init() {}
 
     /// Operation calls sent (retries included, endpoint discovery excluded).
-    public var callsSent: Int { calls.load(ordering: .relaxed) }
+    package var callsSent: Int { calls.load(ordering: .relaxed) }
     /// Of those, calls whose body had been sent before.
-    public var retriesSent: Int { retries.load(ordering: .relaxed) }
+    package var retriesSent: Int { retries.load(ordering: .relaxed) }
 
     /// Counts `calls` sent, `retries` of them retries (the client does; a scripted Timestream in tests too).
-    public func record(calls: Int, retries: Int) {
+    func record(calls: Int, retries: Int) {
         self.calls.add(calls, ordering: .relaxed)
         self.retries.add(retries, ordering: .relaxed)
     }

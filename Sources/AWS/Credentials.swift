@@ -45,7 +45,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// From request headers: `Authorization` (Basic) and optional `X-Amz-Security-Token`, names case-insensitive.
-    public static func fromRequestHeaders(
+    package static func fromRequestHeaders(
         _ headers: [(name: String, value: String)]
     ) throws(CredentialsError) -> Credentials {
         try fromBasicAuthorization(
@@ -55,7 +55,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     /// From the process environment as Lambda sets it for the function's role: `AWS_ACCESS_KEY_ID`,
     /// `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`.
     /// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-    public static func fromEnvironment(_ environment: [String: String]) throws(CredentialsError) -> Credentials {
+    package static func fromEnvironment(_ environment: [String: String]) throws(CredentialsError) -> Credentials {
         guard let accessKeyID = environment["AWS_ACCESS_KEY_ID"], !accessKeyID.isEmpty else {
             throw .missingEnvironment("AWS_ACCESS_KEY_ID")
         }

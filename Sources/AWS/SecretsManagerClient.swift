@@ -94,8 +94,8 @@ package struct SecretsManagerClient: Sendable {
 /// and message. Never contains the secret.
 public struct SecretsManagerError: Error, Equatable, Sendable, CustomStringConvertible {
     public var code: String
-    public var message: String
-    public var httpStatus: Int?
+    var message: String
+    var httpStatus: Int?
 
     public init(code: String, message: String, httpStatus: Int?) {
         self.code = code

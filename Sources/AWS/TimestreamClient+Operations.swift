@@ -8,7 +8,7 @@ extension TimestreamClient {
     /// A request with no records or more than `WriteRecordsBody.maxRecords` fails without being sent.
     /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
     /// - Parameter maxAttempts: per call; the Go connector's `max_write_retries` default is 10.
-    public func writeRecords(
+    package func writeRecords(
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int = 10,
         maxConcurrent: Int = 16, tally: CallTally? = nil
     ) -> [Result<Void, TimestreamError>] {
@@ -41,7 +41,7 @@ extension TimestreamClient {
     /// - Parameters:
     ///   - maxAttempts: per page; the Go connector's `max_read_retries` default is 3.
     ///   - maxRows: `MaxRows` per page (Timestream allows 1...1000), `nil` to let Timestream choose.
-    public func query(
+    package func query(
         _ sql: String, credentials: Credentials, deadline: Deadline, maxAttempts: Int = 3, maxRows: Int? = nil,
         tally: CallTally? = nil, onPage: (QueryPage) throws -> Void
     ) -> Result<Void, TimestreamError> {

@@ -7,7 +7,7 @@ import Synchronization
 /// Thread-safe: every invocation loop of the process shares one client (one endpoint cache, one connection pool
 /// in the transport); the endpoint cache sits behind a lock and the call counters are atomic.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_Reference.html
-public final class TimestreamClient: Sendable {
+package final class TimestreamClient: Sendable {
     /// `X-Amz-Target` prefix of every operation.
     package static let targetPrefix = "Timestream_20181101."
     /// SigV4 signing name of both Timestream APIs.
@@ -15,7 +15,7 @@ public final class TimestreamClient: Sendable {
     /// AWS JSON 1.0 content type.
     package static let contentType = "application/x-amz-json-1.0"
 
-    public let region: String
+    let region: String
     let endpoints: EndpointConfiguration
     let retryPolicy: RetryPolicy
     let transport: any HTTPTransport
@@ -27,8 +27,8 @@ public final class TimestreamClient: Sendable {
 
     /// Operation calls sent (retries included, discovery excluded) and how many of them were retries, since the
     /// client was built, by every thread (one request's own counts: `CallTally`).
-    public var callsSent: Int { calls.load(ordering: .relaxed) }
-    public var retriesSent: Int { retries.load(ordering: .relaxed) }
+    var callsSent: Int { calls.load(ordering: .relaxed) }
+    var retriesSent: Int { retries.load(ordering: .relaxed) }
 
     /// - Parameters:
     ///   - transport: the HTTP client (libcurl's `HTTPClient` in production).

@@ -2,12 +2,12 @@ import CurlHTTP
 
 /// A record Timestream refused in a WriteRecords call (`RejectedRecordsException`).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_RejectedRecord.html
-public struct RejectedRecord: Equatable, Sendable {
+package struct RejectedRecord: Equatable, Sendable {
     /// Index of the record in the request's `Records`.
-    public var recordIndex: Int
-    public var reason: String
+    package var recordIndex: Int
+    package var reason: String
     /// Version of the record already stored, when the rejection is a version conflict.
-    public var existingVersion: Int64?
+    var existingVersion: Int64?
 
     init(recordIndex: Int, reason: String, existingVersion: Int64? = nil) {
         self.recordIndex = recordIndex
@@ -21,16 +21,16 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     /// The service's error code (`__type` after `#`, e.g. `ThrottlingException`), or `Transport` (no response),
     /// `DeadlineExceeded` (no time left for an attempt), `HTTP<status>` (a body we could not read),
     /// `InvalidResponse` (a 2xx body we could not read), `Aborted` (the page handler threw).
-    public var code: String
-    public var message: String
+    package var code: String
+    package var message: String
     /// HTTP status, `nil` when there was no response.
     var httpStatus: Int?
     /// Filled for `RejectedRecordsException`.
-    public var rejectedRecords: [RejectedRecord]
+    package var rejectedRecords: [RejectedRecord]
     /// Transient: retrying the identical call may succeed (throttling, 5xx, network, timeouts).
-    public var isRetryable: Bool
+    package var isRetryable: Bool
     /// The credentials were refused (401/403 and the auth error codes).
-    public var isAuthFailure: Bool
+    package var isAuthFailure: Bool
 
     init(
         code: String, message: String, httpStatus: Int? = nil, rejectedRecords: [RejectedRecord] = [],

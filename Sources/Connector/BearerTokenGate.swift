@@ -8,10 +8,10 @@ import Synchronization
 /// `reloadIntervalMilliseconds`, so a rotated secret takes effect on warm functions within a minute while wrong
 /// tokens cannot make the function call Secrets Manager more often than that. Thread-safe.
 public final class BearerTokenGate: Sendable {
-    public static let reloadIntervalMilliseconds: Int64 = 60_000
+    static let reloadIntervalMilliseconds: Int64 = 60_000
 
     /// Where the tokens are kept, for messages (e.g. the secret's ARN); never a token.
-    public let origin: String
+    let origin: String
     private let load: @Sendable () -> Result<[String], SecretsManagerError>
     private let now: @Sendable () -> Int64
     private let state = Mutex<(tokens: [[UInt8]], loadedAt: Int64?)>(([], nil))

@@ -13,7 +13,7 @@ public struct EmbeddedMetrics: Sendable {
         var staticDimensions: [(name: String, value: String)]
         var functionName: String
 
-        public init(enabled: Bool = true, namespace: String = "PrometheusTimestreamConnector",
+        init(enabled: Bool = true, namespace: String = "PrometheusTimestreamConnector",
                     staticDimensions: [(name: String, value: String)] = [], functionName: String = "") {
             self.enabled = enabled
             self.namespace = namespace

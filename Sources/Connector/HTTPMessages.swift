@@ -2,12 +2,12 @@ import CurlHTTP
 
 /// One HTTP request as a front door received it (API Gateway event, or a socket in the standalone server).
 public struct ServiceRequest: Sendable {
-    public var method: String
+    var method: String
     /// The path, including any prefix such as an API Gateway stage (`/dev/write`).
-    public var path: String
+    var path: String
     /// Headers in arrival order; a name may repeat. Looked up ASCII case-insensitively.
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]
 
     public init(method: String, path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method
@@ -76,7 +76,7 @@ public enum ResponseBody: Sendable, Equatable {
         }
     }
 
-    public var isEmpty: Bool { count == 0 }
+    var isEmpty: Bool { count == 0 }
 }
 
 /// An answer that ends a request early (bad route, missing credentials, unusable selector): carried as the

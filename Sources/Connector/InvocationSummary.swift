@@ -12,7 +12,7 @@ public struct InvocationSummary: Equatable, Sendable {
     public var timestreamRetries = 0
     // Writes
     /// `v1` or `v2` (the remote-write message the request carried), nil when refused before decoding.
-    public var writeProtocol: String? = nil
+    var writeProtocol: String? = nil
     public var series = 0
     public var samplesReceived = 0
     public var samplesWritten = 0
@@ -21,12 +21,12 @@ public struct InvocationSummary: Equatable, Sendable {
     public var samplesRejected = 0
     /// Records of WriteRecords calls that failed whole (refused, e.g. ValidationException, or failed transiently):
     /// not stored. samples_received = written + skipped + rejected + failed once the calls were made.
-    public var samplesFailed = 0
+    var samplesFailed = 0
     /// Native histogram samples received, and how many became classic series (their samples are in the counts above).
-    public var histogramsReceived = 0
-    public var histogramsConverted = 0
+    var histogramsReceived = 0
+    var histogramsConverted = 0
     // Reads
-    public var queries = 0
+    var queries = 0
     public var samplesReturned = 0
     /// `samples`, `streamed_xor_chunks`, or `none` when no answer type was chosen.
     public var responseType = "none"
@@ -42,7 +42,7 @@ public struct InvocationSummary: Equatable, Sendable {
         self.status = status
     }
 
-    public var samplesSkipped: Int { skipped.values.reduce(0, +) }
+    var samplesSkipped: Int { skipped.values.reduce(0, +) }
 
     /// The log line's fields, in a stable order.
     public var logFields: [Logger.Field] {

@@ -5,10 +5,10 @@ import TimestreamTranslation
 /// remote-write spec: 2xx only when every storable sample was written; failed calls answer as `FailureStatus`
 /// maps them (re-sending identical records after a 503 is safe: Timestream accepts identical duplicates);
 /// otherwise 400 naming rejected records, refused calls and invalid series. Every failure says what was stored.
-public enum WriteReply {
+package enum WriteReply {
     /// - Parameter usingFunctionRole: the calls were signed with the function's role (`enable_sigv4_auth`): a refusal
     ///   is then a deployment error, answered 500 so Prometheus keeps the data and retries, not a caller error.
-    public static func make(
+    static func make(
         plan: WritePlan, results: [Result<Void, TimestreamError>], usingFunctionRole: Bool = false
     ) -> ServiceResponse {
         var failures: [TimestreamError] = []

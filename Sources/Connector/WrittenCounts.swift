@@ -5,23 +5,23 @@ import TimestreamTranslation
 /// What one remote-write request actually stored, for Remote-Write 2.0's required response headers
 /// (https://prometheus.io/docs/specs/prw/remote_write_spec_2_0/#required-written-response-headers): "the precise
 /// number of successfully written elements", sent with success and failure answers alike.
-public struct WrittenCounts: Equatable, Sendable {
+struct WrittenCounts: Equatable, Sendable {
     /// Float samples stored.
-    public var samples: Int
+    var samples: Int
     /// Native histograms stored (as classic series): counted only when every call succeeded, so it never overstates.
-    public var histograms: Int
+    var histograms: Int
     /// Exemplars are not stored, so this stays 0.
-    public var exemplars: Int
+    var exemplars: Int
 
     /// Timestream records accepted, float and classic-histogram samples together (the log's samples_written).
-    public var records: Int
+    var records: Int
     /// Records Timestream named in a `RejectedRecordsException` (not stored; the rest of their call was).
-    public var rejected: Int
+    var rejected: Int
     /// Records of calls that failed whole — refused (e.g. `ValidationException`) or failed otherwise — and so are
     /// not counted as stored. records + rejected + failed = the records sent.
-    public var failed: Int
+    var failed: Int
 
-    public init(
+    init(
         samples: Int = 0, histograms: Int = 0, exemplars: Int = 0, records: Int? = nil, rejected: Int = 0, failed: Int = 0
     ) {
         self.samples = samples
@@ -39,7 +39,7 @@ public struct WrittenCounts: Equatable, Sendable {
     /// With `stats`, the classic-histogram records are told apart from float samples: float samples written are the
     /// records minus all classic records (a lower bound when some calls failed), histograms count only when every
     /// call succeeded.
-    public static func tally(
+    static func tally(
         calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>], stats: WriteStats = WriteStats()
     ) -> WrittenCounts {
         var samples = 0, rejected = 0, failed = 0
@@ -60,7 +60,7 @@ public struct WrittenCounts: Equatable, Sendable {
             records: samples, rejected: rejected, failed: failed)
     }
 
-    public var headers: [(name: String, value: String)] {
+    var headers: [(name: String, value: String)] {
         [
             ("X-Prometheus-Remote-Write-Samples-Written", String(samples)),
             ("X-Prometheus-Remote-Write-Histograms-Written", String(histograms)),

@@ -3,14 +3,14 @@
 #endif
 
 /// Runs work on a new detached POSIX thread (the credential refresh, so no request waits for it).
-public enum BackgroundThread {
+@usableFromInline package enum BackgroundThread {
     private final class Work {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// Starts `body` on its own thread; runs it on the caller's thread if no thread can be created.
-    @Sendable public static func start(_ body: @escaping @Sendable () -> Void) {
+    @Sendable @usableFromInline package static func start(_ body: @escaping @Sendable () -> Void) {
         let work = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { raw in

@@ -7,12 +7,12 @@ import CurlHTTP
 /// The token file is re-read on every fetch (EKS rotates it). As the SDKs do, a full URI must be https, or http to
 /// a loopback address or one of the ECS/EKS link-local hosts.
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-container-credentials.html
-public struct ContainerCredentialProvider: CredentialProvider {
-    public static let ecsHost = "169.254.170.2"
+struct ContainerCredentialProvider: CredentialProvider {
+    static let ecsHost = "169.254.170.2"
     /// Hosts allowed over plain http (besides 127.0.0.0/8): ECS, EKS Pod Identity (IPv4 and IPv6), loopback.
     static let allowedHTTPHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]", "localhost"]
 
-    public let name: String
+    let name: String
     let url: String
     let token: Token?
     let transport: any HTTPTransport & Sendable
@@ -29,7 +29,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
     }
 
     /// From the environment; the relative URI wins over the full one, the token file over the token value.
-    public init(environment: [String: String], transport: any HTTPTransport & Sendable) throws(CredentialProviderError) {
+    init(environment: [String: String], transport: any HTTPTransport & Sendable) throws(CredentialProviderError) {
         let source = "container credentials endpoint"
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], !relative.isEmpty {
             url = "http://\(Self.ecsHost)" + (relative.hasPrefix("/") ? relative : "/" + relative)
@@ -64,7 +64,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
-    public func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
         switch token {
         case .value(let value): headers.append((name: "Authorization", value: value))

@@ -2,11 +2,11 @@ import AWS
 
 /// Credentials and the instant they stop working.
 public struct ExpiringCredentials: Sendable, Equatable {
-    public var credentials: Credentials
+    var credentials: Credentials
     /// Epoch milliseconds of the source's `Expiration`; `nil` for long-term keys that never expire.
-    public var expirationEpochMilliseconds: Int64?
+    var expirationEpochMilliseconds: Int64?
 
-    public init(_ credentials: Credentials, expirationEpochMilliseconds: Int64? = nil) {
+    init(_ credentials: Credentials, expirationEpochMilliseconds: Int64? = nil) {
         self.credentials = credentials
         self.expirationEpochMilliseconds = expirationEpochMilliseconds
     }
@@ -23,10 +23,10 @@ public protocol CredentialProvider: Sendable {
 
 /// Why a source gave no credentials. The reason names what to check and never contains a secret.
 public struct CredentialProviderError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var source: String
-    public var reason: String
+    var source: String
+    var reason: String
 
-    public init(source: String, reason: String) {
+    init(source: String, reason: String) {
         self.source = source
         self.reason = reason
     }

@@ -10,13 +10,13 @@ import Synchronization
 /// fallback: an instance that requires IMDSv1 is misconfigured (AWS recommends requiring v2).
 /// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-imds-credentials.html
-public final class InstanceMetadataCredentialProvider: CredentialProvider {
+final class InstanceMetadataCredentialProvider: CredentialProvider {
     /// Lifetime asked for each session token (6 hours, the SDKs' default and IMDS's maximum).
-    public static let tokenTTLSeconds: Int64 = 21_600
+    static let tokenTTLSeconds: Int64 = 21_600
     static let tokenTTLHeader = "X-aws-ec2-metadata-token-ttl-seconds"
     static let tokenHeader = "X-aws-ec2-metadata-token"
 
-    public let name: String
+    let name: String
     let endpoint: String
     let transport: any HTTPTransport & Sendable
     let now: @Sendable () -> Int64
@@ -27,7 +27,7 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
         environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() != "true"
     }
 
-    public init(
+    init(
         environment: [String: String], transport: any HTTPTransport & Sendable, now: @escaping @Sendable () -> Int64
     ) throws(CredentialProviderError) {
         var endpoint = "http://169.254.169.254"
@@ -47,7 +47,7 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
         self.now = now
     }
 
-    public func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         let path = "/latest/meta-data/iam/security-credentials/"
         let listing = try get(path)
         guard let role = String(decoding: listing, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init),

@@ -6,8 +6,8 @@ import AWS
 /// (its JSON `Version` 1 answer, refreshed by `Expiration` when it has one). Role chaining (`role_arn` with
 /// `source_profile`), SSO and `web_identity_token_file` in a profile are not supported: the startup log says so.
 /// https://docs.aws.amazon.com/sdkref/latest/guide/file-location.html
-public struct ProfileCredentialProvider: CredentialProvider {
-    public let name: String
+struct ProfileCredentialProvider: CredentialProvider {
+    let name: String
     let profile: String
     let settings: [String: String]
 
@@ -41,7 +41,7 @@ public struct ProfileCredentialProvider: CredentialProvider {
         self.name = "profile \(profile) (\(kind), \(files))"
     }
 
-    public func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         if let keyID = settings["aws_access_key_id"], !keyID.isEmpty {
             guard let secret = settings["aws_secret_access_key"], !secret.isEmpty else {
                 throw CredentialProviderError(source: name, reason: "aws_access_key_id is set but aws_secret_access_key is not")

@@ -9,11 +9,11 @@ import Synchronization
 /// instead of each waiting for an unreachable source. A failed background refresh is retried after
 /// `retryAfterFailure` too.
 public final class RefreshingCredentials: Sendable {
-    public static let refreshMarginMilliseconds: Int64 = 5 * 60_000
-    public static let expirySafetyMilliseconds: Int64 = 60_000
-    public static let retryAfterFailureMilliseconds: Int64 = 10_000
+    static let refreshMarginMilliseconds: Int64 = 5 * 60_000
+    static let expirySafetyMilliseconds: Int64 = 60_000
+    static let retryAfterFailureMilliseconds: Int64 = 10_000
 
-    public let provider: any CredentialProvider
+    let provider: any CredentialProvider
     private let now: @Sendable () -> Int64
     private let startInBackground: @Sendable (@escaping @Sendable () -> Void) -> Void
     private let state = Mutex(State())
@@ -113,7 +113,7 @@ public final class RefreshingCredentials: Sendable {
     }
 
     /// The last fetch's failure, if the last fetch failed (for the health log).
-    public var lastError: CredentialProviderError? { state.withLock { $0.lastError } }
+    var lastError: CredentialProviderError? { state.withLock { $0.lastError } }
 }
 
 extension RefreshingCredentials {

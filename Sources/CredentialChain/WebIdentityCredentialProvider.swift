@@ -7,8 +7,8 @@ import CurlHTTP
 /// it). STS is the regional endpoint (`AWS_REGION`), or `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`.
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-assume-role-credentials.html
 /// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
-public struct WebIdentityCredentialProvider: CredentialProvider {
-    public let name: String
+struct WebIdentityCredentialProvider: CredentialProvider {
+    let name: String
     let tokenFile: String
     let roleARN: String
     let sessionName: String
@@ -20,7 +20,7 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         !(environment["AWS_WEB_IDENTITY_TOKEN_FILE"] ?? "").isEmpty && !(environment["AWS_ROLE_ARN"] ?? "").isEmpty
     }
 
-    public init(
+    init(
         environment: [String: String], region: String, transport: any HTTPTransport & Sendable,
         now: @Sendable () -> Int64
     ) throws(CredentialProviderError) {
@@ -42,7 +42,7 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         self.transport = transport
     }
 
-    public func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         guard let token = FileText.read(tokenFile)?.trimmingNewlines, !token.isEmpty else {
             throw CredentialProviderError(source: name, reason: "cannot read AWS_WEB_IDENTITY_TOKEN_FILE \(tokenFile)")
         }

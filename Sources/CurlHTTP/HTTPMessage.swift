@@ -1,14 +1,14 @@
 /// A request as the transport sends it. Header names keep their case; lookups are case-insensitive.
 public struct HTTPRequest: Sendable, Equatable {
-    public var method: String
-    public var url: String
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    package var method: String
+    package var url: String
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
     /// Upper bound for the whole exchange (connect + send + receive), in milliseconds. `nil` = no limit
     /// (the Runtime API's `/next` long-polls).
     var timeoutMilliseconds: Int?
 
-    public init(
+    package init(
         method: String,
         url: String,
         headers: [(name: String, value: String)] = [],
@@ -23,7 +23,7 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     /// The first value of header `name`, compared case-insensitively.
-    public func header(_ name: String) -> String? { headers.firstValue(named: name) }
+    func header(_ name: String) -> String? { headers.firstValue(named: name) }
 
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
@@ -34,29 +34,29 @@ public struct HTTPRequest: Sendable, Equatable {
 
 /// A response as received: status, headers in arrival order, and the (already content-decoded) body.
 public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    package var status: Int
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// The first value of header `name`, compared case-insensitively.
-    public func header(_ name: String) -> String? { headers.firstValue(named: name) }
+    package func header(_ name: String) -> String? { headers.firstValue(named: name) }
 }
 
 extension Array where Element == (name: String, value: String) {
     /// The first value of header `name`, compared ASCII case-insensitively (HTTP field names are ASCII).
-    public func firstValue(named name: String) -> String? {
+    package func firstValue(named name: String) -> String? {
         first { asciiCaseInsensitiveEquals($0.name, name) }?.value
     }
 }
 
 /// ASCII case-insensitive comparison without allocating lower-cased copies.
-public func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
+package func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
     var ai = a.utf8.makeIterator()
     var bi = b.utf8.makeIterator()
     while true {

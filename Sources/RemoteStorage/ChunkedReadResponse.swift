@@ -5,7 +5,7 @@
 /// One encoded chunk of a series (`prometheus.Chunk`); the time range is inclusive.
 struct Chunk: Equatable, Sendable {
     /// `Chunk.Encoding`: matches Prometheus' chunkenc.Encoding (XOR = 1).
-    public enum Encoding: UInt64, Sendable {
+    enum Encoding: UInt64, Sendable {
         case xor = 1
     }
 
@@ -77,7 +77,7 @@ struct ChunkedSeries: Equatable, Sendable {
 }
 
 /// One frame's message (`prometheus.ChunkedReadResponse`): series of the query at `queryIndex`.
-public struct ChunkedReadResponse: Equatable, Sendable {
+struct ChunkedReadResponse: Equatable, Sendable {
     /// The series (or parts of one series) in this frame.
     var chunkedSeries: [ChunkedSeries]
     /// Index of the `Query` in the `ReadRequest` these series answer.
@@ -89,7 +89,7 @@ public struct ChunkedReadResponse: Equatable, Sendable {
     }
 
     /// The protobuf encoding.
-    public func serialized() -> [UInt8] {
+    func serialized() -> [UInt8] {
         let sizes = chunkedSeries.map(\.encodedSize)
         var total = ProtobufSize.varintField(2, UInt64(bitPattern: queryIndex))
         for size in sizes { total += ProtobufSize.message(1, size) }

@@ -15,7 +15,7 @@ struct BucketSpan: Equatable, Hashable, Sendable {
 }
 
 /// One native histogram sample, validated on decode (see `HistogramError`).
-public struct Histogram: Equatable, Sendable {
+package struct Histogram: Equatable, Sendable {
     /// The bucket counts, in the flavour the sender chose by its `count` oneof.
     enum Counts: Equatable, Sendable {
         /// Integer histograms (`count_int`): bucket counts delta-encoded within each side, in span order (the
@@ -32,18 +32,18 @@ public struct Histogram: Equatable, Sendable {
 
     var counts: Counts
     /// Sum of observations; Prometheus' stale marker NaN here marks the series stale.
-    public var sum: Double
+    package var sum: Double
     /// -4...8 are exponential schemas (each power of two split into 2^schema buckets); -53 marks custom
     /// buckets (later Prometheus versions); others are reserved.
-    public var schema: Int32
+    package var schema: Int32
     /// Observations with |v| <= zeroThreshold go to the zero bucket.
-    public var zeroThreshold: Double
+    package var zeroThreshold: Double
     var negativeSpans: [BucketSpan]
     var positiveSpans: [BucketSpan]
     /// The raw enum value (unknown values are kept, not refused, as proto3 does).
     var resetHint: UInt64
     /// Milliseconds since the epoch.
-    public var timestamp: Int64
+    package var timestamp: Int64
 
     init(
         counts: Counts, sum: Double, schema: Int32, zeroThreshold: Double, negativeSpans: [BucketSpan] = [],
@@ -60,7 +60,7 @@ public struct Histogram: Equatable, Sendable {
     }
 
     /// Total observation count (integer counts as Double).
-    public var count: Double {
+    package var count: Double {
         switch counts {
         case .integer(let count, _, _, _): Double(count)
         case .float(let count, _, _, _): count
@@ -68,7 +68,7 @@ public struct Histogram: Equatable, Sendable {
     }
 
     /// Observations in the zero bucket.
-    public var zeroCount: Double {
+    package var zeroCount: Double {
         switch counts {
         case .integer(_, let zero, _, _): Double(zero)
         case .float(_, let zero, _, _): zero
@@ -76,9 +76,9 @@ public struct Histogram: Equatable, Sendable {
     }
 
     /// One populated (or explicitly empty) bucket: its index in the schema and its absolute count.
-    public struct Bucket: Equatable, Sendable {
-        public var index: Int32
-        public var count: Double
+    package struct Bucket: Equatable, Sendable {
+        package var index: Int32
+        package var count: Double
 
         init(index: Int32, count: Double) {
             self.index = index
@@ -88,10 +88,10 @@ public struct Histogram: Equatable, Sendable {
 
     /// The negative buckets with absolute counts, in span order (increasing index, i.e. decreasing value).
     /// Only meaningful for a validated histogram; a span/count mismatch yields the buckets both cover.
-    public var negativeBuckets: [Bucket] { Self.buckets(negativeSpans, side: .negative, counts) }
+    package var negativeBuckets: [Bucket] { Self.buckets(negativeSpans, side: .negative, counts) }
 
     /// The positive buckets with absolute counts, in span order (increasing index and value).
-    public var positiveBuckets: [Bucket] { Self.buckets(positiveSpans, side: .positive, counts) }
+    package var positiveBuckets: [Bucket] { Self.buckets(positiveSpans, side: .positive, counts) }
 
     enum Side { case negative, positive }
 

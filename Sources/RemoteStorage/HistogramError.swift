@@ -1,7 +1,7 @@
 /// Why a native histogram is malformed: the checks Prometheus' own `ValidateHistogram` /
 /// `ValidateFloatHistogram` make (tsdb/head_append.go), so a request Prometheus would refuse is refused here too.
 /// `side` is "negative" or "positive".
-public enum HistogramError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum HistogramError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The spans' lengths add up to another number than the deltas/counts given.
     case spanLengthMismatch(side: String, spanBuckets: UInt64, counts: Int)
     /// A span after the first has a negative offset (spans must not overlap or go backwards).
@@ -17,7 +17,7 @@ public enum HistogramError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The count is smaller than the zero bucket plus all buckets.
     case countBelowBuckets(count: Double, buckets: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .spanLengthMismatch(let side, let spanBuckets, let counts):
             "histogram: \(side) spans cover \(spanBuckets) buckets but \(counts) counts were sent"

@@ -3,7 +3,7 @@
 
 /// A series' metadata with its symbol references resolved. Absent metadata and unset fields read as
 /// `type == 0` (METRIC_TYPE_UNSPECIFIED) and empty strings, as proto3 defaults.
-public struct MetadataV2: Equatable, Sendable {
+struct MetadataV2: Equatable, Sendable {
     /// `Metadata.MetricType`: 0 unspecified, 1 counter, 2 gauge, 3 histogram, 4 gauge histogram, 5 summary,
     /// 6 info, 7 stateset; other values are kept as sent (proto3 enums are open).
     var type: Int32
@@ -17,7 +17,7 @@ public struct MetadataV2: Equatable, Sendable {
     }
 
     /// Whether the sender said anything (a type, help or unit).
-    public var isEmpty: Bool { type == 0 && help.isEmpty && unit.isEmpty }
+    var isEmpty: Bool { type == 0 && help.isEmpty && unit.isEmpty }
 }
 
 /// Metadata as on the wire, before its references are resolved.

@@ -1,6 +1,6 @@
 /// Why a protobuf message could not be decoded. Offsets are byte positions within the message being read
 /// (nested messages report positions within themselves).
-public enum ProtobufError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ProtobufError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The buffer ended inside a varint.
     case truncatedVarint(offset: Int)
     /// A varint longer than 10 bytes, or one whose 10th byte sets bits beyond 64.
@@ -24,7 +24,7 @@ public enum ProtobufError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A native histogram that is well-formed protobuf but not a valid histogram (spans versus counts etc.).
     case invalidHistogram(HistogramError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncatedVarint(let offset): "protobuf: truncated varint at \(offset)"
         case .varintOverflow(let offset): "protobuf: varint overflows 64 bits at \(offset)"

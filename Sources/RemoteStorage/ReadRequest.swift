@@ -2,7 +2,7 @@
 
 /// `LabelMatcher.Type`: EQ = 0, NEQ = 1, RE = 2, NRE = 3. Values outside the enum are kept (proto3 open enums)
 /// so the caller can reject them with a clear reason.
-public enum MatcherType: Equatable, Sendable {
+package enum MatcherType: Equatable, Sendable {
     case equal, notEqual, regex, notRegex, unknown(UInt64)
 
     init(wireValue: UInt64) {
@@ -27,10 +27,10 @@ public enum MatcherType: Equatable, Sendable {
 }
 
 /// A selector matcher (`prometheus.LabelMatcher`: type = 1, name = 2, value = 3).
-public struct LabelMatcher: Equatable, Sendable {
-    public var type: MatcherType
-    public var name: String
-    public var value: String
+package struct LabelMatcher: Equatable, Sendable {
+    package var type: MatcherType
+    package var name: String
+    package var value: String
 
     init(type: MatcherType, name: String, value: String) {
         self.type = type
@@ -40,11 +40,11 @@ public struct LabelMatcher: Equatable, Sendable {
 }
 
 /// `prometheus.ReadHints`: step_ms = 1, func = 2, start_ms = 3, end_ms = 4, grouping = 5, by = 6, range_ms = 7.
-public struct ReadHints: Equatable, Sendable {
+package struct ReadHints: Equatable, Sendable {
     var stepMs: Int64
     var function: String
-    public var startMs: Int64
-    public var endMs: Int64
+    package var startMs: Int64
+    package var endMs: Int64
     var grouping: [String]
     var by: Bool
     var rangeMs: Int64
@@ -65,11 +65,11 @@ public struct ReadHints: Equatable, Sendable {
 
 /// One selector over a time range (`prometheus.Query`: start_timestamp_ms = 1, end_timestamp_ms = 2,
 /// matchers = 3, hints = 4).
-public struct Query: Equatable, Sendable {
-    public var startTimestampMs: Int64
-    public var endTimestampMs: Int64
-    public var matchers: [LabelMatcher]
-    public var hints: ReadHints?
+package struct Query: Equatable, Sendable {
+    package var startTimestampMs: Int64
+    package var endTimestampMs: Int64
+    package var matchers: [LabelMatcher]
+    package var hints: ReadHints?
 
     init(startTimestampMs: Int64, endTimestampMs: Int64, matchers: [LabelMatcher], hints: ReadHints? = nil) {
         self.startTimestampMs = startTimestampMs
@@ -80,7 +80,7 @@ public struct Query: Equatable, Sendable {
 }
 
 /// `ReadRequest.ResponseType`: SAMPLES = 0, STREAMED_XOR_CHUNKS = 1.
-public enum ResponseType: Equatable, Sendable {
+package enum ResponseType: Equatable, Sendable {
     case samples, streamedXORChunks, unknown(UInt64)
 
     init(wireValue: UInt64) {
@@ -102,11 +102,11 @@ public enum ResponseType: Equatable, Sendable {
 
 /// A remote-read request (`prometheus.ReadRequest`: queries = 1, accepted_response_types = 2). An empty
 /// `acceptedResponseTypes` means SAMPLES (Prometheus 2.42 sends none).
-public struct ReadRequest: Equatable, Sendable {
-    public var queries: [Query]
-    public var acceptedResponseTypes: [ResponseType]
+package struct ReadRequest: Equatable, Sendable {
+    package var queries: [Query]
+    package var acceptedResponseTypes: [ResponseType]
 
-    public init(queries: [Query], acceptedResponseTypes: [ResponseType] = []) {
+    init(queries: [Query], acceptedResponseTypes: [ResponseType] = []) {
         self.queries = queries
         self.acceptedResponseTypes = acceptedResponseTypes
     }

@@ -2,7 +2,7 @@
 
 extension ReadRequest {
     /// Decodes the protobuf body (already snappy-decoded).
-    public init(protobuf: [UInt8]) throws(ProtobufError) {
+    package init(protobuf: [UInt8]) throws(ProtobufError) {
         let result = protobuf.withUnsafeBytes { bytes in
             Result { () throws(ProtobufError) in try ReadRequest(protobuf: bytes) }
         }
@@ -10,7 +10,7 @@ extension ReadRequest {
     }
 
     /// Decodes the protobuf body from borrowed bytes. `accepted_response_types` is accepted packed or unpacked.
-    public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var queries: [Query] = []
         var types: [ResponseType] = []
@@ -33,7 +33,7 @@ extension ReadRequest {
     }
 
     /// The protobuf encoding (`accepted_response_types` packed, as proto3 writers do).
-    public func serialized() -> [UInt8] {
+    func serialized() -> [UInt8] {
         var packedSize = 0
         for type in acceptedResponseTypes { packedSize += ProtobufSize.varint(type.wireValue) }
         var total = acceptedResponseTypes.isEmpty ? 0 : ProtobufSize.message(2, packedSize)

@@ -2,31 +2,31 @@
 // timeseries = 1; } — the SAMPLES response type of remote read (snappy-compressed by the caller).
 
 /// The series one `Query` selected.
-public struct QueryResult: Equatable, Sendable {
-    public var timeseries: [TimeSeries]
+package struct QueryResult: Equatable, Sendable {
+    var timeseries: [TimeSeries]
 
-    public init(timeseries: [TimeSeries]) {
+    package init(timeseries: [TimeSeries]) {
         self.timeseries = timeseries
     }
 }
 
 /// A remote-read response: one `QueryResult` per `Query`, in request order.
-public struct ReadResponse: Equatable, Sendable {
+package struct ReadResponse: Equatable, Sendable {
     var results: [QueryResult]
 
-    public init(results: [QueryResult]) {
+    package init(results: [QueryResult]) {
         self.results = results
     }
 
     /// Decodes a protobuf ReadResponse (used by tests and tools; the Lambda only encodes).
-    public init(protobuf: [UInt8]) throws(ProtobufError) {
+    init(protobuf: [UInt8]) throws(ProtobufError) {
         let result = protobuf.withUnsafeBytes { bytes in
             Result { () throws(ProtobufError) in try ReadResponse(protobuf: bytes) }
         }
         self = try result.get()
     }
 
-    public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
         var results: [QueryResult] = []
         var cache = StringCache()
@@ -55,7 +55,7 @@ public struct ReadResponse: Equatable, Sendable {
     }
 
     /// The protobuf encoding (series' labels and samples). Sizes are computed once per series, up front.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var seriesSizes: [Int] = []
         var resultSizes: [Int] = []
         resultSizes.reserveCapacity(results.count)

@@ -3,8 +3,8 @@
 /// pending chunks fill `maxBytesInFrame` (approximate by up to one chunk, as in Prometheus'
 /// storage/remote/codec.go StreamChunkedReadResponses) and when the series ends. Each frame carries one
 /// `ChunkedSeries` (the series' labels, its next chunks) and the query's index. Holds at most one frame's chunks.
-public struct SeriesFramer {
-    public let maxBytesInFrame: Int
+package struct SeriesFramer {
+    package let maxBytesInFrame: Int
     private var labels: [Label] = []
     private var labelBytes = 0
     private var queryIndex: Int64 = 0
@@ -12,12 +12,12 @@ public struct SeriesFramer {
     private var pending: [Chunk] = []
     private var frameBytesLeft = 0
 
-    public init(maxBytesInFrame: Int = StreamedChunks.defaultMaxBytesInFrame) {
+    package init(maxBytesInFrame: Int = StreamedChunks.defaultMaxBytesInFrame) {
         self.maxBytesInFrame = maxBytesInFrame
     }
 
     /// Starts a series (the previous one must have ended): `labels` sorted by name, answering query `queryIndex`.
-    public mutating func begin(labels: [Label], queryIndex: Int) {
+    package mutating func begin(labels: [Label], queryIndex: Int) {
         self.labels = labels
         self.labelBytes = labels.reduce(0) { $0 + $1.encodedSize }
         self.queryIndex = Int64(queryIndex)
@@ -27,7 +27,7 @@ public struct SeriesFramer {
     }
 
     /// Adds the series' next sample (times must not decrease); returns a frame when the chunks so far fill one.
-    public mutating func append(timestamp: Int64, value: Double) -> [UInt8]? {
+    package mutating func append(timestamp: Int64, value: Double) -> [UInt8]? {
         encoder.append(timestamp: timestamp, value: value)
         guard encoder.isFull else { return nil }
         cutChunk()
@@ -36,7 +36,7 @@ public struct SeriesFramer {
 
     /// Ends the series: the frame with its remaining chunks, or nil when every sample has been framed already (or
     /// the series had none).
-    public mutating func end() -> [UInt8]? {
+    package mutating func end() -> [UInt8]? {
         if encoder.count > 0 { cutChunk() }
         return pending.isEmpty ? nil : frame()
     }

@@ -2,13 +2,13 @@
 /// never the framed/stream format. Format: https://github.com/google/snappy/blob/main/format_description.txt
 ///
 /// A block is a varint preamble (the decoded length) followed by elements: literals and back-references (copies).
-public enum Snappy {
+package enum Snappy {
     /// The default cap on the declared decoded length: far above anything API Gateway can deliver (10 MB bodies).
-    public static let defaultMaxDecodedLength = 64 << 20
+    static let defaultMaxDecodedLength = 64 << 20
 
     /// Decodes one raw snappy block. The declared length is checked against `maxDecodedLength` (and against what the
     /// input could possibly expand to) before the output is allocated; every literal, copy and offset is validated.
-    public static func decompress(
+    package static func decompress(
         _ input: [UInt8], maxDecodedLength: Int = defaultMaxDecodedLength
     ) throws(SnappyError) -> [UInt8] {
         let result = input.withUnsafeBytes { buffer in
@@ -18,7 +18,7 @@ public enum Snappy {
     }
 
     /// `decompress(_:maxDecodedLength:)` over borrowed bytes.
-    public static func decompress(
+    static func decompress(
         _ input: UnsafeRawBufferPointer, maxDecodedLength: Int = defaultMaxDecodedLength
     ) throws(SnappyError) -> [UInt8] {
         try SnappyDecoder.decode(input, maxDecodedLength: maxDecodedLength)
@@ -26,12 +26,12 @@ public enum Snappy {
 
     /// Compresses `input` into one raw snappy block, matching with a hash table over 64 KiB blocks as the
     /// reference implementation does (output decodes with any snappy implementation).
-    public static func compress(_ input: [UInt8]) -> [UInt8] {
+    package static func compress(_ input: [UInt8]) -> [UInt8] {
         input.withUnsafeBytes { compress($0) }
     }
 
     /// `compress(_:)` over borrowed bytes.
-    public static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+    static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         SnappyEncoder.encode(input)
     }
 

@@ -1,6 +1,6 @@
 /// Why a snappy raw block could not be decoded. Every malformed, truncated or hostile input ends in one of these;
 /// the decoder never traps, over-reads or allocates more than the (checked) declared length.
-public enum SnappyError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum SnappyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The input ended inside the length preamble, a tag, a literal or a copy — or is too short to ever expand to
     /// the declared length.
     case truncated
@@ -15,7 +15,7 @@ public enum SnappyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The elements produced fewer bytes than the preamble declared.
     case lengthMismatch(declared: Int, actual: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncated: "snappy: input truncated"
         case .varintOverflow: "snappy: length preamble overflows"

@@ -5,13 +5,13 @@
 
 /// The framing of a streamed answer; `SeriesFramer` makes the frames as samples arrive, `frames(results:)` for
 /// series already in memory.
-public enum StreamedChunks {
+package enum StreamedChunks {
     /// `Content-Type` of a STREAMED_XOR_CHUNKS answer (prompb/remote.proto, ReadRequest.ResponseType).
-    public static let contentType = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse"
+    package static let contentType = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse"
 
     /// Prometheus' default frame bound (`remote_read_max_bytes_in_frame`, 1 MB): a series whose chunks exceed it
     /// is split over several frames; the bound is approximate by up to one chunk, as in Prometheus.
-    public static let defaultMaxBytesInFrame = 1_048_576
+    static let defaultMaxBytesInFrame = 1_048_576
 
     /// Appends one frame carrying `message` to `body`.
     static func appendFrame(_ message: [UInt8], to body: inout [UInt8]) {
@@ -29,7 +29,7 @@ public enum StreamedChunks {
     /// The answer's frames for `results` (one entry per query, in request order): series after series, at most
     /// one series per frame as Prometheus sends them (web/api/v1 → remote.StreamChunkedReadResponses), each frame's
     /// `query_index` naming its query. Series without samples send no frame.
-    public static func frames(results: [[TimeSeries]], maxBytesInFrame: Int = defaultMaxBytesInFrame) -> [[UInt8]] {
+    package static func frames(results: [[TimeSeries]], maxBytesInFrame: Int = defaultMaxBytesInFrame) -> [[UInt8]] {
         var frames: [[UInt8]] = []
         var framer = SeriesFramer(maxBytesInFrame: maxBytesInFrame)
         for (queryIndex, series) in results.enumerated() {

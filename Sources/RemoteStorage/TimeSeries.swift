@@ -2,11 +2,11 @@
 // https://github.com/prometheus/prometheus/blob/v2.42.0/prompb/types.proto).
 
 /// A label pair (`prometheus.Label`: name = 1, value = 2).
-public struct Label: Equatable, Hashable, Sendable {
-    public var name: String
-    public var value: String
+package struct Label: Equatable, Hashable, Sendable {
+    package var name: String
+    package var value: String
 
-    public init(name: String, value: String) {
+    package init(name: String, value: String) {
         self.name = name
         self.value = value
     }
@@ -14,17 +14,17 @@ public struct Label: Equatable, Hashable, Sendable {
 
 /// One sample (`prometheus.Sample`: value = 1 double, timestamp = 2 int64 milliseconds since the epoch).
 /// The value keeps its exact bits (NaN payloads such as the stale marker 0x7ff0000000000002, -0).
-public struct Sample: Equatable, Sendable {
-    public var value: Double
-    public var timestamp: Int64
+package struct Sample: Equatable, Sendable {
+    package var value: Double
+    package var timestamp: Int64
 
-    public init(value: Double, timestamp: Int64) {
+    package init(value: Double, timestamp: Int64) {
         self.value = value
         self.timestamp = timestamp
     }
 
     /// Bit-exact equality: NaN equals the same NaN, and 0 differs from -0 (Double's `==` does neither).
-    public static func == (lhs: Sample, rhs: Sample) -> Bool {
+    package static func == (lhs: Sample, rhs: Sample) -> Bool {
         lhs.value.bitPattern == rhs.value.bitPattern && lhs.timestamp == rhs.timestamp
     }
 }
@@ -32,13 +32,13 @@ public struct Sample: Equatable, Sendable {
 /// A series (`prometheus.TimeSeries`: labels = 1, samples = 2, exemplars = 3, histograms = 4).
 /// Exemplars are validated and counted, not kept: Timestream storage has no place for them, and the count lets
 /// callers report what they did not store. Native histograms are decoded and validated (`Histogram`).
-public struct TimeSeries: Equatable, Sendable {
-    public var labels: [Label]
-    public var samples: [Sample]
-    public var exemplarCount: Int
-    public var histograms: [Histogram]
+package struct TimeSeries: Equatable, Sendable {
+    package var labels: [Label]
+    package var samples: [Sample]
+    package var exemplarCount: Int
+    package var histograms: [Histogram]
 
-    public init(labels: [Label], samples: [Sample], exemplarCount: Int = 0, histograms: [Histogram] = []) {
+    package init(labels: [Label], samples: [Sample], exemplarCount: Int = 0, histograms: [Histogram] = []) {
         self.labels = labels
         self.samples = samples
         self.exemplarCount = exemplarCount

@@ -5,7 +5,7 @@
 /// A Remote-Write 2.0 series with its label references resolved against the request's symbols.
 /// Native histograms are decoded and validated like 1.0's (the v2 `Histogram` message has the same fields);
 /// exemplars are validated and counted, not kept.
-public struct TimeSeriesV2: Equatable, Sendable {
+struct TimeSeriesV2: Equatable, Sendable {
     /// In wire order (the spec asks senders to sort by name; `WriteTranslation` does not rely on it).
     var labels: [Label]
     var samples: [Sample]

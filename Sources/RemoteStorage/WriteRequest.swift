@@ -4,18 +4,18 @@
 /// A remote-write request as values: what a 2.0 request becomes (`WriteRequestV2.writeRequest`), and what tests and
 /// benchmarks build and encode. 1.0 bodies are decoded by `WriteRequestView`, in place; `metadataCount` counts
 /// metadata entries, which are not kept.
-public struct WriteRequest: Equatable, Sendable {
-    public var timeseries: [TimeSeries]
-    public var metadataCount: Int
+package struct WriteRequest: Equatable, Sendable {
+    package var timeseries: [TimeSeries]
+    package var metadataCount: Int
 
-    public init(timeseries: [TimeSeries], metadataCount: Int = 0) {
+    package init(timeseries: [TimeSeries], metadataCount: Int = 0) {
         self.timeseries = timeseries
         self.metadataCount = metadataCount
     }
 
     /// The protobuf encoding of the series' labels and samples (exemplars, histograms and metadata, which are
     /// only counted on decode, are not re-emitted).
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var sizes: [Int] = []
         sizes.reserveCapacity(timeseries.count)
         var total = 0

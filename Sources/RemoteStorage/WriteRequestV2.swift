@@ -5,17 +5,17 @@
 
 /// A decoded Remote-Write 2.0 request: every label, help and unit reference resolved against the symbols
 /// table, with the spec's table rules enforced (first symbol empty, references in range, labels in pairs).
-public struct WriteRequestV2: Equatable, Sendable {
+package struct WriteRequestV2: Equatable, Sendable {
     var symbols: [String]
-    public var timeseries: [TimeSeriesV2]
+    var timeseries: [TimeSeriesV2]
 
-    public init(symbols: [String], timeseries: [TimeSeriesV2]) {
+    init(symbols: [String], timeseries: [TimeSeriesV2]) {
         self.symbols = symbols
         self.timeseries = timeseries
     }
 
     /// Decodes the protobuf body (already snappy-decoded).
-    public init(protobuf: [UInt8]) throws(WriteRequestV2Error) {
+    package init(protobuf: [UInt8]) throws(WriteRequestV2Error) {
         let result = protobuf.withUnsafeBytes { bytes in
             Result { () throws(WriteRequestV2Error) in try WriteRequestV2(protobuf: bytes) }
         }
@@ -25,7 +25,7 @@ public struct WriteRequestV2: Equatable, Sendable {
     /// Decodes the protobuf body from borrowed bytes. Wire errors come first (the whole message is read), then
     /// the table rules: symbols present when there are series, first symbol empty, then each series in order
     /// (see `SeriesRefs.resolve`). Unknown fields, including 1.0's fields 1 and 3, are skipped.
-    public init(protobuf bytes: UnsafeRawBufferPointer) throws(WriteRequestV2Error) {
+    init(protobuf bytes: UnsafeRawBufferPointer) throws(WriteRequestV2Error) {
         var symbols: [String] = []
         var wire: [SeriesRefs] = []
         do throws(ProtobufError) {
@@ -55,10 +55,10 @@ public struct WriteRequestV2: Equatable, Sendable {
     }
 
     /// Series that carry metadata (a type, help or unit); counted like 1.0's metadata entries.
-    public var metadataCount: Int { timeseries.reduce(0) { $0 + ($1.metadata.isEmpty ? 0 : 1) } }
+    var metadataCount: Int { timeseries.reduce(0) { $0 + ($1.metadata.isEmpty ? 0 : 1) } }
 
     /// The request as Remote-Write 1.0 values, so 2.0 is written by the same translation as 1.0.
-    public var writeRequest: WriteRequest {
+    package var writeRequest: WriteRequest {
         WriteRequest(timeseries: timeseries.map(\.timeSeries), metadataCount: metadataCount)
     }
 }

@@ -1,7 +1,7 @@
 /// Why a Remote-Write 2.0 `io.prometheus.write.v2.Request` could not be decoded: a wire-format problem, or a
 /// violation of the spec's symbol-table rules (https://prometheus.io/docs/specs/prw/remote_write_spec_2_0/#symbols).
 /// Series and exemplar positions are 0-based indices in the request.
-public enum WriteRequestV2Error: Error, Equatable, Sendable, CustomStringConvertible {
+package enum WriteRequestV2Error: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not a well-formed protobuf message of this schema.
     case protobuf(ProtobufError)
     /// The request has time series but no `symbols` table ("The symbols table MUST be provided").
@@ -13,7 +13,7 @@ public enum WriteRequestV2Error: Error, Equatable, Sendable, CustomStringConvert
     /// "References MUST point to the existing index in the symbols string array."
     case symbolRefOutOfRange(series: Int, field: String, ref: UInt32, symbolCount: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .protobuf(let error): "\(error)"
         case .missingSymbols: "remote-write 2.0: the request has time series but no symbols table"

@@ -12,15 +12,15 @@
 /// and an invalid histogram throw `ProtobufError`; fields the schema does not define are skipped, as protobuf
 /// parsers do. Making a `String` of each label, and copying it again into Timestream dimensions, used to cost more
 /// than everything else the write path does per sample.
-public struct WriteRequestView {
+package struct WriteRequestView {
     /// One label: where its name and value lie in the decoded body (a field left out of the wire is empty).
-    public struct LabelBytes: Equatable, Sendable {
-        public var nameOffset: UInt32
-        public var nameCount: UInt32
-        public var valueOffset: UInt32
-        public var valueCount: UInt32
+    package struct LabelBytes: Equatable, Sendable {
+        package var nameOffset: UInt32
+        package var nameCount: UInt32
+        package var valueOffset: UInt32
+        package var valueCount: UInt32
 
-        public init(nameOffset: UInt32, nameCount: UInt32, valueOffset: UInt32, valueCount: UInt32) {
+        package init(nameOffset: UInt32, nameCount: UInt32, valueOffset: UInt32, valueCount: UInt32) {
             self.nameOffset = nameOffset
             self.nameCount = nameCount
             self.valueOffset = valueOffset
@@ -29,11 +29,11 @@ public struct WriteRequestView {
     }
 
     /// One series: its labels and samples, as ranges of `labels` and `samples`.
-    public struct SeriesRanges: Equatable, Sendable {
-        public var labels: Range<Int>
-        public var samples: Range<Int>
+    package struct SeriesRanges: Equatable, Sendable {
+        package var labels: Range<Int>
+        package var samples: Range<Int>
 
-        public init(labels: Range<Int>, samples: Range<Int>) {
+        package init(labels: Range<Int>, samples: Range<Int>) {
             self.labels = labels
             self.samples = samples
         }
@@ -41,11 +41,11 @@ public struct WriteRequestView {
 
     /// What one series carries besides labels and samples: its exemplars (validated and counted, not kept:
     /// Timestream has no place for them) and its native histogram samples, in wire order.
-    public struct SeriesExtras: Equatable, Sendable {
+    package struct SeriesExtras: Equatable, Sendable {
         /// The series' index in `series`.
-        public var series: Int
-        public var exemplarCount: Int
-        public var histograms: [Histogram]
+        package var series: Int
+        package var exemplarCount: Int
+        package var histograms: [Histogram]
 
         package init(series: Int, exemplarCount: Int = 0, histograms: [Histogram] = []) {
             self.series = series
@@ -54,20 +54,20 @@ public struct WriteRequestView {
         }
     }
 
-    public private(set) var labels: [LabelBytes] = []
-    public private(set) var samples: [Sample] = []
-    public private(set) var series: [SeriesRanges] = []
+    package private(set) var labels: [LabelBytes] = []
+    package private(set) var samples: [Sample] = []
+    package private(set) var series: [SeriesRanges] = []
     /// Only the series that carry exemplars or native histograms (Prometheus' usual requests have none), by
     /// increasing series index.
-    public private(set) var extras: [SeriesExtras] = []
+    package private(set) var extras: [SeriesExtras] = []
     /// `metadata` entries (Prometheus sends metadata-only requests every minute): validated and counted, not kept.
-    public private(set) var metadataCount = 0
+    package private(set) var metadataCount = 0
 
     /// Exemplars of all series.
-    public var exemplarCount: Int { extras.reduce(0) { $0 + $1.exemplarCount } }
+    package var exemplarCount: Int { extras.reduce(0) { $0 + $1.exemplarCount } }
 
     /// Decodes `bytes` (a snappy-decoded `WriteRequest`); the spans point into `bytes`.
-    public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    package init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         // Offsets are 32-bit: `Snappy.defaultMaxDecodedLength` keeps bodies far below 4 GiB.
         precondition(bytes.count <= Int(UInt32.max), "a decoded body of 4 GiB or more")
         // An empty body is an empty request.

@@ -3,7 +3,7 @@ import RemoteStorage
 extension WriteRequest {
     /// Tests only: a 1.0 body as values, decoded by the one 1.0 decoder (`WriteRequestView`), so tests written
     /// against values (the Python oracle's dumps, fixtures, malformed bodies) exercise the decoder production runs.
-    public init(protobuf: [UInt8]) throws(ProtobufError) {
+    package init(protobuf: [UInt8]) throws(ProtobufError) {
         let result = protobuf.withUnsafeBytes { bytes in
             Result { () throws(ProtobufError) in try WriteRequest(protobuf: bytes) }
         }
@@ -11,13 +11,13 @@ extension WriteRequest {
     }
 
     /// `init(protobuf:)` over borrowed bytes.
-    public init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    package init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         self.init(try WriteRequestView(protobuf: bytes), body: bytes)
     }
 
     /// The values of `view`, whose spans point into `body`: strings made from the spans, each series with its
     /// exemplar count and histograms.
-    public init(_ view: WriteRequestView, body: UnsafeRawBufferPointer) {
+    package init(_ view: WriteRequestView, body: UnsafeRawBufferPointer) {
         func text(_ offset: UInt32, _ count: UInt32) -> String {
             String(decoding: body[Int(offset)..<Int(offset) + Int(count)], as: UTF8.self)
         }

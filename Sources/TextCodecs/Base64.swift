@@ -28,7 +28,7 @@ public enum Base64 {
 
     /// Encodes `bytes` as base64 text (ASCII bytes), always padded. Written straight into the output's storage
     /// (a remote-read answer is ~0.5 MB of base64; appending byte by byte checked capacity 4 times per group).
-    public static func encode(_ bytes: [UInt8]) -> [UInt8] {
+    package static func encode(_ bytes: [UInt8]) -> [UInt8] {
         let count = (bytes.count + 2) / 3 * 4
         return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             alphabet.withUnsafeBufferPointer { table in
@@ -62,14 +62,14 @@ public enum Base64 {
 
     /// Decodes padded or unpadded base64 text. Whitespace is not accepted (API Gateway never inserts any);
     /// non-zero bits in a final partial group are ignored, as Go's `StdEncoding` and Python's `b64decode` do.
-    public static func decode(_ text: String) throws(DecodingError) -> [UInt8] {
+    package static func decode(_ text: String) throws(DecodingError) -> [UInt8] {
         var text = text
         // withUTF8/withUnsafeBufferPointer rethrow untyped errors: carry the typed one out as a Result.
         return try text.withUTF8 { buffer in Result { () throws(DecodingError) in try decode(buffer) } }.get()
     }
 
     /// Decodes base64 text given as ASCII bytes.
-    public static func decode(_ text: [UInt8]) throws(DecodingError) -> [UInt8] {
+    package static func decode(_ text: [UInt8]) throws(DecodingError) -> [UInt8] {
         try text.withUnsafeBufferPointer { buffer in Result { () throws(DecodingError) in try decode(buffer) } }.get()
     }
 

@@ -10,7 +10,7 @@ extension String {
     /// same storage (strings decoded through one request-wide cache mostly do). Never Swift's `==`, which would
     /// also accept canonically equivalent strings.
     @inlinable @inline(__always)
-    public func bytesEqual(_ other: String) -> Bool {
+    package func bytesEqual(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         let same = utf8.withContiguousStorageIfAvailable { x in
             other.utf8.withContiguousStorageIfAvailable { y in

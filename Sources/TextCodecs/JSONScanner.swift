@@ -5,27 +5,27 @@ import Glibc
 /// A forward-only JSON reader over UTF-8 bytes, for responses read on the hot path (a 100 000-row Query result
 /// is 100 pages of ~1 MB): members and elements are visited in place and only the strings asked for are built.
 /// Validates what it reads (RFC 8259 tokens, string escapes, nesting); never traps on input.
-public struct JSONScanner {
+package struct JSONScanner {
     /// The input is not JSON (or not the JSON type asked for) at byte `offset`.
-    public struct Malformed: Error, Equatable, Sendable {
-        public var offset: Int
-        public init(offset: Int) { self.offset = offset }
+    package struct Malformed: Error, Equatable, Sendable {
+        package var offset: Int
+        package init(offset: Int) { self.offset = offset }
     }
 
     // Members are @inlinable (and their state @usableFromInline) so callers in other modules get the same
     // specialised, closure-inlined code the Query page reader had when the scanner lived beside it.
     /// The input (for callers' own fast paths over known shapes; `offset` is where the scanner is).
-    public let bytes: UnsafeBufferPointer<UInt8>
+    package let bytes: UnsafeBufferPointer<UInt8>
     /// Bytes consumed so far (public and settable because @inlinable members move it; go back with `rewind`).
-    public var offset = 0
+    package var offset = 0
     /// Nesting limit for skipped values, so hostile input cannot exhaust the stack.
-    public static let maxDepth = 512
+    static let maxDepth = 512
 
     /// A scanner at the start of `bytes`, which must outlive it.
-    @inlinable public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    @inlinable package init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// `true` when only whitespace is left.
-    @inlinable public var atEnd: Bool {
+    @inlinable package var atEnd: Bool {
         mutating get {
             skipWhitespace()
             return offset == bytes.count
@@ -54,7 +54,7 @@ public struct JSONScanner {
 
     /// `true` (consuming it) when the input continues, after whitespace, with exactly `text` (a fixed byte
     /// sequence such as `{"ScalarValue":`); otherwise nothing is consumed. For fast paths over known shapes.
-    @inlinable @inline(__always) public mutating func consume(_ text: StaticString) -> Bool {
+    @inlinable @inline(__always) package mutating func consume(_ text: StaticString) -> Bool {
         skipWhitespace()
         let count = text.utf8CodeUnitCount
         // Always inlined with a literal, so the compiler turns this memcmp into a few word compares (it was a
@@ -67,10 +67,10 @@ public struct JSONScanner {
     }
 
     /// Goes back to `position` (an earlier `offset`), to retry a fast path the general way.
-    @inlinable public mutating func rewind(to position: Int) { offset = position }
+    @inlinable package mutating func rewind(to position: Int) { offset = position }
 
     /// `true` (consuming it) when the next token is `null`.
-    @inlinable public mutating func consumeNull() throws(Malformed) -> Bool {
+    @inlinable package mutating func consumeNull() throws(Malformed) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
@@ -84,7 +84,7 @@ public struct JSONScanner {
     }
 
     /// Calls `body` with each member name of the object that starts here; `body` must consume the value.
-    @inlinable public mutating func forEachMember(
+    @inlinable package mutating func forEachMember(
         _ body: (inout JSONScanner, String) throws(Malformed) -> Void
     ) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
@@ -105,7 +105,7 @@ public struct JSONScanner {
     }
 
     /// Calls `body` for each element of the array that starts here; `body` must consume the element.
-    @inlinable public mutating func forEachElement(
+    @inlinable package mutating func forEachElement(
         _ body: (inout JSONScanner) throws(Malformed) -> Void
     ) throws(Malformed) {
         try expect(UInt8(ascii: "["))
@@ -123,7 +123,7 @@ public struct JSONScanner {
         }
     }
 
-    @inlinable public mutating func bool() throws(Malformed) -> Bool {
+    @inlinable package mutating func bool() throws(Malformed) -> Bool {
         if try peek() == UInt8(ascii: "t") {
             try literal("true")
             return true
@@ -133,7 +133,7 @@ public struct JSONScanner {
     }
 
     /// A string value, unescaped. Plain ASCII/UTF-8 runs are copied in one go.
-    @inlinable public mutating func string() throws(Malformed) -> String {
+    @inlinable package mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
         let start = offset
         var highBits: UInt8 = 0
@@ -221,7 +221,7 @@ public struct JSONScanner {
     }
 
     /// Skips one value of any kind (members nobody asked for, such as `QueryStatus`).
-    @inlinable public mutating func skipValue(depth: Int = 0) throws(Malformed) {
+    @inlinable package mutating func skipValue(depth: Int = 0) throws(Malformed) {
         guard depth < Self.maxDepth else { throw Malformed(offset: offset) }
         switch try peek() {
         case UInt8(ascii: "{"): try forEachMember { (scanner, _) throws(Malformed) in try scanner.skipValue(depth: depth + 1) }

@@ -8,12 +8,12 @@ import Glibc
 /// else copied as UTF-8). It writes through a raw pointer into memory it owns and copies the text into an array
 /// once at the end: `Array.append` paid a uniqueness and capacity check per call (~2 ns per body byte on the
 /// write path). No intermediate dictionaries, no reflection.
-public struct JSONWriter: ~Copyable {
+package struct JSONWriter: ~Copyable {
     @usableFromInline var base: UnsafeMutablePointer<UInt8>
     @usableFromInline var count = 0
     @usableFromInline var capacity: Int
 
-    public init(reservingCapacity capacity: Int = 0) {
+    package init(reservingCapacity capacity: Int = 0) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
@@ -21,17 +21,17 @@ public struct JSONWriter: ~Copyable {
     deinit { base.deallocate() }
 
     /// The text written so far.
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Text that is already JSON: the caller's constant fragments (`{"Name":`, `,`, `]}` …).
-    @inlinable @inline(__always) public mutating func raw(_ text: StaticString) {
+    @inlinable @inline(__always) package mutating func raw(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount)
         memcpy(base + count, text.utf8Start, text.utf8CodeUnitCount)
         count += text.utf8CodeUnitCount
     }
 
     /// A JSON string: quoted and escaped.
-    @inlinable public mutating func string(_ value: String) {
+    @inlinable package mutating func string(_ value: String) {
         // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and a release per string).
         if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
         var copy = value
@@ -39,22 +39,22 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string from borrowed UTF-8 bytes: quoted and escaped.
-    @inlinable @inline(__always) public mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
+    @inlinable @inline(__always) package mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
 
     /// A JSON string whose bytes need no escaping (base64 text): quoted and copied.
-    @inlinable public mutating func asciiString(_ ascii: [UInt8]) {
+    @inlinable package mutating func asciiString(_ ascii: [UInt8]) {
         append(UInt8(ascii: "\""))
         ascii.withUnsafeBufferPointer { appendRaw($0) }
         append(UInt8(ascii: "\""))
     }
 
     /// A number (JSON has no integer/float distinction).
-    @inlinable public mutating func integer(_ value: Int) {
+    @inlinable package mutating func integer(_ value: Int) {
         var text = String(value)
         text.withUTF8 { appendRaw($0) }
     }
 
-    @inlinable public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+    @inlinable package mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
 
     @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(toHold: count + extra) }

@@ -2,7 +2,7 @@
 /// body array is shared, not copied) and only strings that had JSON escapes are copied out, unescaped. A
 /// 100 000-row read has 1.2 M cells; as `[[Datum]]` each row was an array and each long value a `String`
 /// (allocations and reference counting were a third of the read's CPU), here a page is four arrays.
-public struct QueryCells: Sendable {
+@usableFromInline package struct QueryCells: Sendable {
     /// One cell (8 bytes: a page's cells are ~40 % of its body size): `length` ≥ 0 for a scalar whose UTF-8
     /// is at `start` in the body (`start` ≥ 0) or at `~start` in `copied` (`start` < 0); `length` is
     /// `nullLength` or `unsupportedLength` otherwise. Bodies are below 2 GiB (`maxBodyBytes`).
@@ -38,7 +38,7 @@ public struct QueryCells: Sendable {
     }
 
     /// The cells of value rows (every scalar copied).
-    public init(rows: [[Datum]]) {
+    init(rows: [[Datum]]) {
         text = []
         for row in rows {
             for datum in row {
@@ -52,10 +52,10 @@ public struct QueryCells: Sendable {
         }
     }
 
-    public var rowCount: Int { rowEnds.count }
+    package var rowCount: Int { rowEnds.count }
 
     /// The rows as values.
-    public var rows: [[Datum]] {
+    var rows: [[Datum]] {
         var rows: [[Datum]] = []
         rows.reserveCapacity(rowCount)
         forEachRow { (row: QueryRow) in rows.append((0..<row.count).map { row[$0] }) }
@@ -87,7 +87,7 @@ public struct QueryCells: Sendable {
     }
 
     /// Calls `body` with each row, in order (the row is valid only during the call).
-    @inlinable public func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
+    @inlinable @usableFromInline package func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
         var failure: E? = nil
         text.withUnsafeBufferPointer { text in
             copied.withUnsafeBufferPointer { copied in
@@ -112,7 +112,7 @@ public struct QueryCells: Sendable {
 }
 
 /// One row of a `QueryPage`, read in place: valid only inside `QueryPage.forEachRow`.
-public struct QueryRow {
+@usableFromInline package struct QueryRow {
     @usableFromInline let cells: UnsafeBufferPointer<QueryCells.Cell>
     @usableFromInline let text: UnsafeBufferPointer<UInt8>
     @usableFromInline let copied: UnsafeBufferPointer<UInt8>
@@ -127,10 +127,10 @@ public struct QueryRow {
     }
 
     /// Cells in the row (a row may have more or fewer than the page has columns).
-    @inlinable public var count: Int { cells.count }
+    @inlinable package var count: Int { cells.count }
 
     /// The UTF-8 of cell `index` (0 ..< `count`) when it is a scalar, nil for NULL and unsupported cells.
-    @inlinable public func scalar(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+    @inlinable package func scalar(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
         let cell = cells[index]
         guard cell.length >= 0 else { return nil }
         let length = Int(cell.length)
@@ -143,7 +143,7 @@ public struct QueryRow {
     }
 
     /// Cell `index` (0 ..< `count`) as a value.
-    public subscript(index: Int) -> Datum {
+    subscript(index: Int) -> Datum {
         if let utf8 = scalar(index) { return .scalar(String(decoding: utf8, as: UTF8.self)) }
         return Int(cells[index].length) == QueryCells.nullLength ? .null : .unsupported
     }

@@ -1,10 +1,10 @@
 /// A result column: its name and, for scalar columns, its type (`VARCHAR`, `DOUBLE`, `TIMESTAMP`, …).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_ColumnInfo.html
-public struct ColumnInfo: Equatable, Sendable {
-    public var name: String
-    public var scalarType: String?
+package struct ColumnInfo: Equatable, Sendable {
+    package var name: String
+    package var scalarType: String?
 
-    public init(name: String, scalarType: String?) {
+    init(name: String, scalarType: String?) {
         self.name = name
         self.scalarType = scalarType
     }
@@ -12,7 +12,7 @@ public struct ColumnInfo: Equatable, Sendable {
 
 /// One cell. The connector's SQL only selects scalars; arrays, rows and time series come back as `unsupported`.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_Datum.html
-public enum Datum: Equatable, Sendable {
+enum Datum: Equatable, Sendable {
     case scalar(String)
     case null
     case unsupported
@@ -23,27 +23,27 @@ public enum Datum: Equatable, Sendable {
 /// The rows are held as `QueryCells` (the cells' text left in the response body) and read in place with
 /// `forEachRow`; `rows` builds the `[[Datum]]` value form on demand (tests, small pages).
 public struct QueryPage: Equatable, Sendable {
-    public var columns: [ColumnInfo]
-    public var cells: QueryCells
+    package var columns: [ColumnInfo]
+    @usableFromInline package var cells: QueryCells
 
-    public init(columns: [ColumnInfo], rows: [[Datum]]) {
+    init(columns: [ColumnInfo], rows: [[Datum]]) {
         self.columns = columns
         self.cells = QueryCells(rows: rows)
     }
 
-    public init(columns: [ColumnInfo], cells: QueryCells) {
+    init(columns: [ColumnInfo], cells: QueryCells) {
         self.columns = columns
         self.cells = cells
     }
 
     /// The rows as values (one `String` per scalar cell).
-    public var rows: [[Datum]] {
+    var rows: [[Datum]] {
         get { cells.rows }
         set { cells = QueryCells(rows: newValue) }
     }
 
     /// Calls `body` with each row, in order, read in place (the row is valid only during the call).
-    @inlinable public func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
+    @inlinable package func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
         try cells.forEachRow(body)
     }
 

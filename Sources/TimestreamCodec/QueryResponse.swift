@@ -4,13 +4,13 @@ import TextCodecs
 /// 100 000-row read). Unknown members are skipped; a member of the wrong JSON type makes the body unreadable.
 /// Cells are recorded as spans of the body (`QueryCells`), not as a `String` each.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_Query.html#API_query_Query_ResponseSyntax
-public struct QueryResponse: Sendable {
+package struct QueryResponse: Sendable {
     /// The token for the next page; nil (also when empty) on the last page.
-    public var nextToken: String?
-    public var page: QueryPage
+    package var nextToken: String?
+    package var page: QueryPage
 
     /// The response in a `Query` answer body, or nil when the body is not such a response.
-    public static func decode(_ body: [UInt8]) -> QueryResponse? {
+    package static func decode(_ body: [UInt8]) -> QueryResponse? {
         guard body.count < QueryCells.maxBodyBytes else { return nil }
         var reader = Reader(cells: QueryCells(body: body))
         let readable = body.withUnsafeBufferPointer { bytes in

@@ -4,10 +4,10 @@ import TextCodecs
 /// stored, and what `RejectedRecords` indexes refer to).
 public struct WriteRecordsBody: Equatable, Sendable {
     /// Timestream's per-call limit.
-    public static let maxRecords = 100
+    package static let maxRecords = 100
 
-    public var json: [UInt8]
-    public var recordCount: Int
+    package var json: [UInt8]
+    package var recordCount: Int
 
     init(json: [UInt8], recordCount: Int) {
         self.json = json
@@ -21,7 +21,7 @@ public struct WriteRecordsBody: Equatable, Sendable {
 /// Order of calls: `init`, optionally `beginCommonAttributes` … `dimension` … `endCommonAttributes`, then for
 /// each record `beginRecord` … `dimension` … `endRecord`, then `finish`.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html#API_WriteRecords_RequestSyntax
-public struct WriteRecordsBodyWriter: ~Copyable {
+package struct WriteRecordsBodyWriter: ~Copyable {
     // The document's shape is fixed, so punctuation is written as constant fragments; only the comma before a
     // member or element depends on what came before.
     private var json: JSONWriter
@@ -31,7 +31,7 @@ public struct WriteRecordsBodyWriter: ~Copyable {
     /// Whether the open CommonAttributes or record object has a member yet.
     private var objectHasMember = false
 
-    public init(database: String, table: String, reservingCapacity capacity: Int) {
+    package init(database: String, table: String, reservingCapacity capacity: Int) {
         json = JSONWriter(reservingCapacity: capacity)
         json.raw(#"{"DatabaseName":"#)
         json.string(database)
@@ -39,14 +39,14 @@ public struct WriteRecordsBodyWriter: ~Copyable {
         json.string(table)
     }
 
-    public mutating func beginCommonAttributes() {
+    package mutating func beginCommonAttributes() {
         json.raw(#","CommonAttributes":{"#)
         objectHasMember = false
     }
 
     /// A dimension of the common attributes or of the current record (their `Dimensions` list is written only
     /// when it has an entry).
-    public mutating func dimension(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    package mutating func dimension(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         if dimensionsOpen {
             json.raw(#",{"Name":"#)
         } else {
@@ -61,7 +61,7 @@ public struct WriteRecordsBodyWriter: ~Copyable {
         json.raw("}")
     }
 
-    public mutating func endCommonAttributes(
+    package mutating func endCommonAttributes(
         measureName: UnsafeBufferPointer<UInt8>?, measureValueType: String?, timeUnit: String?
     ) {
         closeDimensions()
@@ -71,13 +71,13 @@ public struct WriteRecordsBodyWriter: ~Copyable {
         json.raw("}")
     }
 
-    public mutating func beginRecord() {
+    package mutating func beginRecord() {
         openRecords()
         json.raw(recordCount == 0 ? "{" : ",{")
         objectHasMember = false
     }
 
-    public mutating func endRecord(
+    package mutating func endRecord(
         measureName: UnsafeBufferPointer<UInt8>?, measureValue: UnsafeBufferPointer<UInt8>,
         time: UnsafeBufferPointer<UInt8>
     ) {
@@ -89,7 +89,7 @@ public struct WriteRecordsBodyWriter: ~Copyable {
         recordCount += 1
     }
 
-    public consuming func finish() -> WriteRecordsBody {
+    package consuming func finish() -> WriteRecordsBody {
         openRecords()
         json.raw("]}")
         return WriteRecordsBody(json: json.bytes, recordCount: recordCount)

@@ -5,9 +5,9 @@ import TextCodecs
 /// ChunkedReadResponse: "Series are returned sorted in the same way TSDB block are internally"): Prometheus'
 /// `labels.Compare` — labels (sorted by name) compared pair by pair, name first, then value, both byte-wise; when
 /// one set is a prefix of the other, the shorter comes first.
-public enum LabelSetOrder {
+package enum LabelSetOrder {
     /// Whether `a` sorts before `b` (both sorted by name).
-    public static func precedes(_ a: [Label], _ b: [Label]) -> Bool {
+    package static func precedes(_ a: [Label], _ b: [Label]) -> Bool {
         for (x, y) in zip(a, b) {
             if !x.name.bytesEqual(y.name) { return x.name.utf8.lexicographicallyPrecedes(y.name.utf8) }
             if !x.value.bytesEqual(y.value) { return x.value.utf8.lexicographicallyPrecedes(y.value.utf8) }

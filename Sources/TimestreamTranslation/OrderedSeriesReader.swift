@@ -9,22 +9,22 @@ import RemoteStorage
 /// covers (`Problem.unorderedColumn`: the table gained a dimension since it was described; describe again and
 /// rerun), every new series must sort after the previous one and samples must not go back in time
 /// (`Problem.outOfOrder`), so a wrong order is an error, never an answer that repeats or mixes series.
-public struct OrderedSeriesReader {
+package struct OrderedSeriesReader {
     /// The label columns the order covers (the dimensions it was made with).
     private let dimensions: Set<String>
     private var lastKey: [UInt8] = []
     private var key: [UInt8] = []
     private var lastLabels: [Label]? = nil
     private var lastTime = Int64.min
-    public private(set) var seriesCount = 0
-    public private(set) var sampleCount = 0
+    package private(set) var seriesCount = 0
+    package private(set) var sampleCount = 0
 
     /// - Parameter dimensions: the dimension columns the statement was ordered by (`ReadSQL.statement(orderedBy:)`).
-    public init(orderedBy dimensions: Set<String>) { self.dimensions = dimensions }
+    package init(orderedBy dimensions: Set<String>) { self.dimensions = dimensions }
 
     /// Reads one page: `series` with each new series' labels (sorted by name), then `sample` with each of its
     /// samples. Throws a `SeriesAssembler.Problem`, or what a callback throws.
-    public mutating func read(
+    package mutating func read(
         _ page: QueryPage, series: ([Label]) throws -> Void, sample: (Sample) throws -> Void
     ) throws {
         guard page.cells.rowCount > 0 else { return }

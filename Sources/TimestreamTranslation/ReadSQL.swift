@@ -14,12 +14,12 @@ import RemoteStorage
 /// empty string, so Timestream evaluates each matcher as PromQL would on series without that label. The
 /// placeholder's own column needs no condition: a name-only series has every label column NULL, which is what
 /// `l=""`, `l!="x"` and `l!~"x"` select.
-public enum ReadSQL {
-    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ReadSQL {
+    package enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownMatcherType(UInt64)
         case unsupportedRegex(RegexTranslation.Unsupported)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownMatcherType(let raw): "matcher type \(raw) is unknown (use =, !=, =~ or !~)"
             case .unsupportedRegex(let problem): problem.description
@@ -30,7 +30,7 @@ public enum ReadSQL {
     /// The statement for `query`, or nil when the selector provably matches nothing (so no call is needed).
     /// - Parameter orderedBy: the table's dimension columns, to return the rows series after series
     ///   (`seriesOrder`); nil for rows in any order.
-    public static func statement(
+    package static func statement(
         for query: Query, database: String, table: String, absentLabels: Set<String> = [],
         regexDialect: RegexDialect = .prometheus3, orderedBy dimensions: Set<String>? = nil
     ) throws(Problem) -> String? {

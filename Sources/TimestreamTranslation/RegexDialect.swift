@@ -1,7 +1,7 @@
 /// Which Prometheus' regex semantics a remote-read selector was written for. The one difference that matters for
 /// matchers: since Prometheus 3.0 regex matchers are compiled with RE2's "dot matches newline" flag
 /// (`^(?s:…)$`), so `.` also matches `\n`; Prometheus 2.x compiles `^(?:…)$`, where `.` excludes `\n`.
-public enum RegexDialect: Equatable, Sendable {
+package enum RegexDialect: Equatable, Sendable {
     /// Prometheus 2.x: `.` matches any character except `\n` (unless the pattern sets `(?s)`).
     case prometheus2
     /// Prometheus 3.x and later: `.` matches any character, `\n` included (unless the pattern sets `(?-s)`).
@@ -14,7 +14,7 @@ public enum RegexDialect: Equatable, Sendable {
     /// `Prometheus/<version>`, e.g. `Prometheus/2.42.0`, `Prometheus/3.1.0`, `Prometheus/2.42.0+ds`). Major version
     /// 0–2 → `.prometheus2`; 3 and later, another client, a version that cannot be read, or no `User-Agent` at all →
     /// `.prometheus3`, the semantics of current Prometheus.
-    public init(userAgent: String?) {
+    package init(userAgent: String?) {
         self = .prometheus3
         guard let userAgent else { return }
         // The product token is the first word: "Prometheus/2.42.0 (extra comment)".

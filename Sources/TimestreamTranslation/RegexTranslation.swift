@@ -17,11 +17,11 @@
 /// - `(?i)` stays `(?i)`: joni folds Unicode case like RE2 (java.util.regex would need `u`, which Presto refuses);
 /// - `\b`/`\B` → ASCII look-arounds (RE2's word boundary is ASCII-only, Java's is not);
 /// - rejected: `(?m)`, `(?U)` (ungreedy in RE2, Unicode classes in Java), `\C`.
-public enum RegexTranslation {
-    public struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
+package enum RegexTranslation {
+    package struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
         var pattern: String
-        public var reason: String
-        public var description: String { "regex '\(pattern)' \(reason)" }
+        var reason: String
+        package var description: String { "regex '\(pattern)' \(reason)" }
     }
 
     /// The anchored Java pattern for a PromQL `=~`/`!~` matcher: the whole label value must match, with the

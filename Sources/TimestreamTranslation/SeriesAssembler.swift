@@ -5,8 +5,8 @@ import TextCodecs
 /// Turns Timestream result pages (`SELECT *` rows) into remote-read series in one pass: rows are grouped by
 /// their label values with a hash map (linear time, across pages, so no series is repeated), labels come out
 /// sorted by name with `__name__` among them, and samples sorted by time. Rows read as `PageLayout` says.
-public struct SeriesAssembler {
-    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+package struct SeriesAssembler {
+    package enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case missingColumn(String)
         case badTime(String)
         case badValue(String)
@@ -17,7 +17,7 @@ public struct SeriesAssembler {
         /// Rows read series after series: a series or a sample out of order.
         case outOfOrder(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingColumn(let name): "Timestream result has no \(name) column"
             case .badTime(let text): "Timestream returned an unreadable time '\(text)'"
@@ -37,11 +37,11 @@ public struct SeriesAssembler {
     private var lastIndex = -1
     /// The current row's key, rebuilt in place for each row.
     private var key: [UInt8] = []
-    public private(set) var sampleCount = 0
+    package private(set) var sampleCount = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ page: QueryPage) throws(Problem) {
+    package mutating func add(_ page: QueryPage) throws(Problem) {
         guard page.cells.rowCount > 0 else { return }
         let layout = try PageLayout(page)
         let labelIndices = layout.labelIndices
@@ -70,7 +70,7 @@ public struct SeriesAssembler {
     }
 
     /// The series, each with its samples sorted by time, ordered by their label sets.
-    public func finish() -> [TimeSeries] {
+    package func finish() -> [TimeSeries] {
         var result = series
         for i in result.indices where !result[i].samples.isSorted {
             result[i].samples.sort { $0.timestamp < $1.timestamp }

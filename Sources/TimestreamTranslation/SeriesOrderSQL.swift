@@ -20,7 +20,7 @@
 extension ReadSQL {
     /// `ORDER BY …` for a table whose label columns are `dimensions` (plus `measure_name`); names never written as
     /// dimensions (`TimestreamLimits.isNeverWritten`, the name-only placeholder among them) are left out.
-    public static func seriesOrder(dimensions: some Sequence<String>) -> String {
+    package static func seriesOrder(dimensions: some Sequence<String>) -> String {
         var columns: [(label: String, sql: String)] = [("__name__", "measure_name")]
         for name in dimensions where name != "__name__" && !TimestreamLimits.isNeverWritten(labelName: name) {
             columns.append((name, quotedIdentifier(name)))

@@ -6,28 +6,28 @@ import TimestreamCodec
 /// `TIMESTAMP`, `MULTI`). A label the table has no column for is absent from every row, which `ReadSQL` turns into
 /// PromQL's "no such label" without naming the column (Timestream refuses a statement naming an unknown column).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/supported-sql-constructs.DESCRIBE.html
-public struct TableColumns: Equatable, Sendable {
+package struct TableColumns: Equatable, Sendable {
     /// Every column name (dimensions, `measure_name`, `time`, `measure_value::<type>`, multi-measure attributes).
-    public var names: Set<String>
+    package var names: Set<String>
     /// The columns a read's rows carry labels in, besides `measure_name` (`__name__`): the VARCHAR columns other
     /// than `measure_name` and `measure_value::…` — the dimensions, and any VARCHAR attribute of multi-measure
     /// records, which `PageLayout` reads as labels too.
-    public var dimensions: Set<String>
+    package var dimensions: Set<String>
 
     /// Columns by name only: every name other than `time`, `measure_name` and `measure_value::…` is a dimension.
-    public init(_ names: Set<String>) {
+    package init(_ names: Set<String>) {
         self.names = names
         self.dimensions = names.filter { $0 != "time" && $0 != "measure_name" && !$0.hasPrefix("measure_value::") }
     }
 
     /// The statement that lists the columns.
-    public static func describeStatement(database: String, table: String) -> String {
+    package static func describeStatement(database: String, table: String) -> String {
         "DESCRIBE \(ReadSQL.quotedIdentifier(database)).\(ReadSQL.quotedIdentifier(table))"
     }
 
     /// The columns named by `DESCRIBE`'s result pages (the `Column` column; the first one when no column has
     /// that name).
-    public init(describing pages: [QueryPage]) {
+    package init(describing pages: [QueryPage]) {
         var names: Set<String> = []
         var dimensions: Set<String> = []
         var typed = false
@@ -52,10 +52,10 @@ public struct TableColumns: Equatable, Sendable {
     }
 
     /// Whether the table holds any DOUBLE measure (a table without one answers every read with nothing).
-    public var hasDoubleMeasures: Bool { names.contains("measure_value::double") }
+    package var hasDoubleMeasures: Bool { names.contains("measure_value::double") }
 
     /// The labels `query`'s matchers name that the table has no column for (`__name__` is `measure_name`).
-    public func absentLabels(_ query: Query) -> Set<String> {
+    package func absentLabels(_ query: Query) -> Set<String> {
         var absent: Set<String> = []
         for matcher in query.matchers where matcher.name != "__name__" && !names.contains(matcher.name) {
             absent.insert(matcher.name)

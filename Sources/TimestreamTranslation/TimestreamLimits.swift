@@ -1,16 +1,16 @@
 /// Timestream for LiveAnalytics naming and size limits, checked before any call so that one bad series never
 /// fails a whole 100-record batch. https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
-public enum TimestreamLimits {
-    public static let maxRecordsPerWrite = 100
-    public static let maxDimensionNameBytes = 60
-    public static let maxMeasureNameBytes = 256
+enum TimestreamLimits {
+    static let maxRecordsPerWrite = 100
+    static let maxDimensionNameBytes = 60
+    static let maxMeasureNameBytes = 256
     /// "Maximum size of dimension name and value pair per series": 2 KB.
-    public static let maxDimensionPairBytes = 2048
-    public static let maxDimensionsPerRecord = 128
+    static let maxDimensionPairBytes = 2048
+    static let maxDimensionsPerRecord = 128
     /// "Maximum record size": 2 KB, counted as Timestream meters a write (metering-and-pricing.writes): 8 bytes of
     /// time, the UTF-8 bytes of every dimension name and value and of the measure name, and the value. The record
     /// as stored, so dimensions sent once in CommonAttributes count in every record.
-    public static let maxRecordBytes = 2048
+    static let maxRecordBytes = 2048
     /// What a record costs besides its names: 8 bytes of time and the value. Metering counts a DOUBLE as 8 bytes,
     /// but the docs do not say how the limit counts it, and it travels as text of up to 24 bytes
     /// (`-2.2250738585072014e-308`): the larger is counted, so neither reading refuses a record that passed, and the
@@ -24,12 +24,12 @@ public enum TimestreamLimits {
     /// never show it (`ReadSQL`, `SeriesAssembler`). Valid in Timestream: no colon, no reserved prefix, 13 bytes.
     static let nameOnlyName: StaticString = "__name_only__"
     /// `nameOnlyName` as a label name (reads never show it).
-    public static var nameOnlyLabel: String { nameOnlyName.description }
+    static var nameOnlyLabel: String { nameOnlyName.description }
     static let nameOnlyValue: StaticString = "true"
     static let nameOnlyBytes = nameOnlyName.utf8CodeUnitCount + nameOnlyValue.utf8CodeUnitCount
 
     /// Why a series cannot be stored as-is; each case is a skip reason and a 400 reason under the fail flags.
-    public enum Violation: Equatable, Sendable {
+    enum Violation: Equatable, Sendable {
         case metricNameTooLong(bytes: Int)
         case labelNameTooLong(name: String)
         case labelPairTooLong(name: String)
@@ -39,7 +39,7 @@ public enum TimestreamLimits {
         case recordTooLarge(bytes: Int)
         case labelNamedLikeMetric(name: String)
 
-        public var skipReason: SkipReason {
+        var skipReason: SkipReason {
             switch self {
             case .metricNameTooLong: .metricNameTooLong
             case .labelNameTooLong: .labelNameTooLong
@@ -52,7 +52,7 @@ public enum TimestreamLimits {
             }
         }
 
-        public var explanation: String {
+        var explanation: String {
             switch self {
             case .metricNameTooLong(let bytes):
                 "metric name is \(bytes) bytes, Timestream allows \(maxMeasureNameBytes) (shorten it with write_relabel_configs)"
@@ -75,14 +75,14 @@ public enum TimestreamLimits {
     }
 
     /// Whether `name` collides with a column Timestream reserves, or is the name-only placeholder.
-    public static func isReserved(dimensionName name: String) -> Bool {
+    static func isReserved(dimensionName name: String) -> Bool {
         var name = name
         return name.withUTF8 { isReserved(name: $0) }
     }
 
     /// Whether a matcher's label can never be a column this function writes (reserved, placeholder, `:`, too
     /// long): reads treat it as absent from every series.
-    public static func isNeverWritten(labelName name: String) -> Bool {
+    static func isNeverWritten(labelName name: String) -> Bool {
         var name = name
         return name.withUTF8 { $0.count > maxDimensionNameBytes || isReserved(name: $0) || containsColon($0) }
     }

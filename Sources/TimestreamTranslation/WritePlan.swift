@@ -2,34 +2,34 @@ import TimestreamCodec
 
 /// What a remote-write request becomes: the WriteRecords calls to make, what was skipped and why, and the
 /// problems that make the request a 400 once the valid samples are written.
-public struct WritePlan: Equatable, Sendable {
+package struct WritePlan: Equatable, Sendable {
     /// The WriteRecords calls, encoded.
-    public var calls: [WriteRecordsBody]
-    public var stats: WriteStats
+    package var calls: [WriteRecordsBody]
+    package var stats: WriteStats
     /// Reasons for a 400 (series without a metric name, duplicate label names, or a limit/value violation when
     /// a fail flag is on). The first few name their series.
-    public var invalid: [String]
-    public var invalidCount: Int
+    package var invalid: [String]
+    package var invalidCount: Int
 }
 
 /// Sample counts for one remote-write request, for the log line and the response.
-public struct WriteStats: Equatable, Sendable {
-    public var series = 0
+package struct WriteStats: Equatable, Sendable {
+    package var series = 0
     /// Float samples received plus the classic samples native histograms became (and one per histogram not
     /// converted), so that received = to write + skipped.
-    public var samplesReceived = 0
+    package var samplesReceived = 0
     package var samplesToWrite = 0
     /// Native histogram samples received, and how many became classic series (`ClassicHistogramSeries`).
-    public var histogramsReceived = 0
-    public var histogramsConverted = 0
+    package var histogramsReceived = 0
+    package var histogramsConverted = 0
     /// Of `samplesToWrite`, the classic-histogram samples (so float samples = samplesToWrite − these).
-    public var classicSamplesToWrite = 0
-    public var skipped: [SkipReason: Int] = [:]
+    package var classicSamplesToWrite = 0
+    package var skipped: [SkipReason: Int] = [:]
     var metadata = 0
 
-    public var samplesSkipped: Int { skipped.values.reduce(0, +) }
+    package var samplesSkipped: Int { skipped.values.reduce(0, +) }
 
-    public init() {}
+    package init() {}
 
     mutating func skip(_ reason: SkipReason, _ count: Int = 1) {
         guard count > 0 else { return }

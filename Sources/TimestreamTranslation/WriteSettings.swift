@@ -1,15 +1,15 @@
 /// What a write's translation depends on besides the request: where records go and what makes a series a 400.
-public struct WriteSettings: Equatable, Sendable {
+package struct WriteSettings: Equatable, Sendable {
     /// The Timestream database and table every record goes to.
-    public var database: String
-    public var table: String
+    var database: String
+    var table: String
     /// `fail_on_long_label`: a series beyond Timestream's name limits is a 400 reason (after the valid samples are
     /// written) instead of a skip.
-    public var failOnLongLabel: Bool
+    var failOnLongLabel: Bool
     /// `fail_on_invalid_sample_value`: NaN/±Inf samples are a 400 reason instead of a skip.
-    public var failOnInvalidSampleValue: Bool
+    var failOnInvalidSampleValue: Bool
 
-    public init(database: String, table: String, failOnLongLabel: Bool = false, failOnInvalidSampleValue: Bool = false) {
+    package init(database: String, table: String, failOnLongLabel: Bool = false, failOnInvalidSampleValue: Bool = false) {
         self.database = database
         self.table = table
         self.failOnLongLabel = failOnLongLabel

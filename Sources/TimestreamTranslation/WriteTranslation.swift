@@ -11,12 +11,12 @@ import TimestreamCodec
 /// into one buffer (`LabelText`); the classic series of native histograms get their label text appended once to
 /// such a buffer — then one series-shape check (`SeriesShape`), one batcher (`RecordBatcher`, which decides
 /// `CommonAttributes`) and one body writer (`WriteRecordsBodyWriter`).
-public enum WriteTranslation {
+package enum WriteTranslation {
     /// How many invalid-series reasons a 400 body lists.
-    public static let reasonsListed = 5
+    package static let reasonsListed = 5
 
     /// A 1.0 request, decoded in place: `body` is the decoded protobuf the view points into.
-    public static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: WriteSettings) -> WritePlan {
+    package static func plan(_ view: WriteRequestView, body: UnsafeRawBufferPointer, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = view.series.count
         stats.metadata = view.metadataCount
@@ -37,7 +37,7 @@ public enum WriteTranslation {
     }
 
     /// A 2.0 request's values (`WriteRequestV2.writeRequest`).
-    public static func plan(_ request: WriteRequest, config: WriteSettings) -> WritePlan {
+    package static func plan(_ request: WriteRequest, config: WriteSettings) -> WritePlan {
         var stats = WriteStats()
         stats.series = request.timeseries.count
         stats.metadata = request.metadataCount

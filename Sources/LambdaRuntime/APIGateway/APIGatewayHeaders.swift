@@ -6,7 +6,7 @@ public struct APIGatewayHeaders: Sendable, Equatable {
     /// Every header value, in name order; a name repeats when the client sent it several times.
     public var entries: [(name: String, value: String)]
 
-    public init(_ entries: [(name: String, value: String)] = []) { self.entries = entries }
+    init(_ entries: [(name: String, value: String)] = []) { self.entries = entries }
 
     /// The first value of `name`, compared ASCII case-insensitively.
     subscript(name: String) -> String? { entries.firstValue(named: name) }

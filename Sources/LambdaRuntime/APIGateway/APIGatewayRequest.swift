@@ -22,11 +22,11 @@ public struct APIGatewayRequest: Sendable, Equatable {
     /// Whether API Gateway base64-encoded the body (it does for binary media types; HTTP APIs for non-text types).
     var isBase64Encoded: Bool
     /// `requestContext.requestId` (API Gateway's id, not Lambda's); empty when absent.
-    public var requestID: String
+    var requestID: String
     /// `requestContext.http.sourceIp` (v2) or `requestContext.identity.sourceIp` (v1).
     var sourceIP: String?
 
-    public init(
+    init(
         version: APIGatewayPayloadVersion, method: String, path: String, headers: APIGatewayHeaders = .init(),
         body: [UInt8] = [], isBase64Encoded: Bool = false, requestID: String = "", sourceIP: String? = nil
     ) {
@@ -117,7 +117,7 @@ public enum APIGatewayEventError: Error, Sendable, Equatable, CustomStringConver
     case invalidBase64Body(Base64.DecodingError)
 
     /// A one-line reason, fit for a 400 body or a log line.
-    public var reason: String {
+    var reason: String {
         switch self {
         case .malformedEvent(let detail): "malformed API Gateway event: \(detail)"
         case .missingField(let field): "API Gateway event without \(field)"

@@ -7,7 +7,7 @@ import TextCodecs
 public struct APIGatewayResponse: Sendable, Equatable {
     public var statusCode: Int
     /// Response headers in order; a name may repeat.
-    public var headers: [(name: String, value: String)]
+    var headers: [(name: String, value: String)]
     public var body: [UInt8]
 
     public init(statusCode: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {

@@ -15,7 +15,7 @@ public struct ErrorReport: Sendable, Equatable {
 
     /// A report for any error: a `LambdaReportableError` names its own type; anything else is `Unhandled`
     /// (as the Swift and Rust runtimes send) with its description as the message, never a reflected type name.
-    public init(_ error: any Error) {
+    init(_ error: any Error) {
         if let reportable = error as? any LambdaReportableError {
             self.init(errorType: reportable.errorType, errorMessage: reportable.errorMessage)
         } else {
@@ -36,11 +36,11 @@ public struct ErrorReport: Sendable, Equatable {
 }
 
 /// An error that knows how it should be reported to Lambda: handlers throw these to get a stable `errorType`.
-public protocol LambdaReportableError: Error {
+protocol LambdaReportableError: Error {
     var errorType: String { get }
     var errorMessage: String { get }
 }
 
 extension LambdaReportableError where Self: CustomStringConvertible {
-    public var errorMessage: String { description }
+    var errorMessage: String { description }
 }

@@ -49,7 +49,7 @@ enum InvocationHeaderError: LambdaReportableError, Sendable, Equatable, CustomSt
 
     var errorType: String { "Runtime.InvalidInvocationHeader" }
 
-    public var description: String {
+    var description: String {
         switch self {
         case .missing(let name): "missing header \(name)"
         case .invalid(let name, let value): "invalid header \(name): \(value)"

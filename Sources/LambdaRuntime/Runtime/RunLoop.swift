@@ -1,7 +1,7 @@
 /// The function's code: bytes in (the event), bytes out (the response). Built once per cold start by the
 /// bootstrap, with everything costly (configuration, HTTP clients) captured; the loop keeps no state between
 /// invocations. A thrown error is reported on that invocation's `/error` and the loop continues.
-public typealias InvocationHandler = (InvocationContext, [UInt8]) throws -> [UInt8]
+typealias InvocationHandler = (InvocationContext, [UInt8]) throws -> [UInt8]
 
 /// Serves invocations one at a time: `next` → handler → `response` (or `error`), forever or until
 /// `maxInvocations` events have been taken.
@@ -20,7 +20,7 @@ public typealias InvocationHandler = (InvocationContext, [UInt8]) throws -> [UIn
 /// `shouldContinue` is asked before each `next` (after the previous answer was posted); false ends the loop.
 ///
 /// Modelled on aws-lambda-go's `lambda/invoke_loop.go`.
-public func runLoop(
+func runLoop(
     client: RuntimeAPIClient,
     maxInvocations: Int? = nil,
     exportsTraceID: Bool = true,

@@ -89,5 +89,5 @@ public struct RuntimeAPIClient: Sendable {
 /// The start of the Runtime API's body on an unexpected status (it explains 400/403/413 answers).
 struct RuntimeAPIStatusBody: Error, Sendable, CustomStringConvertible {
     var text: String
-    public var description: String { text.isEmpty ? "(empty body)" : text }
+    var description: String { text.isEmpty ? "(empty body)" : text }
 }
