@@ -29,17 +29,28 @@ public struct EndpointConfiguration: Equatable, Sendable {
     /// (both ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`,
     /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html). Otherwise discovery.
     public init(environment: [String: String]) throws(EndpointConfigurationError) {
-        let sdkAllowed = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true"
         func pick(_ connector: String, _ service: String) throws(EndpointConfigurationError) -> Source {
-            let candidates = [connector] + (sdkAllowed ? [service, "AWS_ENDPOINT_URL"] : [])
-            for name in candidates {
-                guard let value = environment[name], !value.isEmpty else { continue }
-                return .fixed(try Self.validatedBaseURL(value, variable: name))
+            if let value = environment[connector], !value.isEmpty {
+                return .fixed(try Self.validatedBaseURL(value, variable: connector))
             }
-            return .discover
+            return try Self.sdkBaseURL(serviceVariable: service, environment: environment).map(Source.fixed) ?? .discover
         }
         self.write = try pick("write_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_WRITE")
         self.query = try pick("query_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_QUERY")
+    }
+
+    /// The base URL the AWS SDKs' endpoint variables set for one service: the first non-empty of
+    /// `serviceVariable` (`AWS_ENDPOINT_URL_<SERVICE>`) and `AWS_ENDPOINT_URL`, validated; nil when neither is set
+    /// or `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+    /// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+    package static func sdkBaseURL(
+        serviceVariable: String, environment: [String: String]
+    ) throws(EndpointConfigurationError) -> String? {
+        guard environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" else { return nil }
+        for name in [serviceVariable, "AWS_ENDPOINT_URL"] {
+            if let value = environment[name], !value.isEmpty { return try validatedBaseURL(value, variable: name) }
+        }
+        return nil
     }
 
     /// `value` as `scheme://host[:port]` (a trailing `/` dropped); an error when it is not an absolute http(s) URL

@@ -19,15 +19,9 @@ package struct SecretsManagerClient: Sendable {
         transport: any HTTPTransport & Sendable, region: String, environment: [String: String],
         now: @escaping @Sendable () -> Int64 = { SystemClock().nowMilliseconds() }
     ) throws(EndpointConfigurationError) {
-        var endpoint = "https://secretsmanager.\(region).amazonaws.com"
-        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
-            for name in ["AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"] {
-                guard let value = environment[name], !value.isEmpty else { continue }
-                endpoint = try EndpointConfiguration.validatedBaseURL(value, variable: name)
-                break
-            }
-        }
-        self.endpoint = endpoint
+        self.endpoint =
+            try EndpointConfiguration.sdkBaseURL(serviceVariable: "AWS_ENDPOINT_URL_SECRETS_MANAGER", environment: environment)
+            ?? "https://secretsmanager.\(region).amazonaws.com"
         self.region = region
         self.transport = transport
         self.now = now
