@@ -1,16 +1,16 @@
 /// Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure).
-enum WireType: UInt8, Sendable {
+package enum WireType: UInt8, Sendable {
     case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
 }
 
 /// One field key: field number and wire type.
-struct FieldTag: Equatable, Sendable {
-    var number: UInt64
+package struct FieldTag: Equatable, Sendable {
+    package var number: UInt64
     var wireType: WireType
 
     /// Throws `.wrongWireType` unless this key has `expected` wire type (for fields the schema knows).
     @inline(__always)
-    func expect(_ expected: WireType, in message: String) throws(ProtobufError) {
+    package func expect(_ expected: WireType, in message: String) throws(ProtobufError) {
         guard wireType == expected else {
             throw .wrongWireType(message: message, field: number, wireType: wireType.rawValue)
         }
@@ -18,8 +18,9 @@ struct FieldTag: Equatable, Sendable {
 }
 
 /// A forward-only reader of protobuf wire format over borrowed bytes. It never reads outside its buffer and
-/// never allocates except for the Strings it returns; every malformation is a typed `ProtobufError`.
-struct ProtobufReader {
+/// never allocates except for the Strings it returns; every malformation is a typed `ProtobufError`. Package access
+/// for what TestSupport needs to read the envelope around series (a remote-read answer's `QueryResult`s).
+package struct ProtobufReader {
     /// How deep deprecated groups may nest when skipped (unknown fields); prompb itself has no groups.
     static let maxGroupDepth = 64
 
@@ -29,13 +30,13 @@ struct ProtobufReader {
     private let count: Int
     private(set) var offset: Int
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    package init(_ buffer: UnsafeRawBufferPointer) {
         base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
         count = buffer.count
         offset = 0
     }
 
-    var isAtEnd: Bool { offset >= count }
+    package var isAtEnd: Bool { offset >= count }
 
     @inline(__always)
     mutating func readVarint() throws(ProtobufError) -> UInt64 {
@@ -66,7 +67,7 @@ struct ProtobufReader {
 
     /// Reads a field key; field number 0 or > 2^29-1 and wire types 6/7 are errors.
     @inline(__always)
-    mutating func readTag() throws(ProtobufError) -> FieldTag {
+    package mutating func readTag() throws(ProtobufError) -> FieldTag {
         let start = offset
         return try Self.tag(readVarint(), at: start)
     }
@@ -105,7 +106,7 @@ struct ProtobufReader {
 
     /// Reads a length prefix and returns the bytes it covers (borrowed, no copy).
     @inline(__always)
-    mutating func readLengthDelimited() throws(ProtobufError) -> UnsafeRawBufferPointer {
+    package mutating func readLengthDelimited() throws(ProtobufError) -> UnsafeRawBufferPointer {
         let keyOffset = offset
         let length = try readVarint()
         let remaining = count - offset
@@ -124,21 +125,6 @@ struct ProtobufReader {
         return try Self.makeString(readLengthDelimited(), field: tag.number, in: message)
     }
 
-    /// `readString`, answering repeated strings from `cache` (no validation, allocation or copy on a hit).
-    @inline(__always)
-    mutating func readString(
-        _ tag: FieldTag, in message: String, cache: inout StringCache
-    ) throws(ProtobufError) -> String {
-        try tag.expect(.lengthDelimited, in: message)
-        let bytes = try readLengthDelimited()
-        if bytes.isEmpty { return "" }
-        let (hit, slot) = cache.lookup(bytes)
-        if let hit { return hit }
-        let string = try Self.makeString(bytes, field: tag.number, in: message)
-        cache.store(string, at: slot)
-        return string
-    }
-
     @inline(__always)
     static func makeString(
         _ bytes: UnsafeRawBufferPointer, field: UInt64, in message: String
@@ -151,25 +137,6 @@ struct ProtobufReader {
             throw .invalidUTF8(message: message, field: field)
         }
         return String(decoding: utf8, as: UTF8.self)
-    }
-
-    @inline(__always)
-    static func equals(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        string.utf8.withContiguousStorageIfAvailable { utf8 in
-            guard utf8.count == bytes.count else { return false }
-            let other = UnsafeRawBufferPointer(utf8)
-            var index = 0
-            while index + 8 <= bytes.count {
-                guard bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    == other.loadUnaligned(fromByteOffset: index, as: UInt64.self) else { return false }
-                index += 8
-            }
-            while index < bytes.count {
-                guard bytes[index] == other[index] else { return false }
-                index += 1
-            }
-            return true
-        } ?? false
     }
 
     /// Whether every byte is below 0x80. Whole words, the last one overlapping the previous (label texts are
@@ -196,7 +163,7 @@ struct ProtobufReader {
     }
 
     /// Skips the value of a field this codec does not interpret, per its wire type.
-    mutating func skip(_ tag: FieldTag) throws(ProtobufError) {
+    package mutating func skip(_ tag: FieldTag) throws(ProtobufError) {
         try skip(tag, depth: 0)
     }
 

@@ -10,48 +10,14 @@ package struct QueryResult: Equatable, Sendable {
     }
 }
 
-/// A remote-read response: one `QueryResult` per `Query`, in request order.
+/// A remote-read response: one `QueryResult` per `Query`, in request order. Only encoded here (the connector
+/// answers reads; it never reads an answer); tests decode one with TestSupport's `ReadResponse(protobuf:)`, which
+/// reads each `QueryResult` with the one series decoder, `WriteRequestView`.
 package struct ReadResponse: Equatable, Sendable {
     var results: [QueryResult]
 
     package init(results: [QueryResult]) {
         self.results = results
-    }
-
-    /// Decodes a protobuf ReadResponse (used by tests and tools; the Lambda only encodes).
-    init(protobuf: [UInt8]) throws(ProtobufError) {
-        let result = protobuf.withUnsafeBytes { bytes in
-            Result { () throws(ProtobufError) in try ReadResponse(protobuf: bytes) }
-        }
-        self = try result.get()
-    }
-
-    init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
-        var reader = ProtobufReader(bytes)
-        var results: [QueryResult] = []
-        var cache = StringCache()
-        while !reader.isAtEnd {
-            let tag = try reader.readTag()
-            guard tag.number == 1 else {
-                try reader.skip(tag)
-                continue
-            }
-            try tag.expect(.lengthDelimited, in: "ReadResponse")
-            var inner = ProtobufReader(try reader.readLengthDelimited())
-            var series: [TimeSeries] = []
-            while !inner.isAtEnd {
-                let innerTag = try inner.readTag()
-                guard innerTag.number == 1 else {
-                    try inner.skip(innerTag)
-                    continue
-                }
-                try innerTag.expect(.lengthDelimited, in: "QueryResult")
-                let hint = series.last?.labels.count ?? 8
-                series.append(try TimeSeries(decoding: inner.readLengthDelimited(), labelCountHint: hint, cache: &cache))
-            }
-            results.append(QueryResult(timeseries: series))
-        }
-        self.init(results: results)
     }
 
     /// The protobuf encoding (series' labels and samples). Sizes are computed once per series, up front.

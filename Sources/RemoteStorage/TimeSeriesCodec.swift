@@ -1,23 +1,8 @@
-// Wire codec for Label, Sample, TimeSeries and the exemplars that are only validated and counted
+// Wire codec for Label, Sample and TimeSeries: their encoding (remote-read answers, request bodies of tests and
+// benchmarks), and the Sample decoder and exemplar validation that `WriteRequestView`, the one series decoder, uses
 // (histograms: HistogramCodec.swift). Field numbers: prompb/types.proto.
 
 extension Label {
-    /// Strings that repeat within the request (names, most values) come from `cache`.
-    init(decoding bytes: UnsafeRawBufferPointer, cache: inout StringCache) throws(ProtobufError) {
-        var reader = ProtobufReader(bytes)
-        var name = ""
-        var value = ""
-        while !reader.isAtEnd {
-            let tag = try reader.readTag()
-            switch tag.number {
-            case 1: name = try reader.readString(tag, in: "Label", cache: &cache)
-            case 2: value = try reader.readString(tag, in: "Label", cache: &cache)
-            default: try reader.skip(tag)
-            }
-        }
-        self.init(name: name, value: value)
-    }
-
     var encodedSize: Int { ProtobufSize.stringField(1, name) + ProtobufSize.stringField(2, value) }
 
     func encode(into writer: inout ProtobufWriter) {
@@ -65,38 +50,6 @@ extension Sample {
 }
 
 extension TimeSeries {
-    /// `labelCountHint`: the previous series' label count (series in one request have similar label sets).
-    init(
-        decoding bytes: UnsafeRawBufferPointer, labelCountHint: Int, cache: inout StringCache
-    ) throws(ProtobufError) {
-        var reader = ProtobufReader(bytes)
-        var labels: [Label] = []
-        var samples: [Sample] = []
-        labels.reserveCapacity(labelCountHint)
-        var exemplars = 0
-        var histograms: [Histogram] = []
-        while !reader.isAtEnd {
-            let tag = try reader.readTag()
-            switch tag.number {
-            case 1:
-                try tag.expect(.lengthDelimited, in: "TimeSeries")
-                labels.append(try Label(decoding: reader.readLengthDelimited(), cache: &cache))
-            case 2:
-                try tag.expect(.lengthDelimited, in: "TimeSeries")
-                samples.append(try Sample(decoding: reader.readLengthDelimited()))
-            case 3:
-                try tag.expect(.lengthDelimited, in: "TimeSeries")
-                try Self.validateExemplar(reader.readLengthDelimited())
-                exemplars += 1
-            case 4:
-                try tag.expect(.lengthDelimited, in: "TimeSeries")
-                histograms.append(try Histogram(decoding: reader.readLengthDelimited()))
-            default: try reader.skip(tag)
-            }
-        }
-        self.init(labels: labels, samples: samples, exemplarCount: exemplars, histograms: histograms)
-    }
-
     /// `prometheus.Exemplar`: labels = 1, value = 2 (double), timestamp = 3 (int64).
     static func validateExemplar(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)

@@ -3,6 +3,7 @@
 import Foundation
 @testable import RemoteStorage
 @testable import TimestreamCodec
+import TestSupport
 import Testing
 
 /// Reads through `ConnectorService` over a scripted Timestream, counting the queries it makes.

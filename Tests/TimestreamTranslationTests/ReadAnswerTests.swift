@@ -1,5 +1,6 @@
 @testable import TimestreamTranslation
 @testable import RemoteStorage
+import TestSupport
 import Testing
 
 /// Response-type negotiation: the first type in the client's list that this endpoint supports (remote.proto).
