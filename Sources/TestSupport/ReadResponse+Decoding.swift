@@ -9,14 +9,14 @@ extension ReadResponse {
     /// A field 3 in a `QueryResult` (remote.proto defines none) would be read as WriteRequest metadata, not
     /// skipped: the connector writes only field 1.
     package init(protobuf: [UInt8]) throws(ProtobufError) {
-        let result = protobuf.withUnsafeBytes { bytes in
-            Result { () throws(ProtobufError) in try ReadResponse(protobuf: bytes) }
+        let results = protobuf.withUnsafeBytes { bytes in
+            Result { () throws(ProtobufError) in try Self.results(bytes) }
         }
-        self = try result.get()
+        self.init(results: try results.get())
     }
 
-    /// `init(protobuf:)` over borrowed bytes.
-    package init(protobuf bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
+    /// ReadResponse field 1, each a `QueryResult` (other fields are skipped, as protobuf parsers do).
+    private static func results(_ bytes: UnsafeRawBufferPointer) throws(ProtobufError) -> [QueryResult] {
         var reader = ProtobufReader(bytes)
         var results: [QueryResult] = []
         while !reader.isAtEnd {
@@ -28,6 +28,6 @@ extension ReadResponse {
             try tag.expect(.lengthDelimited, in: "ReadResponse")
             results.append(QueryResult(timeseries: try WriteRequest(protobuf: reader.readLengthDelimited()).timeseries))
         }
-        self.init(results: results)
+        return results
     }
 }
