@@ -4,7 +4,8 @@ import CurlHTTP
 /// EKS IAM roles for service accounts (IRSA) and any OIDC web identity: `AWS_WEB_IDENTITY_TOKEN_FILE` +
 /// `AWS_ROLE_ARN` (+ `AWS_ROLE_SESSION_NAME`) → STS `AssumeRoleWithWebIdentity`, an unsigned Query-protocol POST
 /// whose XML answer holds temporary credentials. The token file is re-read on every fetch (the kubelet rotates
-/// it). STS is the regional endpoint (`AWS_REGION`), or `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`.
+/// it). STS is the regional endpoint (`AWS_REGION`), or `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` as the SDKs
+/// read them (`EndpointConfiguration.sdkBaseURL`).
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-assume-role-credentials.html
 /// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
 struct WebIdentityCredentialProvider: CredentialProvider {
@@ -29,15 +30,11 @@ struct WebIdentityCredentialProvider: CredentialProvider {
         name = "web identity (AWS_ROLE_ARN=\(roleARN))"
         sessionName = environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "timestream-prometheus-connector-\(now())"
-        let configured = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
-            ? nil : [environment["AWS_ENDPOINT_URL_STS"], environment["AWS_ENDPOINT_URL"]].compactMap { $0 }.first { !$0.isEmpty }
-        if let configured {
-            guard let url = RequestURL(configured) else {
-                throw CredentialProviderError(source: name, reason: "STS endpoint \(configured) is not an http(s) URL")
-            }
-            endpoint = url.origin + "/"
-        } else {
-            endpoint = "https://sts.\(region).amazonaws.com/"
+        do {
+            endpoint = (try EndpointConfiguration.sdkBaseURL(serviceVariable: "AWS_ENDPOINT_URL_STS", environment: environment)
+                ?? "https://sts.\(region).amazonaws.com") + "/"
+        } catch {
+            throw CredentialProviderError(source: name, reason: "\(error)")
         }
         self.transport = transport
     }

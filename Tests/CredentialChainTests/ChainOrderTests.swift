@@ -47,6 +47,32 @@ import Testing
         #expect(transport.requests.isEmpty)
     }
 
+    /// STS's endpoint follows the SDKs' endpoint variables (`EndpointConfiguration.sdkBaseURL`): the service's own
+    /// variable before `AWS_ENDPOINT_URL`, an empty one as unset, none under `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`,
+    /// and a value that is not `scheme://host[:port]` stops the start, naming the variable.
+    @Test func stsEndpointFollowsTheSDKsEndpointVariables() throws {
+        let webIdentity = ["AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/p"]
+        func endpoint(_ variables: [String: String]) throws(CredentialProviderError) -> String? {
+            (try chosen(webIdentity.merging(variables) { $1 }) as? WebIdentityCredentialProvider)?.endpoint
+        }
+        #expect(try endpoint([:]) == "https://sts.eu-west-1.amazonaws.com/")
+        #expect(try endpoint(["AWS_ENDPOINT_URL": "http://127.0.0.1:5000"]) == "http://127.0.0.1:5000/")
+        let both = ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ENDPOINT_URL_STS": "https://sts.example.com/"]
+        #expect(try endpoint(both) == "https://sts.example.com/")
+        #expect(try endpoint(both.merging(["AWS_ENDPOINT_URL_STS": ""]) { $1 }) == "http://127.0.0.1:5000/")
+        #expect(try endpoint(both.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "TRUE"]) { $1 }) == "https://sts.eu-west-1.amazonaws.com/")
+        // Only the variable that is used is checked: a bad generic one under a good STS one is never read.
+        #expect(try endpoint(["AWS_ENDPOINT_URL": "not a url", "AWS_ENDPOINT_URL_STS": "http://[::1]:4566"]) == "http://[::1]:4566/")
+        for (variable, value) in [("AWS_ENDPOINT_URL_STS", "https://sts.example.com/v1"), ("AWS_ENDPOINT_URL", "sts.example.com"), ("AWS_ENDPOINT_URL_STS", "https://sts.example.com/?a=b")] {
+            #expect {
+                try endpoint([variable: value])
+            } throws: { error in
+                "\(error)" == "web identity (AWS_ROLE_ARN=arn:aws:iam::123456789012:role/p): \(variable)=\(value) is not an absolute http(s) URL of the form scheme://host[:port]"
+            }
+        }
+        #expect(transport.requests.isEmpty)
+    }
+
     @Test func aNamedProfileThatIsMissingStopsTheStart() throws {
         let environment = ["HOME": "/nonexistent", "AWS_PROFILE": "prod"]
         #expect {
