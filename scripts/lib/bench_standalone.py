@@ -10,16 +10,19 @@ How each figure is taken:
   stand-in's handler. What the stand-in spends before its handler starts (accepting, parsing headers, waiting for
   the GIL) counts as the connector's, so the figure overstates the connector's share.
 - RSS: VmRSS sampled every 10 ms while the 64 writers run (S3), and VmHWM; the read (S4) in a fresh process.
-- Not the limit: the stand-in answers WriteRecords without parsing or storing them (`discard_writes`); its CPU is
-  printed as a share of one core (its Python threads share one GIL: near 100 % would mean it was the limit), and
-  its own handling time per call beyond the injected delay.
+- Not the limit: S1–S3 run against scripts/lib/write_sink.py, one asyncio loop that answers WriteRecords without
+  parsing them; its CPU is printed as a share of one core (one Python thread: near 100 % would mean it was the
+  limit), and its own handling per call beyond the injected delay (event-loop lag). S4 stores and reads through
+  the Timestream SQL stand-in.
+- S2 is taken twice: with 64 writers in flight (CPU queueing on this machine's cores is inside it) and with one
+  writer at a time (what the connector adds to a request when nothing else runs).
 - `os.getloadavg()` before and after each phase: wall-clock figures depend on what else the machine runs."""
 import argparse, base64, concurrent.futures, json, math, os, statistics, sys, tempfile, threading, time, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "Tests", "oracles"))
-from local_stack import Standalone, sql_standin, standalone_binary  # noqa: E402
+from local_stack import Child, Standalone, sql_standin, standalone_binary  # noqa: E402
 import snappy  # noqa: E402
 from prompb import ChunkedReadResponse, ReadRequest, WriteRequest  # noqa: E402
 from xor_chunks import frames  # noqa: E402
@@ -117,29 +120,33 @@ def union_seconds(intervals):
     return total
 
 
-def write_rounds(door, standin, rounds, delay_ms, rows):
-    """64 writers × `rounds` rounds of one 2000-sample write each, all 64 in flight at once, after a warm-up round."""
-    bodies = [write_body(w, 1_700_000_000_000 + w) for w in range(WRITERS)]
+def write_sink(work):
+    return Child([sys.executable, os.path.join(HERE, "write_sink.py")], os.path.join(work, "write-sink.log"))
+
+
+def write_rounds(door, standin, rounds, delay_ms, rows, writers=WRITERS):
+    """`writers` writers × `rounds` rounds of one 2000-sample write each, all in flight at once, after a warm-up
+    round. With fewer than 64 writers only S2 is reported."""
+    bodies = [write_body(w, 1_700_000_000_000 + w) for w in range(writers)]
     url, pid = door.url + "/write", door.process.pid
-    standin_call(standin, "/control", {"discard_writes": True, "delay_ms": delay_ms, "delay_calls": 10**9,
-                                       "record_calls": True})
-    with concurrent.futures.ThreadPoolExecutor(WRITERS) as pool:
+    standin_call(standin, "/control", {"delay_ms": delay_ms, "record_calls": True})
+    with concurrent.futures.ThreadPoolExecutor(writers) as pool:
         send = lambda w: (w, *post(url, bodies[w], writer_key(w)))  # noqa: E731
-        list(pool.map(send, range(WRITERS)))  # warm: worker services, endpoints, connections
+        list(pool.map(send, range(writers)))  # warm: endpoints, connections
         standin_call(standin, "/calls")  # forget the warm-up's calls
         load0, cpus0 = load(), [cpu_seconds(p) for p in (pid, standin.process.pid, os.getpid())]
         wall0 = time.monotonic()
         results = []
         with PeakRSS(pid) as rss:
             for _ in range(rounds):
-                results += list(pool.map(send, range(WRITERS)))
+                results += list(pool.map(send, range(writers)))
         wall = time.monotonic() - wall0
     cpu, standin_cpu, client_cpu = [cpu_seconds(p) - c for p, c in zip((pid, standin.process.pid, os.getpid()), cpus0)]
     assert all(r[1] == 204 for r in results), [r[1] for r in results if r[1] != 204][:5]
     calls = standin_call(standin, "/calls")
     samples = len(results) * SERIES
-    context = "%d ms/call; load %s → %s" % (delay_ms, load0, load())
-    rows.append(("S1", "server CPU per sample, %d × 64 concurrent 2000-sample writes (%s)" % (rounds, context),
+    context = "%d writers, %d ms/call; load %s → %s" % (writers, delay_ms, load0, load())
+    if writers == WRITERS: rows.append(("S1", "server CPU per sample, %d × 64 concurrent 2000-sample writes (%s)" % (rounds, context),
                  "%.0f ns/sample" % (cpu / samples * 1e9), "≤ 1000 ns/sample"))
     by_key = {}
     for key, start, finish in calls:
@@ -159,7 +166,7 @@ def write_rounds(door, standin, rounds, delay_ms, rows):
                  % (context, ms(statistics.median(round_trips)), ms(p99(round_trips)), ms(statistics.median(inside)),
                     ms(p99(inside)), len(results)),
                  "%s / **%s**" % (ms(statistics.median(added)), ms(p99(added))), "≤ 5 ms (p99)"))
-    rows.append(("S3", "peak RSS with 64 writes in flight (%s): VmRSS sampled every 10 ms / VmHWM" % context,
+    if writers == WRITERS: rows.append(("S3", "peak RSS with 64 writes in flight (%s): VmRSS sampled every 10 ms / VmHWM" % context,
                  "%.1f / %.1f MB" % (rss.peak_kb / 1024, status_kb(pid, "VmHWM") / 1024), "≤ 64 MB"))
     rows.append(("–", "not the limit (%s): stand-in CPU %.0f %% of one core, its handling beyond the injected delay "
                  "p50 %s / p99 %s per call (%d calls; at most %d at once since it started); this client %.0f %% of "
@@ -220,25 +227,32 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=50)
     ap.add_argument("--read-samples", type=int, default=1_000_000, help="0: no S4")
     ap.add_argument("--no-zero-delay", action="store_true", help="only the --delay-ms rounds")
+    ap.add_argument("--single-rounds", type=int, default=64, help="S2 with one writer: requests (0: skip)")
     ap.add_argument("--connector-flag", action="append", default=[],
                     help="passed to the connector, e.g. --worker-threads=64")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="bench-standalone-")
     flags = ["--log.level=warn", *args.connector_flag]
-    standin = sql_standin(work)
     rows = []
-    try:
-        if args.rounds:
-            door = Standalone(work, standalone_binary(), standin.url, flags=flags)
+    if args.rounds:
+        sink = write_sink(work)
+        try:
+            door = Standalone(work, standalone_binary(), sink.url, flags=flags)
             try:
                 for delay in ([] if args.no_zero_delay else [0]) + [args.delay_ms]:
-                    write_rounds(door, standin, args.rounds, delay, rows)
+                    write_rounds(door, sink, args.rounds, delay, rows)
+                if args.single_rounds:
+                    write_rounds(door, sink, args.single_rounds, args.delay_ms, rows, writers=1)
             finally:
                 door.stop()
-        if args.read_samples:
+        finally:
+            sink.stop()
+    if args.read_samples:
+        standin = sql_standin(work)
+        try:
             streamed_read(work, standin, args.read_samples, flags + ["--request-timeout=900"], rows)
-    finally:
-        standin.stop()
+        finally:
+            standin.stop()
     print("| id | measure | value | target |")
     print("| --- | --- | --- | --- |")
     for row in rows:
