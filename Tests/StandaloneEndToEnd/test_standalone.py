@@ -204,21 +204,28 @@ def sigterm_mid_load(work, binary, standin, writers=32):
     stamp = int(time.time() * 1000) - 5_000
     control(standin, {"delay_ms": 1500, "delay_calls": 1000})
     results = {}
+    # Built first: building them inside the threads (under the GIL) spread the 32 arrivals over seconds, longer
+    # than a write takes, so they were never all in flight at once.
+    bodies = [write_body("sigterm_metric", w, stamp) for w in range(writers)]
 
     def writer(w):
         try:
-            results[w] = post(door.url + "/write", write_body("sigterm_metric", w, stamp))[0]
+            results[w] = post(door.url + "/write", bodies[w])[0]
         except OSError as error:
             results[w] = type(error).__name__
 
     threads = [threading.Thread(target=writer, args=(w,)) for w in range(writers)]
     for t in threads:
         t.start()
-    # Every write admitted (the connector's in-flight gauge) and waiting on a slow Timestream: then SIGTERM.
+    # Every write admitted (the connector's in-flight gauge) and Timestream calls waiting on the slow stand-in
+    # (the writes are admitted before their first calls go out): then SIGTERM.
     deadline, gauge = time.time() + 60, "timestream_connector_in_flight_requests %d" % writers
     while gauge not in get(door.url + "/metrics")[1] and time.time() < deadline:
         time.sleep(0.05)
     in_flight = control(standin)["in_flight"]
+    while in_flight == 0 and time.time() < deadline:
+        time.sleep(0.05)
+        in_flight = control(standin)["in_flight"]
     door.process.send_signal(signal.SIGTERM)
     code = door.process.wait(60)
     for t in threads:
