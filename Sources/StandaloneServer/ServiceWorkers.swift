@@ -5,10 +5,15 @@ import NIOConcurrencyHelpers
 import NIOPosix
 
 /// Runs the service, which blocks on libcurl, on threads of its own (never on an event loop or Swift's
-/// cooperative pool). `TimestreamClient` is not thread-safe, so each request borrows a whole
-/// `ConnectorService` (with its own client and connection cache) from a free list and returns it afterwards;
-/// services are built on first need, so at most `threads` exist, and each keeps its discovered endpoints and
-/// warm connections for the next request.
+/// cooperative pool). Each request borrows a whole `ConnectorService` (with its own client and connection cache)
+/// from a free list and returns it afterwards; services are built on first need, so at most `threads` exist, and
+/// each keeps its discovered endpoints and warm connections for the next request.
+///
+/// Why not one shared service, when `ConnectorService` and `HTTPClient` are thread-safe (the Lambda function's
+/// loops share one): measured with `scripts/bench-standalone` (BENCHMARKS.md, "One client for all workers"), one
+/// client shared by 16 workers cost as much or more CPU per sample and twice the RSS at 64 writes in flight;
+/// with `MALLOC_ARENA_MAX=2` most of that RSS went, so it is glibc's per-thread arenas holding memory that one
+/// thread allocated and another freed.
 final class ServiceWorkers: @unchecked Sendable {
     private let pool: NIOThreadPool
     private let makeService: @Sendable () throws -> ConnectorService
