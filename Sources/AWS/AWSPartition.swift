@@ -4,7 +4,7 @@
 /// `aws-us-gov` partitions only (the same file lists no `ingest.timestream` / `query.timestream` endpoints in
 /// China or the ISO partitions); elsewhere discovery reaches the partition's correct host name, which does not
 /// resolve until the service is offered there.
-struct AWSPartition: Equatable, Sendable {
+package struct AWSPartition: Equatable, Sendable {
     /// The partition's name, as in ARNs (`arn:<name>:…`).
     var name: String
     var dnsSuffix: String
@@ -31,5 +31,12 @@ struct AWSPartition: Equatable, Sendable {
     /// The partition of `region` (e.g. `cn-north-1` → `aws-cn`, `amazonaws.com.cn`).
     init(region: String) {
         self = Self.byRegionPrefix.first { region.hasPrefix($0.prefix) }?.partition ?? .standard
+    }
+
+    /// A service's regional endpoint, `https://<host prefix>.<region>.<DNS suffix of the region's partition>`:
+    /// `sts`, `secretsmanager`, Timestream's discovery hosts `ingest.timestream` and `query.timestream`
+    /// (`https://sts.cn-north-1.amazonaws.com.cn` in China).
+    package static func regionalEndpoint(_ hostPrefix: String, region: String) -> String {
+        "https://\(hostPrefix).\(region).\(AWSPartition(region: region).dnsSuffix)"
     }
 }

@@ -21,7 +21,7 @@ package struct SecretsManagerClient: Sendable {
     ) throws(EndpointConfigurationError) {
         self.endpoint =
             try EndpointConfiguration.sdkBaseURL(serviceVariable: "AWS_ENDPOINT_URL_SECRETS_MANAGER", environment: environment)
-            ?? "https://secretsmanager.\(region).amazonaws.com"
+            ?? AWSPartition.regionalEndpoint("secretsmanager", region: region)
         self.region = region
         self.transport = transport
         self.now = now

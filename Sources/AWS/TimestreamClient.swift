@@ -89,7 +89,7 @@ package final class TimestreamClient: Sendable {
             discoveryURL = url
             scheme = RequestURL(url)?.scheme ?? "https"  // http only when the operator chose it explicitly
         case .discover:
-            discoveryURL = "https://\(api.rawValue).timestream.\(region).\(AWSPartition(region: region).dnsSuffix)"
+            discoveryURL = AWSPartition.regionalEndpoint("\(api.rawValue).timestream", region: region)
         }
         let key = cacheKey(api, credentials)
         let now = clock.nowMilliseconds()

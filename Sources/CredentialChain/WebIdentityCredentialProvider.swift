@@ -32,7 +32,7 @@ struct WebIdentityCredentialProvider: CredentialProvider {
             ?? "timestream-prometheus-connector-\(now())"
         do {
             endpoint = (try EndpointConfiguration.sdkBaseURL(serviceVariable: "AWS_ENDPOINT_URL_STS", environment: environment)
-                ?? "https://sts.\(region).amazonaws.com") + "/"
+                ?? AWSPartition.regionalEndpoint("sts", region: region)) + "/"
         } catch {
             throw CredentialProviderError(source: name, reason: "\(error)")
         }

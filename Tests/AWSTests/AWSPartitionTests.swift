@@ -22,6 +22,16 @@ import Testing
         #expect(AWSPartition(region: region) == AWSPartition(name: name, dnsSuffix: suffix))
     }
 
+    /// STS, Secrets Manager and Timestream discovery: one rule for a regional host, the partition's DNS suffix.
+    @Test func regionalEndpointsCarryThePartitionsSuffix() throws {
+        #expect(AWSPartition.regionalEndpoint("sts", region: "cn-north-1") == "https://sts.cn-north-1.amazonaws.com.cn")
+        #expect(AWSPartition.regionalEndpoint("secretsmanager", region: "us-gov-west-1") == "https://secretsmanager.us-gov-west-1.amazonaws.com")
+        #expect(AWSPartition.regionalEndpoint("ingest.timestream", region: "eu-west-1") == "https://ingest.timestream.eu-west-1.amazonaws.com")
+        let secrets = try SecretsManagerClient(transport: ScriptedTransport { _, _ in .failure(.other(code: 0, message: "unused")) },
+                                               region: "cn-northwest-1", environment: [:])
+        #expect(secrets.endpoint == "https://secretsmanager.cn-northwest-1.amazonaws.com.cn")
+    }
+
     @Test func agreesWithBotocoresPartitionTable() throws {
         let output = try Oracle.run(
             "aws_partitions.py", input: [UInt8](try JSONSerialization.data(withJSONObject: Self.regions)))

@@ -56,6 +56,9 @@ import Testing
             (try chosen(webIdentity.merging(variables) { $1 }) as? WebIdentityCredentialProvider)?.endpoint
         }
         #expect(try endpoint([:]) == "https://sts.eu-west-1.amazonaws.com/")
+        let china = try DefaultCredentialChain.resolve(
+            environment: webIdentity, region: "cn-north-1", transport: transport, now: clock.function)
+        #expect((china as? WebIdentityCredentialProvider)?.endpoint == "https://sts.cn-north-1.amazonaws.com.cn/")
         #expect(try endpoint(["AWS_ENDPOINT_URL": "http://127.0.0.1:5000"]) == "http://127.0.0.1:5000/")
         let both = ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ENDPOINT_URL_STS": "https://sts.example.com/"]
         #expect(try endpoint(both) == "https://sts.example.com/")
