@@ -1,14 +1,14 @@
-"""scripts/bench-standalone: S1–S4 of the standalone connector (see the script's header), against the Timestream SQL
-stand-in on 127.0.0.1.
+"""scripts/bench-standalone: S1–S4 of the standalone connector (see the script's header) on 127.0.0.1: writes
+against a discarding write sink (scripts/lib/write_sink.py), the read against the Timestream SQL stand-in.
 
 How each figure is taken:
 - CPU: utime + stime of a process from /proc/PID/stat (clock ticks) over the timed rounds; S1 divides the
   connector's by the samples it answered 204 for. The stand-in's and this client's CPU are printed beside it.
-- Latency added (S2): each writer signs with its own access key (basic auth), so the stand-in's call log
-  (`record_calls`: key, handler start, answer written, CLOCK_MONOTONIC) tells which calls served which request;
-  added = the request's round trip (CLOCK_MONOTONIC here) minus the time at least one of its calls was inside the
-  stand-in's handler. What the stand-in spends before its handler starts (accepting, parsing headers, waiting for
-  the GIL) counts as the connector's, so the figure overstates the connector's share.
+- Latency added (S2): each writer signs with its own access key (basic auth), so the sink's call log
+  (`record_calls`: key, request fully read, answer written, CLOCK_MONOTONIC) tells which calls served which
+  request; added = the request's round trip (CLOCK_MONOTONIC here) minus the time at least one of its calls was
+  inside the sink. What the sink spends before it has read a request (its event loop's lag) counts as the
+  connector's, so the figure overstates the connector's share.
 - RSS: VmRSS sampled every 10 ms while the 64 writers run (S3), and VmHWM; the read (S4) in a fresh process.
 - Not the limit: S1–S3 run against scripts/lib/write_sink.py, one asyncio loop that answers WriteRecords without
   parsing them; its CPU is printed as a share of one core (one Python thread: near 100 % would mean it was the
@@ -146,8 +146,9 @@ def write_rounds(door, standin, rounds, delay_ms, rows, writers=WRITERS):
     calls = standin_call(standin, "/calls")
     samples = len(results) * SERIES
     context = "%d writers, %d ms/call; load %s → %s" % (writers, delay_ms, load0, load())
-    if writers == WRITERS: rows.append(("S1", "server CPU per sample, %d × 64 concurrent 2000-sample writes (%s)" % (rounds, context),
-                 "%.0f ns/sample" % (cpu / samples * 1e9), "≤ 1000 ns/sample"))
+    if writers == WRITERS:
+        rows.append(("S1", "server CPU per sample, %d × 64 concurrent 2000-sample writes (%s)" % (rounds, context),
+                     "%.0f ns/sample" % (cpu / samples * 1e9), "≤ 1000 ns/sample"))
     by_key = {}
     for key, start, finish in calls:
         by_key.setdefault(key, []).append((start, finish))
@@ -166,8 +167,9 @@ def write_rounds(door, standin, rounds, delay_ms, rows, writers=WRITERS):
                  % (context, ms(statistics.median(round_trips)), ms(p99(round_trips)), ms(statistics.median(inside)),
                     ms(p99(inside)), len(results)),
                  "%s / **%s**" % (ms(statistics.median(added)), ms(p99(added))), "≤ 5 ms (p99)"))
-    if writers == WRITERS: rows.append(("S3", "peak RSS with 64 writes in flight (%s): VmRSS sampled every 10 ms / VmHWM" % context,
-                 "%.1f / %.1f MB" % (rss.peak_kb / 1024, status_kb(pid, "VmHWM") / 1024), "≤ 64 MB"))
+    if writers == WRITERS:
+        rows.append(("S3", "peak RSS with 64 writes in flight (%s): VmRSS sampled every 10 ms / VmHWM" % context,
+                     "%.1f / %.1f MB" % (rss.peak_kb / 1024, status_kb(pid, "VmHWM") / 1024), "≤ 64 MB"))
     rows.append(("–", "not the limit (%s): stand-in CPU %.0f %% of one core, its handling beyond the injected delay "
                  "p50 %s / p99 %s per call (%d calls; at most %d at once since it started); this client %.0f %% of "
                  "one core; connector %.0f %%; over %.1f s"
