@@ -81,8 +81,8 @@ public enum ResponseBody: Sendable, Equatable {
 
 /// An answer that ends a request early (bad route, missing credentials, unusable selector): carried as the
 /// failure of a `Result` so each step stays a plain function.
-struct Refusal: Error, Sendable, Equatable {
-    var response: ServiceResponse
+package struct Refusal: Error, Sendable, Equatable {
+    package var response: ServiceResponse
 
     init(_ response: ServiceResponse) { self.response = response }
 

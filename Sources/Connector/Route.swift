@@ -1,13 +1,13 @@
 
 /// Which remote-storage endpoint a request is for.
-enum Route: String, Equatable, Sendable {
+package enum Route: String, Equatable, Sendable {
     case write
     case read
 
     /// POST to a path ending in `/write` or `/read` (a stage prefix such as `/dev/write` is normal). When the path
     /// is neither, the Prometheus version headers decide, as in the Go connector (which ignored paths entirely).
     /// Anything else is a 404, and a known route with another method a 405, each with a one-line reason.
-    static func resolve(method: String, path: String, header: (String) -> String?) -> Result<Route, Refusal> {
+    package static func resolve(method: String, path: String, header: (String) -> String?) -> Result<Route, Refusal> {
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
         let route: Route
         if trimmed.hasSuffix("/write") || trimmed == "write" {

@@ -36,15 +36,26 @@ struct ConnectorResponder: HTTPResponder {
         }
     }
 
-    /// A remote-write/read (or unknown) request: admitted or 503, body read up to the cap or 413, then the service,
-    /// whose answer goes out as it is produced (`ResponseStream`): the head once the service has decided it, the
-    /// rest of a streamed read frame by frame. The request counts as in flight while a worker produces its answer,
-    /// and is logged once the answer has been written (or broken off).
+    /// A remote-write/read (or unknown) request: 404/405 from its head alone (as the service answers them), then
+    /// admitted or 503, body read up to the cap (413) within `--request-timeout` (503), then the service, whose
+    /// answer goes out as it is produced (`ResponseStream`): the head once the service has decided it, the rest of a
+    /// streamed read frame by frame. The request counts as in flight while its body is read and a worker produces
+    /// its answer, and is logged once the answer has been written (or broken off).
     private func serve(_ request: Request) async -> Response {
         let started = ContinuousClock.now
+        // The request's deadline counts from its arrival: reading the body spends from the same budget.
+        let deadline = Deadline(
+            epochMilliseconds: SystemClock().nowMilliseconds() + Int64(options.requestTimeoutSeconds * 1000))
         let requestID = requestIDs.next()
+        let header = { (name: String) in HTTPField.Name(name).flatMap { request.headers[$0] } }
+        let route: String
+        switch Route.resolve(method: request.method.rawValue, path: request.uri.path, header: header) {
+        case .failure(let refusal):
+            return Self.encode(finish(refusal.response, InvocationSummary(requestID: requestID, route: "-", status: 0), started: started))
+        case .success(let resolved): route = resolved.rawValue
+        }
         guard admission.enter() else {
-            var summary = InvocationSummary(requestID: requestID, route: "-", status: 503)
+            var summary = InvocationSummary(requestID: requestID, route: route, status: 503)
             summary.reason = "more than \(options.maxConcurrentRequests) requests in flight"
             return Self.encode(finish(
                 ServiceResponse.text(
@@ -60,27 +71,33 @@ struct ConnectorResponder: HTTPResponder {
         let limit = options.maxRequestBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             defer { release() }
-            return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started))
+            return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: route, status: 413), started: started))
         }
         var body: [UInt8]
         do {
-            var request = request
-            body = Array(try await request.collectBody(upTo: limit).readableBytesView)
+            let milliseconds = deadline.epochMilliseconds - SystemClock().nowMilliseconds()
+            guard let collected = try await Self.collectBody(of: request, upTo: limit, withinMilliseconds: milliseconds) else {
+                defer { release() }
+                return Self.encode(finish(
+                    .text(
+                        503, "the request body did not arrive within --request-timeout (\(options.requestTimeoutSeconds) s): retry",
+                        headers: [(name: "Retry-After", value: "1")]),
+                    InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
+            }
+            body = Array(collected.readableBytesView)
         } catch is NIOTooManyBytesError {
             defer { release() }
-            return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: "-", status: 413), started: started))
+            return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: route, status: 413), started: started))
         } catch {
             defer { release() }
             return Self.encode(finish(
                 .text(400, "the request body could not be read (\(error))"),
-                InvocationSummary(requestID: requestID, route: "-", status: 400), started: started))
+                InvocationSummary(requestID: requestID, route: route, status: 400), started: started))
         }
         let serviceRequest = ServiceRequest(
             method: request.method.rawValue, path: request.uri.path,
             headers: request.headers.map { (name: $0.name.rawName, value: $0.value) }, body: body)
         body = []
-        let deadline = Deadline(
-            epochMilliseconds: SystemClock().nowMilliseconds() + Int64(options.requestTimeoutSeconds * 1000))
         let stream = ResponseStream(deadline: deadline)
         // In flight while a worker produces the answer: released when the service returns, also when the
         // connection closed before the head could be written (Hummingbird then never runs the body).
@@ -95,7 +112,7 @@ struct ConnectorResponder: HTTPResponder {
             // The worker threads are stopping: only during shutdown.
             return Self.encode(finish(
                 .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
-                InvocationSummary(requestID: requestID, route: "-", status: 503), started: started))
+                InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
         }
         guard head.isStreamedReadAnswer else {
             // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
@@ -145,6 +162,26 @@ struct ConnectorResponder: HTTPResponder {
         log.log(level, "request", summary.logFields)
         metrics.record(summary, route: summary.route == "-" ? "other" : summary.route, durationNanoseconds: nanoseconds)
         return response
+    }
+
+    /// The body, read up to `limit` bytes, or nil when it has not arrived in time: a client that trickles
+    /// its body (each byte restarts the idle timeout) must not hold an admission slot longer than a request may take.
+    /// On time-out the read is cancelled, which ends the body's stream.
+    static func collectBody(of request: Request, upTo limit: Int, withinMilliseconds milliseconds: Int64) async throws
+        -> ByteBuffer?
+    {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                var request = request
+                return try await request.collectBody(upTo: limit)
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(max(0, milliseconds)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 
     static func encode(_ response: ServiceResponse) -> Response {

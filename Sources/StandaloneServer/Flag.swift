@@ -44,6 +44,9 @@ struct Flag: Sendable {
         Flag("shutdown-timeout", "shutdown_timeout", .seconds, "30", "On SIGTERM/SIGINT, seconds to finish the requests in flight before exiting."),
     ]
 
+    /// The longest timeout a `.seconds` flag accepts: one day.
+    static let maxSeconds: Double = 86_400
+
     private init(_ name: String, _ variable: String, _ kind: Kind, _ defaultValue: String?, _ help: String) {
         self.name = name
         self.variable = variable
@@ -65,7 +68,8 @@ struct Flag: Sendable {
             guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
                 return "'\(value)' is not a positive number of seconds"
             }
-            return nil
+            // Longer waits are mistakes, and milliseconds past Int64 would trap.
+            return seconds <= Self.maxSeconds ? nil : "'\(value)' is more than a day (\(Int(Self.maxSeconds)) seconds)"
         }
     }
 }

@@ -93,7 +93,8 @@ package struct StandaloneServer {
                 log.info(
                     "ready",
                     [
-                        ("address", "\(options.host):\(port)"), ("tls", options.tls == nil ? "off" : "on"),
+                        ("address", options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"),
+                        ("tls", options.tls == nil ? "off" : "on"),
                         ("database", options.connector.database), ("table", options.connector.table),
                         ("region", options.connector.region),
                         ("credentials", credentialsDescription),

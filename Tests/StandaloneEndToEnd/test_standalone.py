@@ -12,7 +12,9 @@ run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd,
 6. scripts/run-standalone (the quick start) with a real Prometheus, stopped with Ctrl-C.
 7. Streamed reads (streamed_read.py): exact series in TSDB order over many pages, peak RSS bounded, a failure
    after the first frames breaks the answer off.
-Arguments name steps to run (flags http load sigterm tls quick-start streamed-read; default all). Exit status 0 when every check
+8. Slow clients (slow_clients.py): a trickled body loses its slot at --request-timeout (503 + Retry-After);
+   404/405 are answered before admission.
+Arguments name steps to run (flags http load sigterm tls slow-clients quick-start streamed-read; default all). Exit status 0 when every check
 holds; prints `standalone: N passed, M failed`.
 """
 import base64, concurrent.futures, http.client, json, os, re, signal, socket, ssl, subprocess, sys, tempfile, threading
@@ -25,6 +27,7 @@ from local_stack import Standalone, free_port, sql_standin, standalone_binary  #
 import snappy  # noqa: E402
 from prompb import ReadRequest, WriteRequest  # noqa: E402
 from streamed_read import streamed_read  # noqa: E402
+from slow_clients import trickled_body  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
@@ -162,8 +165,8 @@ def http_behaviour(work, binary, standin):
                   % (["SAMPLES", "STREAMED_XOR_CHUNKS"][accepted], status, answer[:90] if status != 200 else headers.get("Content-Type")))
         status, text = get(door.url + "/metrics")
         wanted = ['timestream_connector_http_requests_total{route="write",status="204"} 4',
-                  'timestream_connector_http_requests_total{route="other",status="413"} 1',
-                  'timestream_connector_http_requests_total{route="other",status="503"} 1',
+                  'timestream_connector_http_requests_total{route="write",status="413"} 1',
+                  'timestream_connector_http_requests_total{route="write",status="503"} 1',
                   'timestream_connector_http_requests_total{route="read",status="413"} 1',
                   'timestream_connector_http_requests_total{route="read",status="200"} 1',
                   "timestream_connector_received_samples_total 16", "timestream_connector_written_samples_total 16",
@@ -335,6 +338,7 @@ def main():
     try:
         steps = {"flags": flags, "http": lambda b: http_behaviour(work, b, standin), "load": lambda b: load(work, b, standin),
                  "sigterm": lambda b: sigterm_mid_load(work, b, standin), "tls": lambda b: tls(work, b, standin),
+                 "slow-clients": lambda b: trickled_body(work, b, standin, check, post, get, write_body),
                  "quick-start": lambda b: quick_start(work),
                  "streamed-read": lambda b: streamed_read(work, b, check, post, AUTH, control)}
         for name in sys.argv[1:] or steps:  # arguments: run only these steps

@@ -114,6 +114,8 @@ import Testing
         #expect(problem(required + ["--web.telemetry-path=metrics"]) == "--web.telemetry-path (web_telemetry_path): 'metrics' must start with /")
         #expect(problem(required + ["--max-concurrent-requests=0"]) == "--max-concurrent-requests (max_concurrent_requests): must be at least 1")
         #expect(problem(required + ["--shutdown-timeout=-1"]) == "--shutdown-timeout (shutdown_timeout): '-1' is not a positive number of seconds")
+        #expect(problem(required + ["--request-timeout=1e16"]) == "--request-timeout (request_timeout): '1e16' is more than a day (86400 seconds)")
+        #expect(problem(required + ["--request-timeout=86400"]) == nil)
         #expect(problem(required + ["--region"]) == "--region needs a value")
         #expect(problem(required + ["serve"]) == "unexpected argument 'serve': every setting is a --flag (see --help)")
         #expect(problem(required, ["AWS_ENDPOINT_URL": "nope"]) == "AWS_ENDPOINT_URL: 'nope' is not an absolute http(s) URL of the form scheme://host[:port]")
