@@ -4,12 +4,27 @@
 
 /// Runs a profile's `credential_process` command (through `/bin/sh -c`, as the AWS CLI does on Linux) and returns
 /// its exit status and standard output. Standard error passes through to the connector's, standard input is
-/// /dev/null. Blocks until the command ends.
+/// /dev/null. Blocks until the command ends — at most `timeoutMilliseconds` (one minute, the AWS SDK for Go v2's
+/// default): a command that hangs (a login prompt, a network call without a timeout) would otherwise hold the
+/// credential refresh, and every request waiting on it, forever. The command runs in its own process group, which
+/// is killed on time-out or when it prints more than `maxOutputBytes`.
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html
 enum CredentialProcess {
-    static func run(_ command: String) -> (status: Int32, output: [UInt8])? {
+    static let timeoutMilliseconds = 60_000
+    /// A credential document is a few hundred bytes.
+    static let maxOutputBytes = 64 << 10
+
+    enum Failure: Error, Equatable {
+        case cannotStart
+        case timedOut(milliseconds: Int)
+        case outputTooLarge
+    }
+
+    static func run(_ command: String, timeoutMilliseconds: Int = timeoutMilliseconds)
+        -> Result<(status: Int32, output: [UInt8]), Failure>
+    {
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { return nil }
+        guard pipe(&pipeEnds) == 0 else { return .failure(.cannotStart) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -17,29 +32,51 @@ enum CredentialProcess {
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
         posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)  // a group of its own, led by the shell
         var pid: pid_t = 0
         let arguments = ["/bin/sh", "-c", command]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
         close(pipeEnds[1])
         guard spawned == 0 else {
             close(pipeEnds[0])
-            return nil
+            return .failure(.cannotStart)
         }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(pipeEnds[0], $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            output.append(contentsOf: chunk[..<count])
-        }
+        let outcome = readAll(pipeEnds[0], timeoutMilliseconds: timeoutMilliseconds)
         close(pipeEnds[0])
+        if case .failure = outcome { kill(-pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED/WEXITSTATUS are macros: exited normally when the low 7 bits are 0, the code is bits 8-15.
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exitCode, output)
+        return outcome.map { (exitCode, $0) }
+    }
+
+    /// Everything `descriptor` yields until end of file, within the time and size limits.
+    private static func readAll(_ descriptor: Int32, timeoutMilliseconds: Int) -> Result<[UInt8], Failure> {
+        var clock = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &clock)
+        let deadline = Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000 + timeoutMilliseconds
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            clock_gettime(CLOCK_MONOTONIC, &clock)
+            let left = deadline - (Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000)
+            guard left > 0 else { return .failure(.timedOut(milliseconds: timeoutMilliseconds)) }
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(min(left, Int(Int32.max))))
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 { return .failure(.timedOut(milliseconds: timeoutMilliseconds)) }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            if count <= 0 { return .success(output) }
+            output.append(contentsOf: chunk[..<count])
+            if output.count > maxOutputBytes { return .failure(.outputTooLarge) }
+        }
     }
 }

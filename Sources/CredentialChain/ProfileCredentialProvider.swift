@@ -52,8 +52,15 @@ struct ProfileCredentialProvider: CredentialProvider {
         guard let command = settings["credential_process"], !command.isEmpty else {
             throw CredentialProviderError(source: name, reason: "the profile has neither keys nor credential_process")
         }
-        guard let (status, output) = CredentialProcess.run(command) else {
-            throw CredentialProviderError(source: name, reason: "cannot start credential_process")
+        let status: Int32, output: [UInt8]
+        switch CredentialProcess.run(command) {
+        case .success(let ran): (status, output) = ran
+        case .failure(.cannotStart): throw CredentialProviderError(source: name, reason: "cannot start credential_process")
+        case .failure(.timedOut(let milliseconds)):
+            throw CredentialProviderError(source: name, reason: "credential_process did not finish within \(milliseconds / 1000) s (killed)")
+        case .failure(.outputTooLarge):
+            throw CredentialProviderError(
+                source: name, reason: "credential_process printed more than \(CredentialProcess.maxOutputBytes) bytes (killed)")
         }
         guard status == 0 else {
             throw CredentialProviderError(source: name, reason: "credential_process exited with status \(status)")

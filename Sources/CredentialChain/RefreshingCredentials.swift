@@ -5,9 +5,10 @@ import Synchronization
 /// kept credentials are valid: from `refreshMargin` before the expiration a background refresh starts (one at a
 /// time) and the old credentials keep serving until new ones arrive. Only when none are kept, or they are within
 /// `expirySafety` of expiring (every background refresh failed), does a request fetch itself; concurrent requests
-/// then share that one fetch, and for `retryAfterFailure` after a failed fetch requests get its error at once
-/// instead of each waiting for an unreachable source. A failed background refresh is retried after
-/// `retryAfterFailure` too.
+/// then share that one fetch. The source is asked at most once per `retryAfterFailure` on any path: after a failed
+/// fetch requests get its error at once instead of each waiting for an unreachable source, and when the source
+/// answers with the same keys near their expiry (a caching `credential_process`, a degraded IMDS) they are used
+/// until they expire instead of asking again on every request. Keys already expired when fetched are a failure.
 public final class RefreshingCredentials: Sendable {
     static let refreshMarginMilliseconds: Int64 = 5 * 60_000
     static let expirySafetyMilliseconds: Int64 = 60_000
@@ -25,7 +26,8 @@ public final class RefreshingCredentials: Sendable {
         var refreshing = false
         var nextBackgroundAttempt: Int64 = .min
         var lastError: CredentialProviderError?
-        var lastFailure: Int64 = .min
+        /// When the source was last asked (either outcome).
+        var lastAttempt: Int64 = .min
     }
 
     /// - Parameters:
@@ -75,11 +77,15 @@ public final class RefreshingCredentials: Sendable {
     private func fetchNow() -> Result<Credentials, CredentialProviderError> {
         fetching.withLock { _ in
             let time = now()
-            let (kept, lastError, lastFailure) = state.withLock { ($0.kept, $0.lastError, $0.lastFailure) }
+            let (kept, lastError, lastAttempt) = state.withLock { ($0.kept, $0.lastError, $0.lastAttempt) }
             if let kept, kept.expirationEpochMilliseconds.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true {
                 return .success(kept.credentials)
             }
-            if let lastError, time < lastFailure + Self.retryAfterFailureMilliseconds { return .failure(lastError) }
+            if time < lastAttempt + Self.retryAfterFailureMilliseconds {
+                // The source was just asked: its answer stands (its error, or its keys while they are valid).
+                if let lastError { return .failure(lastError) }
+                if let kept, kept.expirationEpochMilliseconds.map({ time < $0 }) ?? true { return .success(kept.credentials) }
+            }
             return store(Result { () throws(CredentialProviderError) in try provider.fetch() }).map(\.credentials)
         }
     }
@@ -96,16 +102,25 @@ public final class RefreshingCredentials: Sendable {
         _ result: Result<ExpiringCredentials, CredentialProviderError>
     ) -> Result<ExpiringCredentials, CredentialProviderError> {
         let time = now()
+        var result = result
+        if case .success(let fresh) = result, let expiration = fresh.expirationEpochMilliseconds, expiration <= time {
+            result = .failure(CredentialProviderError(
+                source: provider.name, reason: "the credentials it returned expired at epoch ms \(expiration)"))
+        }
         state.withLock { state in
             state.refreshing = false
+            state.lastAttempt = time
             switch result {
             case .success(let fresh):
+                // The same keys again, still inside the refresh margin: the source has nothing newer yet, so it is
+                // asked again only after `retryAfterFailure`, not on the next request.
+                let unchanged = state.kept == fresh
+                let nearExpiry = fresh.expirationEpochMilliseconds.map { time >= $0 - Self.refreshMarginMilliseconds } ?? false
                 state.kept = fresh
                 state.lastError = nil
-                state.nextBackgroundAttempt = .min
+                state.nextBackgroundAttempt = unchanged && nearExpiry ? time + Self.retryAfterFailureMilliseconds : .min
             case .failure(let error):
                 state.lastError = error
-                state.lastFailure = time
                 state.nextBackgroundAttempt = time + Self.retryAfterFailureMilliseconds
             }
         }

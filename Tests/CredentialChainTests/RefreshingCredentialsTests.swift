@@ -91,6 +91,37 @@ import Testing
         #expect(provider.fetches == 2)
     }
 
+    /// A source that answers with the same keys near their expiry (a caching credential_process, a degraded IMDS)
+    /// is asked once per retryAfterFailure, not on every request; its keys serve until they expire, and keys that
+    /// have expired when they arrive are a failure.
+    @Test func aSourceRepeatingNearExpiryKeysIsNotAskedOnEveryRequest() throws {
+        let expiry = clock.now + 600_000
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry))])  // the same keys every time
+        let credentials = cache(provider)
+        _ = credentials.current()
+        clock.advance(seconds: 301)  // inside the 5-minute margin
+        _ = credentials.current()
+        background.runAll()
+        #expect(provider.fetches == 2)
+        for _ in 0..<5 { #expect(try credentials.current().get().accessKeyID == "ASIA1") }
+        #expect(background.pending == 0)  // no new refresh before retryAfterFailure
+        clock.advance(seconds: 10)
+        _ = credentials.current()
+        #expect(background.pending == 1)
+        background.runAll()
+        #expect(provider.fetches == 3)
+        clock.advance(seconds: 230)  // 59 s before expiry: one request asks, the next ones use its answer
+        for _ in 0..<5 { #expect(try credentials.current().get().accessKeyID == "ASIA1") }
+        #expect(provider.fetches == 4)
+        clock.advance(seconds: 60)  // expired: asked again, and the same keys are now a failure
+        guard case .failure(let error) = credentials.current() else {
+            Issue.record("expired keys were used")
+            return
+        }
+        #expect(error.reason == "the credentials it returned expired at epoch ms \(expiry)")
+        #expect(provider.fetches == 5)
+    }
+
     @Test func theRealBackgroundThreadRuns() throws {
         let expiry = clock.now + 100_000  // already inside the margin
         let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])

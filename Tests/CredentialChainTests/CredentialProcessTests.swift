@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import CredentialChain
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `credential_process` commands run under a time limit and an output cap; past either, the command's whole process
+/// group is killed (a helper's own children too), so a hanging helper cannot hold the credential refresh forever.
+@Suite struct CredentialProcessTests {
+    @Test func statusAndOutputOfACommand() {
+        guard case .success(let ran) = CredentialProcess.run(#"printf '{"Version": 1}'; exit 3"#) else {
+            Issue.record("the command did not run")
+            return
+        }
+        #expect(ran.status == 3)
+        #expect(ran.output == Array(#"{"Version": 1}"#.utf8))
+    }
+
+    @Test func aCommandThatHangsIsKilledWithItsChildrenAtTheTimeLimit() throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("credential-process-\(UUID()).pid").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        // The shell starts a child that would sleep for five minutes, records its pid and waits for it.
+        let result = CredentialProcess.run("sleep 300 & echo $! > \(pidFile); wait", timeoutMilliseconds: 300)
+        guard case .failure(.timedOut(milliseconds: 300)) = result else {
+            Issue.record("expected a time-out, got \(result)")
+            return
+        }
+        let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // SIGKILL was sent to the group; its delivery is asynchronous, so look until the child is gone (or a zombie).
+        var gone = false
+        for _ in 0..<500 where !gone {
+            gone = Self.isGoneOrZombie(pid)
+            if !gone { usleep(10_000) }
+        }
+        #expect(gone, "the command's child \(pid) still runs")
+    }
+
+    @Test func endlessOutputIsCutOffAtTheCap() {
+        guard case .failure(.outputTooLarge) = CredentialProcess.run("yes") else {
+            Issue.record("endless output was not cut off")
+            return
+        }
+    }
+
+    static func isGoneOrZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // pid (comm) state …: the state follows the last ')'.
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+}
