@@ -32,6 +32,14 @@ public enum DefaultCredentialChain {
                     ? "AWS_PROFILE names a profile that is in neither \(profile.files)"
                     : "the profile has no aws_access_key_id or credential_process (role_arn, SSO and web_identity_token_file profiles are not supported)")
         }
+        if let settings = profile.settings, case let unsupported = ProfileCredentialProvider.unsupportedSettings(settings),
+            !unsupported.isEmpty
+        {
+            // The SDKs would use this profile's role; the container's or instance's own role would be another one.
+            throw CredentialProviderError(
+                source: "profile \(profile.profile)",
+                reason: "the profile sets \(unsupported.joined(separator: ", ")), which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings")
+        }
         if ContainerCredentialProvider.isConfigured(environment) {
             return try ContainerCredentialProvider(environment: environment, transport: transport)
         }

@@ -29,6 +29,13 @@ struct ProfileCredentialProvider: CredentialProvider {
         return (profile, files, merged)
     }
 
+    /// The profile's credential settings this connector does not implement (assumed roles, SSO, web identity in a
+    /// profile): a profile that has one means to give credentials, so it must not be passed over silently.
+    static func unsupportedSettings(_ settings: [String: String]) -> [String] {
+        ["role_arn", "source_profile", "credential_source", "sso_session", "sso_start_url", "web_identity_token_file"]
+            .filter { !(settings[$0] ?? "").isEmpty }
+    }
+
     /// Whether `settings` can give credentials (static keys or a process).
     static func hasCredentials(_ settings: [String: String]) -> Bool {
         !(settings["aws_access_key_id"] ?? "").isEmpty || !(settings["credential_process"] ?? "").isEmpty

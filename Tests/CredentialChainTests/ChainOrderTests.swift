@@ -128,6 +128,24 @@ import Testing
         }
     }
 
+    /// A `default` profile that means to give credentials in a way not supported here (an assumed role, SSO) stops
+    /// the start, as a named one does, instead of falling through to the container's or instance's own role; a
+    /// `default` profile with only a region does not count as a source.
+    @Test func anUnsupportedDefaultProfileIsNotPassedOver() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config")
+        let environment = ["AWS_CONFIG_FILE": config.path, "HOME": directory.path, "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds"]
+        try "[default]\nregion = eu-west-1\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(try chosen(environment) is ContainerCredentialProvider)
+        try "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Ec2InstanceMetadata\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect {
+            try chosen(environment)
+        } throws: { error in
+            "\(error)" == "profile default: the profile sets role_arn, credential_source, which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings"
+        }
+    }
+
     @Test func fullURIHostsAreLimitedAsInTheSDKs() throws {
         for allowed in ["http://127.0.0.1:9/creds", "http://169.254.170.23/v1/credentials", "https://creds.example.com/x", "http://[fd00:ec2::23]/c", "http://localhost:80/c"] {
             #expect(throws: Never.self) { try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": allowed], transport: transport) }
