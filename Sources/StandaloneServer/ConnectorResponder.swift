@@ -75,8 +75,7 @@ struct ConnectorResponder: HTTPResponder {
         }
         var body: [UInt8]
         do {
-            let milliseconds = deadline.epochMilliseconds - SystemClock().nowMilliseconds()
-            guard let collected = try await Self.collectBody(of: request, upTo: limit, withinMilliseconds: milliseconds) else {
+            guard let collected = try await Self.collectBody(of: request, upTo: limit, deadline: deadline) else {
                 defer { release() }
                 return Self.encode(finish(
                     .text(
@@ -164,24 +163,22 @@ struct ConnectorResponder: HTTPResponder {
         return response
     }
 
-    /// The body, read up to `limit` bytes, or nil when it has not arrived in time: a client that trickles
-    /// its body (each byte restarts the idle timeout) must not hold an admission slot longer than a request may take.
-    /// On time-out the read is cancelled, which ends the body's stream.
-    static func collectBody(of request: Request, upTo limit: Int, withinMilliseconds milliseconds: Int64) async throws
-        -> ByteBuffer?
-    {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                var request = request
-                return try await request.collectBody(upTo: limit)
+    /// The body, read up to `limit` bytes, or nil when it is still arriving at `deadline`: a client that trickles its
+    /// body (each byte restarts the idle timeout) must not hold an admission slot longer than a request may take.
+    /// Checked as each part arrives (no timer): a client that stops sending altogether is the idle timeout's.
+    static func collectBody(of request: Request, upTo limit: Int, deadline: Deadline) async throws -> ByteBuffer? {
+        var collected = ByteBuffer()
+        for try await part in request.body {
+            guard collected.readableBytes + part.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
+            if collected.readableBytes == 0 {
+                collected = part
+            } else {
+                var part = part
+                collected.writeBuffer(&part)
             }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(max(0, milliseconds)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
+            if SystemClock().nowMilliseconds() > deadline.epochMilliseconds { return nil }
         }
+        return collected
     }
 
     static func encode(_ response: ServiceResponse) -> Response {
