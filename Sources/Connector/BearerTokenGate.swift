@@ -6,15 +6,29 @@ import Synchronization
 /// mode: Prometheus holds a token, not an IAM key, and the function writes with its own role). The tokens are
 /// loaded once (at cold start), compared in constant time, and reloaded after a mismatch at most once per
 /// `reloadIntervalMilliseconds`, so a rotated secret takes effect on warm functions within a minute while wrong
-/// tokens cannot make the function call Secrets Manager more often than that. Thread-safe.
+/// tokens cannot make the function call Secrets Manager more often than that. While no token is loaded (the
+/// secret cannot be read, or holds none), Secrets Manager is asked at most once per `retryIntervalMilliseconds`,
+/// by one request; the others answer with the last failure meanwhile — so neither an outage nor a flood of
+/// requests turns into a Secrets Manager call per request. Thread-safe.
 public final class BearerTokenGate: Sendable {
     static let reloadIntervalMilliseconds: Int64 = 60_000
+    /// Matches the `Retry-After` of the 503 answered while no token is loaded.
+    static let retryIntervalMilliseconds: Int64 = 5_000
 
     /// Where the tokens are kept, for messages (e.g. the secret's ARN); never a token.
     let origin: String
     private let load: @Sendable () -> Result<[String], SecretsManagerError>
     private let now: @Sendable () -> Int64
-    private let state = Mutex<(tokens: [[UInt8]], loadedAt: Int64?)>(([], nil))
+    private let state = Mutex(State())
+
+    private struct State {
+        var tokens: [[UInt8]] = []
+        /// When the tokens were last read successfully.
+        var loadedAt: Int64? = nil
+        /// When a read last started, and why it failed (nil: it did not).
+        var attemptedAt: Int64? = nil
+        var failure: SecretsManagerError? = nil
+    }
 
     /// - Parameter load: the tokens currently accepted (the secret's current value, and its previous one while a
     ///   rotation is under way).
@@ -47,15 +61,27 @@ public final class BearerTokenGate: Sendable {
                 "Authorization is not a Bearer token: this function takes authorization.type Bearer (not basic auth or IAM keys)")
         }
         let presented = Array(parts[1].utf8.drop { $0 == UInt8(ascii: " ") })
-        var (tokens, loadedAt) = state.withLock { $0 }
-        if loadedAt == nil || tokens.isEmpty {
-            switch reload() {
+        let current = state.withLock { $0 }
+        var tokens = current.tokens
+        if current.loadedAt == nil || tokens.isEmpty {
+            let at = now()
+            // One request per interval reads the secret; it claims the attempt before reading.
+            let claimed = state.withLock { state in
+                if let last = state.attemptedAt, at - last < Self.retryIntervalMilliseconds { return false }
+                state.attemptedAt = at
+                return true
+            }
+            let outcome: Result<[[UInt8]], SecretsManagerError> =
+                claimed ? reload() : current.failure.map { .failure($0) } ?? .success(tokens)
+            switch outcome {
             case .failure(let error):
                 return Refusal(
                     .text(503, "cannot read the bearer token from \(origin) (will retry): \(error)", headers: [(name: "Retry-After", value: "5")]))
             case .success(let loaded): tokens = loaded
             }
-        } else if !Self.matches(presented, tokens), let loadedAt, now() - loadedAt >= Self.reloadIntervalMilliseconds {
+        } else if !Self.matches(presented, tokens), let loadedAt = current.loadedAt,
+            now() - loadedAt >= Self.reloadIntervalMilliseconds
+        {
             if case .success(let loaded) = reload() { tokens = loaded }  // the secret may have been rotated
         }
         return Self.matches(presented, tokens)
@@ -69,13 +95,17 @@ public final class BearerTokenGate: Sendable {
 
     private func reload() -> Result<[[UInt8]], SecretsManagerError> {
         let attempted = now()
+        state.withLock { $0.attemptedAt = attempted }
         switch load() {
         case .failure(let error):
-            state.withLock { $0.loadedAt = $0.tokens.isEmpty ? nil : attempted }
+            state.withLock { state in
+                state.failure = error
+                if !state.tokens.isEmpty { state.loadedAt = attempted }  // keep the tokens; retry in a minute
+            }
             return .failure(error)
         case .success(let values):
             let tokens = values.filter { !$0.isEmpty }.map { Array($0.utf8) }
-            state.withLock { $0 = (tokens, attempted) }
+            state.withLock { $0 = State(tokens: tokens, loadedAt: attempted, attemptedAt: attempted, failure: nil) }
             return .success(tokens)
         }
     }

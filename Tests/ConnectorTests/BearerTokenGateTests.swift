@@ -64,7 +64,38 @@ import Testing
         #expect(refusal?.response.statusCode == 503)
         #expect(refusal?.response.bodyText == "cannot read the bearer token from secret S (will retry): AccessDeniedException: not allowed")
         secret.set(.success(["t0"]))
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
         #expect(gate.refusal("Bearer t0") == nil)
+    }
+
+    /// While no token could be read, a stream of requests (right or wrong tokens) asks Secrets Manager once per
+    /// interval, not once per request; the requests in between get the last failure.
+    @Test func anOutageAsksSecretsManagerOncePerIntervalNotPerRequest() {
+        let secret = Secret()
+        secret.set(.failure(SecretsManagerError(code: "ThrottlingException", message: "slow down", httpStatus: 400)))
+        let gate = secret.gate()
+        #expect(gate.preload() != nil)
+        #expect(secret.reads == 1)
+        for token in ["t0", "wrong", "t0"] {
+            let refusal = gate.refusal("Bearer \(token)")
+            #expect(refusal?.response.statusCode == 503)
+            #expect(refusal?.response.bodyText.hasSuffix("ThrottlingException: slow down") == true)
+        }
+        #expect(secret.reads == 1)
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
+        #expect(gate.refusal("Bearer t0")?.response.statusCode == 503)
+        #expect(secret.reads == 2)
+        // A secret that is readable but holds no token: 401 meanwhile, and again read at most once per interval.
+        secret.set(.success([""]))
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
+        #expect(gate.refusal("Bearer t0")?.response.statusCode == 401)
+        #expect(gate.refusal("Bearer t0")?.response.statusCode == 401)
+        #expect(secret.reads == 3)
+        secret.set(.success(["t0"]))
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
+        #expect(gate.refusal("Bearer t0") == nil)
+        #expect(gate.refusal("Bearer t0") == nil)
+        #expect(secret.reads == 4)
     }
 
     @Test func constantTimeEquality() {
