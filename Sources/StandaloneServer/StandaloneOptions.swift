@@ -1,13 +1,18 @@
 import AWS
 import Connector
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The standalone connector's settings: command-line flags over the environment (the Lambda function's variable
 /// names) over the defaults. The connector's own settings are read by the same code as in the function
 /// (`ConnectorConfig(environment:)`, `EndpointConfiguration(environment:)`), from the merged values.
 package struct StandaloneOptions: Sendable {
     package var connector: ConnectorConfig
     package var endpoints: EndpointConfiguration
-    /// Host to bind (`0.0.0.0` for `:port`, as Go's `:9201` listens on every interface).
+    /// Host to bind. `:port` means every interface, IPv6 and IPv4, as Go's `:9201` does: `::` (Linux serves IPv4 on
+    /// it too, unless `net.ipv6.bindv6only` is set), or `0.0.0.0` where the machine has no IPv6.
     package var host: String
     package var port: Int
     package var telemetryPath: String
@@ -121,15 +126,24 @@ package struct StandaloneOptions: Sendable {
     }
 
     /// `[host]:port`, `host:port` or `:port`.
-    static func listenAddress(_ text: String) throws(OptionsError) -> (host: String, port: Int) {
+    /// - Parameter ipv6: whether this machine can open IPv6 sockets (decides what `:port` binds).
+    static func listenAddress(_ text: String, ipv6: Bool = ipv6Available) throws(OptionsError) -> (host: String, port: Int) {
         let problem = OptionsError("--web.listen-address (web_listen_address): '\(text)' is not [host]:port, e.g. :9201 or 127.0.0.1:9201")
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65535).contains(port)
         else { throw problem }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host.isEmpty { host = "0.0.0.0" }
+        if host.isEmpty { host = ipv6 ? "::" : "0.0.0.0" }
         return (host, port)
+    }
+
+    /// Whether an IPv6 socket can be opened here (containers and hosts may have IPv6 disabled).
+    static var ipv6Available: Bool {
+        let probe = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard probe >= 0 else { return false }
+        close(probe)
+        return true
     }
 
     /// `--help`: every flag, its variable and default.

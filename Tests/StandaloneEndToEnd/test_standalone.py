@@ -14,7 +14,9 @@ run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd,
    after the first frames breaks the answer off.
 8. Slow clients (slow_clients.py): a trickled body loses its slot at --request-timeout (503 + Retry-After);
    404/405 are answered before admission.
-Arguments name steps to run (flags http load sigterm tls slow-clients quick-start streamed-read; default all). Exit status 0 when every check
+9. Every interface: `--web.listen-address=:PORT` answers on 127.0.0.1 and, where the machine has IPv6, on ::1.
+Arguments name steps to run (flags http every-interface load sigterm tls slow-clients quick-start streamed-read;
+default all). Exit status 0 when every check
 holds; prints `standalone: N passed, M failed`.
 """
 import base64, concurrent.futures, http.client, json, os, re, signal, socket, ssl, subprocess, sys, tempfile, threading
@@ -108,6 +110,28 @@ def flags(binary):
               "%s → exit %d, one line: %s" % (" ".join(argv[-1:]), code, err.strip()))
     code, out, err = run([binary, "--web.listen-address=127.0.0.1:1"], env={"default_table": "t", "PATH": "/usr/bin"})
     check(code == 2 and "default_database" in err, "env names are read (default_table from env; %s)" % err.strip())
+
+
+def every_interface(work, binary, standin):
+    """`:port` listens on every interface like the Go connector's `:9201`: IPv4 and, where the machine has IPv6, IPv6."""
+    port = free_port()
+    door = Standalone(work, binary, standin.url, log_name="every-interface.log", port=port,
+                      flags=["--web.listen-address=:%d" % port])
+    try:
+        check(get("http://127.0.0.1:%d/-/healthy" % port)[0] == 200, ":%d answers on 127.0.0.1" % port)
+        try:
+            probe = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            probe.bind(("::1", 0))
+            probe.close()
+            ipv6 = True
+        except OSError:
+            ipv6 = False
+        if ipv6:
+            check(get("http://[::1]:%d/-/healthy" % port)[0] == 200, ":%d answers on ::1 too" % port)
+        else:
+            print("  (no IPv6 loopback on this machine: ::1 not checked)")
+    finally:
+        door.stop()
 
 
 def http_behaviour(work, binary, standin):
@@ -336,7 +360,8 @@ def main():
     print("logs in", work, flush=True)
     standin = sql_standin(work)
     try:
-        steps = {"flags": flags, "http": lambda b: http_behaviour(work, b, standin), "load": lambda b: load(work, b, standin),
+        steps = {"flags": flags, "http": lambda b: http_behaviour(work, b, standin),
+                 "every-interface": lambda b: every_interface(work, b, standin), "load": lambda b: load(work, b, standin),
                  "sigterm": lambda b: sigterm_mid_load(work, b, standin), "tls": lambda b: tls(work, b, standin),
                  "slow-clients": lambda b: trickled_body(work, b, standin, check, post, get, write_body),
                  "quick-start": lambda b: quick_start(work),

@@ -26,7 +26,7 @@ import Testing
 
     @Test func defaultsAreTheGoConnectors() throws {
         let options = try options(required)
-        #expect(options.host == "0.0.0.0")
+        #expect(options.host == (StandaloneOptions.ipv6Available ? "::" : "0.0.0.0"))  // every interface, as Go's :9201
         #expect(options.port == 9201)
         #expect(options.telemetryPath == "/metrics")
         #expect(options.tls == nil)
@@ -94,10 +94,12 @@ import Testing
     }
 
     @Test func listenAddresses() throws {
-        for (text, host, port) in [(":9201", "0.0.0.0", 9201), ("[::1]:80", "::1", 80), ("localhost:0", "localhost", 0)] {
-            let address = try StandaloneOptions.listenAddress(text)
+        for (text, host, port) in [(":9201", "::", 9201), ("[::1]:80", "::1", 80), ("localhost:0", "localhost", 0)] {
+            let address = try StandaloneOptions.listenAddress(text, ipv6: true)
             #expect(address.host == host && address.port == port, "\(text)")
         }
+        // Without IPv6 on the machine, every interface is every IPv4 one.
+        #expect(try StandaloneOptions.listenAddress(":9201", ipv6: false) == ("0.0.0.0", 9201))
         #expect(throws: OptionsError.self) { try StandaloneOptions.listenAddress("9201") }
         #expect(throws: OptionsError.self) { try StandaloneOptions.listenAddress(":99999") }
     }
