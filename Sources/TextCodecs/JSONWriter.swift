@@ -7,7 +7,8 @@ import Glibc
 /// escapes strings per RFC 8259 §7 (`"` `\` and U+0000–U+001F escaped, short forms where JSON has them, everything
 /// else copied as UTF-8). It writes through a raw pointer into memory it owns and copies the text into an array
 /// once at the end: `Array.append` paid a uniqueness and capacity check per call (~2 ns per body byte on the
-/// write path). No intermediate dictionaries, no reflection.
+/// write path). Short copies are done in words, not by `memcpy` (`copy`). No intermediate dictionaries, no
+/// reflection.
 package struct JSONWriter: ~Copyable {
     @usableFromInline var base: UnsafeMutablePointer<UInt8>
     @usableFromInline var count = 0
@@ -26,7 +27,7 @@ package struct JSONWriter: ~Copyable {
     /// Text that is already JSON: the caller's constant fragments (`{"Name":`, `,`, `]}` …).
     @inlinable @inline(__always) package mutating func raw(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount)
-        memcpy(base + count, text.utf8Start, text.utf8CodeUnitCount)
+        Self.copy(text.utf8Start, to: base + count, count: text.utf8CodeUnitCount)
         count += text.utf8CodeUnitCount
     }
 
@@ -77,58 +78,97 @@ package struct JSONWriter: ~Copyable {
 
     @inlinable mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count)
-        if let source = bytes.baseAddress { memcpy(base + count, source, bytes.count) }
+        if let source = bytes.baseAddress { Self.copy(source, to: base + count, count: bytes.count) }
         count += bytes.count
     }
 
+    /// `count` bytes from `source` to `target`. What this writer copies is mostly a few to a few dozen bytes (JSON
+    /// fragments, label texts), where calling `memcpy` costs more than the copy: up to 64 bytes go as 8-byte words
+    /// (the last one overlapping), shorter than 8 as two overlapping 4-byte words or bytes. Never reads or writes
+    /// outside the two ranges.
+    @inlinable @inline(__always) static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        if count >= 8 {
+            guard count <= 64 else {
+                memcpy(to, from, count)
+                return
+            }
+            var offset = 0
+            while offset + 8 <= count {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            if offset < count {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+            }
+        } else if count >= 4 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+        } else {
+            for offset in 0..<count { target[offset] = source[offset] }
+        }
+    }
+
+    /// `"`, the text escaped, `"`. One pass: eight bytes at a time are checked for a control character, `"` or `\`
+    /// (the classic "has a byte less than n" and "has a zero byte" word tricks) and copied when there is none; the
+    /// tail byte by byte. At the first byte that needs escaping, the rest goes through the escaping loop.
     @inlinable mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         reserve(utf8.count + 2)
         base[count] = UInt8(ascii: "\"")
         count += 1
-        if !Self.needsEscape(utf8) {
-            // Most label texts: one check, one copy.
-            if let source = utf8.baseAddress { memcpy(base + count, source, utf8.count) }
-            count += utf8.count
-        } else {
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                appendRaw(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+        var index = 0
+        if let start = utf8.baseAddress {
+            let from = UnsafeRawPointer(start), to = UnsafeMutableRawPointer(base + count)
+            while index + 8 <= utf8.count {
+                let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                guard !Self.hasEscape(word) else { break }
+                to.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+                index += 8
+            }
+            if utf8.count >= 8 && index < utf8.count && index + 8 > utf8.count {
+                // No escape so far and 1...7 bytes left: they go as the text's last word, overlapping what was
+                // copied already.
+                let word = from.loadUnaligned(fromByteOffset: utf8.count - 8, as: UInt64.self)
+                if !Self.hasEscape(word) {
+                    to.storeBytes(of: word, toByteOffset: utf8.count - 8, as: UInt64.self)
+                    index = utf8.count
+                }
+            }
+            while index < utf8.count {
+                let byte = start[index]
+                guard !Self.isEscape(byte) else { break }
+                base[count + index] = byte
+                index += 1
+            }
+        }
+        count += index
+        if index < utf8.count {
+            var runStart = index
+            for position in index..<utf8.count {
+                let byte = utf8[position]
+                guard Self.isEscape(byte) else { continue }
+                appendRaw(UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
                 appendEscape(byte)
-                runStart = index + 1
+                runStart = position + 1
             }
             appendRaw(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         append(UInt8(ascii: "\""))
     }
 
-    /// Whether any byte is a control character, `"` or `\`: eight bytes at a time (the classic "has a byte less
-    /// than n" and "has a zero byte" word tricks), the tail byte by byte.
-    @inlinable @inline(__always) static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether a byte must be escaped in a JSON string: a control character, `"` or `\`.
+    @inlinable @inline(__always) static func isEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
+    }
+
+    /// Whether any of a word's eight bytes `isEscape`; `& ~word` keeps bytes ≥ 0x80 (UTF-8) from counting.
+    @inlinable @inline(__always) static func hasEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        var index = 0
-        if let start = utf8.baseAddress {
-            let raw = UnsafeRawPointer(start)
-            while index + 8 <= utf8.count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                // A byte b < 0x20 (b - 0x20 borrows), or a byte equal to `"` or `\` (zero after the xor); `& ~word`
-                // keeps bytes ≥ 0x80 (UTF-8) from counting.
-                let found =
-                    ((word &- ones &* 0x20) | (quote &- ones) | (backslash &- ones)) & ~word & highs
-                if found != 0 { return true }
-                index += 8
-            }
-        }
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
-            index += 1
-        }
-        return false
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        // A byte b < 0x20 (b - 0x20 borrows), or a byte equal to `"` or `\` (zero after the xor).
+        return ((word &- ones &* 0x20) | (quote &- ones) | (backslash &- ones)) & ~word & highs != 0
     }
 
     @usableFromInline mutating func appendEscape(_ byte: UInt8) {

@@ -3,23 +3,61 @@ import Testing
 @testable import TextCodecs
 
 @Suite struct JSONWriterTests {
-    /// The word-at-a-time escape check against the byte-by-byte rule, for every ASCII byte at every position of
-    /// texts 1 to 24 bytes long (so in the words and in the tail), next to UTF-8 that must never count.
-    @Test func escapeDetectionMatchesTheByteRule() {
-        for length in 1...24 {
+    /// The byte-by-byte rule, and how a JSON string of `bytes` reads (RFC 8259 §7, the writer's short forms).
+    static func quoted(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for byte in bytes {
+            switch byte {
+            case 0x22: out += Array(#"\""#.utf8)
+            case 0x5C: out += Array(#"\\"#.utf8)
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case 0x08: out += Array(#"\b"#.utf8)
+            case 0x0C: out += Array(#"\f"#.utf8)
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: out.append(byte)
+            }
+        }
+        return out + [0x22]
+    }
+
+    /// The word-at-a-time path against the byte-by-byte rule: every ASCII byte at every position of texts 1 to 40
+    /// bytes long (in the words, in the tail, first and last), after other text in the buffer; multi-byte UTF-8
+    /// (bytes ≥ 0x80) never escaped.
+    @Test func quotedTextMatchesTheByteRule() {
+        for length in 1...40 {
             for position in 0..<length {
                 for byte in UInt8(0)..<0x80 {
                     var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                     text[position] = byte
-                    let expected = byte < 0x20 || byte == 0x22 || byte == 0x5C
-                    let found = text.withUnsafeBufferPointer { JSONWriter.needsEscape($0) }
-                    if found != expected { Issue.record("byte \(byte) at \(position) of \(length): \(found)") }
+                    var writer = JSONWriter(reservingCapacity: 1)
+                    writer.raw("[")
+                    text.withUnsafeBufferPointer { writer.string(utf8: $0) }
+                    let expected = [UInt8(ascii: "[")] + Self.quoted(text)
+                    if writer.bytes != expected { Issue.record("byte \(byte) at \(position) of \(length): \(writer.bytes)") }
                 }
-                // Bytes of multi-byte UTF-8 (0x80...0xFF) around a clean text: never an escape.
                 var utf8 = Array("é€😀ü".utf8)
                 utf8.insert(contentsOf: [UInt8](repeating: UInt8(ascii: "z"), count: position), at: 0)
-                #expect(!utf8.withUnsafeBufferPointer { JSONWriter.needsEscape($0) })
+                var writer = JSONWriter()
+                utf8.withUnsafeBufferPointer { writer.string(utf8: $0) }
+                #expect(writer.bytes == Self.quoted(utf8))
             }
+        }
+    }
+
+    /// Copies of every length from 0 to 200 (words, the overlapping last word, 4-byte halves, bytes, `memcpy`)
+    /// land exactly, next to what was written before and after.
+    @Test func rawCopiesOfEveryLengthAreExact() {
+        let source = (0..<200).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+        for length in 0...200 {
+            var writer = JSONWriter(reservingCapacity: 1)
+            writer.raw("<")
+            source.withUnsafeBufferPointer { writer.appendRaw(UnsafeBufferPointer(rebasing: $0[..<length])) }
+            writer.raw(">")
+            #expect(writer.bytes == [UInt8(ascii: "<")] + source[..<length] + [UInt8(ascii: ">")], "length \(length)")
         }
     }
 
