@@ -111,7 +111,8 @@ package struct JSONWriter: ~Copyable {
 
     /// `"`, the text escaped, `"`. One pass: eight bytes at a time are checked for a control character, `"` or `\`
     /// (the classic "has a byte less than n" and "has a zero byte" word tricks) and copied when there is none; the
-    /// tail byte by byte. At the first byte that needs escaping, the rest goes through the escaping loop.
+    /// last 1–7 bytes as one more word overlapping the copied ones (byte by byte in texts shorter than 8). From the
+    /// first byte that needs escaping, the rest goes through the escaping loop.
     @inlinable mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         reserve(utf8.count + 2)
         base[count] = UInt8(ascii: "\"")
