@@ -6,8 +6,8 @@ How each figure is taken:
   connector's by the samples it answered 204 for. The stand-in's and this client's CPU are printed beside it.
 - Latency added (S2): each writer signs with its own access key (basic auth), so the sink's call log
   (`record_calls`: key, request fully read, answer written, CLOCK_MONOTONIC) tells which calls served which
-  request; added = the request's round trip (CLOCK_MONOTONIC here) minus the time at least one of its calls was
-  inside the sink. What the sink spends before it has read a request (its event loop's lag) counts as the
+  request; added = the request's round trip (CLOCK_MONOTONIC here, over a connection kept alive as Prometheus
+  keeps its own) minus the time at least one of its calls was inside the sink. What the sink spends before it has read a request (its event loop's lag) counts as the
   connector's, so the figure overstates the connector's share.
 - RSS: VmRSS sampled every 10 ms while the 64 writers run (S3), and VmHWM; the read (S4) in a fresh process.
 - Not the limit: S1–S3 run against scripts/lib/write_sink.py, one asyncio loop that answers WriteRecords without
@@ -17,7 +17,8 @@ How each figure is taken:
 - S2 is taken twice: with 64 writers in flight (CPU queueing on this machine's cores is inside it) and with one
   writer at a time (what the connector adds to a request when nothing else runs).
 - `os.getloadavg()` before and after each phase: wall-clock figures depend on what else the machine runs."""
-import argparse, base64, concurrent.futures, json, math, os, statistics, sys, tempfile, threading, time, urllib.request
+import argparse, base64, concurrent.futures, http.client, json, math, os, statistics, sys, tempfile, threading, time
+import urllib.parse, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -96,11 +97,23 @@ def write_body(writer, stamp):
     return snappy.compress(request.SerializeToString())
 
 
-def post(url, data, key, read=False, timeout=120):
-    """(status, start, end, answer) with CLOCK_MONOTONIC start/end."""
-    started = time.monotonic()
-    request = urllib.request.Request(url, data=data, method="POST", headers=headers(key, read))
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+class Client:
+    """Posts to one connector over a persistent HTTP/1.1 connection per thread, as Prometheus' remote-write and
+    remote-read clients keep theirs: a round trip is timed (CLOCK_MONOTONIC) from just before the request is sent
+    to the end of its answer, with no TCP handshake or per-request client setup in it."""
+
+    def __init__(self, url):
+        self.address = urllib.parse.urlsplit(url).netloc
+        self.local = threading.local()
+
+    def post(self, path, data, key, read=False, timeout=120):
+        """(status, start, end, answer)."""
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = http.client.HTTPConnection(self.address, timeout=timeout)
+        started = time.monotonic()
+        connection.request("POST", path, body=data, headers=headers(key, read))
+        response = connection.getresponse()
         answer = response.read()
         return response.status, started, time.monotonic(), answer
 
@@ -128,10 +141,10 @@ def write_rounds(door, standin, rounds, delay_ms, rows, writers=WRITERS):
     """`writers` writers × `rounds` rounds of one 2000-sample write each, all in flight at once, after a warm-up
     round. With fewer than 64 writers only S2 is reported."""
     bodies = [write_body(w, 1_700_000_000_000 + w) for w in range(writers)]
-    url, pid = door.url + "/write", door.process.pid
+    client, pid = Client(door.url), door.process.pid
     standin_call(standin, "/control", {"delay_ms": delay_ms, "record_calls": True})
     with concurrent.futures.ThreadPoolExecutor(writers) as pool:
-        send = lambda w: (w, *post(url, bodies[w], writer_key(w)))  # noqa: E731
+        send = lambda w: (w, *client.post("/write", bodies[w], writer_key(w)))  # noqa: E731
         list(pool.map(send, range(writers)))  # warm: endpoints, connections
         standin_call(standin, "/calls")  # forget the warm-up's calls
         load0, cpus0 = load(), [cpu_seconds(p) for p in (pid, standin.process.pid, os.getpid())]
@@ -184,6 +197,7 @@ def streamed_read(work, standin, samples, flags, rows):
     series, per_series, base = 1000, samples // 1000, 1_700_000_000_000
     standin_call(standin, "/control", {"discard_writes": False, "delay_ms": 0, "delay_calls": 0, "record_calls": False})
     loader = Standalone(work, standalone_binary(), standin.url, flags=flags, log_name="load.log")
+    client = Client(loader.url)
     try:
         def write_slice(first):
             request = WriteRequest()
@@ -193,7 +207,7 @@ def streamed_read(work, standin, samples, flags, rows):
                 ts.labels.add(name="series", value=str(s))
                 for t in range(first, min(first + 10, per_series)):
                     ts.samples.add(value=t * 0.25 + s, timestamp=base + t * 15_000)
-            return post(loader.url + "/write", snappy.compress(request.SerializeToString()), "AKIDBENCHLOAD")[0]
+            return client.post("/write", snappy.compress(request.SerializeToString()), "AKIDBENCHLOAD")[0]
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             assert set(pool.map(write_slice, range(0, per_series, 10))) == {204}
     finally:
@@ -206,8 +220,8 @@ def streamed_read(work, standin, samples, flags, rows):
     try:
         load0, cpu0 = load(), cpu_seconds(fresh.process.pid)
         with PeakRSS(fresh.process.pid):
-            status, start, end, body = post(fresh.url + "/read", snappy.compress(read.SerializeToString()),
-                                            "AKIDBENCHREAD", read=True, timeout=900)
+            status, start, end, body = Client(fresh.url).post(
+                "/read", snappy.compress(read.SerializeToString()), "AKIDBENCHREAD", read=True, timeout=900)
         cpu = cpu_seconds(fresh.process.pid) - cpu0
         hwm = status_kb(fresh.process.pid, "VmHWM") / 1024
     finally:
