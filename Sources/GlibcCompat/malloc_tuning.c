@@ -1,4 +1,4 @@
-// glibc malloc settings for bootstrap (see GlibcCompat.h).
+// glibc malloc settings for bootstrap and the standalone connector (see GlibcCompat.h).
 #include <malloc.h>
 #include "GlibcCompat.h"
 
@@ -9,6 +9,15 @@ int glibc_compat_keep_freed_memory(void) {
     int trim_ok = mallopt(M_TRIM_THRESHOLD, 64 << 20);
     return mmap_ok == 1 && trim_ok == 1;
 #else
+    return 0;
+#endif
+}
+
+int glibc_compat_limit_arenas(int arenas) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    return mallopt(M_ARENA_MAX, arenas) == 1;
+#else
+    (void)arenas;
     return 0;
 #endif
 }

@@ -3,6 +3,7 @@
 // graceful shutdown, 1 when the server cannot start, 2 for a setting to change (one line on stderr, or a log
 // line for a credential chain with no usable source).
 import Connector
+import GlibcCompat
 import StandaloneServer
 
 #if canImport(Glibc)
@@ -10,6 +11,8 @@ import Glibc
 #endif
 
 let environment = processEnvironment()
+// Before any other thread allocates (MallocArenas says why).
+if let arenas = MallocArenas.limit(environment: environment) { _ = glibc_compat_limit_arenas(Int32(arenas)) }
 let options: StandaloneOptions
 do {
     switch try StandaloneOptions.parse(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment) {

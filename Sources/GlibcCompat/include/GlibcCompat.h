@@ -10,4 +10,11 @@
 /// https://www.gnu.org/software/libc/manual/html_node/Malloc-Tunable-Parameters.html
 int glibc_compat_keep_freed_memory(void);
 
+/// Caps glibc's malloc arenas at `arenas` (glibc's own cap is 8 per core). A thread that finds every arena busy
+/// creates another, and memory freed in an arena stays there for its next allocations: in the standalone
+/// connector, 16 worker threads plus NIO's event loops each ended up with an arena of their own holding freed
+/// request memory (`scripts/bench-standalone`, BENCHMARKS.md). Returns 1 when the setting was taken. Call once,
+/// at start, before other threads allocate.
+int glibc_compat_limit_arenas(int arenas);
+
 #endif
