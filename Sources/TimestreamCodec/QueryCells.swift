@@ -87,7 +87,7 @@
     }
 
     /// Calls `body` with each row, in order (the row is valid only during the call).
-    @inlinable @usableFromInline package func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
+    @inlinable package func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
         var failure: E? = nil
         text.withUnsafeBufferPointer { text in
             copied.withUnsafeBufferPointer { copied in
