@@ -5,7 +5,7 @@ import NIOCore
 /// Each request is served on one of the worker threads (16 by default) and its memory, freed there or on an event
 /// loop, stays in the arena it came from; with an arena per thread, every one holds its share of freed request
 /// memory. With 64 writes in flight on 2 cores (`scripts/bench-standalone`, BENCHMARKS.md) two arenas per core
-/// took 3–5 MB off the peak RSS at no measurable CPU. An operator's own `MALLOC_ARENA_MAX` or
+/// took 3–5 MB off the peak RSS in most runs, at no measurable CPU. An operator's own `MALLOC_ARENA_MAX` or
 /// `GLIBC_TUNABLES=glibc.malloc.arena_max=…` is left to glibc.
 package enum MallocArenas {
     package static let perCore = 2

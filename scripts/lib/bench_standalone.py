@@ -7,8 +7,8 @@ How each figure is taken:
 - Latency added (S2): each writer signs with its own access key (basic auth), so the sink's call log
   (`record_calls`: key, request fully read, answer written, CLOCK_MONOTONIC) tells which calls served which
   request; added = the request's round trip (CLOCK_MONOTONIC here, over a connection kept alive as Prometheus
-  keeps its own) minus the time at least one of its calls was inside the sink. What the sink spends before it has read a request (its event loop's lag) counts as the
-  connector's, so the figure overstates the connector's share.
+  keeps its own) minus the time at least one of its calls was inside the sink. What the sink spends before it has
+  read a request (its event loop's lag) counts as the connector's, so the figure overstates the connector's share.
 - RSS: VmRSS sampled every 10 ms while the 64 writers run (S3), and VmHWM; the read (S4) in a fresh process.
 - Not the limit: S1–S3 run against scripts/lib/write_sink.py, one asyncio loop that answers WriteRecords without
   parsing them; its CPU is printed as a share of one core (one Python thread: near 100 % would mean it was the
