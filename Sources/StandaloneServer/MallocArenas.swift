@@ -8,7 +8,7 @@ import NIOCore
 /// took 3–5 MB off the peak RSS in most runs, at no measurable CPU. An operator's own `MALLOC_ARENA_MAX` or
 /// `GLIBC_TUNABLES=glibc.malloc.arena_max=…` is left to glibc.
 package enum MallocArenas {
-    package static let perCore = 2
+    private static let perCore = 2
 
     /// The cap to set at start, or nil when the environment already sets one. `cores`: the CPUs this process may
     /// use (NIO's count, which follows a container's CPU quota).
