@@ -1,7 +1,8 @@
 /// Calendar arithmetic for the UTC timestamps the codecs read (Timestream's TIMESTAMP text, ISO 8601 expirations).
-package enum CivilCalendar {
+/// `public` so other modules inline it (`JSONWriter` says why not `package`).
+public enum CivilCalendar {
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    @inlinable package static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+    @inlinable public static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -7,9 +7,10 @@
 /// both operands are exact doubles, so the one IEEE-754 operation rounds correctly, as the stdlib's parse
 /// does (W. D. Clinger, "How to Read Floating Point Numbers Accurately", PLDI 1990). Everything else (more
 /// digits, larger exponents, `+`, `inf`, `nan`, hexadecimal, malformed text) goes to `Double(String)`.
-package enum DecimalDouble {
+/// `public` so other modules inline it (`JSONWriter` says why not `package`).
+public enum DecimalDouble {
     /// The value of `utf8` as `Double(String(decoding: utf8, as: UTF8.self))` reads it.
-    @inlinable package static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> Double? {
+    @inlinable public static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> Double? {
         if let value = exactDecimal(utf8) { return value }
         return Double(String(decoding: utf8, as: UTF8.self))
     }

@@ -2,7 +2,7 @@ extension JSONScanner {
     /// A JSON number that is a whole value fitting `Int64`. Like Foundation's `JSONDecoder`, a number spelt with
     /// a fraction or exponent (`3.0`, `3e0`) is accepted when it is exactly integral; `3.5` or a value out of
     /// range is `Malformed`.
-    @inlinable package mutating func int64() throws(Malformed) -> Int64 {
+    @inlinable public mutating func int64() throws(Malformed) -> Int64 {
         guard !atEnd else { throw Malformed(offset: offset) }
         let start = offset
         try number()

@@ -3,7 +3,7 @@ extension JSONScanner {
     /// is consumed, and validated if not ASCII); nil when it has escapes or is not a string (then nothing is
     /// consumed: `string()` reads it, or throws). Lets a reader keep text in place instead of building a
     /// `String` per value.
-    @inlinable package mutating func rawString() throws(Malformed) -> Range<Int>? {
+    @inlinable public mutating func rawString() throws(Malformed) -> Range<Int>? {
         let start = offset
         guard try peek() == UInt8(ascii: "\"") else {
             offset = start

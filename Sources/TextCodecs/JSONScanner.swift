@@ -5,27 +5,28 @@ import Glibc
 /// A forward-only JSON reader over UTF-8 bytes, for responses read on the hot path (a 100 000-row Query result
 /// is 100 pages of ~1 MB): members and elements are visited in place and only the strings asked for are built.
 /// Validates what it reads (RFC 8259 tokens, string escapes, nesting); never traps on input.
-package struct JSONScanner {
+public struct JSONScanner {
     /// The input is not JSON (or not the JSON type asked for) at byte `offset`.
-    package struct Malformed: Error, Equatable, Sendable {
-        package var offset: Int
-        package init(offset: Int) { self.offset = offset }
+    public struct Malformed: Error, Equatable, Sendable {
+        public var offset: Int
+        public init(offset: Int) { self.offset = offset }
     }
 
     // Members are @inlinable (and their state @usableFromInline) so callers in other modules get the same
-    // specialised, closure-inlined code the Query page reader had when the scanner lived beside it.
+    // specialised, closure-inlined code the Query page reader had when the scanner lived beside it; they are
+    // `public`, not `package`, because this toolchain inlines only public members across modules (`JSONWriter`).
     /// The input (for callers' own fast paths over known shapes; `offset` is where the scanner is).
-    package let bytes: UnsafeBufferPointer<UInt8>
+    public let bytes: UnsafeBufferPointer<UInt8>
     /// Bytes consumed so far (public and settable because @inlinable members move it; go back with `rewind`).
-    package var offset = 0
+    public var offset = 0
     /// Nesting limit for skipped values, so hostile input cannot exhaust the stack.
-    static let maxDepth = 512
+    @usableFromInline static let maxDepth = 512
 
     /// A scanner at the start of `bytes`, which must outlive it.
-    @inlinable package init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    @inlinable public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// `true` when only whitespace is left.
-    @inlinable package var atEnd: Bool {
+    @inlinable public var atEnd: Bool {
         mutating get {
             skipWhitespace()
             return offset == bytes.count
@@ -54,7 +55,7 @@ package struct JSONScanner {
 
     /// `true` (consuming it) when the input continues, after whitespace, with exactly `text` (a fixed byte
     /// sequence such as `{"ScalarValue":`); otherwise nothing is consumed. For fast paths over known shapes.
-    @inlinable @inline(__always) package mutating func consume(_ text: StaticString) -> Bool {
+    @inlinable @inline(__always) public mutating func consume(_ text: StaticString) -> Bool {
         skipWhitespace()
         let count = text.utf8CodeUnitCount
         // Always inlined with a literal, so the compiler turns this memcmp into a few word compares (it was a
@@ -67,10 +68,10 @@ package struct JSONScanner {
     }
 
     /// Goes back to `position` (an earlier `offset`), to retry a fast path the general way.
-    @inlinable package mutating func rewind(to position: Int) { offset = position }
+    @inlinable public mutating func rewind(to position: Int) { offset = position }
 
     /// `true` (consuming it) when the next token is `null`.
-    @inlinable package mutating func consumeNull() throws(Malformed) -> Bool {
+    @inlinable public mutating func consumeNull() throws(Malformed) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
@@ -84,7 +85,7 @@ package struct JSONScanner {
     }
 
     /// Calls `body` with each member name of the object that starts here; `body` must consume the value.
-    @inlinable package mutating func forEachMember(
+    @inlinable public mutating func forEachMember(
         _ body: (inout JSONScanner, String) throws(Malformed) -> Void
     ) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
@@ -105,7 +106,7 @@ package struct JSONScanner {
     }
 
     /// Calls `body` for each element of the array that starts here; `body` must consume the element.
-    @inlinable package mutating func forEachElement(
+    @inlinable public mutating func forEachElement(
         _ body: (inout JSONScanner) throws(Malformed) -> Void
     ) throws(Malformed) {
         try expect(UInt8(ascii: "["))
@@ -123,7 +124,7 @@ package struct JSONScanner {
         }
     }
 
-    @inlinable package mutating func bool() throws(Malformed) -> Bool {
+    @inlinable public mutating func bool() throws(Malformed) -> Bool {
         if try peek() == UInt8(ascii: "t") {
             try literal("true")
             return true
@@ -133,7 +134,7 @@ package struct JSONScanner {
     }
 
     /// A string value, unescaped. Plain ASCII/UTF-8 runs are copied in one go.
-    @inlinable package mutating func string() throws(Malformed) -> String {
+    @inlinable public mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
         let start = offset
         var highBits: UInt8 = 0
@@ -221,7 +222,7 @@ package struct JSONScanner {
     }
 
     /// Skips one value of any kind (members nobody asked for, such as `QueryStatus`).
-    @inlinable package mutating func skipValue(depth: Int = 0) throws(Malformed) {
+    @inlinable public mutating func skipValue(depth: Int = 0) throws(Malformed) {
         guard depth < Self.maxDepth else { throw Malformed(offset: offset) }
         switch try peek() {
         case UInt8(ascii: "{"): try forEachMember { (scanner, _) throws(Malformed) in try scanner.skipValue(depth: depth + 1) }

@@ -9,7 +9,11 @@ import Glibc
 /// once at the end: `Array.append` paid a uniqueness and capacity check per call (~2 ns per body byte on the
 /// write path). Short copies are done in words, not by `memcpy` (`copy`). No intermediate dictionaries, no
 /// reflection.
-package struct JSONWriter: ~Copyable {
+///
+/// `public` where other modules call it inline, though no product vends this module: this toolchain (Swift 6.3)
+/// inlines an `@inlinable` member into another module only when it is public; `package` ones stay calls (each
+/// `raw` fragment was a ~60-instruction call on the write path).
+public struct JSONWriter: ~Copyable {
     @usableFromInline var base: UnsafeMutablePointer<UInt8>
     @usableFromInline var count = 0
     @usableFromInline var capacity: Int
@@ -25,14 +29,14 @@ package struct JSONWriter: ~Copyable {
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Text that is already JSON: the caller's constant fragments (`{"Name":`, `,`, `]}` …).
-    @inlinable @inline(__always) package mutating func raw(_ text: StaticString) {
+    @inlinable @inline(__always) public mutating func raw(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount)
         Self.copy(text.utf8Start, to: base + count, count: text.utf8CodeUnitCount)
         count += text.utf8CodeUnitCount
     }
 
     /// A JSON string: quoted and escaped.
-    @inlinable package mutating func string(_ value: String) {
+    @inlinable public mutating func string(_ value: String) {
         // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and a release per string).
         if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
         var copy = value
@@ -40,22 +44,22 @@ package struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string from borrowed UTF-8 bytes: quoted and escaped.
-    @inlinable @inline(__always) package mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
+    @inlinable @inline(__always) public mutating func string(utf8: UnsafeBufferPointer<UInt8>) { appendQuoted(utf8) }
 
     /// A JSON string whose bytes need no escaping (base64 text): quoted and copied.
-    @inlinable package mutating func asciiString(_ ascii: [UInt8]) {
+    @inlinable public mutating func asciiString(_ ascii: [UInt8]) {
         append(UInt8(ascii: "\""))
         ascii.withUnsafeBufferPointer { appendRaw($0) }
         append(UInt8(ascii: "\""))
     }
 
     /// A number (JSON has no integer/float distinction).
-    @inlinable package mutating func integer(_ value: Int) {
+    @inlinable public mutating func integer(_ value: Int) {
         var text = String(value)
         text.withUTF8 { appendRaw($0) }
     }
 
-    @inlinable package mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+    @inlinable public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
 
     @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(toHold: count + extra) }

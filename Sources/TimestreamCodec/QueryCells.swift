@@ -1,8 +1,9 @@
 /// The cells of a Query page in compact form: a scalar's text stays where it is in the response body (the
 /// body array is shared, not copied) and only strings that had JSON escapes are copied out, unescaped. A
 /// 100 000-row read has 1.2 M cells; as `[[Datum]]` each row was an array and each long value a `String`
-/// (allocations and reference counting were a third of the read's CPU), here a page is four arrays.
-@usableFromInline package struct QueryCells: Sendable {
+/// (allocations and reference counting were a third of the read's CPU), here a page is four arrays. `QueryCells`
+/// and `QueryRow` are `public` so the read path inlines their row loop (`JSONWriter` says why not `package`).
+public struct QueryCells: Sendable {
     /// One cell (8 bytes: a page's cells are ~40 % of its body size): `length` ≥ 0 for a scalar whose UTF-8
     /// is at `start` in the body (`start` ≥ 0) or at `~start` in `copied` (`start` < 0); `length` is
     /// `nullLength` or `unsupportedLength` otherwise. Bodies are below 2 GiB (`maxBodyBytes`).
@@ -87,7 +88,7 @@
     }
 
     /// Calls `body` with each row, in order (the row is valid only during the call).
-    @inlinable package func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
+    @inlinable public func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
         var failure: E? = nil
         text.withUnsafeBufferPointer { text in
             copied.withUnsafeBufferPointer { copied in
@@ -112,7 +113,7 @@
 }
 
 /// One row of a `QueryPage`, read in place: valid only inside `QueryPage.forEachRow`.
-@usableFromInline package struct QueryRow {
+public struct QueryRow {
     @usableFromInline let cells: UnsafeBufferPointer<QueryCells.Cell>
     @usableFromInline let text: UnsafeBufferPointer<UInt8>
     @usableFromInline let copied: UnsafeBufferPointer<UInt8>
@@ -127,10 +128,10 @@
     }
 
     /// Cells in the row (a row may have more or fewer than the page has columns).
-    @inlinable package var count: Int { cells.count }
+    @inlinable public var count: Int { cells.count }
 
     /// The UTF-8 of cell `index` (0 ..< `count`) when it is a scalar, nil for NULL and unsupported cells.
-    @inlinable package func scalar(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+    @inlinable public func scalar(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
         let cell = cells[index]
         guard cell.length >= 0 else { return nil }
         let length = Int(cell.length)

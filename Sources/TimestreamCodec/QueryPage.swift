@@ -43,7 +43,7 @@ public struct QueryPage: Equatable, Sendable {
     }
 
     /// Calls `body` with each row, in order, read in place (the row is valid only during the call).
-    @inlinable package func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
+    @inlinable public func forEachRow<E: Error>(_ body: (QueryRow) throws(E) -> Void) throws(E) {
         try cells.forEachRow(body)
     }
 
