@@ -115,11 +115,19 @@ public struct JSONWriter: ~Copyable {
 
     /// `"`, the text escaped, `"`. One pass: eight bytes at a time are checked for a control character, `"` or `\`
     /// (the classic "has a byte less than n" and "has a zero byte" word tricks) and copied when there is none; the
-    /// last 1–7 bytes as one more word overlapping the copied ones (byte by byte in texts shorter than 8). From the
-    /// first byte that needs escaping, the rest goes through the escaping loop.
+    /// last 1–7 bytes as one more word overlapping the copied ones (byte by byte in texts shorter than 8); texts of
+    /// up to 16 bytes at once (`appendShortQuoted`). From the first byte that needs escaping, the rest goes through
+    /// the escaping loop.
     @inlinable mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         reserve(utf8.count + 2)
         base[count] = UInt8(ascii: "\"")
+        if let start = utf8.baseAddress, utf8.count <= 16,
+            Self.appendShortQuoted(UnsafeRawPointer(start), utf8.count, to: UnsafeMutableRawPointer(base + count + 1))
+        {
+            base[count + 1 + utf8.count] = UInt8(ascii: "\"")
+            count += utf8.count + 2
+            return
+        }
         count += 1
         var index = 0
         if let start = utf8.baseAddress {
@@ -159,6 +167,33 @@ public struct JSONWriter: ~Copyable {
             appendRaw(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         append(UInt8(ascii: "\""))
+    }
+
+    /// The common short text (1–16 bytes: label names and values, sample values, timestamps) as two overlapping
+    /// words, checked and copied at once (1–3 bytes one by one); false, with nothing written, when a byte needs
+    /// escaping. Words of 4 bytes are widened with `A`s, which never need escaping, so one check serves both sizes.
+    @inlinable @inline(__always) static func appendShortQuoted(
+        _ from: UnsafeRawPointer, _ length: Int, to: UnsafeMutableRawPointer
+    ) -> Bool {
+        if length < 4 {
+            let bytes = from.assumingMemoryBound(to: UInt8.self)
+            for index in 0..<length where isEscape(bytes[index]) { return false }
+            for index in 0..<length { to.storeBytes(of: bytes[index], toByteOffset: index, as: UInt8.self) }
+        } else if length >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            guard !hasEscape(head) && !hasEscape(tail) else { return false }
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: length - 8, as: UInt64.self)
+        } else {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+            let filler: UInt64 = 0x4141_4141_0000_0000
+            guard !hasEscape(UInt64(head) | filler) && !hasEscape(UInt64(tail) | filler) else { return false }
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: length - 4, as: UInt32.self)
+        }
+        return true
     }
 
     /// Whether a byte must be escaped in a JSON string: a control character, `"` or `\`.
