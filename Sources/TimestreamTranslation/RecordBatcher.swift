@@ -84,8 +84,7 @@ struct RecordBatcher {
                     body.dimension(name: name.buffer, value: value.buffer)
                 }
             }
-            var measureValue = SampleValue.format(entry.sample.value)
-            measureValue.withUTF8 { value in
+            SampleValue.withText(entry.sample.value) { value in
                 DecimalText.write(entry.sample.timestamp) { time in
                     body.endRecord(
                         measureName: commonMeasure == nil ? shape.metricName.buffer : nil, measureValue: value,

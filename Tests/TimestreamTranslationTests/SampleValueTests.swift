@@ -12,6 +12,33 @@ import Testing
         #expect(Double(text)?.bitPattern == value.bitPattern)
     }
 
+    /// The stack fast path (`shortDecimal`) writes what `description` writes, byte for byte: decimals with 0–3
+    /// digits after the point at every magnitude it takes, both signs, its bounds, and random bit patterns (which
+    /// it mostly declines).
+    @Test func shortDecimalsAreDescriptionsText() {
+        var random = SplitMix64(seed: 7)
+        var values: [Double] = [0.001, 0.0009999999999999998, 0x1p40, 0x1p40 - 0.5, 0x1p40 - 0.001, 0.1 + 0.2, 1.0, 0.5]
+        for _ in 0..<20_000 {
+            let decimals = random.next(below: 4)
+            let digits = Double(random.next() % (1 << UInt64(1 + random.next(below: 50))))
+            let value = digits / [1.0, 10, 100, 1000][decimals]
+            values += [value, -value, value.nextUp, value.nextDown]
+            values.append(Double(bitPattern: random.next()))
+        }
+        var taken = 0
+        for value in values where value.isFinite {
+            var written: [UInt8]? = nil
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+                if let count = SampleValue.shortDecimal(value, into: buffer) { written = Array(buffer[..<count]) }
+            }
+            #expect(SampleValue.format(value) == value.description)
+            guard let written else { continue }
+            taken += 1
+            #expect(written == Array(value.description.utf8), "\(value)")
+        }
+        #expect(taken > 30_000)  // most decimals above are in its range (digits up to 2^50 are not); random bits rarely
+    }
+
     @Test func staleMarkersAndNonFiniteValuesAreNotStorable() {
         #expect(SampleValue.unstorableReason(Double(bitPattern: SampleValue.staleMarkerBits)) == .staleMarker)
         #expect(SampleValue.unstorableReason(.nan) == .nonFiniteValue)
