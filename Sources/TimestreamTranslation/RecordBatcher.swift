@@ -52,6 +52,7 @@ struct RecordBatcher {
         }
         let head = series[first.series]
         var common = Array(dimensions(head))
+        var commonAt = Array(common.indices)
         var commonMeasure: ByteSpan? = head.metricName
         var previous = first.series
         var size = 160 + database.utf8.count + table.utf8.count
@@ -62,7 +63,7 @@ struct RecordBatcher {
             guard entry.series != previous else { continue }
             previous = entry.series
             if let measure = commonMeasure, !measure.sameBytes(shape.metricName) { commonMeasure = nil }
-            if !common.isEmpty { Self.keepShared(&common, with: dimensions(shape)) }
+            if !common.isEmpty { Self.keepShared(&common, at: &commonAt, with: dimensions(shape)) }
         }
         let commonSize = common.reduce(0) { $0 + $1.0.count + $1.1.count + 24 }
         var body = WriteRecordsBodyWriter(
@@ -95,19 +96,38 @@ struct RecordBatcher {
         return body.finish()
     }
 
-    /// Keeps the dimensions of `common` that `other` has with equal values (both name-sorted). In place: no array
-    /// per series (a fresh intersection array per series was 12 % of the translation's instructions).
-    static func keepShared(_ common: inout [(ByteSpan, ByteSpan)], with other: UnsafeBufferPointer<(ByteSpan, ByteSpan)>) {
+    /// Keeps the dimensions of `common` that `other` has with equal values (both name-sorted), in their order.
+    /// `positions` holds where each was found in the previous series' dimensions: series of one metric carry their
+    /// labels at the same places, so when every one is still there nothing changes and no merge runs (the merge was
+    /// a tenth of the translation's instructions). In place: no array per series (a fresh intersection array per
+    /// series was 12 %).
+    static func keepShared(
+        _ common: inout [(ByteSpan, ByteSpan)], at positions: inout [Int],
+        with other: UnsafeBufferPointer<(ByteSpan, ByteSpan)>
+    ) {
+        var samePlaces = true
+        for i in common.indices {
+            let j = positions[i]
+            guard j < other.count, other[j].0.sameBytes(common[i].0), other[j].1.sameBytes(common[i].1) else {
+                samePlaces = false
+                break
+            }
+        }
+        if samePlaces { return }
         var kept = 0, j = 0
         for i in common.indices {
             while j < other.count && other[j].0.precedes(common[i].0) { j += 1 }
             guard j < other.count else { break }
             if other[j].0.sameBytes(common[i].0) && other[j].1.sameBytes(common[i].1) {
                 if kept != i { common.swapAt(kept, i) }
+                positions[kept] = j
                 kept += 1
             }
         }
-        common.removeSubrange(kept...)
+        if kept < common.count {
+            common.removeSubrange(kept...)
+            positions.removeSubrange(kept...)
+        }
     }
 }
 
