@@ -47,4 +47,20 @@ import Testing
             }
         }
     }
+
+    /// Timestamps as text: `DecimalText` writes what `String(_:)` does, at every digit count and both signs.
+    @Test func decimalTextIsStringsText() {
+        var random = SplitMix64(seed: 3)
+        var values: [Int64] = [0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, .max, .min, .max - 1, .min + 1, 1_700_000_000_000]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power, -(power - 1)]
+        }
+        for _ in 0..<10_000 { values.append(Int64(bitPattern: random.next()) >> random.next(below: 63)) }
+        for value in values {
+            let text = DecimalText.write(value) { String(decoding: $0, as: UTF8.self) }
+            #expect(text == String(value))
+        }
+    }
 }
