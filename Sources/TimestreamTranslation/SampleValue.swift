@@ -17,7 +17,7 @@ enum SampleValue {
 
     /// Calls `body` with `format(value)`'s UTF-8. Values with at most three decimals (counters, byte counts,
     /// seconds with milliseconds — most samples) are written on the stack by `shortDecimal`; the rest by Swift's
-    /// `description`, which costs ~500 instructions a value.
+    /// `description`, which costs ~600 instructions a value.
     @inline(__always)
     static func withText<R>(_ value: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
@@ -54,9 +54,9 @@ enum SampleValue {
     /// `[-]` then `digits` with a `.` before its last `decimals` digits (zero-padded to one integer digit; `.0`
     /// when `decimals` is 0). At most 1 + 13 + 1 + 3 bytes.
     @inline(__always)
-    private static func write(_ digits: UInt64, decimals: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>)
-        -> Int
-    {
+    private static func write(
+        _ digits: UInt64, decimals: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
         // Right to left from the end of the buffer, then moved to its start.
         var position = buffer.count
         var rest = digits
