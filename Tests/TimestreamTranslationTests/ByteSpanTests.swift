@@ -27,7 +27,9 @@ import Glibc
                     if position >= 0 {
                         other[position] = UInt8(truncatingIfNeeded: Int(other[position]) + delta)
                         // A later difference the other way round must not win over the first one.
-                        if position + 1 < count { other[position + 1] = UInt8(truncatingIfNeeded: Int(other[position + 1]) - delta) }
+                        if position + 1 < count {
+                            other[position + 1] = UInt8(truncatingIfNeeded: Int(other[position + 1]) - delta)
+                        }
                     }
                     // One byte more, so even an empty text has an address.
                     (text + [0]).withUnsafeBufferPointer { a in
@@ -43,7 +45,9 @@ import Glibc
     }
 
     @Test func spansCompareByContentAndLength() {
-        let texts = ["", "a", "ab", "job", "jobs", "instance", "instance2", "__name__", "a_rather_long_label_name", "é"]
+        let texts = [
+            "", "a", "ab", "job", "jobs", "instance", "instance2", "__name__", "a_rather_long_label_name", "é",
+        ]
         let bytes = texts.map { Array($0.utf8) + [0] }  // + 0: never an empty array without an address
         for (i, x) in bytes.enumerated() {
             for (j, y) in bytes.enumerated() {

@@ -33,7 +33,8 @@ import Testing
                         layouts.append(last)
                         continue
                     }
-                    layouts.append(names.filter { _ in random.next(below: 3) > 0 }.map { ($0, values[random.next(below: 3)]) })
+                    let present = names.filter { _ in random.next(below: 3) > 0 }
+                    layouts.append(present.map { ($0, values[random.next(below: 3)]) })
                 }
                 var common = layouts[0].map { (span($0.0), span($0.1)) }
                 var positions = Array(common.indices)
@@ -51,7 +52,9 @@ import Testing
     /// Timestamps as text: `DecimalText` writes what `String(_:)` does, at every digit count and both signs.
     @Test func decimalTextIsStringsText() {
         var random = SplitMix64(seed: 3)
-        var values: [Int64] = [0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, .max, .min, .max - 1, .min + 1, 1_700_000_000_000]
+        var values: [Int64] = [
+            0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, .max, .min, .max - 1, .min + 1, 1_700_000_000_000,
+        ]
         var power: Int64 = 1
         for _ in 0..<18 {
             power *= 10
