@@ -130,23 +130,3 @@ struct RecordBatcher {
         }
     }
 }
-
-/// An `Int64` as decimal text (what `String(_:)` writes), on the stack instead of in a `String`.
-enum DecimalText {
-    static func write<R>(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var position = buffer.count
-            var magnitude = value.magnitude
-            repeat {
-                position -= 1
-                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                position -= 1
-                buffer[position] = UInt8(ascii: "-")
-            }
-            return body(UnsafeBufferPointer(rebasing: buffer[position...]))
-        }
-    }
-}

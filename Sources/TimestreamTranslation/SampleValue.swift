@@ -21,8 +21,8 @@ enum SampleValue {
     @inline(__always)
     static func withText<R>(_ value: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            if let count = shortDecimal(value, into: buffer) {
-                return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+            if let start = shortDecimal(value, endingAt: buffer) {
+                return body(UnsafeBufferPointer(rebasing: buffer[start...]))
             }
             var text = value.description
             return text.withUTF8(body)
@@ -30,58 +30,25 @@ enum SampleValue {
     }
 
     /// Writes `value` as `[-]digits.digits` with the fewest decimals, 0 to 3, whose text reads back as `value`,
-    /// and returns its length; nil when none does or `value` is outside [0.001, 2^40). That text is the one
-    /// `description` writes: it is the shortest that round-trips (fewer decimals would be fewer digits, and a
-    /// longer one is never chosen), it is the only one with that many decimals (below 2^40 a double's spacing is
-    /// under 0.0005, so two texts of 3 decimals never read as the same double), and `description` uses this
-    /// fixed-point form from 0.0001 to 2^53. `m / 10^k` with `m` < 2^53 is one correctly rounded division, so
-    /// comparing it with `value` is exact; `value × 10^k` is within 0.25 of `m`, so rounding finds `m`.
+    /// ending where `buffer` ends (`DecimalText`), and returns where it starts; nil when none does or `value` is
+    /// outside [0.001, 2^40). That text is the one `description` writes: it is the shortest that round-trips (fewer
+    /// decimals would be fewer digits, and a longer one is never chosen), it is the only one with that many
+    /// decimals (below 2^40 a double's spacing is under 0.0005, so two texts of 3 decimals never read as the same
+    /// double), and `description` uses this fixed-point form from 0.0001 to 2^53. `m / 10^k` with `m` < 2^53 is one
+    /// correctly rounded division, so comparing it with `value` is exact; `value × 10^k` is within 0.25 of `m`, so
+    /// rounding finds `m`.
     @inline(__always)
-    static func shortDecimal(_ value: Double, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+    static func shortDecimal(_ value: Double, endingAt buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         let magnitude = value.magnitude
         guard magnitude >= 0.001 && magnitude < 0x1p40 else { return nil }
         var scale = 1.0
         for decimals in 0...3 {
             let scaled = (magnitude * scale).rounded()
             if scaled / scale == magnitude {
-                return write(UInt64(scaled), decimals: decimals, negative: value < 0, into: buffer)
+                return DecimalText.write(UInt64(scaled), negative: value < 0, decimals: decimals, endingAt: buffer)
             }
             scale *= 10
         }
         return nil
-    }
-
-    /// `[-]` then `digits` with a `.` before its last `decimals` digits (zero-padded to one integer digit; `.0`
-    /// when `decimals` is 0). At most 1 + 13 + 1 + 3 bytes.
-    @inline(__always)
-    private static func write(
-        _ digits: UInt64, decimals: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>
-    ) -> Int {
-        // Right to left from the end of the buffer, then moved to its start.
-        var position = buffer.count
-        var rest = digits
-        func put(_ byte: UInt8) {
-            position -= 1
-            buffer[position] = byte
-        }
-        if decimals == 0 {
-            put(UInt8(ascii: "0"))
-            put(UInt8(ascii: "."))
-        } else {
-            for _ in 0..<decimals {
-                put(UInt8(ascii: "0") + UInt8(rest % 10))
-                rest /= 10
-            }
-            put(UInt8(ascii: "."))
-        }
-        repeat {
-            put(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        if negative { put(UInt8(ascii: "-")) }
-        let length = buffer.count - position
-        let base = buffer.baseAddress!
-        (base).update(from: base + position, count: length)
-        return length
     }
 }

@@ -29,7 +29,7 @@ import Testing
         for value in values where value.isFinite {
             var written: [UInt8]? = nil
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-                if let count = SampleValue.shortDecimal(value, into: buffer) { written = Array(buffer[..<count]) }
+                if let start = SampleValue.shortDecimal(value, endingAt: buffer) { written = Array(buffer[start...]) }
             }
             #expect(SampleValue.format(value) == value.description)
             guard let written else { continue }

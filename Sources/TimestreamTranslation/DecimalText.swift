@@ -1,0 +1,40 @@
+/// Integers as decimal text on the stack, for WriteRecords bodies: the one digit writer of timestamps (an `Int64`,
+/// as `String(_:)` writes it) and of sample values' fixed-point text (`SampleValue.shortDecimal`).
+enum DecimalText {
+    /// `value` as `String(_:)` writes it, without making a `String`.
+    static func write<R>(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            let start = write(value.magnitude, negative: value < 0, endingAt: buffer)
+            return body(UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
+    /// Writes `[-]digits` so that it ends where `buffer` ends, and returns where it starts. With `decimals`, a `.`
+    /// goes before the last `decimals` digits, with at least one digit before it (`0.005`), and `.0` follows when
+    /// `decimals` is 0. `buffer` holds 20 bytes, or 1 + 13 + 1 + 3 for `SampleValue`'s values.
+    @inline(__always)
+    static func write(
+        _ magnitude: UInt64, negative: Bool, decimals: Int? = nil, endingAt buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var position = buffer.count
+        var rest = magnitude
+        func put(_ byte: UInt8) {
+            position -= 1
+            buffer[position] = byte
+        }
+        if let decimals {
+            if decimals == 0 { put(UInt8(ascii: "0")) }
+            for _ in 0..<decimals {
+                put(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            put(UInt8(ascii: "."))
+        }
+        repeat {
+            put(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if negative { put(UInt8(ascii: "-")) }
+        return position
+    }
+}
