@@ -26,10 +26,11 @@ final class EasyHandle {
         return ccurl_getinfo_long(raw, info, &value) == CURLE_OK ? value : 0
     }
 
-    /// Resets the handle and sets every option for `request`, pointing the callbacks at `transfer`.
+    /// Resets the handle and sets every option for `request`, pointing the callbacks at `transfer`. `body`: the
+    /// request's body bytes, at an address that stays valid until the transfer has ended (never NULL).
     /// Returns the first option libcurl refused, as a `TransportError`.
     func prepare(
-        _ request: HTTPRequest, transfer: Transfer, configuration: HTTPClientConfiguration
+        _ request: HTTPRequest, body: UnsafeRawBufferPointer, transfer: Transfer, configuration: HTTPClientConfiguration
     ) -> TransportError? {
         curl_easy_reset(raw)
         errorBuffer[0] = 0
@@ -68,7 +69,7 @@ final class EasyHandle {
         check(ccurl_setopt_data_fn(raw, CURLOPT_HEADERFUNCTION, transferHeaderCallback))
         check(ccurl_setopt_pointer(raw, CURLOPT_HEADERDATA, context))
 
-        let sendsBody = setMethod(request, transfer: transfer, set: set, check: check)
+        let sendsBody = setMethod(request, body: body, set: set, check: check)
         transfer.headerList = Self.headerList(for: request, sendsBody: sendsBody)
         check(ccurl_setopt_slist(raw, CURLOPT_HTTPHEADER, transfer.headerList))
 
@@ -79,7 +80,7 @@ final class EasyHandle {
     /// announce `Content-Length: 0` when empty) is a POST with `CUSTOMREQUEST` naming the real method.
     /// Returns whether a body is sent.
     private func setMethod(
-        _ request: HTTPRequest, transfer: Transfer,
+        _ request: HTTPRequest, body: UnsafeRawBufferPointer,
         set: (CURLoption, Int) -> Void, check: (CURLcode) -> Void
     ) -> Bool {
         let method = request.method.uppercased()
@@ -94,8 +95,8 @@ final class EasyHandle {
             return false
         }
         set(CURLOPT_POST, 1)
-        check(ccurl_setopt_pointer(raw, CURLOPT_POSTFIELDS, transfer.retainRequestBody(request.body)))
-        check(ccurl_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+        check(ccurl_setopt_pointer(raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress!)))
+        check(ccurl_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
         if method != "POST" { check(ccurl_setopt_string(raw, CURLOPT_CUSTOMREQUEST, method)) }
         return true
     }

@@ -63,7 +63,34 @@ public final class HTTPClient: HTTPTransport, Sendable {
         _ requests: [HTTPRequest], maxConcurrent: Int
     ) -> [Result<HTTPResponse, TransportError>] {
         guard !requests.isEmpty else { return [] }
-        let batch = TransferBatch(requests, maxConcurrent: maxConcurrent)
+        var bodies: [UnsafeRawBufferPointer] = []
+        bodies.reserveCapacity(requests.count)
+        return Self.pinning(requests[...], into: &bodies) { bodies in
+            run(TransferBatch(requests, bodies: bodies, maxConcurrent: maxConcurrent))
+        }
+    }
+
+    /// Runs `body` with the address of every request's body bytes, valid until `body` returns: each array is pinned
+    /// by a `withUnsafeBytes` nested in the previous one's. libcurl reads `CURLOPT_POSTFIELDS` from our memory until
+    /// the transfer ends (it sends it again when a reused connection turns out dead), and this call returns only once
+    /// every transfer of its batch has ended, so libcurl reads the caller's own arrays instead of copies of them.
+    private static func pinning<Result>(
+        _ requests: ArraySlice<HTTPRequest>, into bodies: inout [UnsafeRawBufferPointer],
+        _ body: ([UnsafeRawBufferPointer]) -> Result
+    ) -> Result {
+        guard let first = requests.first else { return body(bodies) }
+        // An empty body still gets an address: a NULL `POSTFIELDS` would make libcurl read stdin.
+        let bytes = first.body.isEmpty ? emptyBody : first.body
+        return bytes.withUnsafeBytes { pinned in
+            bodies.append(UnsafeRawBufferPointer(start: pinned.baseAddress, count: first.body.count))
+            return pinning(requests.dropFirst(), into: &bodies, body)
+        }
+    }
+
+    private static let emptyBody: [UInt8] = [0]
+
+    /// Submits `batch` and returns its outcomes: drives the engine when no thread does, else waits for the driver.
+    private func run(_ batch: TransferBatch) -> [Result<HTTPResponse, TransportError>] {
         let driveNow = queue.withLock { queue in
             queue.submitted.append(batch)
             queue.unfinished.append(batch)

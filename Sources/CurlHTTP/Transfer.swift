@@ -1,7 +1,7 @@
 import CCurl
 
-/// State of one request while libcurl runs it: the request body (a stable copy, because
-/// `CURLOPT_POSTFIELDS` is not copied by libcurl), the header list, and what the callbacks collect.
+/// State of one request while libcurl runs it: the header list and what the callbacks collect. (The body is the
+/// caller's own array, pinned for the transfer's life by `HTTPClient.sendAll`.)
 /// libcurl reaches it through `WRITEDATA`/`HEADERDATA` as an unretained pointer, so the engine keeps the
 /// `Transfer` alive until the easy handle has left the multi handle.
 final class Transfer {
@@ -12,8 +12,6 @@ final class Transfer {
     /// Headers of the last block received (earlier blocks — 1xx, proxy CONNECT — are dropped).
     private(set) var headers: [(name: String, value: String)] = []
     private(set) var bodyLimitExceeded = false
-    /// Stable copy of the request body handed to `CURLOPT_POSTFIELDS`; freed in `deinit`.
-    private(set) var requestBody: UnsafeMutableRawBufferPointer?
     /// `CURLOPT_HTTPHEADER` list; libcurl does not copy it either.
     var headerList: UnsafeMutablePointer<curl_slist>?
 
@@ -23,17 +21,7 @@ final class Transfer {
     }
 
     deinit {
-        requestBody?.deallocate()
         curl_slist_free_all(headerList)
-    }
-
-    /// Copies `bytes` to memory that stays put until the transfer ends (at least 1 byte, so the pointer is
-    /// never NULL: a NULL `POSTFIELDS` would make libcurl read the body from stdin).
-    func retainRequestBody(_ bytes: [UInt8]) -> UnsafeMutableRawPointer {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        requestBody = buffer
-        return buffer.baseAddress!
     }
 
     func response(status: Int) -> HTTPResponse {

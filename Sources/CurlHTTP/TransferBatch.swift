@@ -15,13 +15,18 @@ final class TransferBatch: Sendable {
     }
 
     let requests: [HTTPRequest]
+    /// The requests' body bytes, pinned by the caller until the batch has finished (`HTTPClient.pinning`); only the
+    /// driver reads them, and only while the batch is unfinished.
+    nonisolated(unsafe) let bodies: [UnsafeRawBufferPointer]
     /// At most this many of the batch's requests are in flight at once (at least 1).
     let maxConcurrent: Int
     private let state = Mutex(State.waiting)
     private let wakeup = Semaphore()
 
-    init(_ requests: [HTTPRequest], maxConcurrent: Int) {
+    init(_ requests: [HTTPRequest], bodies: [UnsafeRawBufferPointer], maxConcurrent: Int) {
+        precondition(bodies.count == requests.count)
         self.requests = requests
+        self.bodies = bodies
         self.maxConcurrent = max(1, maxConcurrent)
     }
 

@@ -106,7 +106,7 @@ final class TransferEngine {
             while progress.inFlight < progress.batch.maxConcurrent && progress.next < progress.batch.requests.count {
                 let index = progress.next
                 progress.next += 1
-                switch start(progress.batch.requests[index], index: index) {
+                switch start(progress.batch.requests[index], body: progress.batch.bodies[index], index: index) {
                 case .success(let started):
                     active[started.handle.raw] = Active(handle: started.handle, transfer: started.transfer, progress: progress)
                     progress.inFlight += 1
@@ -136,7 +136,7 @@ final class TransferEngine {
     }
 
     private func start(
-        _ request: HTTPRequest, index: Int
+        _ request: HTTPRequest, body: UnsafeRawBufferPointer, index: Int
     ) -> Result<(handle: EasyHandle, transfer: Transfer), TransportError> {
         if let problem = request.validationProblem { return .failure(.invalidRequest(problem)) }
         if let timeout = request.timeoutMilliseconds, timeout <= 0 {
@@ -146,7 +146,7 @@ final class TransferEngine {
             return .failure(.other(code: -1, message: "curl_easy_init failed"))
         }
         let transfer = Transfer(index: index, maxBodyBytes: configuration.maxResponseBodyBytes)
-        if let error = handle.prepare(request, transfer: transfer, configuration: configuration) {
+        if let error = handle.prepare(request, body: body, transfer: transfer, configuration: configuration) {
             idleHandles.append(handle)
             return .failure(error)
         }

@@ -66,6 +66,29 @@ import Testing
         #expect(inFlight <= 6, "max in flight \(inFlight)")
         #expect(client.statistics.transportErrors == 1)
     }
+
+    /// libcurl reads each body from the caller's own array until the transfer ends (`HTTPClient.pinning`, no
+    /// copy). Bodies over 64 KiB, which libcurl sends in pieces over several passes rather than with the headers,
+    /// from six threads at once, run by whichever thread drives the engine: each arrives intact and comes back to
+    /// its own thread.
+    @Test func largeBodiesFromSeveralThreadsArriveIntact() throws {
+        let server = try BehaviourServer()
+        let base = server.url
+        let client = try HTTPClient()
+        let outcomes = onThreads(6) { thread -> [String] in
+            let bodies = (0..<4).map { index in
+                patternBytes((64 << 10) + 4_099 * (thread * 4 + index)).map { $0 ^ UInt8(thread * 4 + index) }
+            }
+            let answers = client.sendAll(
+                bodies.enumerated().map { HTTPRequest(method: "POST", url: base + "/echo?ms=\(5 * $0.offset)", body: $0.element) },
+                maxConcurrent: 2)
+            return zip(bodies, answers).map { body, answer in
+                guard case .success(let response) = answer else { return "\(answer)" }
+                return response.header("X-Body-Sha256") == sha256Hex(body) && response.body == body ? "intact" : "changed"
+            }
+        }
+        #expect(outcomes == Array(repeating: Array(repeating: "intact", count: 4), count: 6))
+    }
 }
 
 /// Runs `body` on `count` threads started together; returns their results in thread order.
