@@ -62,17 +62,32 @@ public final class HTTPClient: HTTPTransport, Sendable {
     public func sendAll(
         _ requests: [HTTPRequest], maxConcurrent: Int
     ) -> [Result<HTTPResponse, TransportError>] {
-        guard !requests.isEmpty else { return [] }
+        guard requests.count > Self.pinnedAtOnce else { return send(requests[...], maxConcurrent: maxConcurrent) }
+        var results: [Result<HTTPResponse, TransportError>] = []
+        results.reserveCapacity(requests.count)
+        for start in stride(from: 0, to: requests.count, by: Self.pinnedAtOnce) {
+            results += send(requests[start..<min(start + Self.pinnedAtOnce, requests.count)], maxConcurrent: maxConcurrent)
+        }
+        return results
+    }
+
+    /// Requests whose bodies are pinned at once: `pinning` nests one call per request (a frame of about 160 bytes
+    /// in a release build), so this bounds the stack it takes to ≈ 40 KB, far below a thread's default. A larger
+    /// `sendAll` goes out in groups of this many, one group after another: for remote write, past 25 600 samples
+    /// in one request (100 records per WriteRecords call).
+    static let pinnedAtOnce = 256
+
+    private func send(_ requests: ArraySlice<HTTPRequest>, maxConcurrent: Int) -> [Result<HTTPResponse, TransportError>] {
         var bodies: [UnsafeRawBufferPointer] = []
         bodies.reserveCapacity(requests.count)
-        return Self.pinning(requests[...], into: &bodies) { bodies in
-            run(TransferBatch(requests, bodies: bodies, maxConcurrent: maxConcurrent))
+        return Self.pinning(requests, into: &bodies) { bodies in
+            run(TransferBatch(Array(requests), bodies: bodies, maxConcurrent: maxConcurrent))
         }
     }
 
     /// Runs `body` with the address of every request's body bytes, valid until `body` returns: each array is pinned
     /// by a `withUnsafeBytes` nested in the previous one's. libcurl reads `CURLOPT_POSTFIELDS` from our memory until
-    /// the transfer ends (it sends it again when a reused connection turns out dead), and this call returns only once
+    /// the transfer ends (it sends it again when a reused connection turns out dead), and `run` returns only once
     /// every transfer of its batch has ended, so libcurl reads the caller's own arrays instead of copies of them.
     private static func pinning<Result>(
         _ requests: ArraySlice<HTTPRequest>, into bodies: inout [UnsafeRawBufferPointer],

@@ -27,6 +27,21 @@ import Testing
         #expect(client.statistics.connectionsOpened <= 3)
     }
 
+    /// More requests than `HTTPClient.pinnedAtOnce` go out group after group: every one is sent once, each answer
+    /// is its own request's, in input order.
+    @Test func largeBatchGoesOutInPinnedGroups() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        let count = 2 * HTTPClient.pinnedAtOnce + 3
+        let requests = (0..<count).map {
+            HTTPRequest(method: "POST", url: server.url + "/echo?ms=\($0 % 3)", body: Array("#\($0)".utf8))
+        }
+        let results = client.sendAll(requests, maxConcurrent: 16)
+        #expect(results.map { try? $0.get().body } == (0..<count).map { Array("#\($0)".utf8) })
+        #expect(client.statistics.requestsSent == count)
+        #expect(try server.stats().requests == count)
+    }
+
     @Test func resultsFollowInputOrderWithFailuresInPlace() throws {
         let server = try BehaviourServer()
         let client = try HTTPClient()
