@@ -18,15 +18,20 @@ enum Digest {
     /// https://docs.openssl.org/3.0/man7/EVP_MAC-HMAC/
     static func keyedHMACContext(key: UnsafeRawBufferPointer) -> OpaquePointer {
         let context = EVP_MAC_CTX_new(Fetched.hmac)
+        // An OSSL_PARAM keeps pointers to its key and value: both must outlive `EVP_MAC_init`, so both come from
+        // stable storage pinned across the call (a Swift string passed as a `char *` is valid only during the call
+        // it is passed to, here `OSSL_PARAM_construct_utf8_string`; AddressSanitizer caught that).
         let ok = withUnsafeBytes(of: UInt8(0)) { empty -> Bool in
-            Fetched.sha256Name.withUnsafeBufferPointer { name in
-                var parameters = [
-                    OSSL_PARAM_construct_utf8_string(
-                        OSSL_MAC_PARAM_DIGEST, UnsafeMutablePointer(mutating: name.baseAddress!), 0),
-                    OSSL_PARAM_construct_end(),
-                ]
-                let keyBytes = (key.baseAddress ?? empty.baseAddress!).assumingMemoryBound(to: UInt8.self)
-                return context != nil && EVP_MAC_init(context, keyBytes, key.count, &parameters) == 1
+            Fetched.digestParameter.withUnsafeBufferPointer { parameterKey in
+                Fetched.sha256Name.withUnsafeBufferPointer { name in
+                    var parameters = [
+                        OSSL_PARAM_construct_utf8_string(
+                            parameterKey.baseAddress!, UnsafeMutablePointer(mutating: name.baseAddress!), 0),
+                        OSSL_PARAM_construct_end(),
+                    ]
+                    let keyBytes = (key.baseAddress ?? empty.baseAddress!).assumingMemoryBound(to: UInt8.self)
+                    return context != nil && EVP_MAC_init(context, keyBytes, key.count, &parameters) == 1
+                }
             }
         }
         precondition(ok, "libcrypto HMAC-SHA256 is unavailable")
@@ -53,7 +58,9 @@ enum Digest {
     private enum Fetched {
         nonisolated(unsafe) static let sha256: OpaquePointer = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
         nonisolated(unsafe) static let hmac: OpaquePointer? = EVP_MAC_fetch(nil, "HMAC", nil)
-        /// The digest parameter of every HMAC context (OpenSSL takes a `char *`, so it lives in stable storage).
+        /// The digest parameter of every HMAC context, its name and value (OpenSSL keeps `char *`s to both, so they
+        /// live in stable storage).
+        static let digestParameter: [CChar] = Array(OSSL_MAC_PARAM_DIGEST.utf8CString)
         static let sha256Name: [CChar] = Array("SHA256".utf8CString)
     }
 }
