@@ -7,6 +7,11 @@
 //   kernel SIGKILLs it when this process dies, even by SIGKILL. Linux delivers the parent-death signal when the
 //   *thread* that started the child exits, so every child is started from one thread that lives as long as the
 //   process (`Spawner`);
+// - a child inherits no descriptor but its stdin, stdout and stderr: right before each spawn every other descriptor
+//   of this process is marked close-on-exec (`Spawner.closeOnExecAll`). Tests start children from many threads;
+//   without it a child kept copies of other children's pipe ends (Foundation's `Process` does not close them), so a
+//   child reading its stdin to the end waited for a long-lived sibling to exit (found under AddressSanitizer: two
+//   oracles waited 5 minutes for the `bootstrap` that held their stdin's write end);
 // - every wait has a timeout.
 import Foundation
 
@@ -53,7 +58,10 @@ extension Process {
         guard let target = executableURL?.path else { throw CocoaError(.fileNoSuchFile) }
         executableURL = URL(fileURLWithPath: Process.parentDeathLauncher)
         arguments = ["--pdeathsig", "KILL", "--", target] + (arguments ?? [])
-        try Spawner.shared.perform { try self.run() }
+        try Spawner.shared.perform {
+            Spawner.closeOnExecAll()
+            try self.run()
+        }
     }
 
     /// Waits up to `seconds` for the process to exit; true when it has.
@@ -143,6 +151,22 @@ final class Spawner: @unchecked Sendable {
             let job = jobs.removeFirst()
             condition.unlock()
             job()
+        }
+    }
+
+    /// Marks every descriptor above stderr close-on-exec. A child's own pipe ends are among them, which is fine:
+    /// `Process` gives them to the child with `dup2`, whose copy (its stdin, stdout or stderr) is not close-on-exec.
+    /// Runs on the spawner thread just before a spawn; a descriptor another thread opens between the two can still
+    /// be inherited, a window of microseconds instead of a test's whole life.
+    static func closeOnExecAll() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let fd = Int32(name), fd > 2, fd != own else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
         }
     }
 

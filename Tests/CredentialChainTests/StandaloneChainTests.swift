@@ -31,7 +31,7 @@ import Testing
             let output = FileHandle(forWritingAtPath: logPath)
             process.standardOutput = output
             process.standardError = output
-            try process.run()
+            try process.start()  // TestSupport: dies with the tests, inherits no other child's pipes
             // Until it says where it listens, or exits (a bound only against a hang, not a speed check).
             for _ in 0..<6_000 {
                 guard process.isRunning else { return }
