@@ -2,12 +2,24 @@ import CCurl
 
 /// One libcurl easy handle, reused for many requests (idle ones wait in the engine's pool). Its connections
 /// live in the multi handle's cache, so a reused handle and a fresh one reuse the same connections.
+///
+/// The client's policy (`HTTPClientConfiguration`, TLS, callbacks) is set once, when the handle is made; each
+/// transfer sets only what its request decides. libcurl keeps options across transfers, so every option a request
+/// decides is set on every transfer, to its value or back to libcurl's default — no `curl_easy_reset`, which
+/// freed and set again some twenty options per WriteRecords call.
 final class EasyHandle {
     let raw: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER`: libcurl writes a detailed message here when a transfer fails.
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
-    init?() {
+    /// A handle with the client's policy set, or the first option libcurl refused.
+    static func make(configuration: HTTPClientConfiguration) -> Result<EasyHandle, TransportError> {
+        guard let handle = EasyHandle() else { return .failure(.other(code: -1, message: "curl_easy_init failed")) }
+        if let error = handle.setPolicy(configuration) { return .failure(error) }
+        return .success(handle)
+    }
+
+    private init?() {
         guard let raw = curl_easy_init() else { return nil }
         self.raw = raw
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -26,94 +38,133 @@ final class EasyHandle {
         return ccurl_getinfo_long(raw, info, &value) == CURLE_OK ? value : 0
     }
 
-    /// Resets the handle and sets every option for `request`, pointing the callbacks at `transfer`. `body`: the
-    /// request's body bytes, at an address that stays valid until the transfer has ended (never NULL).
-    /// Returns the first option libcurl refused, as a `TransportError`.
-    func prepare(
-        _ request: HTTPRequest, body: UnsafeRawBufferPointer, transfer: Transfer, configuration: HTTPClientConfiguration
-    ) -> TransportError? {
-        curl_easy_reset(raw)
-        errorBuffer[0] = 0
-        var failure: CURLcode = CURLE_OK
-        func check(_ code: CURLcode) { if failure == CURLE_OK { failure = code } }
-        func set(_ option: CURLoption, _ value: Int) { check(ccurl_setopt_long(raw, option, value)) }
-        func set(_ option: CURLoption, _ value: String) { check(ccurl_setopt_string(raw, option, value)) }
-
-        check(ccurl_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer))
-        set(CURLOPT_NOSIGNAL, 1)  // no SIGALRM for DNS timeouts: signals and threads don't mix
-        set(CURLOPT_TCP_KEEPALIVE, 1)
-        set(CURLOPT_TCP_KEEPIDLE, configuration.tcpKeepAliveIdleSeconds)
-        set(CURLOPT_TCP_KEEPINTVL, configuration.tcpKeepAliveIdleSeconds)
-        set(CURLOPT_MAXAGE_CONN, configuration.maxConnectionIdleSeconds)
-        set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds)
-        set(CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0)  // 0 = no limit (long polls)
-        set(CURLOPT_FOLLOWLOCATION, 0)
-        set(CURLOPT_PROTOCOLS_STR, "http,https")
+    /// The options every request of the client shares.
+    private func setPolicy(_ configuration: HTTPClientConfiguration) -> TransportError? {
+        var options = OptionSetter(raw)
+        options.check(ccurl_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer))
+        options.set(CURLOPT_NOSIGNAL, 1)  // no SIGALRM for DNS timeouts: signals and threads don't mix
+        options.set(CURLOPT_TCP_KEEPALIVE, 1)
+        options.set(CURLOPT_TCP_KEEPIDLE, configuration.tcpKeepAliveIdleSeconds)
+        options.set(CURLOPT_TCP_KEEPINTVL, configuration.tcpKeepAliveIdleSeconds)
+        options.set(CURLOPT_MAXAGE_CONN, configuration.maxConnectionIdleSeconds)
+        options.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds)
+        options.set(CURLOPT_FOLLOWLOCATION, 0)
+        options.set(CURLOPT_PROTOCOLS_STR, "http,https")
         // TLS verification is never switched off; these are libcurl's defaults, set so no one "fixes" them.
-        set(CURLOPT_SSL_VERIFYPEER, 1)
-        set(CURLOPT_SSL_VERIFYHOST, 2)
-        if let caBundlePath = configuration.caBundlePath { set(CURLOPT_CAINFO, caBundlePath) }
-        // HTTP/2 only where ALPN negotiates it (https); plain http stays HTTP/1.1 keep-alive. PIPEWAIT makes
-        // parallel https requests wait for the first connection's ALPN answer and multiplex over it.
-        set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-        if request.url.prefix(6).lowercased() == "https:" { set(CURLOPT_PIPEWAIT, 1) }
+        options.set(CURLOPT_SSL_VERIFYPEER, 1)
+        options.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caBundlePath = configuration.caBundlePath { options.set(CURLOPT_CAINFO, caBundlePath) }
+        // HTTP/2 only where ALPN negotiates it (https); plain http stays HTTP/1.1 keep-alive.
+        options.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         // "" = offer every encoding this libcurl decodes (gzip/deflate via zlib, br/zstd if built in); the
         // body arrives decoded, the Content-Encoding header is kept as received.
-        set(CURLOPT_ACCEPT_ENCODING, "")
-        if let userAgent = configuration.userAgent { set(CURLOPT_USERAGENT, userAgent) }
-        set(CURLOPT_URL, request.url)
+        options.set(CURLOPT_ACCEPT_ENCODING, "")
+        if let userAgent = configuration.userAgent { options.set(CURLOPT_USERAGENT, userAgent) }
+        options.check(ccurl_setopt_data_fn(raw, CURLOPT_WRITEFUNCTION, transferWriteCallback))
+        options.check(ccurl_setopt_data_fn(raw, CURLOPT_HEADERFUNCTION, transferHeaderCallback))
+        return options.failure(detail: errorDetail)
+    }
 
+    /// Sets what `request` decides, pointing the callbacks at `transfer`. `body`: the request's body bytes, at an
+    /// address that stays valid until the transfer has ended (never NULL). Returns the first option libcurl
+    /// refused, as a `TransportError`.
+    func prepare(_ request: HTTPRequest, body: UnsafeRawBufferPointer, transfer: Transfer) -> TransportError? {
+        errorBuffer[0] = 0
+        var options = OptionSetter(raw)
+        options.set(CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? 0)  // 0 = no limit (long polls)
+        // PIPEWAIT makes parallel https requests wait for the first connection's ALPN answer and multiplex over it.
+        options.set(CURLOPT_PIPEWAIT, request.isHTTPS ? 1 : 0)
+        options.set(CURLOPT_URL, request.url)
         let context = Unmanaged.passUnretained(transfer).toOpaque()
-        check(ccurl_setopt_data_fn(raw, CURLOPT_WRITEFUNCTION, transferWriteCallback))
-        check(ccurl_setopt_pointer(raw, CURLOPT_WRITEDATA, context))
-        check(ccurl_setopt_data_fn(raw, CURLOPT_HEADERFUNCTION, transferHeaderCallback))
-        check(ccurl_setopt_pointer(raw, CURLOPT_HEADERDATA, context))
+        options.check(ccurl_setopt_pointer(raw, CURLOPT_WRITEDATA, context))
+        options.check(ccurl_setopt_pointer(raw, CURLOPT_HEADERDATA, context))
 
-        let sendsBody = setMethod(request, body: body, set: set, check: check)
+        let sendsBody = setMethod(request, body: body, options: &options)
         transfer.headerList = Self.headerList(for: request, sendsBody: sendsBody)
-        check(ccurl_setopt_slist(raw, CURLOPT_HTTPHEADER, transfer.headerList))
-
-        return failure == CURLE_OK ? nil : TransportError(curlCode: failure, detail: errorDetail)
+        options.check(ccurl_setopt_slist(raw, CURLOPT_HTTPHEADER, transfer.headerList))
+        return options.failure(detail: errorDetail)
     }
 
     /// GET and HEAD without a body use curl's own verbs; everything with a body (or PUT/POST/PATCH, which
     /// announce `Content-Length: 0` when empty) is a POST with `CUSTOMREQUEST` naming the real method.
+    /// Each path sets every method option, as the handle keeps the previous request's: the body is cleared before
+    /// `HTTPGET`/`NOBODY` (setting `POSTFIELDS` makes the request a POST), and `CUSTOMREQUEST` is named or cleared.
     /// Returns whether a body is sent.
-    private func setMethod(
-        _ request: HTTPRequest, body: UnsafeRawBufferPointer,
-        set: (CURLoption, Int) -> Void, check: (CURLcode) -> Void
-    ) -> Bool {
+    private func setMethod(_ request: HTTPRequest, body: UnsafeRawBufferPointer, options: inout OptionSetter) -> Bool {
         let method = request.method.uppercased()
-        if method == "HEAD" {
-            set(CURLOPT_NOBODY, 1)
-            return false
-        }
         let bodyByConvention = method == "POST" || method == "PUT" || method == "PATCH"
-        guard bodyByConvention || !request.body.isEmpty else {
-            set(CURLOPT_HTTPGET, 1)
-            if method != "GET" { check(ccurl_setopt_string(raw, CURLOPT_CUSTOMREQUEST, method)) }
-            return false
+        let sendsBody = method != "HEAD" && (bodyByConvention || !request.body.isEmpty)
+        if sendsBody {
+            options.set(CURLOPT_POST, 1)
+            options.check(ccurl_setopt_pointer(raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress!)))
+            options.check(ccurl_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+        } else {
+            options.check(ccurl_setopt_pointer(raw, CURLOPT_POSTFIELDS, nil))
+            options.check(ccurl_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, -1))
+            if method == "HEAD" { options.set(CURLOPT_NOBODY, 1) } else { options.set(CURLOPT_HTTPGET, 1) }
         }
-        set(CURLOPT_POST, 1)
-        check(ccurl_setopt_pointer(raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress!)))
-        check(ccurl_setopt_off(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-        if method != "POST" { check(ccurl_setopt_string(raw, CURLOPT_CUSTOMREQUEST, method)) }
-        return true
+        let curlVerb = method == "HEAD" || method == (sendsBody ? "POST" : "GET")
+        options.check(ccurl_setopt_string(raw, CURLOPT_CUSTOMREQUEST, curlVerb ? nil : method))
+        return sendsBody
     }
 
     /// The request's headers in curl's syntax, plus `Expect:` (no 100-continue round trip for bodies over
     /// 1 KiB) and, for bodies without a Content-Type, `Content-Type:` (curl would invent a form type).
     private static func headerList(for request: HTTPRequest, sendsBody: Bool) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        func append(_ line: String) {
-            // curl_slist_append returns NULL on allocation failure and leaves the list intact.
+        func append(_ line: UnsafePointer<CChar>) {
+            // curl_slist_append copies the line; it returns NULL on allocation failure and leaves the list intact.
             if let extended = curl_slist_append(list, line) { list = extended }
         }
         for (name, value) in request.headers {
-            append(value.isEmpty ? "\(name);" : "\(name): \(value)")  // "Name;" = send an empty value
+            // "Name: value", or "Name;" to send an empty value, as a C string on the stack (no String per line).
+            let separator = value.isEmpty ? ";" : ": "
+            let count = name.utf8.count + separator.utf8.count + value.utf8.count
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { line in
+                var end = line.startIndex
+                func copy(_ part: String) {
+                    for byte in part.utf8 {
+                        line[end] = CChar(bitPattern: byte)
+                        end += 1
+                    }
+                }
+                copy(name)
+                copy(separator)
+                copy(value)
+                line[end] = 0
+                append(line.baseAddress!)
+            }
         }
         if request.header("Expect") == nil { append("Expect:") }
         if sendsBody && request.header("Content-Type") == nil { append("Content-Type:") }
         return list
+    }
+}
+
+/// `curl_easy_setopt` calls that keep the first failure (later ones are still made; libcurl leaves an option it
+/// refused unchanged).
+private struct OptionSetter {
+    let raw: UnsafeMutableRawPointer
+    private var first: CURLcode = CURLE_OK
+
+    init(_ raw: UnsafeMutableRawPointer) { self.raw = raw }
+
+    mutating func check(_ code: CURLcode) { if first == CURLE_OK { first = code } }
+    mutating func set(_ option: CURLoption, _ value: Int) { check(ccurl_setopt_long(raw, option, value)) }
+    mutating func set(_ option: CURLoption, _ value: String) { check(ccurl_setopt_string(raw, option, value)) }
+
+    func failure(detail: String) -> TransportError? {
+        first == CURLE_OK ? nil : TransportError(curlCode: first, detail: detail)
+    }
+}
+
+extension HTTPRequest {
+    /// Whether the URL's scheme is https (ASCII, any case).
+    var isHTTPS: Bool {
+        var scheme = url.utf8.prefix(6).makeIterator()
+        for expected in "https:".utf8 {
+            guard let byte = scheme.next(), byte | 0x20 == expected | 0x20 else { return false }
+        }
+        return true
     }
 }

@@ -142,11 +142,17 @@ final class TransferEngine {
         if let timeout = request.timeoutMilliseconds, timeout <= 0 {
             return .failure(.timeout("deadline already passed before sending"))
         }
-        guard let handle = idleHandles.popLast() ?? EasyHandle() else {
-            return .failure(.other(code: -1, message: "curl_easy_init failed"))
+        let handle: EasyHandle
+        if let idle = idleHandles.popLast() {
+            handle = idle
+        } else {
+            switch EasyHandle.make(configuration: configuration) {
+            case .success(let made): handle = made
+            case .failure(let error): return .failure(error)
+            }
         }
         let transfer = Transfer(index: index, maxBodyBytes: configuration.maxResponseBodyBytes)
-        if let error = handle.prepare(request, body: body, transfer: transfer, configuration: configuration) {
+        if let error = handle.prepare(request, body: body, transfer: transfer) {
             idleHandles.append(handle)
             return .failure(error)
         }

@@ -40,6 +40,26 @@ import Testing
         #expect(head.header("X-Method") == "HEAD" && head.header("X-Body-Length") == "0")
     }
 
+    /// One client sending one request at a time reuses one easy handle, which keeps its options between transfers
+    /// (no `curl_easy_reset`): every method, with and without a body, after every other one, arrives as given.
+    @Test func aReusedHandleCarriesNothingIntoTheNextRequest() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        let sequence: [(String, [UInt8])] = [
+            ("POST", Array("first".utf8)), ("GET", []), ("HEAD", []), ("DELETE", []), ("PUT", Array("put".utf8)),
+            ("GET", []), ("POST", []), ("OPTIONS", []), ("HEAD", []), ("PATCH", Array("patch".utf8)),
+            ("DELETE", Array("delete".utf8)), ("GET", []), ("POST", Array("last".utf8)), ("HEAD", []),
+        ]
+        for (method, body) in sequence {
+            let response = try client.send(HTTPRequest(method: method, url: server.url + "/echo", body: body)).get()
+            #expect(response.status == 200)
+            #expect(response.header("X-Method") == method, "\(method) after the previous request")
+            #expect(response.header("X-Body-Length") == String(body.count), "\(method)'s body")
+            #expect(response.body == (method == "HEAD" ? [] : body))
+        }
+        #expect(client.statistics.connectionsOpened == 1)
+    }
+
     @Test func requestHeadersArriveAsGiven() throws {
         let server = try BehaviourServer()
         let client = try HTTPClient()
