@@ -1,12 +1,11 @@
 /// Integers as decimal text on the stack, for WriteRecords bodies: the one digit writer of timestamps (an `Int64`,
 /// as `String(_:)` writes it) and of sample values' fixed-point text (`SampleValue.shortDecimal`).
 enum DecimalText {
-    /// `value` as `String(_:)` writes it, without making a `String`.
-    static func write<R>(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            let start = write(value.magnitude, negative: value < 0, endingAt: buffer)
-            return body(UnsafeBufferPointer(rebasing: buffer[start...]))
-        }
+    /// Writes `value` as `String(_:)` writes it so that it ends where `buffer` (20 bytes) ends, and returns where
+    /// it starts.
+    @inline(__always)
+    static func write(_ value: Int64, endingAt buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        write(value.magnitude, negative: value < 0, endingAt: buffer)
     }
 
     /// Writes `[-]digits` so that it ends where `buffer` ends, and returns where it starts. With `decimals`, a `.`

@@ -72,21 +72,30 @@ struct RecordBatcher {
         for (name, value) in common { body.dimension(name: name.buffer, value: value.buffer) }
         body.endCommonAttributes(
             measureName: commonMeasure?.buffer, measureValueType: "DOUBLE", timeUnit: "MILLISECONDS")
-        for entry in pending {
-            let shape = series[entry.series]
-            body.beginRecord()
-            // The common dimensions are a subsequence of every record's (both strictly ascending by name), so one
-            // cursor finds them all; a dimension that is not the next common one is the record's own.
-            var next = 0
-            for (name, value) in dimensions(shape) {
-                if next < common.count && common[next].0.sameBytes(name) && common[next].1.sameBytes(value) {
-                    next += 1
-                } else {
-                    body.dimension(name: name.buffer, value: value.buffer)
+        // A time's text is written once for a run of records with that time: the samples of one scrape share it.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { timeText in
+            var textTime: Int64? = nil
+            var timeStart = timeText.count
+            for entry in pending {
+                let shape = series[entry.series]
+                body.beginRecord()
+                // The common dimensions are a subsequence of every record's (both strictly ascending by name), so
+                // one cursor finds them all; a dimension that is not the next common one is the record's own.
+                var next = 0
+                for (name, value) in dimensions(shape) {
+                    if next < common.count && common[next].0.sameBytes(name) && common[next].1.sameBytes(value) {
+                        next += 1
+                    } else {
+                        body.dimension(name: name.buffer, value: value.buffer)
+                    }
                 }
-            }
-            SampleValue.withText(entry.sample.value) { value in
-                DecimalText.write(entry.sample.timestamp) { time in
+                let timestamp = entry.sample.timestamp
+                if timestamp != textTime {
+                    timeStart = DecimalText.write(timestamp, endingAt: timeText)
+                    textTime = timestamp
+                }
+                let time = UnsafeBufferPointer(rebasing: timeText[timeStart...])
+                SampleValue.withText(entry.sample.value) { value in
                     body.endRecord(
                         measureName: commonMeasure == nil ? shape.metricName.buffer : nil, measureValue: value,
                         time: time)

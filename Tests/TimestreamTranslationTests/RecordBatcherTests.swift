@@ -62,7 +62,9 @@ import Testing
         }
         for _ in 0..<10_000 { values.append(Int64(bitPattern: random.next()) >> random.next(below: 63)) }
         for value in values {
-            let text = DecimalText.write(value) { String(decoding: $0, as: UTF8.self) }
+            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+                String(decoding: buffer[DecimalText.write(value, endingAt: buffer)...], as: UTF8.self)
+            }
             #expect(text == String(value))
         }
     }

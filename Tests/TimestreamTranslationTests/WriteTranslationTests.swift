@@ -26,6 +26,19 @@ import Testing
         }
     }
 
+    /// A time's text is written once per run of equal times (`RecordBatcher`): runs, returns to an earlier time and
+    /// a change of sign each get their own text, across series and across WriteRecords calls.
+    @Test func eachRecordCarriesItsOwnTimeAcrossRunsOfEqualTimes() {
+        let times: [Int64] = [1000, 1000, 2000, 1000, 1000, 99, 1_700_000_000_123, 1_700_000_000_123, 5]
+        let request = WriteRequest(timeseries: [
+            series([("__name__", "a")], times.prefix(5).map { (1, $0) }),
+            series([("__name__", "b")], times.dropFirst(5).map { (2, $0) }),
+            series([("__name__", "c")], (0..<150).map { (3, Int64($0 / 7)) }),
+        ])
+        let records = stored(WriteTranslation.plan(request, config: config))
+        #expect(records.map(\.time) == times.map(String.init) + (0..<150).map { String($0 / 7) })
+    }
+
     @Test func oneRecordPerSampleWithSortedDimensions() {
         let request = WriteRequest(timeseries: [
             series([("__name__", "up"), ("job", "node"), ("instance", "a:9100"), ("empty", "")], [(1, 1000), (0.5, 2000)])
