@@ -100,13 +100,7 @@ struct ConnectorResponder: HTTPResponder {
         let stream = ResponseStream(deadline: deadline)
         // In flight while a worker produces the answer: released when the service returns, also when the
         // connection closed before the head could be written (Hummingbird then never runs the body).
-        let work = Task { [workers] () -> InvocationSummary? in
-            defer {
-                stream.finish()
-                release()
-            }
-            return try? await workers.respond(to: serviceRequest, deadline: deadline, into: stream)
-        }
+        workers.start(serviceRequest, deadline: deadline, into: stream, then: release)
         guard let head = await stream.head() else {
             // The worker threads are stopping: only during shutdown.
             return Self.encode(finish(
@@ -115,7 +109,7 @@ struct ConnectorResponder: HTTPResponder {
         }
         guard head.isStreamedReadAnswer else {
             // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
-            var summary = await work.value ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
+            var summary = await stream.outcome() ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
             summary.requestID = requestID
             return Self.encode(finish(head, summary, started: started))
         }
@@ -129,11 +123,11 @@ struct ConnectorResponder: HTTPResponder {
                 // Aborted (the answer failed after it started) or the client went away: the connection closes
                 // without the body's end, so the client sees a broken transfer, never a shorter valid answer.
                 stream.cancel()
-                logBroken(await work.value, requestID: requestID, head: head, started: started)
+                logBroken(await stream.outcome(), requestID: requestID, head: head, started: started)
                 throw error
             }
             try await writer.finish(nil)
-            if var summary = await work.value {
+            if var summary = await stream.outcome() {
                 summary.requestID = requestID
                 _ = finish(head, summary, started: started)
             }

@@ -11,7 +11,11 @@ import Synchronization
 /// it to the connection (async): the head once, then the body parts in order, at most `capacity` waiting — the
 /// producer blocks while the client is slower than Timestream, so memory stays one page and a few frames.
 ///
-/// Ends: `finish()` after the service returns; an `abort` makes `next()` throw (the writer then breaks the
+/// A whole answer (a write's, SAMPLES, any error) is handed over once the service has returned, with its summary:
+/// the connection's task wakes once per request. A STREAMED_XOR_CHUNKS head is handed over as soon as it starts,
+/// so its frames go out while the service still produces them.
+///
+/// Ends: `finish(summary:)` after the service returns; an `abort` makes `next()` throw (the writer then breaks the
 /// response); `cancel()` (the client went away) makes the producer's next `send` throw, so the read stops. A
 /// producer blocked past the request's deadline gives up the same way (a client that stops reading cannot hold
 /// a worker thread).
@@ -25,6 +29,9 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
         var parts: [[UInt8]] = []
         var partWaiter: CheckedContinuation<[UInt8]?, any Error>? = nil
         var finished = false
+        /// What the service reported when it returned (nil: it never ran).
+        var summary: InvocationSummary? = nil
+        var endWaiters: [CheckedContinuation<InvocationSummary?, Never>] = []
         var aborted = false
         var cancelled = false
         var producerWaiting = false
@@ -51,9 +58,11 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     // MARK: producer (a worker thread)
 
     func start(_ response: ServiceResponse) throws {
-        let waiter = try state.withLock { state throws(ClientGone) in
+        let waiter = try state.withLock { state throws(ClientGone) -> CheckedContinuation<ServiceResponse?, Never>? in
             guard !state.cancelled else { throw ClientGone() }
             state.head = response
+            // A whole answer waits for the service's summary (`finish`); only a streamed one goes out now.
+            guard response.isStreamedReadAnswer else { return nil }
             defer { state.headWaiter = nil }
             return state.headWaiter
         }
@@ -96,15 +105,17 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
         waiter?.resume(throwing: Aborted())
     }
 
-    /// The service returned: no more parts (and no head, if it never started one).
-    func finish() {
-        let (headWaiter, partWaiter) = state.withLock { state in
+    /// The service returned `summary` (nil: it never ran): no more parts, and no head if it never started one.
+    func finish(summary: InvocationSummary?) {
+        let (head, headWaiter, partWaiter, endWaiters) = state.withLock { state in
             state.finished = true
-            defer { state.headWaiter = nil; state.partWaiter = nil }
-            return (state.headWaiter, state.parts.isEmpty ? state.partWaiter : nil)
+            state.summary = summary
+            defer { state.headWaiter = nil; state.partWaiter = nil; state.endWaiters = [] }
+            return (state.head, state.headWaiter, state.parts.isEmpty ? state.partWaiter : nil, state.endWaiters)
         }
-        headWaiter?.resume(returning: nil)
+        headWaiter?.resume(returning: head)
         partWaiter?.resume(returning: nil)
+        for waiter in endWaiters { waiter.resume(returning: summary) }
     }
 
     /// Waits until a part is taken or the stream is cancelled; false when the deadline passed first.
@@ -124,12 +135,13 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
 
     // MARK: consumer (the connection's task)
 
-    /// The head and first part, once the service has decided them; nil when it ended without an answer.
+    /// The head and first part: a streamed read's once it starts, any other once the service has returned (its
+    /// summary is then `summary`); nil when the service ended without an answer.
     func head() async -> ServiceResponse? {
         await withCheckedContinuation { continuation in
             let ready: ServiceResponse?? = state.withLock { state in
-                if let head = state.head { return .some(head) }
-                if state.finished { return .some(nil) }
+                if state.finished { return .some(state.head) }
+                if let head = state.head, head.isStreamedReadAnswer { return .some(head) }
                 state.headWaiter = continuation
                 return nil
             }
@@ -155,6 +167,18 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
                 return nil
             }
             if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    /// What the service reported, once it has returned (at once after `head()` gave a whole answer).
+    func outcome() async -> InvocationSummary? {
+        await withCheckedContinuation { continuation in
+            let ended: Bool = state.withLock { state in
+                if state.finished { return true }
+                state.endWaiters.append(continuation)
+                return false
+            }
+            if ended { continuation.resume(returning: state.withLock { $0.summary }) }
         }
     }
 

@@ -1,19 +1,23 @@
 import AWS
-import Connector
+@testable import Connector
 import Foundation
+import RemoteStorage
 import Synchronization
 import Testing
 
 @testable import StandaloneServer
 
 /// The bridge between the worker thread that produces an answer and the task that writes it: order, a bounded
-/// queue (the producer waits for the reader), abort, a reader that goes away, and a reader too slow for the deadline.
+/// queue (the producer waits for the reader), abort, a reader that goes away, a reader too slow for the deadline,
+/// and when each kind of head is handed over.
 @Suite struct ResponseStreamTests {
-    static let head = ServiceResponse.text(200, "first")
+    /// A STREAMED_XOR_CHUNKS head: handed over as soon as it starts, parts follow.
+    static let head = ServiceResponse(
+        statusCode: 200, headers: [(name: "Content-Type", value: StreamedChunks.contentType)], body: .bytes(Array("first".utf8)))
     static let never = Deadline(epochMilliseconds: .max)
 
     /// Runs `body` on a thread of its own (the worker thread), counting the parts it got rid of.
-    static func produce(_ stream: ResponseStream, parts: Int, then end: @escaping @Sendable (ResponseStream) -> Void = { $0.finish() })
+    static func produce(_ stream: ResponseStream, parts: Int, then end: @escaping @Sendable (ResponseStream) -> Void = { $0.finish(summary: summary) })
         -> (sent: Arc<Int>, failure: Arc<String?>)
     {
         let sent = Arc(0), failure = Arc<String?>(nil)
@@ -27,11 +31,13 @@ import Testing
                 end(stream)
             } catch {
                 failure.set("\(error)")
-                stream.finish()
+                stream.finish(summary: summary)
             }
         }
         return (sent, failure)
     }
+
+    static let summary = InvocationSummary(requestID: "r-1", route: "read", status: 200)
 
     final class Arc<T: Sendable>: Sendable {
         private let value: Mutex<T>
@@ -79,5 +85,48 @@ import Testing
         _ = await stream.head()  // and then never read
         for _ in 0..<100 where failure.get == nil { try await Task.sleep(for: .milliseconds(50)) }
         #expect(failure.get?.contains("ClientGone") == true && sent.get == 1)
+    }
+
+    /// A whole answer (a write's) is handed over once with its summary, when the service has returned, not when it
+    /// started: the connection's task wakes once.
+    @Test func aWholeAnswerIsHandedOverWithItsSummaryWhenTheServiceReturns() async throws {
+        let stream = ResponseStream(deadline: Self.never)
+        let returned = Arc(false)
+        Thread.detachNewThread {
+            try? stream.start(.noContent)
+            Thread.sleep(forTimeInterval: 0.3)
+            returned.set(true)
+            stream.finish(summary: InvocationSummary(requestID: "r-2", route: "write", status: 204))
+        }
+        let head = await stream.head()
+        #expect(returned.get, "the head came before the service returned")
+        #expect(head?.statusCode == 204)
+        #expect(await stream.outcome()?.requestID == "r-2")
+        #expect(try await stream.next() == nil)
+    }
+
+    /// A streamed head comes at once; the summary waits for the service's return.
+    @Test func aStreamedHeadComesAtOnceAndTheSummaryWhenTheServiceReturns() async throws {
+        let stream = ResponseStream(capacity: 4, deadline: Self.never)
+        let release = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? stream.start(Self.head)
+            try? stream.send([7])
+            release.wait()
+            stream.finish(summary: Self.summary)
+        }
+        #expect(await stream.head()?.bodyText == "first")
+        #expect(try await stream.next() == [7])
+        release.signal()
+        #expect(await stream.outcome()?.requestID == "r-1")
+        #expect(try await stream.next() == nil)
+    }
+
+    /// The service never ran (the pool is stopping): no head, no summary.
+    @Test func aServiceThatNeverRanLeavesNoHead() async {
+        let stream = ResponseStream(deadline: Self.never)
+        stream.finish(summary: nil)
+        #expect(await stream.head() == nil)
+        #expect(await stream.outcome() == nil)
     }
 }
