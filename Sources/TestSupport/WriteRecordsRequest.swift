@@ -48,15 +48,18 @@ public struct CommonAttributes: Equatable, Sendable {
     public var measureValueType: String?
     /// e.g. `MILLISECONDS`.
     public var timeUnit: String?
+    /// The time of every record (each record's own `time` then equals it).
+    public var time: String?
 
     public init(
         dimensions: [Dimension] = [], measureName: String? = nil, measureValueType: String? = nil,
-        timeUnit: String? = nil
+        timeUnit: String? = nil, time: String? = nil
     ) {
         self.dimensions = dimensions
         self.measureName = measureName
         self.measureValueType = measureValueType
         self.timeUnit = timeUnit
+        self.time = time
     }
 }
 
@@ -76,7 +79,7 @@ public struct WriteRecordsRequest: Equatable, Sendable {
 
     /// The JSON 1.0 body, with the member names of the API reference. Empty dimension lists and absent optionals
     /// are left out, and so is what a record shares with `commonAttributes`: a dimension equal in name and value
-    /// (byte for byte) to a common one, and a measure name equal to the common one. Timestream merges the common
+    /// (byte for byte) to a common one, a measure name or time equal to the common one. Timestream merges the common
     /// attributes back into every record, so each record is stored as it is here, provided it carries every common
     /// dimension (the connector's common dimensions are what all records of the call share).
     public func jsonBody() -> [UInt8] {
@@ -87,9 +90,12 @@ public struct WriteRecordsRequest: Equatable, Sendable {
         if let common = commonAttributes {
             body.beginCommonAttributes()
             for dimension in common.dimensions { Self.write(dimension, into: &body) }
-            withOptionalUTF8(common.measureName) {
-                body.endCommonAttributes(
-                    measureName: $0, measureValueType: common.measureValueType, timeUnit: common.timeUnit)
+            withOptionalUTF8(common.measureName) { measureName in
+                withOptionalUTF8(common.time) { time in
+                    body.endCommonAttributes(
+                        measureName: measureName, measureValueType: common.measureValueType,
+                        timeUnit: common.timeUnit, time: time)
+                }
             }
         }
         for record in records {
@@ -108,9 +114,10 @@ public struct WriteRecordsRequest: Equatable, Sendable {
             let ownMeasure = record.measureName.flatMap { name in
                 commonMeasure.map { $0.bytesEqual(name) } == true ? nil : name
             }
+            let ownTime = commonAttributes?.time.map { $0.bytesEqual(record.time) } == true ? nil : record.time
             withOptionalUTF8(ownMeasure) { measureName in
                 withUTF8(record.measureValue) { value in
-                    withUTF8(record.time) { time in
+                    withOptionalUTF8(ownTime) { time in
                         body.endRecord(measureName: measureName, measureValue: value, time: time)
                     }
                 }

@@ -61,13 +61,16 @@ package struct WriteRecordsBodyWriter: ~Copyable {
         json.raw("}")
     }
 
+    /// `time`: the time every record of the call shares, which the records then leave out.
     package mutating func endCommonAttributes(
-        measureName: UnsafeBufferPointer<UInt8>?, measureValueType: String?, timeUnit: String?
+        measureName: UnsafeBufferPointer<UInt8>?, measureValueType: String?, timeUnit: String?,
+        time: UnsafeBufferPointer<UInt8>? = nil
     ) {
         closeDimensions()
         if let measureName { member(#""MeasureName":"#, measureName) }
         if let measureValueType { withUTF8(measureValueType) { member(#""MeasureValueType":"#, $0) } }
         if let timeUnit { withUTF8(timeUnit) { member(#""TimeUnit":"#, $0) } }
+        if let time { member(#""Time":"#, time) }
         json.raw("}")
     }
 
@@ -77,14 +80,15 @@ package struct WriteRecordsBodyWriter: ~Copyable {
         objectHasMember = false
     }
 
+    /// `time`: nil when the common attributes carry it.
     package mutating func endRecord(
         measureName: UnsafeBufferPointer<UInt8>?, measureValue: UnsafeBufferPointer<UInt8>,
-        time: UnsafeBufferPointer<UInt8>
+        time: UnsafeBufferPointer<UInt8>?
     ) {
         closeDimensions()
         if let measureName { member(#""MeasureName":"#, measureName) }
         member(#""MeasureValue":"#, measureValue)
-        member(#""Time":"#, time)
+        if let time { member(#""Time":"#, time) }
         json.raw("}")
         recordCount += 1
     }

@@ -158,6 +158,13 @@ import Testing
         missing["Time"] = nil
         try s.expectWholeCallRefused([good, missing], "Invalid time for record.")
         #expect(try !s.isStored(good))
+        // A time in CommonAttributes is every record's that has none (the connector hoists a call's one time there).
+        let time = S.now - 5_000
+        var fromCommon = S.record([("host", "common-time")])
+        fromCommon["Time"] = nil
+        try s.expectAccepted([fromCommon], common: ["Time": String(time)])
+        fromCommon["Time"] = String(time)
+        #expect(try s.isStored(fromCommon))
     }
 
     @Test(arguments: S.Kind.allCases) func versionsStartAtOne(_ kind: S.Kind) throws {

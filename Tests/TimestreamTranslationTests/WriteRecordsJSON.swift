@@ -4,7 +4,8 @@ import TestSupport
 @testable import TextCodecs
 
 /// Reads a WriteRecords JSON body back into the request model, so tests check what goes over the wire: records
-/// carry what their JSON carries (what they share with `CommonAttributes` is left out there).
+/// carry what their JSON carries (the dimensions and measure name they share with `CommonAttributes` are left out
+/// there), except their time, which every record has: a record without one has the common time.
 enum WriteRecordsJSON {
     struct Unreadable: Error {}
 
@@ -24,6 +25,7 @@ enum WriteRecordsJSON {
                         case "MeasureName": common.measureName = try scanner.string()
                         case "MeasureValueType": common.measureValueType = try scanner.string()
                         case "TimeUnit": common.timeUnit = try scanner.string()
+                        case "Time": common.time = try scanner.string()
                         default: throw JSONScanner.Malformed(offset: scanner.offset)
                         }
                     }
@@ -46,6 +48,11 @@ enum WriteRecordsJSON {
                 }
             }
             guard scanner.atEnd else { throw Unreadable() }
+            if let time = request.commonAttributes?.time {
+                for index in request.records.indices where request.records[index].time.isEmpty {
+                    request.records[index].time = time
+                }
+            }
             return request
         }
     }

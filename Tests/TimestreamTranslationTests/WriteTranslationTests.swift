@@ -39,6 +39,24 @@ import Testing
         #expect(records.map(\.time) == times.map(String.init) + (0..<150).map { String($0 / 7) })
     }
 
+    /// A call whose records all have one time carries it once, in CommonAttributes (a scrape's samples share it); a
+    /// call with two times keeps each record's own. Timestream merges the common time into every record.
+    @Test func aTimeEveryRecordOfACallHasIsCommon() {
+        let request = WriteRequest(timeseries: (0..<150).map { i in
+            series([("__name__", "m"), ("i", String(i))], [(Double(i), i < 100 ? 5000 : 6000 + Int64(i % 2))])
+        })
+        let plan = WriteTranslation.plan(request, config: config)
+        func occurrences(of member: String, in json: [UInt8]) -> Int {
+            let needle = Array(member.utf8)
+            return json.indices.filter { json[$0...].starts(with: needle) }.count
+        }
+        #expect(plan.calls.count == 2)
+        #expect(plan.requests.map { $0.commonAttributes?.time } == ["5000", nil])
+        #expect(occurrences(of: #""Time":"#, in: plan.calls[0].json) == 1)
+        #expect(occurrences(of: #""Time":"#, in: plan.calls[1].json) == 50)
+        #expect(stored(plan).map(\.time) == (0..<150).map { String($0 < 100 ? 5000 : 6000 + $0 % 2) })
+    }
+
     @Test func oneRecordPerSampleWithSortedDimensions() {
         let request = WriteRequest(timeseries: [
             series([("__name__", "up"), ("job", "node"), ("instance", "a:9100"), ("empty", "")], [(1, 1000), (0.5, 2000)])
