@@ -136,7 +136,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     // MARK: consumer (the connection's task)
 
     /// The head and first part: a streamed read's once it starts, any other once the service has returned (its
-    /// summary is then `summary`); nil when the service ended without an answer.
+    /// summary is then at hand: `outcome()` does not wait); nil when the service ended without an answer.
     func head() async -> ServiceResponse? {
         await withCheckedContinuation { continuation in
             let ready: ServiceResponse?? = state.withLock { state in

@@ -40,8 +40,8 @@ final class ServiceWorkers: @unchecked Sendable {
     /// half-way. When the pool is stopping (or no service can be made) the stream ends without an answer.
     ///
     /// No task of its own: the work item is handed to the pool straight from the connection's task, and the answer
-    /// comes back through the stream, so a request crosses threads twice (to the worker, back to its task) instead
-    /// of four times through an extra `Task` and `runIfActive`'s continuation; each crossing wakes an idle core.
+    /// comes back through the stream, so a request crosses threads twice (to the worker, back to its task), not also
+    /// into an extra `Task` and back through `runIfActive`'s continuation: each crossing can wake an idle core.
     func start(
         _ request: ServiceRequest, deadline: Deadline, into stream: ResponseStream,
         then done: @escaping @Sendable () -> Void
