@@ -38,11 +38,12 @@ import Testing
         #expect(records == samples * (buckets + 4))
         var metered = 0, batched = 0
         for request in plan.requests {
-            // As batched: common attributes counted once per WriteRecords call.
+            // As batched: common attributes (a time every record has among them) counted once per WriteRecords call.
             let common = request.commonAttributes
-            batched += (common?.dimensions ?? []).reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + (common?.measureName?.utf8.count ?? 0)
+            let commonTime = common?.time == nil ? 0 : 8
+            batched += (common?.dimensions ?? []).reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + (common?.measureName?.utf8.count ?? 0) + commonTime
             batched += request.records.reduce(0) { sum, record in
-                sum + 16 + record.dimensions.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + (record.measureName?.utf8.count ?? 0)
+                sum + 16 - commonTime + record.dimensions.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + (record.measureName?.utf8.count ?? 0)
             }
             for record in request.records {
                 let dimensions = (request.commonAttributes?.dimensions ?? []) + record.dimensions
