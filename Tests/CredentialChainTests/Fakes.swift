@@ -15,11 +15,15 @@ final class TestClock: Sendable {
     var function: @Sendable () -> Int64 { { self.now } }
 }
 
-/// Background work the test runs when it chooses (so refresh ordering is deterministic).
+/// Background work the test runs when it chooses (so refresh ordering is deterministic). `start` holds this object
+/// weakly: the credentials keep `start`, a queued refresh keeps the credentials, and a strong reference back would
+/// leak all of them (and their HTTP client) when a test ends with a refresh never run.
 final class ManualBackground: Sendable {
     private let queue = Mutex<[@Sendable () -> Void]>([])
     var pending: Int { queue.withLock { $0.count } }
-    var start: @Sendable (@escaping @Sendable () -> Void) -> Void { { work in self.queue.withLock { $0.append(work) } } }
+    var start: @Sendable (@escaping @Sendable () -> Void) -> Void {
+        { [weak self] work in self?.queue.withLock { $0.append(work) } }
+    }
     func runAll() {
         let work = queue.withLock { queue in defer { queue.removeAll() }; return queue }
         work.forEach { $0() }
