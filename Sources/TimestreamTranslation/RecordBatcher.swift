@@ -6,7 +6,7 @@ import RemoteStorage
 /// decides them; Timestream merges them back into each record — and writes each body directly from the label
 /// bytes (`WriteRecordsBodyWriter`). That shrinks bodies (and Timestream's metered bytes) for Prometheus batches
 /// whose series share `job`/`instance`, for multi-sample series, and for a call's worth of samples from one scrape
-/// (one time: a fifth of a small record's bytes).
+/// (one time: a sixth of a small record's bytes).
 struct RecordBatcher {
     private let database: String
     private let table: String
