@@ -157,14 +157,3 @@ private struct OptionSetter {
         first == CURLE_OK ? nil : TransportError(curlCode: first, detail: detail)
     }
 }
-
-extension HTTPRequest {
-    /// Whether the URL's scheme is https (ASCII, any case).
-    var isHTTPS: Bool {
-        var scheme = url.utf8.prefix(6).makeIterator()
-        for expected in "https:".utf8 {
-            guard let byte = scheme.next(), byte | 0x20 == expected | 0x20 else { return false }
-        }
-        return true
-    }
-}

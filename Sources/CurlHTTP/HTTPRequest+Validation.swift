@@ -22,6 +22,15 @@ extension HTTPRequest {
 
     var isHEAD: Bool { asciiCaseInsensitiveEquals(method, "HEAD") }
 
+    /// Whether the URL's scheme is https (ASCII, any case).
+    var isHTTPS: Bool {
+        var scheme = url.utf8.prefix(6).makeIterator()
+        for expected in "https:".utf8 {
+            guard let byte = scheme.next(), byte | 0x20 == expected | 0x20 else { return false }
+        }
+        return true
+    }
+
     /// RFC 9110 §5.6.2 `tchar`.
     private static func isTokenByte(_ b: UInt8) -> Bool {
         switch b {
