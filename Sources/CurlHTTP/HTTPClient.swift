@@ -78,6 +78,8 @@ public final class HTTPClient: HTTPTransport, Sendable {
     static let pinnedAtOnce = 256
 
     private func send(_ requests: ArraySlice<HTTPRequest>, maxConcurrent: Int) -> [Result<HTTPResponse, TransportError>] {
+        // An empty batch would never finish: its outcome is known now.
+        guard !requests.isEmpty else { return [] }
         var bodies: [UnsafeRawBufferPointer] = []
         bodies.reserveCapacity(requests.count)
         return Self.pinning(requests, into: &bodies) { bodies in

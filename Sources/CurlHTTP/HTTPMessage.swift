@@ -4,7 +4,8 @@ public struct HTTPRequest: Sendable, Equatable {
     package var url: String
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]
-    /// Upper bound for the whole exchange (connect + send + receive), in milliseconds. `nil` = no limit
+    /// Upper bound for the whole exchange (connect + send + receive), in milliseconds, counted from the call to
+    /// `send`/`sendAll`: a request that waits for a free slot (`maxConcurrent`) spends from it. `nil` = no limit
     /// (the Runtime API's `/next` long-polls).
     var timeoutMilliseconds: Int?
 

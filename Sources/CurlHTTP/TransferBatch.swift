@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 import Synchronization
 
 /// The requests of one `sendAll` call on their way through the shared engine, and how its caller learns the
@@ -20,6 +25,9 @@ final class TransferBatch: Sendable {
     nonisolated(unsafe) let bodies: [UnsafeRawBufferPointer]
     /// At most this many of the batch's requests are in flight at once (at least 1).
     let maxConcurrent: Int
+    /// When the batch was submitted (`CLOCK_MONOTONIC`, ms): each request's timeout counts from here, so one that
+    /// starts late, behind `maxConcurrent` or other threads' batches, gets only what is left of it.
+    let submittedMilliseconds = TransferBatch.monotonicMilliseconds()
     private let state = Mutex(State.waiting)
     private let wakeup = Semaphore()
 
@@ -28,6 +36,12 @@ final class TransferBatch: Sendable {
         self.requests = requests
         self.bodies = bodies
         self.maxConcurrent = max(1, maxConcurrent)
+    }
+
+    static func monotonicMilliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
     }
 
     /// Records the outcomes and wakes the caller.

@@ -106,7 +106,10 @@ final class TransferEngine {
             while progress.inFlight < progress.batch.maxConcurrent && progress.next < progress.batch.requests.count {
                 let index = progress.next
                 progress.next += 1
-                switch start(progress.batch.requests[index], body: progress.batch.bodies[index], index: index) {
+                switch start(
+                    progress.batch.requests[index], body: progress.batch.bodies[index], index: index,
+                    waitedMilliseconds: TransferBatch.monotonicMilliseconds() - progress.batch.submittedMilliseconds)
+                {
                 case .success(let started):
                     active[started.handle.raw] = Active(handle: started.handle, transfer: started.transfer, progress: progress)
                     progress.inFlight += 1
@@ -135,12 +138,18 @@ final class TransferEngine {
         }
     }
 
+    /// `waitedMilliseconds`: since the batch was submitted, which the request's timeout has spent already.
     private func start(
-        _ request: HTTPRequest, body: UnsafeRawBufferPointer, index: Int
+        _ request: HTTPRequest, body: UnsafeRawBufferPointer, index: Int, waitedMilliseconds: Int
     ) -> Result<(handle: EasyHandle, transfer: Transfer), TransportError> {
         if let problem = request.validationProblem { return .failure(.invalidRequest(problem)) }
-        if let timeout = request.timeoutMilliseconds, timeout <= 0 {
-            return .failure(.timeout("deadline already passed before sending"))
+        var request = request
+        if let timeout = request.timeoutMilliseconds {
+            guard timeout > 0 else { return .failure(.timeout("deadline already passed before sending")) }
+            guard timeout > waitedMilliseconds else {
+                return .failure(.timeout("the \(timeout) ms timeout ran out while the request waited \(waitedMilliseconds) ms to be sent"))
+            }
+            request.timeoutMilliseconds = timeout - waitedMilliseconds
         }
         let handle: EasyHandle
         if let idle = idleHandles.popLast() {

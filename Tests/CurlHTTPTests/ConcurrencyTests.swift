@@ -1,4 +1,5 @@
 @testable import CurlHTTP
+import Foundation
 import Testing
 
 @Suite struct ConcurrencyTests {
@@ -25,6 +26,35 @@ import Testing
         #expect(stats.maxInFlight <= 3 && stats.maxInFlight >= 2, "max in flight \(stats.maxInFlight)")
         #expect(seconds >= 0.45, "three waves of 150 ms cannot finish in \(seconds) s")
         #expect(client.statistics.connectionsOpened <= 3)
+    }
+
+    /// A request's timeout counts from the `sendAll` call: one that waits for a slot behind `maxConcurrent` gets
+    /// only what is left. One at a time, three 1000 ms answers: the first (1500 ms) arrives; the second (1500 ms)
+    /// starts with ≤ 500 ms left and times out; the third (800 ms) ran out while it waited and is never sent.
+    @Test func aRequestWaitingForASlotSpendsItsTimeout() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        let slow = { (timeout: Int) in
+            HTTPRequest(method: "GET", url: server.url + "/delay?ms=1000", timeoutMilliseconds: timeout)
+        }
+        let results = client.sendAll([slow(1500), slow(1500), slow(800)], maxConcurrent: 1)
+        #expect((try? results[0].get().status) == 200)
+        guard case .failure(.timeout) = results[1], case .failure(.timeout(let why)) = results[2] else {
+            Issue.record("expected 200, then two timeouts: \(results)")
+            return
+        }
+        #expect(why.contains("waited"), "the third ran out before it was sent: \(why)")
+        #expect(try server.stats().requests == 2, "the request left no time was never sent")
+    }
+
+    /// An empty batch has nothing to wait for (it used to wait forever: checked from a thread of its own).
+    @Test func anEmptyBatchReturnsAtOnce() throws {
+        let client = try HTTPClient()
+        let returned = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            if client.sendAll([], maxConcurrent: 4).isEmpty { returned.signal() }
+        }
+        #expect(returned.wait(timeout: .now() + 10) == .success, "sendAll([]) did not return []")
     }
 
     /// More requests than `HTTPClient.pinnedAtOnce` go out group after group: every one is sent once, each answer
