@@ -22,9 +22,16 @@ package enum WriteReply {
             return decided
         }
         var reasons: [String] = []
-        let rejected = failures.flatMap(\.rejectedRecords)
+        // A record index counts within its call: each is named with its call's number, in request order.
+        var rejected: [String] = []
+        for (call, result) in results.enumerated() {
+            guard case .failure(let error) = result else { continue }
+            for record in error.rejectedRecords {
+                rejected.append("call \(call + 1) of \(total), record \(record.recordIndex): \(record.reason)")
+            }
+        }
         if !rejected.isEmpty {
-            let listed = rejected.prefix(WriteTranslation.reasonsListed).map { "record \($0.recordIndex): \($0.reason)" }
+            let listed = rejected.prefix(WriteTranslation.reasonsListed)
             reasons.append("Timestream rejected \(rejected.count) records (" + listed.joined(separator: "; ") + ")")
         }
         // A refusal of a whole call (a ValidationException, say): none of its records was stored.

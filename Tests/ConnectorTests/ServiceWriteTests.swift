@@ -55,7 +55,7 @@ import Testing
         let timestream = ScriptedTimestream(writeResults: [.success(()), .failure(rejected)])
         let served = Self.serve(timestream, Self.request(series: 150))
         #expect(served.response.statusCode == 400)
-        #expect(served.response.bodyText.contains("record 7: A record already exists"))
+        #expect(served.response.bodyText.contains("call 2 of 2, record 7: A record already exists"))
         #expect(served.summary.samplesRejected == 1 && served.summary.samplesWritten == 149)
     }
 

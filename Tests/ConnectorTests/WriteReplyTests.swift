@@ -58,7 +58,7 @@ import Testing
     @Test func rejectedRecordsAre400NamingTheReason() {
         let reply = WriteReply.make(plan: plan, results: [.success(()), .failure(Self.rejected)])
         #expect(reply.statusCode == 400)
-        #expect(reply.bodyText.contains("record 3: A record already exists with the same time"))
+        #expect(reply.bodyText.contains("call 2 of 2, record 3: A record already exists with the same time"))
     }
 
     @Test func aMissingTableKeepsPrometheusRetrying() {
