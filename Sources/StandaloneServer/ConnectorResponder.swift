@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import Synchronization
 
 /// The standalone server's HTTP handling: the operating endpoints (`--web.telemetry-path`, `/-/healthy`,
 /// `/-/ready`) here, everything else through the admission limit and the body cap into the same
@@ -98,8 +99,7 @@ struct ConnectorResponder: HTTPResponder {
             headers: request.headers.map { (name: $0.name.rawName, value: $0.value) }, body: body)
         body = []
         let stream = ResponseStream(deadline: deadline)
-        // In flight while a worker produces the answer: released when the service returns, also when the
-        // connection closed before the head could be written (Hummingbird then never runs the body).
+        // In flight while a worker produces the answer: released when the service returns.
         workers.start(serviceRequest, deadline: deadline, into: stream, then: release)
         guard let head = await stream.head() else {
             // The worker threads are stopping: only during shutdown.
@@ -115,10 +115,18 @@ struct ConnectorResponder: HTTPResponder {
         }
         var response = Self.encode(head)
         let firstPart = head.body.bytes
+        // When the connection is gone before the head could be written, Hummingbird drops the response without
+        // running its body: the worker must not wait for a reader until the deadline, and the request is logged.
+        let unwritten = UnwrittenBody { [self] in
+            stream.cancel()
+            Task { logBroken(await stream.outcome(), requestID: requestID, head: head, started: started) }
+        }
         response.body = ResponseBody { [self] writer in
+            unwritten.bodyRuns()
             do {
                 if !firstPart.isEmpty { try await writer.write(ByteBuffer(bytes: firstPart)) }
                 while let part = try await stream.next() { try await writer.write(ByteBuffer(bytes: part)) }
+                try await writer.finish(nil)
             } catch {
                 // Aborted (the answer failed after it started) or the client went away: the connection closes
                 // without the body's end, so the client sees a broken transfer, never a shorter valid answer.
@@ -126,7 +134,6 @@ struct ConnectorResponder: HTTPResponder {
                 logBroken(await stream.outcome(), requestID: requestID, head: head, started: started)
                 throw error
             }
-            try await writer.finish(nil)
             if var summary = await stream.outcome() {
                 summary.requestID = requestID
                 _ = finish(head, summary, started: started)
@@ -138,9 +145,13 @@ struct ConnectorResponder: HTTPResponder {
     private func logBroken(_ served: InvocationSummary?, requestID: String, head: ServiceResponse, started: ContinuousClock.Instant) {
         var summary = served ?? InvocationSummary(requestID: requestID, route: "read", status: head.statusCode)
         summary.requestID = requestID
-        if !summary.aborted { summary.reason = "the client stopped reading the answer" }
-        summary.aborted = true
-        _ = finish(.text(summary.status == 200 ? 499 : summary.status, summary.reason ?? ""), summary, started: started)
+        if !summary.aborted {
+            // The service produced the whole answer; the client left before it was written.
+            summary.status = 499
+            summary.reason = "the client stopped reading the answer"
+            summary.aborted = true
+        }
+        _ = finish(.text(summary.status, summary.reason ?? ""), summary, started: started)
     }
 
     /// Logs and counts the request; returns the answer.
@@ -195,4 +206,17 @@ struct ConnectorResponder: HTTPResponder {
     static func tooLarge(_ limit: Int) -> ServiceResponse {
         .text(413, "the request body is larger than --max-request-body-bytes=\(limit): lower max_samples_per_send in remote_write's queue_config, or raise the limit")
     }
+}
+
+/// Runs `dropped` when the response that holds it is released without its body having run (Hummingbird writes the
+/// head first and skips the body when that fails: the client closed the connection while the answer was produced).
+private final class UnwrittenBody: Sendable {
+    private let ran = Atomic(false)
+    private let dropped: @Sendable () -> Void
+
+    init(dropped: @escaping @Sendable () -> Void) { self.dropped = dropped }
+
+    func bodyRuns() { ran.store(true, ordering: .relaxed) }
+
+    deinit { if !ran.load(ordering: .relaxed) { dropped() } }
 }

@@ -28,7 +28,9 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
         var headWaiter: CheckedContinuation<ServiceResponse?, Never>? = nil
         var parts: [[UInt8]] = []
         var partWaiter: CheckedContinuation<[UInt8]?, any Error>? = nil
-        var finished = false
+        /// The service returned (`finish(summary:)`): no more parts, and the summary is final. An `abort` does not
+        /// end the stream: the service still returns afterwards, and its summary says how the answer failed.
+        var ended = false
         /// What the service reported when it returned (nil: it never ran).
         var summary: InvocationSummary? = nil
         var endWaiters: [CheckedContinuation<InvocationSummary?, Never>] = []
@@ -98,7 +100,6 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     func abort(_ answer: ServiceResponse) {
         let waiter = state.withLock { state in
             state.aborted = true
-            state.finished = true
             defer { state.partWaiter = nil }
             return state.parts.isEmpty ? state.partWaiter : nil
         }
@@ -108,7 +109,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     /// The service returned `summary` (nil: it never ran): no more parts, and no head if it never started one.
     func finish(summary: InvocationSummary?) {
         let (head, headWaiter, partWaiter, endWaiters) = state.withLock { state in
-            state.finished = true
+            state.ended = true
             state.summary = summary
             defer { state.headWaiter = nil; state.partWaiter = nil; state.endWaiters = [] }
             return (state.head, state.headWaiter, state.parts.isEmpty ? state.partWaiter : nil, state.endWaiters)
@@ -140,7 +141,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     func head() async -> ServiceResponse? {
         await withCheckedContinuation { continuation in
             let ready: ServiceResponse?? = state.withLock { state in
-                if state.finished { return .some(state.head) }
+                if state.ended { return .some(state.head) }
                 if let head = state.head, head.isStreamedReadAnswer { return .some(head) }
                 state.headWaiter = continuation
                 return nil
@@ -162,7 +163,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
                     return .success(part)
                 }
                 if state.aborted { return .failure(Aborted()) }
-                if state.finished { return .success(nil) }
+                if state.ended { return .success(nil) }
                 state.partWaiter = continuation
                 return nil
             }
@@ -170,15 +171,16 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
         }
     }
 
-    /// What the service reported, once it has returned (at once after `head()` gave a whole answer).
+    /// What the service reported, once it has returned (at once after `head()` gave a whole answer; after an
+    /// abort, once the service has returned from the failed read).
     func outcome() async -> InvocationSummary? {
         await withCheckedContinuation { continuation in
-            let ended: Bool = state.withLock { state in
-                if state.finished { return true }
+            let ended: InvocationSummary?? = state.withLock { state in
+                if state.ended { return .some(state.summary) }
                 state.endWaiters.append(continuation)
-                return false
+                return nil
             }
-            if ended { continuation.resume(returning: state.withLock { $0.summary }) }
+            if let ended { continuation.resume(returning: ended) }
         }
     }
 

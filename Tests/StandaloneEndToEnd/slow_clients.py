@@ -3,10 +3,15 @@
   slot only until --request-timeout: then it is answered 503 + Retry-After (Prometheus retries), and the slot
   serves the next write;
 - while that client holds the only slot (--max-concurrent-requests=1), a write is refused 503 but an unknown path is
-  still 404 and a GET on the write route 405: routes are answered from the request head, before admission.
+  still 404 and a GET on the write route 405: routes are answered from the request head, before admission;
+- a client that resets its connection while its STREAMED_XOR_CHUNKS read waits for Timestream's first page (the
+  head can then not be written, and the server drops the answer without running its body) frees its worker thread
+  as soon as the page arrives, not at --request-timeout, and the read is still logged (499).
 """
-import re, socket, threading, time
+import re, socket, struct, threading, time
+import snappy
 from local_stack import Standalone
+from prompb import ReadRequest
 
 
 def trickled_body(work, binary, standin, check, post, get, write_body):
@@ -59,3 +64,44 @@ def trickled_body(work, binary, standin, check, post, get, write_body):
     finally:
         stop.set()
         check(door.stop() == 0, "exit 0 on SIGTERM after the slow client")
+
+
+def gone_before_the_head(work, binary, standin, check, post, write_body, auth, control):
+    door = Standalone(work, binary, standin.url, log_name="gone-before-head.log",
+                      flags=["--log.level=info", "--worker-threads=1", "--request-timeout=30"])
+    try:
+        stamp = int(time.time() * 1000) - 60_000
+        # 8000 series: more frames than the answer's queue holds, so a producer nobody reads from would wait.
+        statuses = [post(door.url + "/write", write_body("gone_client_metric", w, stamp))[0] for w in range(4)]
+        check(statuses == [204] * 4, "8000 series to read back → %s" % statuses)
+        read = ReadRequest()
+        query = read.queries.add(start_timestamp_ms=stamp - 60_000, end_timestamp_ms=stamp + 1)
+        query.matchers.add(type=0, name="__name__", value="gone_client_metric")
+        read.accepted_response_types.append(1)  # STREAMED_XOR_CHUNKS
+        body = snappy.compress(read.SerializeToString())
+        control(standin, {"delay_ms": 1500, "delay_calls": 1})  # the read's first Query call
+        client = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+        client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
+                       b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
+                       % (auth.encode(), len(body)) + body)
+        time.sleep(0.3)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # a reset, before the answer's head
+        began = time.time()
+        status, _, answer = post(door.url + "/write", write_body("gone_client_metric", 9, stamp, series=3))
+        waited = time.time() - began
+        # Queued behind the read on the only worker: ~1.5 s (the delayed page), not --request-timeout's 30 s.
+        check(status == 204 and waited < 15,
+              "after a client reset its streamed read, the only worker serves the next write → %d after %.1f s"
+              % (status, waited))
+        logged = None
+        for _ in range(50):
+            logged = re.search(r"^.*route=read status=499.*$", door.log(), re.M)
+            if logged:
+                break
+            time.sleep(0.2)
+        check(logged and "aborted=true" in logged.group(0),
+              "the abandoned read is logged: %s" % (logged.group(0)[-160:] if logged else "no line"))
+    finally:
+        control(standin, {"delay_ms": 0, "delay_calls": 0})
+        check(door.stop() == 0, "exit 0 on SIGTERM after the client that went away")

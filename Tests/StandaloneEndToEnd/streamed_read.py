@@ -5,9 +5,9 @@ SQL stand-in with small result pages (many Query calls per read),
   read 10x larger as for the small one: memory is bounded by a page and a frame, not by the answer (a functional
   bound, not a timing);
 - a Timestream failure after the first frames went out breaks the chunked response (the client sees an incomplete
-  transfer, never a shorter valid answer) and the request's log line says aborted=true.
+  transfer, never a shorter valid answer) and the request's log line says aborted=true with the failure's 5xx status.
 """
-import http.client, json, os, struct, threading, time
+import http.client, json, os, re, struct, threading, time
 import snappy
 from local_stack import Standalone, sql_standin
 from prompb import ReadRequest, WriteRequest
@@ -110,8 +110,15 @@ def streamed_read(work, binary, check, post, auth, control):
             control(standin, {"fail500": 0})
         check(response.status == 200 and first and outcome.startswith("incomplete"),
               "Timestream failing after the first frames breaks the streamed answer off (%s)" % outcome)
-        time.sleep(0.5)
-        check("aborted=true" in door.log(), "the aborted read's log line says aborted=true")
+        aborted = []
+        for _ in range(25):  # logged once the service has returned from the failed read
+            aborted = [line for line in door.log().splitlines() if "aborted=true" in line]
+            if aborted:
+                break
+            time.sleep(0.2)
+        # The status is Timestream's failure (5xx), not the 200 of the head that went out.
+        check(len(aborted) == 1 and re.search(r"\bstatus=5\d\d\b", aborted[0]) and "level=error" in aborted[0],
+              "the aborted read's log line says aborted=true with a 5xx status: %s" % aborted[-1:])
     finally:
         check(door.stop() == 0, "exit 0 on SIGTERM after the streamed reads")
         standin.stop()

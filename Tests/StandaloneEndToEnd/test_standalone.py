@@ -29,7 +29,7 @@ from local_stack import Standalone, free_port, sql_standin, standalone_binary  #
 import snappy  # noqa: E402
 from prompb import ReadRequest, WriteRequest  # noqa: E402
 from streamed_read import streamed_read  # noqa: E402
-from slow_clients import trickled_body  # noqa: E402
+from slow_clients import gone_before_the_head, trickled_body  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
@@ -364,6 +364,7 @@ def main():
                  "every-interface": lambda b: every_interface(work, b, standin), "load": lambda b: load(work, b, standin),
                  "sigterm": lambda b: sigterm_mid_load(work, b, standin), "tls": lambda b: tls(work, b, standin),
                  "slow-clients": lambda b: trickled_body(work, b, standin, check, post, get, write_body),
+                 "gone-client": lambda b: gone_before_the_head(work, b, standin, check, post, write_body, AUTH, control),
                  "quick-start": lambda b: quick_start(work),
                  "streamed-read": lambda b: streamed_read(work, b, check, post, AUTH, control)}
         for name in sys.argv[1:] or steps:  # arguments: run only these steps

@@ -69,6 +69,32 @@ import Testing
         #expect(received == [0, 1, 2])
     }
 
+    /// After an abort the reader breaks the response off and logs the request with what the service reports when it
+    /// returns from the failed read (its 5xx and calls), not with the 200 of the head that went out.
+    @Test func theSummaryAfterAnAbortIsTheOneTheServiceReturnsWith() async throws {
+        let stream = ResponseStream(capacity: 4, deadline: Self.never)
+        let returns = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? stream.start(Self.head)
+            stream.abort(.text(503, "Timestream failed"))
+            returns.wait()  // the service on its way back: the read handler, the worker giving the service back
+            var summary = InvocationSummary(requestID: "r-3", route: "read", status: 503)
+            summary.aborted = true
+            summary.timestreamCalls = 7
+            stream.finish(summary: summary)
+        }
+        _ = await stream.head()
+        await #expect(throws: ResponseStream.Aborted.self) { while try await stream.next() != nil {} }
+        stream.cancel()
+        // The service is still on its way back when the reader asks (it returns 0.3 s later).
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.3)
+            returns.signal()
+        }
+        let summary = await stream.outcome()
+        #expect(summary?.status == 503 && summary?.aborted == true && summary?.timestreamCalls == 7)
+    }
+
     @Test func aReaderThatGoesAwayStopsTheProducer() async throws {
         let stream = ResponseStream(capacity: 1, deadline: Self.never)
         let (_, failure) = Self.produce(stream, parts: 100)
