@@ -18,6 +18,7 @@ extension TimestreamClient {
         var lastErrors: [Int: TimestreamError] = [:]
         var attempt = 0
         var sentBefore = [Bool](repeating: false, count: bodies.count)
+        var rediscovered = false
         while !pending.isEmpty {
             attempt += 1
             let remaining = deadline.remaining(at: clock.nowMilliseconds())
@@ -45,9 +46,11 @@ extension TimestreamClient {
                 }
             }
             guard !pending.isEmpty else { break }
-            // A stale endpoint is fixed by rediscovery, not by waiting.
-            let staleEndpointOnly = pending.allSatisfy { lastErrors[$0]!.isInvalidEndpoint }
-            var delay = staleEndpointOnly ? 0 : jitter.jitter(upTo: retryPolicy.backoffCeiling(retry: attempt))
+            // A stale endpoint is fixed by rediscovery, not by waiting: the first time. An endpoint that stays stale
+            // (a fixed endpoint, or discovery answering the same one) backs off like any other failure.
+            let rediscoverNow = !rediscovered && pending.allSatisfy { lastErrors[$0]!.isInvalidEndpoint }
+            if rediscoverNow { rediscovered = true }
+            var delay = rediscoverNow ? 0 : jitter.jitter(upTo: retryPolicy.backoffCeiling(retry: attempt))
             // Never sleep past the deadline: leave room for one more minimal attempt, or stop now.
             let left = deadline.remaining(at: clock.nowMilliseconds()) - retryPolicy.minimumAttemptMilliseconds
             guard left >= 0 else {

@@ -103,7 +103,11 @@ package final class TimestreamClient: Sendable {
         case .failure(let error): return .failure(.transport(error))
         case .success(let value): response = value
         }
-        guard (200..<300).contains(response.status) else { return .failure(ErrorResponseDecoding.decode(response)) }
+        guard (200..<300).contains(response.status) else {
+            var error = ErrorResponseDecoding.decode(response)
+            error.isDiscoveryFailure = !error.isRetryable && !error.isAuthFailure
+            return .failure(error)
+        }
         guard let endpoint = DescribeEndpointsResponse.decode(response.body)?.Endpoints.first,
             let baseURL = Self.discoveredBaseURL(endpoint.Address, scheme: scheme)
         else {

@@ -31,6 +31,9 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     package var isRetryable: Bool
     /// The credentials were refused (401/403 and the auth error codes).
     package var isAuthFailure: Bool
+    /// `DescribeEndpoints` itself was refused (neither throttled nor a credential problem): the region or the
+    /// discovery endpoint is wrong, a deployment error rather than bad data.
+    package var isDiscoveryFailure = false
 
     init(
         code: String, message: String, httpStatus: Int? = nil, rejectedRecords: [RejectedRecord] = [],
@@ -50,7 +53,8 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     ) -> TimestreamError {
         TimestreamError(
             code: code, message: message, httpStatus: httpStatus, rejectedRecords: rejectedRecords,
-            isRetryable: retryableCodes.contains(code) || retryableStatuses.contains(httpStatus ?? 0),
+            isRetryable: retryableCodes.contains(code) || retryableStatuses.contains(httpStatus ?? 0)
+                || (httpStatus ?? 0) >= 500,
             isAuthFailure: authFailureCodes.contains(code) || httpStatus == 401 || httpStatus == 403)
     }
 
@@ -70,14 +74,18 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     /// Timestream's `InvalidEndpointException` (421): the discovered endpoint is stale, discover again.
     var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
 
-    // Throttling and server-side codes of the Timestream API reference, plus the SDKs' generic transient codes.
+    // Throttling and server-side codes of the Timestream API reference, plus the SDKs' generic throttling and
+    // transient codes (botocore's retry handler lists the same), whatever status carries them.
     // https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html#API_WriteRecords_Errors
     static let retryableCodes: Set<String> = [
         "ThrottlingException", "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException",
         "RequestTimeout", "RequestTimeoutException", "InvalidEndpointException", "Throttling",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "ThrottledException",
+        "RequestThrottledException", "RequestThrottled", "RequestLimitExceeded", "BandwidthLimitExceeded", "SlowDown",
+        "PriorRequestNotComplete", "TransactionInProgressException",
     ]
-    static let retryableStatuses: Set<Int> = [408, 421, 429, 500, 502, 503, 504]
+    /// Besides every 5xx: whatever answered, a server's failure is never the caller's data to drop.
+    static let retryableStatuses: Set<Int> = [408, 421, 429]
     static let authFailureCodes: Set<String> = [
         "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException", "AccessDenied",
         "SignatureDoesNotMatch", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",

@@ -5,7 +5,8 @@ import AWS
 /// - transient (throttling, 5xx, network, no time left) → 503 + `Retry-After`, so Prometheus retries;
 /// - refused credentials → 403 (the caller's basic-auth key), or 500 when the function's own role was refused
 ///   (a deployment error: Prometheus keeps the data and retries while the operator fixes the policy);
-/// - a missing database or table → 500 (a deployment error too);
+/// - a missing database or table, or endpoint discovery refused (wrong region or discovery URL) → 500 (deployment
+///   errors too);
 /// - anything else Timestream refuses → nil here: the caller answers 400 with Timestream's reason.
 enum FailureStatus {
     /// Seconds Prometheus should wait before retrying a transient failure.
@@ -18,7 +19,7 @@ enum FailureStatus {
     }
 
     /// The answer decided by the most serious of `failures` (of `total` calls), or nil when none of them is
-    /// transient, an authorization failure or a missing table.
+    /// transient, an authorization failure, a missing table or a refused endpoint discovery.
     /// - Parameter stored: for writes, what was and was not stored (`WriteReply.storedSentence`).
     static func answer(
         for failures: [TimestreamError], of total: Int, _ operation: Operation, usingFunctionRole: Bool,
@@ -47,6 +48,10 @@ enum FailureStatus {
         if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
             // A 4xx would make Prometheus drop the data while the operator creates the table.
             return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table\(storedSuffix)")
+        }
+        if let discovery = failures.first(where: { $0.isDiscoveryFailure }) {
+            // The same: a wrong region or discovery endpoint is fixed by the operator, the data must wait for it.
+            return .text(500, "Timestream endpoint discovery (DescribeEndpoints) failed (\(discovery)): check the region and write_base_endpoint / query_base_endpoint / AWS_ENDPOINT_URL…\(storedSuffix)")
         }
         return nil
     }

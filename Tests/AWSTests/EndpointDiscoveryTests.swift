@@ -114,6 +114,47 @@ import Testing
         #expect(clock.sleeps.isEmpty)
     }
 
+    /// An endpoint that stays stale after a rediscovery (the same cell answering 421 again): only the first retry
+    /// is immediate, the next waits its backoff instead of hammering DescribeEndpoints and WriteRecords.
+    @Test func anEndpointThatStaysStaleBacksOffAfterOneImmediateRediscovery() {
+        var writes = 0
+        let transport = discoveringTransport(cacheMinutes: 1440) { _ in
+            writes += 1
+            return writes <= 2
+                ? json(421, #"{"__type":"com.amazonaws.timestream.v20181101#InvalidEndpointException","message":"stale"}"#)
+                : json(200, writeSuccess)
+        }
+        let clock = FakeClock()
+        let client = TimestreamClient(
+            transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(), clock: clock,
+            jitter: MaxJitter())
+        let result = client.writeRecords(
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 10_000))
+        #expect((try? result[0].get()) != nil)
+        #expect(transport.requests(for: "WriteRecords").count == 3)
+        #expect(clock.sleeps.count == 1, "one backoff, after the second 421: \(clock.sleeps)")
+    }
+
+    /// DescribeEndpoints refused (a wrong region or discovery URL answers 404): a deployment error, marked so the
+    /// answer keeps Prometheus retrying (500), not a 400 that drops the data. Throttling stays transient.
+    @Test func aRefusedDiscoveryIsADiscoveryFailure() {
+        let refusing = ScriptedTransport { _, _ in json(404, #"{"__type":"UnknownOperationException","message":"no"}"#) }
+        let client = TimestreamClient(
+            transport: refusing, region: "us-east-1", endpoints: EndpointConfiguration(), clock: FakeClock())
+        let result = client.writeRecords(
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max))
+        guard case .failure(let error) = result[0] else { Issue.record("expected a failure"); return }
+        #expect(error.isDiscoveryFailure && !error.isRetryable)
+        let throttled = ScriptedTransport { _, _ in json(400, #"{"__type":"ThrottlingException","message":"slow"}"#) }
+        let clock = FakeClock()
+        let later = TimestreamClient(
+            transport: throttled, region: "us-east-1", endpoints: EndpointConfiguration(), clock: clock, jitter: MaxJitter())
+        let again = later.writeRecords(
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 1_000))
+        guard case .failure(let transient) = again[0] else { Issue.record("expected a failure"); return }
+        #expect(transient.isRetryable && !transient.isDiscoveryFailure)
+    }
+
     @Test func fixedEndpointSkipsDiscoveryAndDiscoverAtIsHonoured() {
         let transport = discoveringTransport()
         let client = TimestreamClient(

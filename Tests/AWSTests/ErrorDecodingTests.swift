@@ -47,6 +47,13 @@ import Testing
         #expect(decode(429, "").isRetryable)
         #expect(decode(421, #"{"__type":"InvalidEndpointException","message":"gone"}"#).isInvalidEndpoint)
         #expect(!decode(400, #"{"__type":"ValidationException","message":"x"}"#).isRetryable)
+        // Any 5xx, whatever its body (a proxy's 501/507/509, an unknown server code): never the caller's data to drop.
+        for status in [501, 505, 507, 509, 599] { #expect(decode(status, "<html>busy</html>").isRetryable, "\(status)") }
+        #expect(decode(500, #"{"__type":"SomethingNew","message":"x"}"#).isRetryable)
+        // The SDKs' generic throttling codes, even on a 400.
+        for code in ["RequestLimitExceeded", "ThrottledException", "RequestThrottledException", "SlowDown"] {
+            #expect(decode(400, #"{"__type":"\#(code)","message":"slow down"}"#).isRetryable, "\(code)")
+        }
         for code in [
             "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
             "ExpiredTokenException",

@@ -61,6 +61,14 @@ import Testing
         #expect(reply.bodyText.contains("call 2 of 2, record 3: A record already exists with the same time"))
     }
 
+    @Test func aRefusedEndpointDiscoveryKeepsPrometheusRetrying() {
+        var refused = TimestreamError.classified(code: "UnknownOperationException", message: "no", httpStatus: 404)
+        refused.isDiscoveryFailure = true
+        let reply = WriteReply.make(plan: plan, results: [.failure(refused), .failure(refused)])
+        #expect(reply.statusCode == 500)
+        #expect(reply.bodyText.contains("DescribeEndpoints") && reply.bodyText.contains("region"))
+    }
+
     @Test func aMissingTableKeepsPrometheusRetrying() {
         let reply = WriteReply.make(plan: plan, results: [.failure(Self.missingTable)])
         #expect(reply.statusCode == 500)
