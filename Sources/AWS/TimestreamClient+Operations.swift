@@ -5,7 +5,8 @@ import TextCodecs
 extension TimestreamClient {
     /// Sends every request as its own `WriteRecords` call, all in parallel (at most `maxConcurrent` in flight)
     /// through one `transport.sendAll` per round, each retried independently. Results are in request order.
-    /// A request with no records or more than `WriteRecordsBody.maxRecords` fails without being sent.
+    /// A request with no records or more than `WriteRecordsBody.maxRecords` fails without being sent; a 2xx whose
+    /// body is not Timestream's `RecordsIngested` fails `InvalidResponse` (transient).
     /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html
     /// - Parameter maxAttempts: per call; the Go connector's `max_write_retries` default is 10.
     package func writeRecords(
@@ -30,7 +31,13 @@ extension TimestreamClient {
             .write, operation: "WriteRecords", bodies: sendable.map { calls[$0].json },
             credentials: credentials, deadline: deadline, maxAttempts: maxAttempts,
             maxConcurrent: max(1, maxConcurrent), tally: tally)
-        for (index, result) in zip(sendable, results) { outcomes[index] = result.map { _ in () } }
+        for (index, result) in zip(sendable, results) {
+            // A 2xx that is not Timestream's answer stores nothing: transient, so Prometheus keeps the data.
+            outcomes[index] = result.flatMap { body in
+                WriteRecordsResponse.isIngested(body)
+                    ? .success(()) : .failure(invalidResponse("WriteRecords", HTTPResponse(status: 200, body: body)))
+            }
+        }
         return outcomes.map { $0! }
     }
 

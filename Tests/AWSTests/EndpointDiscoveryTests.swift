@@ -155,6 +155,27 @@ import Testing
         #expect(transient.isRetryable && !transient.isDiscoveryFailure)
     }
 
+    /// An endpoint setting that points at some other server answering 200: nothing counts as stored, and the
+    /// failure is transient (Prometheus keeps the data) with the body's start in the message.
+    @Test func a2xxThatIsNotTimestreamsAnswerStoresNothing() {
+        for body in ["<html>welcome</html>", "{}", #"{"RecordsIngested":1}"#, ""] {
+            let transport = ScriptedTransport { _, _ in json(200, body) }
+            let client = TimestreamClient(
+                transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(write: .fixed("http://127.0.0.1:5055")),
+                clock: FakeClock())
+            let result = client.writeRecords(
+                [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max))
+            guard case .failure(let error) = result[0] else { Issue.record("\(body): counted as stored"); continue }
+            #expect(error.code == "InvalidResponse" && error.isRetryable, "\(body): \(error)")
+        }
+        let real = ScriptedTransport { _, _ in json(200, writeSuccess) }
+        let client = TimestreamClient(
+            transport: real, region: "us-east-1", endpoints: EndpointConfiguration(write: .fixed("http://127.0.0.1:5055")),
+            clock: FakeClock())
+        let stored = client.writeRecords([sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max))
+        #expect((try? stored[0].get()) != nil)
+    }
+
     @Test func fixedEndpointSkipsDiscoveryAndDiscoverAtIsHonoured() {
         let transport = discoveringTransport()
         let client = TimestreamClient(
