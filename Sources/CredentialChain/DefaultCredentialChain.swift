@@ -21,6 +21,15 @@ public enum DefaultCredentialChain {
                 environment: environment, region: region, transport: transport, now: now)
         }
         let profile = ProfileCredentialProvider.settings(environment: environment)
+        if let settings = profile.settings, case let unsupported = ProfileCredentialProvider.unsupportedSettings(settings),
+            !unsupported.isEmpty
+        {
+            // The SDKs would use this profile's role (it wins over the profile's own keys, as their assume-role and
+            // SSO providers come before the shared-file ones); anything else here would be another identity.
+            throw CredentialProviderError(
+                source: "profile \(profile.profile)",
+                reason: "the profile sets \(unsupported.joined(separator: ", ")), which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings")
+        }
         if let settings = profile.settings, ProfileCredentialProvider.hasCredentials(settings) {
             return ProfileCredentialProvider(profile: profile.profile, files: profile.files, settings: settings)
         }
@@ -30,15 +39,7 @@ public enum DefaultCredentialChain {
                 source: "profile \(named)",
                 reason: profile.settings == nil
                     ? "AWS_PROFILE names a profile that is in neither \(profile.files)"
-                    : "the profile has no aws_access_key_id or credential_process (role_arn, SSO and web_identity_token_file profiles are not supported)")
-        }
-        if let settings = profile.settings, case let unsupported = ProfileCredentialProvider.unsupportedSettings(settings),
-            !unsupported.isEmpty
-        {
-            // The SDKs would use this profile's role; the container's or instance's own role would be another one.
-            throw CredentialProviderError(
-                source: "profile \(profile.profile)",
-                reason: "the profile sets \(unsupported.joined(separator: ", ")), which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings")
+                    : "the profile has no aws_access_key_id or credential_process")
         }
         if ContainerCredentialProvider.isConfigured(environment) {
             return try ContainerCredentialProvider(environment: environment, transport: transport)

@@ -112,13 +112,13 @@ public final class RefreshingCredentials: Sendable {
             state.lastAttempt = time
             switch result {
             case .success(let fresh):
-                // The same keys again, still inside the refresh margin: the source has nothing newer yet, so it is
-                // asked again only after `retryAfterFailure`, not on the next request.
-                let unchanged = state.kept == fresh
+                // Keys inside the refresh margin as they arrive (the same ones again, or new ones that live less
+                // than the margin): the source has nothing better now, so it is asked again only after
+                // `retryAfterFailure`, not on the next request.
                 let nearExpiry = fresh.expirationEpochMilliseconds.map { time >= $0 - Self.refreshMarginMilliseconds } ?? false
                 state.kept = fresh
                 state.lastError = nil
-                state.nextBackgroundAttempt = unchanged && nearExpiry ? time + Self.retryAfterFailureMilliseconds : .min
+                state.nextBackgroundAttempt = nearExpiry ? time + Self.retryAfterFailureMilliseconds : .min
             case .failure(let error):
                 state.lastError = error
                 state.nextBackgroundAttempt = time + Self.retryAfterFailureMilliseconds

@@ -146,6 +146,24 @@ import Testing
         }
     }
 
+    /// A profile with both keys and a role: the SDKs assume the role (their assume-role provider comes first), so
+    /// signing with the keys would be another identity; refused, for a named profile as for `default`.
+    @Test func aProfileWithKeysAndARoleIsNotUsedAsItsKeys() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config")
+        try "[default]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = default\n[profile p]\naws_access_key_id = AKIDP\naws_secret_access_key = s\nrole_arn = arn:aws:iam::123456789012:role/p\nsource_profile = p\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        for (name, extra) in [("default", [String: String]()), ("p", ["AWS_PROFILE": "p"])] {
+            let environment = ["AWS_CONFIG_FILE": config.path, "HOME": directory.path].merging(extra) { $1 }
+            #expect {
+                try chosen(environment)
+            } throws: { error in
+                "\(error)" == "profile \(name): the profile sets role_arn, source_profile, which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings"
+            }
+        }
+    }
+
     @Test func fullURIHostsAreLimitedAsInTheSDKs() throws {
         for allowed in ["http://127.0.0.1:9/creds", "http://169.254.170.23/v1/credentials", "https://creds.example.com/x", "http://[fd00:ec2::23]/c", "http://localhost:80/c"] {
             #expect(throws: Never.self) { try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": allowed], transport: transport) }

@@ -89,14 +89,15 @@ func startMoto() throws -> (OracleServer, MotoSetup) {
     return (server, try JSONDecoder().decode(MotoSetup.self, from: Data(contentsOf: file)))
 }
 
-/// The container / IMDSv2 stand-in issuing keys that live 299 s (inside the refresh margin), a Timestream stand-in
+/// The container / IMDSv2 stand-in issuing keys that live 301 s (inside the 5-minute refresh margin a second after
+/// they are issued, so a request then starts a background refresh), a Timestream stand-in
 /// accepting only those keys, and the environment that points `source` ("container" or "imds") at the issuer.
 func rotatingIssuer(
     _ source: String, _ http: HTTPClient
 ) throws -> (issuer: OracleServer, timestream: OracleServer, environment: [String: String]) {
     let issuer = try OracleServer("credential_endpoints_standin.py", ["pod-token"])
     let timestream = try OracleServer("timestream_standin.py", ["issuer=\(issuer.url)/_issued"])
-    _ = try http.send(HTTPRequest(method: "POST", url: issuer.url + "/_settings", body: Array(#"{"lifetime_seconds": 299}"#.utf8))).get()
+    _ = try http.send(HTTPRequest(method: "POST", url: issuer.url + "/_settings", body: Array(#"{"lifetime_seconds": 301}"#.utf8))).get()
     let environment = source == "container"
         ? ["AWS_CONTAINER_CREDENTIALS_FULL_URI": issuer.url + "/v2/credentials/x", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "pod-token"]
         : ["AWS_EC2_METADATA_SERVICE_ENDPOINT": issuer.url]

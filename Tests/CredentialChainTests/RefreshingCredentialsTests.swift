@@ -122,11 +122,29 @@ import Testing
         #expect(provider.fetches == 5)
     }
 
+    /// A source that hands out new keys each time, each living less than the 5-minute margin (a credential_process
+    /// issuing short sessions): asked again once per retryAfterFailure, not on every request.
+    @Test func shortLivedNewKeysAreNotFetchedOnEveryRequest() throws {
+        let provider = ScriptedProvider((1...30).map { .success(keys($0, expiresAt: clock.now + 120_000)) })
+        let credentials = cache(provider)
+        for _ in 0..<20 {
+            _ = try credentials.current().get()
+            background.runAll()
+        }
+        #expect(provider.fetches == 1, "the first request's fetch serves them all: \(provider.fetches)")
+        clock.advance(seconds: 10)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        background.runAll()
+        #expect(provider.fetches == 2)
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+    }
+
     @Test func theRealBackgroundThreadRuns() throws {
         let expiry = clock.now + 100_000  // already inside the margin
         let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])
         let credentials = RefreshingCredentials(provider: provider, now: clock.function)
         #expect(try credentials.current().get().accessKeyID == "ASIA1")  // fetched; schedules nothing yet
+        clock.advance(seconds: 10)  // keys that arrived inside the margin: the source is asked again after 10 s
         #expect(try credentials.current().get().accessKeyID != "")  // schedules the thread
         // No timing assumption: wait (without a deadline) until the thread has stored the new keys.
         while (try? credentials.current().get().accessKeyID) != "ASIA2" { usleep(1_000) }

@@ -128,8 +128,9 @@ import Testing
     // MARK: - stand-ins: container endpoint and IMDSv2
 
     /// Container endpoint and IMDSv2, each against timestream_standin.py that accepts only the keys the
-    /// credential stand-in issued. Keys live 299 s, so every request is inside the 5-minute margin and starts a
-    /// (real, threaded) background refresh: keys rotate between writes and every write is stored.
+    /// credential stand-in issued. Keys live 301 s, so a second after each fetch they are inside the 5-minute margin
+    /// and the next request starts a (real, threaded) background refresh: keys rotate between writes and every
+    /// write is stored.
     @Test(arguments: ["container", "imds"])
     func rotatingTemporaryKeys(_ source: String) throws {
         let (issuer, timestream, environment) = try rotatingIssuer(source, http)
