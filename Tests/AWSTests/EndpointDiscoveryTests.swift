@@ -87,11 +87,12 @@ import Testing
         #expect(transport.requests(for: "Query").first?.url == "https://query.cell.example/")
     }
 
-    @Test func invalidEndpoint421RefreshesAndRetriesWithoutSleeping() {
+    /// One write through a discovering client whose first `stale` WriteRecords calls answer 421.
+    func writeAfter421s(_ stale: Int) -> (result: Result<Void, TimestreamError>, transport: ScriptedTransport, clock: FakeClock) {
         var writes = 0
         let transport = discoveringTransport(cacheMinutes: 1440) { _ in
             writes += 1
-            return writes == 1
+            return writes <= stale
                 ? json(
                     421,
                     #"{"__type":"com.amazonaws.timestream.v20181101#InvalidEndpointException","message":"The endpoint is invalid"}"#
@@ -104,7 +105,12 @@ import Testing
             jitter: MaxJitter())
         let result = client.writeRecords(
             [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 10_000))
-        #expect((try? result[0].get()) != nil)
+        return (result[0], transport, clock)
+    }
+
+    @Test func invalidEndpoint421RefreshesAndRetriesWithoutSleeping() {
+        let (result, transport, clock) = writeAfter421s(1)
+        #expect((try? result.get()) != nil)
         #expect(transport.requests(for: "DescribeEndpoints").count == 2)
         #expect(
             transport.requests(for: "WriteRecords").map(\.url) == [
@@ -117,20 +123,8 @@ import Testing
     /// An endpoint that stays stale after a rediscovery (the same cell answering 421 again): only the first retry
     /// is immediate, the next waits its backoff instead of hammering DescribeEndpoints and WriteRecords.
     @Test func anEndpointThatStaysStaleBacksOffAfterOneImmediateRediscovery() {
-        var writes = 0
-        let transport = discoveringTransport(cacheMinutes: 1440) { _ in
-            writes += 1
-            return writes <= 2
-                ? json(421, #"{"__type":"com.amazonaws.timestream.v20181101#InvalidEndpointException","message":"stale"}"#)
-                : json(200, writeSuccess)
-        }
-        let clock = FakeClock()
-        let client = TimestreamClient(
-            transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(), clock: clock,
-            jitter: MaxJitter())
-        let result = client.writeRecords(
-            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 10_000))
-        #expect((try? result[0].get()) != nil)
+        let (result, transport, clock) = writeAfter421s(2)
+        #expect((try? result.get()) != nil)
         #expect(transport.requests(for: "WriteRecords").count == 3)
         #expect(clock.sleeps.count == 1, "one backoff, after the second 421: \(clock.sleeps)")
     }
