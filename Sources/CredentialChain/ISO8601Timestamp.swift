@@ -1,7 +1,10 @@
 import TextCodecs
 
 /// The `Expiration` timestamps the credential sources send: RFC 3339 / ISO 8601 in UTC or with an offset,
-/// e.g. `2026-12-05T04:00:00Z`, `2026-12-05T04:00:00.123Z`, `2026-12-05T06:00:00+02:00`.
+/// e.g. `2026-12-05T04:00:00Z`, `2026-12-05T04:00:00.123Z`, `2026-12-05T06:00:00+02:00`. The offset may also
+/// take ISO 8601's other forms, `+0200` and `+02` (what `date +%Y-%m-%dT%H:%M:%S%z` prints in a
+/// `credential_process` script; botocore reads those too). A date the calendar does not have (`2026-02-30`) is
+/// refused, not rolled into the next month.
 enum ISO8601Timestamp {
     /// Epoch milliseconds, or `nil` when `text` is not such a timestamp.
     static func epochMilliseconds(_ text: String) -> Int64? {
@@ -20,7 +23,8 @@ enum ISO8601Timestamp {
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
             let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
             let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            (1...12).contains(month), (1...CivilCalendar.daysInMonth(year, month)).contains(day), hour < 24,
+            minute < 60, second < 61
         else { return nil }
         var index = 19
         var milliseconds: Int64 = 0
@@ -41,11 +45,18 @@ enum ISO8601Timestamp {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
             index += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard let hours = number(index + 1, 2), index + 3 < b.count, b[index + 3] == UInt8(ascii: ":"),
-                let minutes = number(index + 4, 2)
-            else { return nil }
-            offsetSeconds = (hours * 3600 + minutes * 60) * (b[index] == UInt8(ascii: "+") ? 1 : -1)
-            index += 6
+            // ±hh:mm, ±hhmm or ±hh
+            let sign: Int64 = b[index] == UInt8(ascii: "+") ? 1 : -1
+            guard let hours = number(index + 1, 2), hours < 24 else { return nil }
+            index += 3
+            var minutes: Int64 = 0
+            if index < b.count {
+                let colon = b[index] == UInt8(ascii: ":")
+                guard let value = number(colon ? index + 1 : index, 2), value < 60 else { return nil }
+                minutes = value
+                index += colon ? 3 : 2
+            }
+            offsetSeconds = (hours * 3600 + minutes * 60) * sign
         default: return nil
         }
         guard index == b.count else { return nil }
