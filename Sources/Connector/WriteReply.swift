@@ -1,4 +1,5 @@
 import AWS
+import TimestreamCodec
 import TimestreamTranslation
 
 /// The remote-write answer for a planned request and the outcome of each WriteRecords call, per the
@@ -22,12 +23,19 @@ package enum WriteReply {
             return decided
         }
         var reasons: [String] = []
-        // A record index counts within its call: each is named with its call's number, in request order.
+        // A record index counts within its call: each is named with its call's number, in request order, and by
+        // the sample it carries (the first few only: reading a body again is for the answer's text).
         var rejected: [String] = []
         for (call, result) in results.enumerated() {
             guard case .failure(let error) = result else { continue }
             for record in error.rejectedRecords {
-                rejected.append("call \(call + 1) of \(total), record \(record.recordIndex): \(record.reason)")
+                var name = "call \(call + 1) of \(total), record \(record.recordIndex)"
+                if rejected.count < WriteTranslation.reasonsListed, call < plan.calls.count,
+                    let sample = plan.calls[call].recordText(record.recordIndex)
+                {
+                    name += " (\(sample))"
+                }
+                rejected.append(name + ": " + record.reason)
             }
         }
         if !rejected.isEmpty {

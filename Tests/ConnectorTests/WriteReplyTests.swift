@@ -61,6 +61,16 @@ import Testing
         #expect(reply.bodyText.contains("call 2 of 2, record 3: A record already exists with the same time"))
     }
 
+    /// A rejected record is named by the sample it carries too, so the operator can find the series.
+    @Test func rejectedRecordsNameTheirSeries() {
+        let rejectedFirst = TimestreamError.classified(
+            code: "RejectedRecordsException", message: "rejected", httpStatus: 419,
+            rejectedRecords: [RejectedRecord(recordIndex: 0, reason: "The record timestamp is outside the time range", existingVersion: nil)])
+        let reply = WriteReply.make(plan: plan, results: [.failure(rejectedFirst)])
+        #expect(reply.statusCode == 400)
+        #expect(reply.bodyText.contains("call 1 of 1, record 0 (up{__name_only__=\"true\"} 1.0 1): The record timestamp is outside the time range"), "\(reply.bodyText)")
+    }
+
     @Test func aRefusedEndpointDiscoveryKeepsPrometheusRetrying() {
         var refused = TimestreamError.classified(code: "UnknownOperationException", message: "no", httpStatus: 404)
         refused.isDiscoveryFailure = true
