@@ -118,6 +118,18 @@ extension RemoteReadHandler {
         }
     }
 
+    /// Whether every query's statement, ordered series after series, is within Timestream's query length. The
+    /// `ORDER BY` grows with the square of the table's dimensions (`ReadSQL.seriesOrder`): 128 dimensions with
+    /// 30-byte names come to ≈ 296 KB. A query that cannot be translated counts as fitting (`stream` answers it).
+    func orderedStatementsFit(_ queries: [Query], columns: TableColumns, _ context: Context) -> Bool {
+        queries.allSatisfy { query in
+            let sql = try? ReadSQL.statement(
+                for: query, database: config.database, table: config.table, absentLabels: columns.absentLabels(query),
+                regexDialect: context.regexDialect, orderedBy: columns.dimensions)
+            return (sql?.utf8.count ?? 0) <= ReadSQL.maxStatementBytes
+        }
+    }
+
     /// A fresh description (the cached one missed a column), or nil after `fail` has answered.
     private func describeAgain(_ context: Context, into sink: ResponseSink, _ fail: (Refusal) -> Void)
         -> Result<TableColumns, Refusal>

@@ -76,7 +76,9 @@ package final class RemoteReadHandler: Sendable {
         case .failure(let refusal): return refuse(refusal.response)
         case .success(let value): columns = value
         }
-        if answer == .streamedXORChunks {
+        // A table with very many dimensions makes the series order too long a statement for Timestream: such a
+        // read is answered from series assembled whole, as SAMPLES are (capped by `maxReadSamples`).
+        if answer == .streamedXORChunks && orderedStatementsFit(request.queries, columns: columns, context) {
             stream(request.queries, columns: columns, context, into: sink, cap: streamedSampleCap, &outcome)
             return outcome
         }

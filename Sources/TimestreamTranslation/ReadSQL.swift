@@ -8,7 +8,7 @@ import RemoteStorage
 ///   `l`, `l!=""` those with it, and a regex that matches "" also selects series without the label;
 /// - `=~`/`!~` are fully anchored and translated to Timestream's Java regex dialect (`RegexTranslation`), with the
 ///   semantics of the Prometheus version that sent them (`RegexDialect`: whether `.` matches `\n`);
-/// - the time range is inclusive at both ends, in milliseconds.
+/// - the time range is inclusive at both ends, in milliseconds, cut to what Timestream can hold (`timeRange`).
 /// Labels listed in `absentLabels` (columns the table does not have), and names never written as dimensions
 /// (`TimestreamLimits.isNeverWritten`, among them the name-only placeholder `__name_only__`), are replaced by the
 /// empty string, so Timestream evaluates each matcher as PromQL would on series without that label. The
@@ -87,7 +87,18 @@ package enum ReadSQL {
         }
     }
 
-    /// The query's time range in ms, narrowed to its hints' range when the hints give a narrower one.
+    /// Timestream's longest query string (the Query API's `QueryString` constraint: 262 144), counted here in
+    /// UTF-8 bytes, which are never fewer than its characters.
+    package static let maxStatementBytes = 262_144
+
+    /// The latest time Timestream holds, in ms: its TIMESTAMP counts nanoseconds in a signed 64-bit integer
+    /// (2262-04-11T23:47:16.854Z).
+    static let latestMs = Int64.max / 1_000_000
+
+    /// The query's time range in ms, narrowed to its hints' range when the hints give a narrower one, and cut to
+    /// 1970 … 2262: Timestream refuses a negative time ("does not support negative time values") and has none
+    /// past its TIMESTAMP range, while Prometheus asks for its `MinTime`/`MaxTime` (±292 million years) when an
+    /// API call gives no range (`/api/v1/series`, `/api/v1/labels`).
     static func timeRange(_ query: Query) -> (start: Int64, end: Int64) {
         var start = query.startTimestampMs
         var end = query.endTimestampMs
@@ -95,7 +106,7 @@ package enum ReadSQL {
             if hints.startMs > start { start = hints.startMs }
             if hints.endMs > 0 && hints.endMs < end { end = hints.endMs }
         }
-        return (start, end)
+        return (max(start, 0), min(end, latestMs))
     }
 
     /// `"name"` with embedded `"` doubled (SQL delimited identifier).

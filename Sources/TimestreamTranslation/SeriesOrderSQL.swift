@@ -15,8 +15,9 @@
 /// Value order: Timestream (Trino) compares VARCHAR by UTF-8 bytes, i.e. code points, as Go compares strings; the
 /// SQLite stand-in's BINARY collation is `memcmp`, the same. NULLs never meet a value in one rank, so NULLS
 /// FIRST/LAST (SQLite and Trino differ) cannot change the order. The statement grows with the square of the
-/// number of label columns after `__name__` (each names the ones after it): ~120 KB for 128 dimensions of 12-byte
-/// names, inside Timestream's 256 KiB.
+/// number of label columns after `__name__` (each names the ones after it): ~145 KB for 128 dimensions of 12-byte
+/// names, ~296 KB for 30-byte ones, past Timestream's 262 144 (`ReadSQL.maxStatementBytes`; the read handler then
+/// reads without it).
 extension ReadSQL {
     /// `ORDER BY …` for a table whose label columns are `dimensions` (plus `measure_name`); names never written as
     /// dimensions (`TimestreamLimits.isNeverWritten`, the name-only placeholder among them) are left out.

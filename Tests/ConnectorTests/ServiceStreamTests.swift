@@ -2,6 +2,7 @@
 @testable import Connector
 @testable import RemoteStorage
 @testable import TimestreamCodec
+@testable import TimestreamTranslation
 import Testing
 
 /// STREAMED_XOR_CHUNKS reads answered into a sink (as the standalone connector does): frames go out while the pages
@@ -71,6 +72,38 @@ import Testing
         #expect(summary.series == 10 && summary.samplesReturned == 30)
         #expect(timestream.selects.count == 1)
         #expect(timestream.selects[0].hasSuffix(#"ORDER BY measure_name, CASE WHEN "instance" IS NULL THEN 0 ELSE 1 END, "instance", time"#))
+    }
+
+    /// 128 dimensions of 30-byte names: the series order alone is longer than Timestream's 262 144-character
+    /// query string, so the read asks without it and frames the series once they are all in.
+    @Test func aTableTooWideToOrderIsReadUnorderedAndFramedWhole() {
+        let names = (0..<128).map { "l" + String(repeating: "0", count: 26) + String(1000 + $0) }
+        let columns = ScriptedTimestream.columns(dimensions: names)
+        // series host-1001 arrives before host-1000: the answer is sorted all the same
+        let pages = [1, 0].map { s in
+            QueryPage(columns: columns, rows: (0..<3).map { i in
+                [.scalar("host-\(1000 + s)")] + Array(repeating: Datum.null, count: 127)
+                    + [.scalar("up"), .scalar("1970-01-01 00:00:0\(i).000000000"), .scalar("\(s).5")]
+            })
+        }
+        let timestream = ScriptedTimestream(tableColumns: columns) { _ in .success(pages) }
+        let sink = RecordingSink()
+        let summary = Self.service(timestream).respond(
+            to: Self.request(), deadline: Deadline(epochMilliseconds: .max), credentials: .requestHeaders, into: sink)
+        #expect(timestream.selects.count == 1)
+        #expect(!timestream.selects[0].contains("ORDER BY") && timestream.selects[0].utf8.count < 2_000)
+        #expect(sink.head?.statusCode == 200 && sink.abortedWith == nil && !summary.aborted)
+        #expect(sink.head?.headers.contains { $0.name == "Content-Type" && $0.value.hasPrefix("application/x-streamed-protobuf") } == true)
+        let expected = (0..<2).map { s in
+            TimeSeries(
+                labels: [Label(name: "__name__", value: "up"), Label(name: names[0], value: "host-\(1000 + s)")],
+                samples: (0..<3).map { Sample(value: Double(s) + 0.5, timestamp: Int64($0) * 1000) })
+        }
+        // one body holding every frame, in series order
+        #expect(Array(sink.frames.joined()) == Array(StreamedChunks.frames(results: [expected]).joined()))
+        // and the ordered statement would indeed not fit
+        let ordered = "SELECT * FROM \"db\".\"tbl\" WHERE x " + ReadSQL.seriesOrder(dimensions: names)
+        #expect(ordered.utf8.count > ReadSQL.maxStatementBytes)
     }
 
     @Test func aFailureAfterTheFirstFrameAbortsTheAnswer() {

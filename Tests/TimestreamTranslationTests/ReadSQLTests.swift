@@ -80,6 +80,18 @@ import Testing
         #expect(try ReadSQL.statement(for: query([], start: 5, end: 4), database: "d", table: "t") == nil)
     }
 
+    /// Prometheus' `/api/v1/series` without `start`/`end` asks for its MinTime … MaxTime; Timestream refuses
+    /// negative times and holds none after 2262-04-11, so the range is cut to what it can hold.
+    @Test func prometheusWholeTimeRangeIsCutToTimestreams() throws {
+        let minTime: Int64 = -9_223_309_901_257_974_000, maxTime: Int64 = 9_223_309_901_257_974_999
+        #expect(ReadSQL.timeRange(query([], start: minTime, end: maxTime)) == (0, 9_223_372_036_854))
+        let statement = try #require(try ReadSQL.statement(for: query([m(.equal, "__name__", "up")], start: minTime, end: maxTime), database: "d", table: "t"))
+        #expect(statement.contains("time BETWEEN from_milliseconds(0) AND from_milliseconds(9223372036854) AND"))
+        // wholly before 1970: nothing to ask
+        #expect(try ReadSQL.statement(for: query([], start: minTime, end: -1), database: "d", table: "t") == nil)
+        #expect(ReadSQL.timeRange(query([], start: -5, end: 0)) == (0, 0))
+    }
+
     @Test func unsupportedInputIsAProblemNotAStatement() {
         #expect(throws: ReadSQL.Problem.self) { try sql([m(.unknown(9), "a", "b")]) }
         #expect(throws: ReadSQL.Problem.self) { try sql([m(.regex, "a", "(?U)b+")]) }

@@ -10,8 +10,10 @@ Where it differs from the real service (known, deliberate):
 - Authentication: it requires a SigV4 Authorization header whose scope names the `timestream` service, but does
   not verify the signature (moto_server does that in the signature tests).
 - SQL: only the statement shape the connector generates is supported (SELECT * FROM "db"."table" WHERE ...). It
-  runs on SQLite: from_milliseconds() is the identity on integer milliseconds; regexp_like() runs Python's
+  runs on SQLite: from_milliseconds() is the identity on integer milliseconds (a time before 1970 or after
+  2262-04-11 refused, as Timestream does); regexp_like() runs Python's
   `regex` module on a translation of the Java pattern (\\z → \\Z, \\Q…\\E → escaped text), not java.util.regex.
+- Query strings over 262 144 characters are refused (ValidationException), as the API's length constraint says.
 - GET /records lists every stored record (value and its exact IEEE-754 bits in hex).
 - Values come back as Python's shortest repr ('1e-09'), times as 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) like
   Timestream; columns in Timestream's order (dimensions, measure_name, time, measure_value::double).
@@ -95,7 +97,21 @@ def regexp_like(subject, pattern):
 
 
 DB.create_function("regexp_like", 2, regexp_like, deterministic=True)
-DB.create_function("from_milliseconds", 1, lambda ms: ms, deterministic=True)
+# Timestream's TIMESTAMP runs from 1677-09-21 to 2262-04-11 23:47:16.854775807 (nanoseconds in a signed 64-bit
+# integer; supported-data-types.html) and "does not support negative time values. Any operation resulting in
+# negative time results in error" (date-time-functions.html): both refused here as a ValidationException.
+MAX_TIMESTAMP_MS = (2**63 - 1) // 1_000_000
+
+
+def from_milliseconds(ms):
+    if ms < 0 or ms > MAX_TIMESTAMP_MS:
+        raise ValueError("from_milliseconds(%d): the time is outside Timestream's supported range" % ms)
+    return ms
+
+
+DB.create_function("from_milliseconds", 1, from_milliseconds, deterministic=True)
+# QueryString's length limit (the Query API's model, as botocore ships it: QueryString min 1, max 262144).
+MAX_QUERY_STRING = 262_144
 
 
 ServiceError = rules.Refusal
@@ -196,6 +212,9 @@ def describe(m):
 
 
 def run_query(sql):
+    if not 1 <= len(sql) <= MAX_QUERY_STRING:
+        raise ServiceError(400, "ValidationException", "1 validation error detected: Value at 'queryString' failed to "
+                           "satisfy constraint: Member must have length less than or equal to %d" % MAX_QUERY_STRING)
     d = DESCRIBE_HEAD.match(sql)
     if d:
         return describe(d)
