@@ -150,7 +150,10 @@ private struct Translator {
             case "]":
                 out += "]"
                 return
-            case "\\": out += try escape(inClass: true)
+            case "\\":
+                let kind = i < chars.count ? chars[i] : "\\"
+                out += try escape(inClass: true)
+                if "sSdDwWpP".contains(kind) { literalHyphenAfterClassItem() }
             case "[":
                 if i < chars.count, chars[i] == ":", let end = posixEnd() {
                     var name = String(chars[(i + 1)..<end])
@@ -160,6 +163,7 @@ private struct Translator {
                     // A negated POSIX class is a nested negated class (a union member in Java and joni).
                     out += negate ? "[^" + java + "]" : java
                     i = end + 2
+                    literalHyphenAfterClassItem()
                 } else {
                     out += "\\["
                 }
@@ -168,6 +172,15 @@ private struct Translator {
             }
         }
         throw fail("has an unterminated character class")
+    }
+
+    /// A `-` right after a class escape or POSIX class (`[\w-.]`, `[[:alpha:]-z]`) is a literal in RE2 (Perl
+    /// syntax: no range starts at a class); written as it is after the expansion (`0-9A-Za-z_-.`), Java and joni
+    /// would read a range from the expansion's last character (or refuse one). So it is escaped.
+    mutating func literalHyphenAfterClassItem() {
+        guard i < chars.count, chars[i] == "-" else { return }
+        out += "\\-"
+        i += 1
     }
 
     /// Index of the ':' that closes `[:name:]` starting at chars[i] == ":".
@@ -202,7 +215,8 @@ private struct Translator {
                 literal.append(chars[i])
                 i += 1
             }
-            return literal + "\\E"
+            // An empty quote is nothing (`a\Q\E+` is `a+`); joni would let the `+` apply to the empty quote.
+            return literal == "\\Q" ? "" : literal + "\\E"
         case "s": return inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]"
         case "S": return "[^\\t\\n\\f\\r ]"
         case "v": return "\\x0B"

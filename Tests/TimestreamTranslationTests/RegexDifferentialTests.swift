@@ -15,12 +15,15 @@ import Testing
         "\\x{263a}", "(a)(b)?", "colou?r", "\\.", "\\\\", "\\$", "[\\^]", "[a-c]+", "[^\\n]", "\\A", "\\z", "x*?", "(?:ab)+",
         "\\t", "[\\d\\s]+", "\\PL", "[\\p{Lu}\\d]+", "(?i)[a-c]+", "(?-s:.)", "(?is)A.b", ".*\\bfoo", "é\\B.*", ".*\\b.*",
         "(?i)σ+", "[[:upper:]]+", "(?i)[[:upper:]]+", "\\W+", "[^[:alpha:]]", "(?-s)a.b", "(?-s:.)+.", "(?i-s)A.b",
+        // a `-` after a class escape or POSIX class is a literal, not a range; an empty \Q\E is nothing
+        "[\\w-.]+", "[\\w-z]", "[\\s-z]", "[[:blank:]-z]", "[\\pL-z]", "[\\d--]+", "[\\W-z]", "[^\\d-z]+", "[[:^alpha:]-z]",
+        "a\\Q\\E+", "[\\x41-\\x43]+",
     ]
     static let subjects = [
         "", "a", "b", "ab", "aa", "aaa", "a\nb", "a\rb", "a\u{2028}b", "a.b", "axb", "foo", "foo\n", "FOO", "bar",
         "école", "ÉCOLE", "straße", "STRASSE", "αβγ", "ΑΒΓ", "Ab", "AB", "123", "a b", "\u{0B}", "\t", " ", "A", "☺",
         "x'y", "[", "&", "]", "a{,2}", "xx", "xxx", "\\", "$", "^", "éfoo", "foo bar", "oo", "color", "colour",
-        "a\u{85}b", "Z9", "ß",
+        "a\u{85}b", "Z9", "ß", "web-01.example", "-", "Q", "z", ".", "--9",
     ]
 
     /// Where java.util.regex is known to differ from Presto's joni (the engine Timestream's SQL runs): `(?i)` folds
