@@ -73,6 +73,9 @@ struct SeriesShape {
             if !hasDimension { filter.noteLabel(Self.nameOnly.0.start[0], Self.nameOnly.0.count) }
         }
         var metricName: ByteSpan? = nil
+        // The previous label's name, empty values included: a name given twice is refused whatever its values
+        // (`a=""` beside `a="x"` too), as Prometheus refuses it.
+        var previous: ByteSpan? = nil
         var sorted = true
         for label in labels {
             let name = ByteSpan(base, offset: label.nameOffset, count: label.nameCount)
@@ -89,26 +92,30 @@ struct SeriesShape {
                 metricName = value
                 continue
             }
-            if value.count == 0 { continue }
-            filter.noteLabel(name.start[0], name.count)
-            if store.count > first, !store[store.count - 1].0.precedes(name) {
-                if store[store.count - 1].0.sameBytes(name) {
+            if let previous, !previous.precedes(name) {
+                if previous.sameBytes(name) {
                     noteAll()
                     return refuse(.invalid(.duplicateLabelName(name.text)))
                 }
                 sorted = false
             }
+            previous = name
+            if value.count == 0 { continue }
+            filter.noteLabel(name.start[0], name.count)
             store.append((name, value))
         }
         if store.count == first { filter.noteLabel(Self.nameOnly.0.start[0], Self.nameOnly.0.count) }
         if let metricName { filter.noteMetric(metricName.count > 0 ? metricName.start[0] : nil, metricName.count) }
         guard let metricName, metricName.count > 0 else { return refuse(.invalid(.missingMetricName)) }
         if !sorted {
-            // Prometheus sends labels sorted; anything else is sorted here, by bytes as Prometheus orders them.
-            store[first...].sort { $0.0.precedes($1.0) }
-            for index in (first + 1)..<store.count where store[index].0.sameBytes(store[index - 1].0) {
-                return refuse(.invalid(.duplicateLabelName(store[index].0.text)))
+            // Prometheus sends labels sorted; anything else is sorted here, by bytes as Prometheus orders them,
+            // and checked for a name given twice (with any values) across the whole set.
+            var names = labels.map { ByteSpan(base, offset: $0.nameOffset, count: $0.nameCount) }.filter { !$0.equals("__name__") }
+            names.sort { $0.precedes($1) }
+            for index in names.indices.dropFirst() where names[index].sameBytes(names[index - 1]) {
+                return refuse(.invalid(.duplicateLabelName(names[index].text)))
             }
+            store[first...].sort { $0.0.precedes($1.0) }
         }
         if let violation = Self.firstViolation(metricName: metricName, store[first...]) {
             return refuse(.violation(violation))

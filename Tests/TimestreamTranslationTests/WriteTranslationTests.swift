@@ -161,13 +161,20 @@ import Testing
             series([("__name__", "m"), ("a", "1"), ("a", "2")], [(1, 1)]),
             series([("__name__", "m"), ("", "1")], [(1, 1)]),
             series([("__name__", "ok")], [(1, 1)]),
+            // a name twice is invalid whatever its values, an empty one too, in order or not
+            series([("__name__", "m"), ("a", ""), ("a", "x")], [(1, 1)]),
+            series([("__name__", "m"), ("a", "x"), ("a", "")], [(1, 1)]),
+            series([("__name__", "m"), ("a", ""), ("b", "1"), ("a", "x")], [(1, 1)]),
+            // out of order without a repeat is fine
+            series([("__name__", "unsorted"), ("b", "1"), ("a", "")], [(1, 1)]),
         ])
         let plan = WriteTranslation.plan(request, config: config)
-        #expect(plan.invalidCount == 4)
+        #expect(plan.invalidCount == 7)
         #expect(plan.invalid[0].contains("no __name__"))
         #expect(plan.invalid[2].contains("'a' more than once"))
         #expect(plan.invalid[3].contains("empty name"))
-        #expect(plan.stats.samplesToWrite == 1)
+        #expect(plan.invalid[4].contains("'a' more than once"))
+        #expect(plan.stats.samplesToWrite == 2)
     }
 
     @Test func limitsSkipOrFailPerFlag() {
