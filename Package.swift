@@ -88,7 +88,7 @@ let package = Package(
             name: "BenchPipeline",
             dependencies: [
                 "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "Connector", "AWS", "CurlHTTP",
-                "LambdaRuntime", "GlibcCompat",
+                "LambdaRuntime", "GlibcCompat", "TextCodecs",
             ],
             swiftSettings: essentials),
         // Codec benchmark (scripts/bench-codec); release-built on demand, never linked into bootstrap.

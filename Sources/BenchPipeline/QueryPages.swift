@@ -1,3 +1,4 @@
+import TextCodecs
 /// `Query` answer bodies byte for byte as the Timestream SQL stand-in (Tests/oracles/timestream_sql_standin.py)
 /// sends them for `scripts/bench`'s P6 read: `json.dumps` spacing (`", "`, `": "`), every dimension column of
 /// the bench table (the node_exporter writes come first, so most cells of a `bench_read` row are
@@ -78,25 +79,12 @@ enum QueryPages {
     static func timestamp(_ milliseconds: Int64) -> String {
         let days = milliseconds.quotientFloored(by: 86_400_000)
         let inDay = milliseconds - days * 86_400_000
-        let (year, month, day) = civil(days)
+        let (year, month, day) = CivilCalendar.civil(fromDays: days)
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let seconds = inDay / 1000
         let fraction = String(inDay % 1000)
         return "\(year)-\(two(month))-\(two(day)) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))."
             + String(repeating: "0", count: 3 - fraction.count) + fraction + "000000"
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 

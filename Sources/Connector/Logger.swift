@@ -5,19 +5,28 @@ import Glibc
 
 /// One-line structured logs on stderr (Lambda sends both stdout and stderr to CloudWatch): logfmt by default,
 /// JSON lines with `log_format=json` or `AWS_LAMBDA_LOG_FORMAT=JSON`. Credentials and signatures are never
-/// passed in here. Writes are unbuffered so a line is never lost when Lambda freezes the process.
+/// passed in here. Writes are unbuffered so a line is never lost when Lambda freezes the process. A line carries
+/// its time (`ts=2026-12-06T04:16:08.123Z`, UTC, as Prometheus' own logs) when `timestamps` is on: the standalone
+/// connector's lines go to files and `docker logs`; the function's get CloudWatch's time.
 public struct Logger: Sendable {
     public typealias Field = (key: String, value: String)
 
     package let level: ConnectorConfig.LogLevel
     let format: ConnectorConfig.LogFormat
     let enabled: Bool
+    /// Milliseconds since 1970 for each line's `ts`; nil: lines carry no time.
+    private let clock: (@Sendable () -> Int64)?
     private let sink: @Sendable (String) -> Void
 
-    public init(config: ConnectorConfig, sink: (@Sendable (String) -> Void)? = nil) {
+    /// - Parameter timestamps: each line starts with its time (`wallClockMilliseconds` unless `clock` is given).
+    public init(
+        config: ConnectorConfig, timestamps: Bool = false, clock: (@Sendable () -> Int64)? = nil,
+        sink: (@Sendable (String) -> Void)? = nil
+    ) {
         self.level = config.logLevel
         self.format = config.logFormat
         self.enabled = config.loggingEnabled
+        self.clock = timestamps ? clock ?? Self.wallClockMilliseconds : nil
         self.sink = sink ?? { line in
             var bytes = Array(line.utf8)
             bytes.append(0x0A)
@@ -34,21 +43,36 @@ public struct Logger: Sendable {
 
     public func log(_ level: ConnectorConfig.LogLevel, _ message: String, _ fields: [Field]) {
         guard isEnabled(level) else { return }
-        sink(Self.render(level: level, message: message, fields: fields, format: format))
+        let time = clock.map { CivilCalendar.rfc3339(epochMilliseconds: $0()) }
+        sink(Self.render(level: level, time: time, message: message, fields: fields, format: format))
     }
 
-    static func render(level: ConnectorConfig.LogLevel, message: String, fields: [Field], format: ConnectorConfig.LogFormat) -> String {
+    static func render(
+        level: ConnectorConfig.LogLevel, time: String? = nil, message: String, fields: [Field],
+        format: ConnectorConfig.LogFormat
+    ) -> String {
         let levelName = ["debug", "info", "warn", "error"][level.rawValue]
         switch format {
         case .json:
-            var out = "{\"level\":\"\(levelName)\",\"msg\":" + JSONText.quoted(message)
+            var out = "{\"level\":\"\(levelName)\","
+            if let time { out += "\"ts\":\"\(time)\"," }
+            out += "\"msg\":" + JSONText.quoted(message)
             for field in fields { out += "," + JSONText.quoted(field.key) + ":" + JSONText.quoted(field.value) }
             return out + "}"
         case .logfmt:
-            var out = "level=\(levelName) msg=" + logfmtValue(message)
+            var out = "level=\(levelName) "
+            if let time { out += "ts=\(time) " }
+            out += "msg=" + logfmtValue(message)
             for field in fields { out += " \(field.key)=" + logfmtValue(field.value) }
             return out
         }
+    }
+
+    /// `CLOCK_REALTIME` in ms.
+    static func wallClockMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     static func logfmtValue(_ value: String) -> String {

@@ -35,7 +35,7 @@ if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit
     _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }
 
-let log = Logger(config: options.connector)
+let log = Logger(config: options.connector, timestamps: true)
 let server: StandaloneServer
 do {
     server = try StandaloneServer(options: options, environment: environment, log: log)

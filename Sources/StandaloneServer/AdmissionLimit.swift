@@ -7,6 +7,7 @@ final class AdmissionLimit: Sendable {
     private struct State {
         var inFlight = 0
         var accepting = true
+        var listening = false
     }
 
     let limit: Int
@@ -27,10 +28,20 @@ final class AdmissionLimit: Sendable {
 
     var inFlight: Int { state.withLock { $0.inFlight } }
 
-    /// False once shutdown has begun (`/-/ready` answers 503 so a load balancer stops sending).
+    /// False once shutdown has begun: `/-/ready` answers 503 to a probe that still reaches it on an open
+    /// connection (the listener closes at once, so new connections are refused).
     var isAccepting: Bool { state.withLock { $0.accepting } }
 
-    func stopAccepting() { state.withLock { $0.accepting = false } }
+    /// The server is listening: a shutdown from now on is a serving connector's, not a failed start's.
+    func startListening() { state.withLock { $0.listening = true } }
+
+    /// Stops accepting; true when the server had been listening.
+    @discardableResult func stopAccepting() -> Bool {
+        state.withLock { state in
+            state.accepting = false
+            return state.listening
+        }
+    }
 }
 
 /// Request ids for log lines: a random per-process prefix and a counter (`<prefix>-<n>`).

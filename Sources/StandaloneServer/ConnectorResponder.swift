@@ -88,6 +88,12 @@ struct ConnectorResponder: HTTPResponder {
         } catch is NIOTooManyBytesError {
             defer { release() }
             return Self.encode(finish(Self.tooLarge(limit), InvocationSummary(requestID: requestID, route: route, status: 413), started: started))
+        } catch is CancellationError {
+            // The server is shutting down while the body arrives: nothing of it was served, the client may retry.
+            defer { release() }
+            return Self.encode(finish(
+                .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
+                InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
         } catch {
             defer { release() }
             return Self.encode(finish(

@@ -74,8 +74,17 @@ package struct StandaloneServer {
         let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(options.idleTimeoutSeconds * 1000)))
         let server: HTTPServerBuilder
         if let tls = options.tls {
-            let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate)
-            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            let certificates: [NIOSSLCertificate], key: NIOSSLPrivateKey
+            do {
+                certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate)
+            } catch {
+                throw UnreadableTLSFile(flag: "--tls-certificate", path: tls.certificate, error: error)
+            }
+            do {
+                key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            } catch {
+                throw UnreadableTLSFile(flag: "--tls-key", path: tls.key, error: error)
+            }
             server = try .tls(
                 .http1(configuration: http1),
                 tlsConfiguration: TLSConfiguration.makeServerConfiguration(
@@ -89,6 +98,7 @@ package struct StandaloneServer {
             responder: responder, server: server,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in
+                admission.startListening()
                 let port = channel.localAddress?.port ?? options.port
                 log.info(
                     "ready",
@@ -123,14 +133,24 @@ package struct StandaloneServer {
     }
 }
 
-/// Marks the connector not ready as soon as a graceful shutdown begins, and logs it.
+/// Marks the connector not ready as soon as a graceful shutdown begins, and logs it (not when the server never
+/// listened: a failed start is logged as such by `main`).
 private struct ShutdownNotice: Service {
     let admission: AdmissionLimit
     let log: Connector.Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        admission.stopAccepting()
+        guard admission.stopAccepting() else { return }
         log.info("shutting down: finishing the requests in flight", [("in_flight", String(admission.inFlight))])
     }
+}
+
+/// A `--tls-certificate` or `--tls-key` file that is missing or not PEM: named, so the operator knows which.
+struct UnreadableTLSFile: Error, CustomStringConvertible {
+    let flag: String
+    let path: String
+    let error: any Error
+
+    var description: String { "\(flag) \(path) cannot be read as a PEM file (\(error))" }
 }

@@ -11,6 +11,39 @@ public enum CivilCalendar {
         return era * 146_097 + doe - 719_468
     }
 
+    /// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's civil_from_days:
+    /// https://howardhinnant.github.io/date_algorithms.html#civil_from_days).
+    @inlinable public static func civil(fromDays daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097  // [0, 146096]
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365  // [0, 399]
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // [0, 365], from March 1
+        let shiftedMonth = (5 * dayOfYear + 2) / 153  // [0, 11], March = 0
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, UTC, milliseconds) of an instant in ms since 1970.
+    public static func rfc3339(epochMilliseconds ms: Int64) -> String {
+        var days = ms / 86_400_000
+        var inDay = ms % 86_400_000
+        if inDay < 0 {
+            inDay += 86_400_000
+            days -= 1
+        }
+        let (year, month, day) = civil(fromDays: days)
+        func digits(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        let seconds = inDay / 1000
+        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2) + "T" + digits(seconds / 3600, 2) + ":"
+            + digits(seconds / 60 % 60, 2) + ":" + digits(seconds % 60, 2) + "." + digits(inDay % 1000, 3) + "Z"
+    }
+
     /// Days in month `m` (1…12) of year `y` of the proleptic Gregorian calendar.
     @inlinable public static func daysInMonth(_ y: Int64, _ m: Int64) -> Int64 {
         switch m {

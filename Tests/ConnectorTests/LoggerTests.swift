@@ -1,5 +1,6 @@
 @testable import Connector
 import Foundation
+import TextCodecs
 import Testing
 
 @Suite struct LoggerTests {
@@ -29,6 +30,30 @@ import Testing
         let (log, lines) = logger(.logfmt)
         log.info("invocation", [("route", "write"), ("reason", "two words"), ("empty", "")])
         #expect(lines.lines == ["level=info msg=invocation route=write reason=\"two words\" empty=\"\""])
+    }
+
+    /// The standalone connector's lines carry their time (UTC, ms), in both formats.
+    @Test func timestampedLinesStartWithTheirTime() throws {
+        for format in [ConnectorConfig.LogFormat.logfmt, .json] {
+            let lines = Lines()
+            var config = ConnectorConfig(database: "d", table: "t")
+            config.logFormat = format
+            let log = Logger(config: config, timestamps: true, clock: { 1_796_443_200_123 }, sink: { lines.append($0) })
+            log.info("ready", [("address", ":9201")])
+            if format == .logfmt {
+                #expect(lines.lines == ["level=info ts=2026-12-05T04:00:00.123Z msg=ready address=:9201"])
+            } else {
+                let object = try JSONSerialization.jsonObject(with: Data(lines.lines[0].utf8)) as? [String: String]
+                #expect(object == ["level": "info", "ts": "2026-12-05T04:00:00.123Z", "msg": "ready", "address": ":9201"])
+            }
+        }
+        // the real clock: the line's time lies between two readings taken around it (fixed-width text sorts as time)
+        let lines = Lines()
+        let before = CivilCalendar.rfc3339(epochMilliseconds: Logger.wallClockMilliseconds())
+        Logger(config: ConnectorConfig(database: "d", table: "t"), timestamps: true, sink: { lines.append($0) }).info("now")
+        let after = CivilCalendar.rfc3339(epochMilliseconds: Logger.wallClockMilliseconds())
+        let stamp = try #require(lines.lines.first?.split(separator: " ").first { $0.hasPrefix("ts=") }?.dropFirst(3))
+        #expect(before <= String(stamp) && String(stamp) <= after, "\(before) \(stamp) \(after)")
     }
 
     @Test func levelsAndTheSwitchFilter() {

@@ -6,7 +6,8 @@
   still 404 and a GET on the write route 405: routes are answered from the request head, before admission;
 - a client that resets its connection while its STREAMED_XOR_CHUNKS read waits for Timestream's first page (the
   head can then not be written, and the server drops the answer without running its body) frees its worker thread
-  as soon as the page arrives, not at --request-timeout, and the read is still logged (499).
+  as soon as the page arrives, not at --request-timeout, and the read is still logged (499);
+- a body still arriving when the shutdown drain ends is logged 503, not 400.
 """
 import re, socket, struct, threading, time
 import snappy
@@ -64,6 +65,34 @@ def trickled_body(work, binary, standin, check, post, get, write_body):
     finally:
         stop.set()
         check(door.stop() == 0, "exit 0 on SIGTERM after the slow client")
+
+
+def body_cut_by_shutdown(work, binary, standin, check):
+    """A body still arriving when SIGTERM's drain ends (--shutdown-timeout) is cut off: logged 503 (nothing served,
+    the client may retry), not 400, a client error."""
+    door = Standalone(work, binary, standin.url, log_name="shutdown-body.log",
+                      flags=["--log.level=info", "--shutdown-timeout=2", "--request-timeout=30", "--idle-timeout=30"])
+    stop = threading.Event()
+    try:
+        slow = socket.create_connection(("127.0.0.1", door.port), timeout=20)
+        slow.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+
+        def trickle():
+            while not stop.is_set():
+                try:
+                    slow.sendall(b"x")
+                except OSError:
+                    return
+                stop.wait(0.2)
+
+        threading.Thread(target=trickle, daemon=True).start()
+        time.sleep(0.5)
+        code = door.stop()
+    finally:
+        stop.set()
+    lines = [line for line in door.log().splitlines() if "msg=request" in line and "route=write" in line]
+    check(code == 0 and len(lines) == 1 and re.search(r"\bstatus=503\b", lines[0]) and "shutting down" in lines[0],
+          "a body cut off by the end of the drain → exit %s, logged %s" % (code, [l[-150:] for l in lines]))
 
 
 def gone_before_the_head(work, binary, standin, check, post, write_body, auth, control):

@@ -15,7 +15,8 @@ run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd,
 8. Slow clients (slow_clients.py): a trickled body loses its slot at --request-timeout (503 + Retry-After);
    404/405 are answered before admission.
 9. Every interface: `--web.listen-address=:PORT` answers on 127.0.0.1 and, where the machine has IPv6, on ::1.
-Arguments name steps to run (flags http every-interface load sigterm tls slow-clients quick-start streamed-read;
+Arguments name steps to run (flags http every-interface load sigterm tls slow-clients gone-client shutdown-body
+quick-start streamed-read;
 default all). Exit status 0 when every check
 holds; prints `standalone: N passed, M failed`.
 """
@@ -29,7 +30,7 @@ from local_stack import Standalone, free_port, sql_standin, standalone_binary  #
 import snappy  # noqa: E402
 from prompb import ReadRequest, WriteRequest  # noqa: E402
 from streamed_read import streamed_read  # noqa: E402
-from slow_clients import gone_before_the_head, trickled_body  # noqa: E402
+from slow_clients import body_cut_by_shutdown, gone_before_the_head, trickled_body  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
@@ -276,6 +277,10 @@ def sigterm_mid_load(work, binary, standin, writers=32):
     draining = re.search(r'msg="shutting down: finishing the requests in flight" in_flight=(\d+)', log)
     check(draining and int(draining.group(1)) > 0 and "msg=stopped in_flight=0" in log,
           "the log says it drained %s requests in flight and stopped" % (draining and draining.group(1)))
+    lines = [line for line in log.splitlines() if line.startswith("level=")]
+    stamped = [line for line in lines if re.match(r"level=\w+ ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z msg=", line)]
+    check(lines and len(stamped) == len(lines),
+          "every log line carries its time, ts=… UTC (%d of %d; first: %s)" % (len(stamped), len(lines), lines[:1]))
 
 
 def tls(work, binary, standin):
@@ -299,7 +304,24 @@ def tls(work, binary, standin):
         check(door.stop() == 0, "TLS server exits 0 on SIGTERM")
     code, _, err = run([binary, "--default-database=d", "--default-table=t", "--web.listen-address=127.0.0.1:%d" % free_port(),
                         "--tls-certificate", key, "--tls-key", key])
-    check(code == 1 and "cannot serve" in err, "a certificate file that is not a certificate → exit 1 (%s)" % err.strip()[-120:])
+    check(code == 1 and "cannot serve" in err and "--tls-certificate %s cannot be read" % key in err
+          and "shutting down" not in err,
+          "a certificate file that is not a certificate → exit 1 naming the file, no shutdown line (%s)" % err.strip()[-160:])
+    missing = os.path.join(work, "missing-key.pem")
+    code, _, err = run([binary, "--default-database=d", "--default-table=t", "--web.listen-address=127.0.0.1:%d" % free_port(),
+                        "--tls-certificate", cert, "--tls-key", missing])
+    check(code == 1 and "--tls-key %s cannot be read" % missing in err,
+          "a missing key file → exit 1 naming it (%s)" % err.strip()[-160:])
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        code, _, err = run([binary, "--default-database=d", "--default-table=t",
+                            "--web.listen-address=127.0.0.1:%d" % busy.getsockname()[1]])
+    finally:
+        busy.close()
+    check(code == 1 and "cannot serve" in err and "shutting down" not in err,
+          "an address in use → exit 1 with the reason and no shutdown line (%s)" % err.strip()[-160:])
 
 
 def quick_start(work):
@@ -365,6 +387,7 @@ def main():
                  "sigterm": lambda b: sigterm_mid_load(work, b, standin), "tls": lambda b: tls(work, b, standin),
                  "slow-clients": lambda b: trickled_body(work, b, standin, check, post, get, write_body),
                  "gone-client": lambda b: gone_before_the_head(work, b, standin, check, post, write_body, AUTH, control),
+                 "shutdown-body": lambda b: body_cut_by_shutdown(work, b, standin, check),
                  "quick-start": lambda b: quick_start(work),
                  "streamed-read": lambda b: streamed_read(work, b, check, post, AUTH, control)}
         for name in sys.argv[1:] or steps:  # arguments: run only these steps
