@@ -81,6 +81,7 @@ final class ServerMetrics: Sendable {
         }
     }
 
-    /// The text exposition (`text/plain; version=0.0.4`).
-    func exposition() -> [UInt8] { registry.emitToBuffer() }
+    /// The text exposition (`text/plain; version=0.0.4`): the connector's series, then the process's
+    /// (`ProcessMetrics`).
+    func exposition() -> [UInt8] { registry.emitToBuffer() + Array(ProcessMetrics.exposition().utf8) }
 }

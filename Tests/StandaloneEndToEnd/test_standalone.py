@@ -199,6 +199,19 @@ def http_behaviour(work, binary, standin):
                   "timestream_connector_write_requests_total 4"]
         missing = [w for w in wanted if w not in text.splitlines() and w not in text]
         check(status == 200 and not missing, "/metrics in Prometheus text format with the connector's series (missing %s)" % missing)
+        # the Go client's process series, as the Go connector served them, agreeing with the kernel's figures
+        process = dict(line.split(" ") for line in text.splitlines() if line.startswith("process_"))
+        rss = process_usage(door.process.pid)[0] * 1024
+        with open("/proc/%d/stat" % door.process.pid) as f:
+            ticks = sum(int(x) for x in f.read().rsplit(")", 1)[1].split()[11:13])
+        check(set(process) == {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+                               "process_start_time_seconds", "process_open_fds", "process_max_fds"}
+              and abs(float(process["process_resident_memory_bytes"]) - rss) < 8 * 2**20
+              and abs(float(process["process_cpu_seconds_total"]) - ticks / os.sysconf("SC_CLK_TCK")) < 1
+              and abs(float(process["process_start_time_seconds"]) - time.time()) < 600
+              # its own count includes the directory it reads and the scrape's connection
+              and 0 <= int(process["process_open_fds"]) - len(os.listdir("/proc/%d/fd" % door.process.pid)) <= 3,
+              "/metrics has the process_* series with this process's figures (%s)" % process)
     finally:
         check(door.stop() == 0, "exit 0 on SIGTERM")
 
