@@ -9,7 +9,7 @@ package struct RejectedRecord: Equatable, Sendable {
     /// Version of the record already stored, when the rejection is a version conflict.
     var existingVersion: Int64?
 
-    init(recordIndex: Int, reason: String, existingVersion: Int64? = nil) {
+    package init(recordIndex: Int, reason: String, existingVersion: Int64? = nil) {
         self.recordIndex = recordIndex
         self.reason = reason
         self.existingVersion = existingVersion

@@ -1,4 +1,5 @@
 import TimestreamTranslation
+import TimestreamCodec
 import AWS
 import RemoteStorage
 
@@ -51,12 +52,16 @@ public final class RemoteWriteHandler: Sendable {
         case .success(let plan):
             outcome.stats = plan.stats
             // A request without samples (Prometheus sends metadata-only requests every minute) needs no call.
-            let results =
-                plan.calls.isEmpty
-                ? []
-                : timestream.writeRecords(
-                    plan.calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
+            let send = { [timestream, config] (calls: [WriteRecordsBody]) in
+                timestream.writeRecords(
+                    calls, credentials: credentials, deadline: deadline, maxAttempts: config.maxWriteAttempts,
                     maxConcurrent: Self.maxConcurrentWrites, tally: tally)
+            }
+            var results = plan.calls.isEmpty ? [] : send(plan.calls)
+            // A call refused whole for some of its records: the others are sent again without them.
+            if results.contains(where: { if case .failure(let error) = $0 { RefusedCallIsolation.isRefusedForItsRecords(error) } else { false } }) {
+                results = RefusedCallIsolation.isolate(calls: plan.calls, results: results, send: send)
+            }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)
             outcome.written = WrittenCounts.tally(calls: plan.calls, results: results, stats: plan.stats)
             outcome.rejected = outcome.written.rejected

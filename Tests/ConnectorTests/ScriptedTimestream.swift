@@ -12,6 +12,8 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     static let basicAuth: [(name: String, value: String)] = [("Authorization", "Basic QUtJREVYQU1QTEU6c2VjcmV0")]
 
     var writeResults: [Result<Void, TimestreamError>]
+    /// Once `writeResults` is used up: each call's outcome from its body (nil: success).
+    var writeRule: ((WriteRecordsBody) -> Result<Void, TimestreamError>)? = nil
     var answer: (String) -> Result<[QueryPage], TimestreamError>
     /// The table's columns, as `DESCRIBE` lists them.
     var tableColumns: [ColumnInfo]
@@ -62,7 +64,8 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
             writes.append(call)
             callsSent += 1
             tally?.record(calls: 1, retries: 0)
-            return writeResults.isEmpty ? .success(()) : writeResults.removeFirst()
+            if !writeResults.isEmpty { return writeResults.removeFirst() }
+            return writeRule?(call) ?? .success(())
         }
     }
 

@@ -4,32 +4,36 @@ import TestSupport
 import Testing
 
 /// A WriteRecords call that Timestream refuses whole (ValidationException: none of its records is stored) next to
-/// one it accepts, through the built `bootstrap` against the scripted Timestream double
-/// (Tests/oracles/timestream_standin.py): status, body, `*-Written` headers, log line and EMF all say exactly what
-/// was and was not stored.
+/// one it accepts, through the built `bootstrap` against the Timestream double's write rules
+/// (Tests/oracles/timestream_standin.py, `timestream_write_rules.py`): status, body, `*-Written` headers, log line
+/// and EMF all say exactly what was and was not stored.
 @Suite(.serialized) struct WholeCallRefusalTests {
     static let secret = "secret"
 
+    /// The table has a measure `m2`; the second call's 100 records all have a dimension `m2`, which Timestream
+    /// refuses whole ("cannot be both a dimension and a measure name"). Its halves are refused too, so the refusal
+    /// is the call's: nothing more is sent for it and exactly its 100 samples are reported as not written.
     @Test func theAnswersCountsAreTrueWhenOneCallIsRefusedWhole() throws {
         let double = try OracleServer("timestream_standin.py", [Self.secret])
         defer { double.stop() }
         let http = try HTTPClientForTests()
-        // The first WriteRecords call to arrive is refused; the second succeeds (empty script).
-        try http.post(double.url + "/_script", [
-            "WriteRecords": [[
-                "status": 400,
-                "body": ["__type": "com.amazonaws.timestream.v20181101#ValidationException", "message": "At least one dimension is required for a record."],
-            ]],
-        ])
         let function = try FunctionHarness(environment: [
             "default_database": "db", "default_table": "tbl", "region": "us-east-1", "AWS_ENDPOINT_URL": double.url
         ])
         defer { function.stop() }
-        // 200 samples of one series: two calls of 100 records each, so either call's refusal costs exactly 100.
-        let samples = (0..<200).map { (Double($0), 1_700_000_000_000 + Int64($0)) }
+        let first = try function.invoke(event: try EventBuilder.event([
+            "basic_auth": ["AKIDEXAMPLE", Self.secret],
+            "write_v2": ["timeseries": [EventBuilder.series([("__name__", "m2"), ("job", "a")], [(1, 1_700_000_000_000)])]],
+        ]))
+        #expect(first.statusCode == 204, "\(first.httpBodyText)")
+        // 100 samples of each series: two calls of 100 records each, so the refusal costs exactly 100.
+        let samples = (0..<100).map { (Double($0), 1_700_000_000_000 + Int64($0)) }
         let answer = try function.invoke(event: try EventBuilder.event([
             "basic_auth": ["AKIDEXAMPLE", Self.secret],
-            "write_v2": ["timeseries": [EventBuilder.series([("__name__", "m"), ("job", "a")], samples)]],
+            "write_v2": ["timeseries": [
+                EventBuilder.series([("__name__", "m"), ("job", "a")], samples),
+                EventBuilder.series([("__name__", "n"), ("m2", "x")], samples),
+            ]],
         ]))
         #expect(answer.statusCode == 400, "\(answer.httpBodyText)")
         let body = answer.httpBodyText
@@ -43,9 +47,34 @@ import Testing
         #expect(log.contains("samples_received=200 samples_written=100 samples_skipped=0"), "\(log)")
         #expect(log.contains("samples_failed=100"), "\(log)")
         #expect(log.contains("\"SamplesWritten\":100") && log.contains("\"SamplesFailed\":100"), "\(log)")
-        // The double saw both calls, each of 100 records.
+        // The double saw the first request's call, then both calls of 100 records and the refused one's two halves.
         let calls = try http.get(double.url + "/_requests").filter { ($0["target"] as? String ?? "").hasSuffix(".WriteRecords") }
-        #expect(calls.count == 2)
+        #expect(calls.count == 1 + 2 + 2, "\(calls.count) WriteRecords calls")
+    }
+
+    /// One series of a call refused for itself: the other 99 records of the call are stored, the answer names it.
+    @Test func theOthersOfTheCallAreStoredWhenOneSeriesIsRefused() throws {
+        let double = try OracleServer("timestream_standin.py", [Self.secret])
+        defer { double.stop() }
+        let function = try FunctionHarness(environment: [
+            "default_database": "db", "default_table": "tbl", "region": "us-east-1", "AWS_ENDPOINT_URL": double.url
+        ])
+        defer { function.stop() }
+        let up = try function.invoke(event: try EventBuilder.event([
+            "basic_auth": ["AKIDEXAMPLE", Self.secret],
+            "write_v2": ["timeseries": [EventBuilder.series([("__name__", "up"), ("job", "a")], [(1, 1_700_000_000_000)])]],
+        ]))
+        #expect(up.statusCode == 204, "\(up.httpBodyText)")
+        var series = (0..<99).map { EventBuilder.series([("__name__", "good"), ("i", "\($0)")], [(Double($0), 1_700_000_000_000)]) }
+        series.insert(EventBuilder.series([("__name__", "node_x"), ("up", "1")], [(7, 1_700_000_000_000)]), at: 40)
+        let answer = try function.invoke(event: try EventBuilder.event([
+            "basic_auth": ["AKIDEXAMPLE", Self.secret], "write_v2": ["timeseries": series],
+        ]))
+        let body = answer.httpBodyText
+        #expect(answer.statusCode == 400, "\(body)")
+        #expect(body.contains(#"(node_x{up="1"} 7.0 1700000000000): refused alone (ValidationException"#), "\(body)")
+        #expect(body.contains("99 of 100 samples were written; not written: 1 rejected by Timestream"), "\(body)")
+        #expect(answer.headers["x-prometheus-remote-write-samples-written"] == "99", "\(answer.headers)")
     }
 }
 

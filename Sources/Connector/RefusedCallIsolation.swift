@@ -1,0 +1,131 @@
+import AWS
+import TimestreamCodec
+
+/// When Timestream refuses a WriteRecords call whole (`ValidationException`) because of some of its records — a
+/// label named like a measure already in the table, a time it cannot hold ("Invalid time for record.") — the other
+/// records of the call must not be lost with them. Such a call is cut in halves and the halves sent again, the
+/// halves still refused cut again, down to the records refused alone: those become rejected records (the answer's
+/// 400 names each with its series), everything else is stored.
+///
+/// Bounded: when both halves of a call are refused too, the refusal is the call's own (its database, its shape), not
+/// a record's, and nothing more is sent for it; and at most `maxExtraCalls` calls are sent per refused call (one bad
+/// record in 100 takes 14). A transient or credential failure on the way becomes the call's outcome, so the request
+/// is answered as such (503: Prometheus re-sends it, identical records are accepted again).
+enum RefusedCallIsolation {
+    static let maxExtraCalls = 16
+
+    /// `results` with each call refused whole for its records replaced by what sending its parts found.
+    /// - Parameter send: sends calls at once (the request's credentials, deadline and retries) and returns their
+    ///   outcomes in order.
+    static func isolate(
+        calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>],
+        send: ([WriteRecordsBody]) -> [Result<Void, TimestreamError>]
+    ) -> [Result<Void, TimestreamError>] {
+        var outcomes = results
+        var work: [Int: Isolation] = [:]
+        var pending: [Part] = []
+        for (index, result) in results.enumerated() {
+            guard case .failure(let error) = result, isRefusedForItsRecords(error), calls[index].recordCount > 1 else { continue }
+            work[index] = Isolation(refusal: error)
+            pending += halves(of: 0..<calls[index].recordCount, call: index, top: true)
+        }
+        while !pending.isEmpty {
+            var bodies: [WriteRecordsBody] = []
+            var sent: [Part] = []
+            for part in pending {
+                guard let body = calls[part.call].subset(part.records) else {
+                    work[part.call]?.unresolved(part.records, because: "its records could not be split out")
+                    continue
+                }
+                bodies.append(body)
+                sent.append(part)
+                work[part.call]?.extraCalls += 1
+            }
+            pending = []
+            let answers = bodies.isEmpty ? [] : send(bodies)
+            // The two halves of a whole call both refused: the call's own refusal, not its records'.
+            var topRefusals: [Int: Int] = [:]
+            for (part, answer) in zip(sent, answers) where part.top {
+                if case .failure(let error) = answer, isRefusedForItsRecords(error) { topRefusals[part.call, default: 0] += 1 }
+            }
+            for (part, answer) in zip(sent, answers) {
+                guard var isolation = work[part.call], isolation.abandoned == nil else { continue }
+                if topRefusals[part.call] == 2 {
+                    isolation.abandoned = isolation.refusal
+                    work[part.call] = isolation
+                    continue
+                }
+                switch answer {
+                case .success: break
+                case .failure(let error) where !error.rejectedRecords.isEmpty:
+                    for record in error.rejectedRecords where record.recordIndex < part.records.count {
+                        isolation.rejected.append(
+                            RejectedRecord(recordIndex: part.records.lowerBound + record.recordIndex, reason: record.reason))
+                    }
+                case .failure(let error) where isRefusedForItsRecords(error):
+                    if part.records.count == 1 {
+                        isolation.rejected.append(
+                            RejectedRecord(recordIndex: part.records.lowerBound, reason: "refused alone (\(error))"))
+                    } else if isolation.extraCalls + 2 <= maxExtraCalls {
+                        pending += halves(of: part.records, call: part.call, top: false)
+                    } else {
+                        isolation.unresolved(part.records, because: "refused with the others of a group of \(part.records.count) (\(error)), not split further")
+                    }
+                case .failure(let error):
+                    isolation.abandoned = error
+                }
+                work[part.call] = isolation
+            }
+            pending.removeAll { work[$0.call]?.abandoned != nil }
+        }
+        for (index, isolation) in work {
+            if let abandoned = isolation.abandoned {
+                outcomes[index] = .failure(abandoned)
+            } else if isolation.rejected.isEmpty {
+                outcomes[index] = .success(())
+            } else {
+                var refusal = isolation.refusal
+                refusal.rejectedRecords = isolation.rejected.sorted { $0.recordIndex < $1.recordIndex }
+                outcomes[index] = .failure(refusal)
+            }
+        }
+        return outcomes
+    }
+
+    /// A whole-call refusal that may be its records' doing: Timestream's `ValidationException` without a record list.
+    static func isRefusedForItsRecords(_ error: TimestreamError) -> Bool {
+        error.code == "ValidationException" && error.rejectedRecords.isEmpty && !error.isRetryable && !error.isAuthFailure
+    }
+
+    /// Records `records` of call `call`, sent on their own.
+    private struct Part {
+        var call: Int
+        var records: Range<Int>
+        /// A half of the whole call.
+        var top: Bool
+    }
+
+    private static func halves(of records: Range<Int>, call: Int, top: Bool) -> [Part] {
+        let middle = records.lowerBound + records.count / 2
+        return [
+            Part(call: call, records: records.lowerBound..<middle, top: top),
+            Part(call: call, records: middle..<records.upperBound, top: top),
+        ]
+    }
+
+    /// What is known of one refused call so far.
+    private struct Isolation {
+        var refusal: TimestreamError
+        var rejected: [RejectedRecord] = []
+        var extraCalls = 0
+        /// The outcome for the whole call when isolating stopped (a transient failure, or the call's own refusal).
+        var abandoned: TimestreamError? = nil
+
+        init(refusal: TimestreamError) { self.refusal = refusal }
+
+        /// Records whose fate stays unknown: not stored, reported as rejected with `reason`.
+        mutating func unresolved(_ records: Range<Int>, because reason: String) {
+            for index in records { rejected.append(RejectedRecord(recordIndex: index, reason: reason)) }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+@testable import AWS
+@testable import Connector
+@testable import RemoteStorage
+@testable import TimestreamCodec
+import Testing
+
+/// A WriteRecords call Timestream refuses whole because of one of its records: the other records are stored.
+@Suite struct RefusedCallIsolationTests {
+    /// 99 series of `good` and, at `badAt`, `node_x{up="1"}`: in a table that has a measure `up`, Timestream
+    /// refuses any call holding a dimension `up` ("cannot be both a dimension and a measure name").
+    static func request(badAt: Int) -> ServiceRequest {
+        var series = (0..<99).map { i in
+            TimeSeries(
+                labels: [Label(name: "__name__", value: "good"), Label(name: "i", value: "\(i)")],
+                samples: [Sample(value: Double(i), timestamp: 1_700_000_000_000)])
+        }
+        series.insert(
+            TimeSeries(labels: [Label(name: "__name__", value: "node_x"), Label(name: "up", value: "1")],
+                samples: [Sample(value: 7, timestamp: 1_700_000_000_000)]), at: badAt)
+        let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
+        return ServiceRequest(method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized()))
+    }
+
+    static let clash = TimestreamError.classified(
+        code: "ValidationException", message: "The name up cannot be both a dimension and a measure name in a table.", httpStatus: 400)
+
+    /// What a table holding the measure `up` does with a call: refuses it whole when a record has a dimension `up`.
+    static func tableWithMeasureUp(_ call: WriteRecordsBody) -> Result<Void, TimestreamError> {
+        String(decoding: call.json, as: UTF8.self).contains(#"{"Name":"up","#) ? .failure(clash) : .success(())
+    }
+
+    static func serve(_ timestream: ScriptedTimestream, _ request: ServiceRequest) -> (response: ServiceResponse, summary: InvocationSummary) {
+        ConnectorService(config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+            .respond(to: request, deadline: Deadline(epochMilliseconds: .max), credentials: .requestHeaders)
+    }
+
+    /// Stored: every record a call of Timestream's accepted.
+    static func stored(_ timestream: ScriptedTimestream) -> [String] {
+        timestream.writes.filter { if case .success = tableWithMeasureUp($0) { true } else { false } }
+            .flatMap { call in (0..<call.recordCount).compactMap { call.recordText($0) } }
+    }
+
+    @Test(arguments: [0, 37, 99])
+    func theOneBadRecordIsRefusedAloneAndTheOthersAreStored(badAt: Int) {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        let served = Self.serve(timestream, Self.request(badAt: badAt))
+        #expect(served.response.statusCode == 400)
+        let text = served.response.bodyText
+        #expect(text.contains(#"call 1 of 1, record \#(badAt) (node_x{up="1"} 7.0 1700000000000): refused alone (ValidationException"#), "\(text)")
+        #expect(text.contains("99 of 100 samples were written; not written: 1 rejected by Timestream"), "\(text)")
+        #expect(served.summary.samplesWritten == 99 && served.summary.samplesRejected == 1)
+        // every good series stored exactly once, the bad one never
+        let stored = Self.stored(timestream)
+        #expect(stored.count == 99 && Set(stored).count == 99 && !stored.contains { $0.hasPrefix("node_x") })
+        #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
+    }
+
+    /// A refusal that is the call's own (every part refused): two more calls, then the call counts as refused whole.
+    @Test func aCallsOwnRefusalIsNotSplitFurther() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = { _ in .failure(Self.clash) }
+        let served = Self.serve(timestream, Self.request(badAt: 5))
+        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50])
+        #expect(served.response.statusCode == 400)
+        #expect(served.response.bodyText.contains("refused 1 of 1 WriteRecords calls whole"), "\(served.response.bodyText)")
+        #expect(served.response.bodyText.contains("0 of 100 samples were written"))
+    }
+
+    /// A transient failure while the parts are sent: 503, so Prometheus sends the whole request again.
+    @Test func aTransientFailureOnTheWayIsTheAnswer() {
+        let throttled = TimestreamError.classified(code: "ThrottlingException", message: "slow down", httpStatus: 400)
+        let timestream = ScriptedTimestream(writeResults: [.failure(Self.clash), .failure(throttled)])
+        timestream.writeRule = Self.tableWithMeasureUp
+        let served = Self.serve(timestream, Self.request(badAt: 80))
+        #expect(served.response.statusCode == 503)
+        #expect(served.response.headers.contains { $0.name == "Retry-After" })
+    }
+
+    /// Records Timestream rejects one by one inside a part keep their index in the whole call.
+    @Test func rejectedRecordsOfAPartAreNamedByTheirPlaceInTheCall() {
+        let late = TimestreamError.classified(
+            code: "RejectedRecordsException", message: "rejected", httpStatus: 419,
+            rejectedRecords: [RejectedRecord(recordIndex: 2, reason: "The record timestamp is outside the time range")])
+        // the whole call refused; its first half (records 0-49) rejects its record 2 by itself; the second half holds
+        // the bad record 80, isolated as before
+        let timestream = ScriptedTimestream(writeResults: [.failure(Self.clash), .failure(late)])
+        timestream.writeRule = Self.tableWithMeasureUp
+        let served = Self.serve(timestream, Self.request(badAt: 80))
+        let text = served.response.bodyText
+        #expect(served.response.statusCode == 400)
+        #expect(text.contains(#"record 2 (good{i="2"} 2.0 1700000000000): The record timestamp is outside the time range"#), "\(text)")
+        #expect(text.contains(#"record 80 (node_x{up="1"} 7.0 1700000000000): refused alone"#), "\(text)")
+        #expect(text.contains("98 of 100 samples were written; not written: 2 rejected by Timestream"), "\(text)")
+    }
+}
