@@ -14,11 +14,13 @@ RUN swift build -c release --product timestream-prometheus-connector --static-sw
 
 FROM debian:bookworm-slim
 # libstdc++6: the statically linked Swift runtime needs it (the slim image has it through apt; named, not assumed).
+# tini as PID 1: forwards SIGTERM/SIGINT to the connector and reaps what a credential_process helper leaves behind
+# (a process that is PID 1 itself inherits every orphan of the container and would keep them as zombies).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libssl3 zlib1g libstdc++6 ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 libssl3 zlib1g libstdc++6 ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin connector
 COPY --from=build /out/timestream-prometheus-connector /usr/local/bin/timestream-prometheus-connector
 USER 10001
 EXPOSE 9201
-ENTRYPOINT ["/usr/local/bin/timestream-prometheus-connector"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/timestream-prometheus-connector"]
