@@ -7,12 +7,14 @@ import TimestreamCodec
 /// halves still refused cut again, down to the records refused alone: those become rejected records (the answer's
 /// 400 names each with its series), everything else is stored.
 ///
-/// Bounded: when both halves of a call are refused too, the refusal is the call's own (its database, its shape), not
-/// a record's, and nothing more is sent for it; and at most `maxExtraCalls` calls are sent per refused call (one bad
-/// record in 100 takes 14). A transient or credential failure on the way becomes the call's outcome, so the request
-/// is answered as such (503: Prometheus re-sends it, identical records are accepted again).
+/// Bounded: when every part of a call sent in a round of at least four is refused too (the quarters of a call whose
+/// halves both were), the refusal is the call's own (its database, its shape), not a record's, and nothing more is
+/// sent for it (6 more calls); and at most `maxExtraCalls` calls are sent per refused call (one bad record in 100
+/// takes 14, two take up to 26), past which a part still refused is reported rejected as a whole. A transient or
+/// credential failure on the way becomes the call's outcome, so the request is answered as such (503: Prometheus
+/// re-sends it, identical records are accepted again).
 enum RefusedCallIsolation {
-    static let maxExtraCalls = 16
+    static let maxExtraCalls = 32
 
     /// `results` with each call refused whole for its records replaced by what sending its parts found.
     /// - Parameter send: sends calls at once (the request's credentials, deadline and retries) and returns their
@@ -26,8 +28,10 @@ enum RefusedCallIsolation {
         var pending: [Part] = []
         for (index, result) in results.enumerated() {
             guard case .failure(let error) = result, isRefusedForItsRecords(error), calls[index].recordCount > 1 else { continue }
-            work[index] = Isolation(refusal: error)
-            pending += halves(of: 0..<calls[index].recordCount, call: index, top: true)
+            var isolation = Isolation(refusal: error)
+            isolation.extraCalls = 2
+            work[index] = isolation
+            pending += halves(of: 0..<calls[index].recordCount, call: index)
         }
         while !pending.isEmpty {
             var bodies: [WriteRecordsBody] = []
@@ -39,25 +43,33 @@ enum RefusedCallIsolation {
                 }
                 bodies.append(body)
                 sent.append(part)
-                work[part.call]?.extraCalls += 1
             }
             pending = []
             let answers = bodies.isEmpty ? [] : send(bodies)
-            // The two halves of a whole call both refused: the call's own refusal, not its records'.
-            var topRefusals: [Int: Int] = [:]
-            for (part, answer) in zip(sent, answers) where part.top {
-                if case .failure(let error) = answer, isRefusedForItsRecords(error) { topRefusals[part.call, default: 0] += 1 }
+            // Every one of at least four parts of a call refused: the call's own refusal, not its records'.
+            var partsSent: [Int: Int] = [:], partsRefused: [Int: Int] = [:]
+            for (part, answer) in zip(sent, answers) {
+                partsSent[part.call, default: 0] += 1
+                if case .failure(let error) = answer, isRefusedForItsRecords(error) { partsRefused[part.call, default: 0] += 1 }
             }
+            let refusedAsACall = Set(partsSent.filter { $0.value >= 4 && partsRefused[$0.key] == $0.value }.keys)
             for (part, answer) in zip(sent, answers) {
                 guard var isolation = work[part.call], isolation.abandoned == nil else { continue }
-                if topRefusals[part.call] == 2 {
-                    isolation.abandoned = isolation.refusal
-                    work[part.call] = isolation
+                defer { work[part.call] = isolation }
+                if refusedAsACall.contains(part.call) {
+                    // Nothing stored yet: the call counts as refused whole, as Timestream answered it. Otherwise its
+                    // parts stored so far stay stored and these are reported rejected.
+                    if isolation.storedAny {
+                        isolation.unresolved(part.records, because: "refused with the others of a group of \(part.records.count), as every part of the call was (\(isolation.refusal))")
+                    } else {
+                        isolation.abandoned = isolation.refusal
+                    }
                     continue
                 }
                 switch answer {
-                case .success: break
+                case .success: isolation.storedAny = true
                 case .failure(let error) where !error.rejectedRecords.isEmpty:
+                    isolation.storedAny = true
                     for record in error.rejectedRecords where record.recordIndex < part.records.count {
                         isolation.rejected.append(
                             RejectedRecord(recordIndex: part.records.lowerBound + record.recordIndex, reason: record.reason))
@@ -67,14 +79,14 @@ enum RefusedCallIsolation {
                         isolation.rejected.append(
                             RejectedRecord(recordIndex: part.records.lowerBound, reason: "refused alone (\(error))"))
                     } else if isolation.extraCalls + 2 <= maxExtraCalls {
-                        pending += halves(of: part.records, call: part.call, top: false)
+                        isolation.extraCalls += 2
+                        pending += halves(of: part.records, call: part.call)
                     } else {
                         isolation.unresolved(part.records, because: "refused with the others of a group of \(part.records.count) (\(error)), not split further")
                     }
                 case .failure(let error):
                     isolation.abandoned = error
                 }
-                work[part.call] = isolation
             }
             pending.removeAll { work[$0.call]?.abandoned != nil }
         }
@@ -101,23 +113,21 @@ enum RefusedCallIsolation {
     private struct Part {
         var call: Int
         var records: Range<Int>
-        /// A half of the whole call.
-        var top: Bool
     }
 
-    private static func halves(of records: Range<Int>, call: Int, top: Bool) -> [Part] {
+    private static func halves(of records: Range<Int>, call: Int) -> [Part] {
         let middle = records.lowerBound + records.count / 2
-        return [
-            Part(call: call, records: records.lowerBound..<middle, top: top),
-            Part(call: call, records: middle..<records.upperBound, top: top),
-        ]
+        return [Part(call: call, records: records.lowerBound..<middle), Part(call: call, records: middle..<records.upperBound)]
     }
 
     /// What is known of one refused call so far.
     private struct Isolation {
         var refusal: TimestreamError
         var rejected: [RejectedRecord] = []
+        /// Calls sent or queued for it so far.
         var extraCalls = 0
+        /// Some part of it was stored.
+        var storedAny = false
         /// The outcome for the whole call when isolating stopped (a transient failure, or the call's own refusal).
         var abandoned: TimestreamError? = nil
 

@@ -85,7 +85,7 @@ package final class RemoteReadHandler: Sendable {
         var refreshed = false
         var results: [[TimeSeries]] = []
         for query in request.queries {
-            switch run(query, columns: &columns, refreshed: &refreshed, cap: config.maxReadSamples - outcome.samples, context) {
+            switch run(query, columns: &columns, refreshed: &refreshed, cap: config.maxReadSamples - outcome.samples, answer: answer, context) {
             case .success(let series):
                 outcome.series += series.count
                 outcome.samples += series.reduce(0) { $0 + $1.samples.count }
@@ -137,10 +137,12 @@ package final class RemoteReadHandler: Sendable {
     }
 
     /// The series one query selects, or the reply that ends the request.
-    /// - Parameter cap: the most samples it may collect before the read is answered 413.
-    func run(_ query: Query, columns: inout TableColumns, refreshed: inout Bool, cap: Int, _ context: Context)
-        -> Result<[TimeSeries], Refusal>
-    {
+    /// - Parameters:
+    ///   - cap: the most samples it may collect before the read is answered 413.
+    ///   - answer: the type the read is answered in (the 413 says what helps).
+    func run(
+        _ query: Query, columns: inout TableColumns, refreshed: inout Bool, cap: Int, answer: ReadAnswer, _ context: Context
+    ) -> Result<[TimeSeries], Refusal> {
         while true {
             let sql: String?
             do {
@@ -168,7 +170,7 @@ package final class RemoteReadHandler: Sendable {
                 // Stop paging long before memory runs out: such an answer could not be returned anyway.
                 if assembler.sampleCount > cap { throw SeriesAssembler.Problem.tooManySamples }
             }
-            if assemblyProblem == nil, assembler.sampleCount > cap { return .failure(tooManySamples(config.maxReadSamples, .samples)) }
+            if assemblyProblem == nil, assembler.sampleCount > cap { return .failure(tooManySamples(config.maxReadSamples, answer)) }
             if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }
             switch result {
             case .success: return .success(assembler.finish())

@@ -8,15 +8,20 @@ import Testing
 @Suite struct RefusedCallIsolationTests {
     /// 99 series of `good` and, at `badAt`, `node_x{up="1"}`: in a table that has a measure `up`, Timestream
     /// refuses any call holding a dimension `up` ("cannot be both a dimension and a measure name").
-    static func request(badAt: Int) -> ServiceRequest {
-        var series = (0..<99).map { i in
+    static func request(badAt: Int) -> ServiceRequest { request(badAt: [badAt]) }
+
+    /// 100 series: `node_x{up="k"}` at each place in `badAt` (ascending), `good{i=…}` elsewhere.
+    static func request(badAt: [Int]) -> ServiceRequest {
+        var series = (0..<(100 - badAt.count)).map { i in
             TimeSeries(
                 labels: [Label(name: "__name__", value: "good"), Label(name: "i", value: "\(i)")],
                 samples: [Sample(value: Double(i), timestamp: 1_700_000_000_000)])
         }
-        series.insert(
-            TimeSeries(labels: [Label(name: "__name__", value: "node_x"), Label(name: "up", value: "1")],
-                samples: [Sample(value: 7, timestamp: 1_700_000_000_000)]), at: badAt)
+        for (k, place) in badAt.enumerated() {
+            series.insert(
+                TimeSeries(labels: [Label(name: "__name__", value: "node_x"), Label(name: "up", value: "\(k + 1)")],
+                    samples: [Sample(value: 7, timestamp: 1_700_000_000_000)]), at: place)
+        }
         let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
         return ServiceRequest(method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized()))
     }
@@ -56,15 +61,48 @@ import Testing
         #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
     }
 
-    /// A refusal that is the call's own (every part refused): two more calls, then the call counts as refused whole.
+    /// Bad records in both halves (and more than one per quarter): each is found, the other 97 are stored, within
+    /// the budget.
+    @Test(arguments: [[10, 60], [0, 3, 12], [0, 1, 60]])
+    func badRecordsAcrossTheCallAreEachRefusedAlone(badAt: [Int]) {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        let served = Self.serve(timestream, Self.request(badAt: badAt))
+        let text = served.response.bodyText
+        #expect(served.response.statusCode == 400)
+        #expect(text.contains("\(100 - badAt.count) of 100 samples were written; not written: \(badAt.count) rejected by Timestream"), "\(text)")
+        for (k, place) in badAt.enumerated() {
+            #expect(text.contains(#"record \#(place) (node_x{up="\#(k + 1)"} 7.0 1700000000000): refused alone"#), "\(text)")
+        }
+        let stored = Self.stored(timestream)
+        #expect(stored.count == 100 - badAt.count && Set(stored).count == stored.count)
+        #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
+    }
+
+    /// A refusal that is the call's own (every part refused, down to the quarters): six more calls, then the call
+    /// counts as refused whole.
     @Test func aCallsOwnRefusalIsNotSplitFurther() {
         let timestream = ScriptedTimestream()
         timestream.writeRule = { _ in .failure(Self.clash) }
         let served = Self.serve(timestream, Self.request(badAt: 5))
-        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50])
+        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25])
         #expect(served.response.statusCode == 400)
         #expect(served.response.bodyText.contains("refused 1 of 1 WriteRecords calls whole"), "\(served.response.bodyText)")
         #expect(served.response.bodyText.contains("0 of 100 samples were written"))
+    }
+
+    /// Every part of a round refused after an earlier part was stored: what was stored stays counted, the refused
+    /// parts' records are reported rejected (bad records in six of the eight eighths: the second quarter is stored).
+    @Test func aRoundRefusedWholeAfterSomethingWasStoredKeepsWhatWasStored() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        let served = Self.serve(timestream, Self.request(badAt: [0, 12, 50, 62, 75, 87]))
+        let text = served.response.bodyText
+        #expect(served.response.statusCode == 400)
+        #expect(text.contains("25 of 100 samples were written; not written: 75 rejected by Timestream"), "\(text)")
+        #expect(text.contains("as every part of the call was"), "\(text)")
+        #expect(Self.stored(timestream).count == 25)
+        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25, 12, 13, 12, 13, 12, 13])
     }
 
     /// A transient failure while the parts are sent: 503, so Prometheus sends the whole request again.

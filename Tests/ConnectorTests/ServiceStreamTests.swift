@@ -104,6 +104,13 @@ import Testing
         // and the ordered statement would indeed not fit
         let ordered = "SELECT * FROM \"db\".\"tbl\" WHERE x " + ReadSQL.seriesOrder(dimensions: names)
         #expect(ordered.utf8.count > ReadSQL.maxStatementBytes)
+        // held whole, such a read is capped by max_read_samples; the 413 does not suggest what was asked for
+        let capped = RecordingSink()
+        _ = Self.service(ScriptedTimestream(tableColumns: columns) { _ in .success(pages) }, maxReadSamples: 5).respond(
+            to: Self.request(), deadline: Deadline(epochMilliseconds: .max), credentials: .requestHeaders, into: capped)
+        #expect(capped.head?.statusCode == 413)
+        let reason = String(decoding: capped.frames.joined(), as: UTF8.self)
+        #expect(reason.contains("max_read_samples") && !reason.contains("ask for STREAMED_XOR_CHUNKS"), "\(reason)")
     }
 
     @Test func aFailureAfterTheFirstFrameAbortsTheAnswer() {

@@ -11,8 +11,8 @@ import Testing
     static let secret = "secret"
 
     /// The table has a measure `m2`; the second call's 100 records all have a dimension `m2`, which Timestream
-    /// refuses whole ("cannot be both a dimension and a measure name"). Its halves are refused too, so the refusal
-    /// is the call's: nothing more is sent for it and exactly its 100 samples are reported as not written.
+    /// refuses whole ("cannot be both a dimension and a measure name"). Its halves and quarters are refused too, so
+    /// the refusal is the call's: nothing more is sent for it and exactly its 100 samples are reported as not written.
     @Test func theAnswersCountsAreTrueWhenOneCallIsRefusedWhole() throws {
         let double = try OracleServer("timestream_standin.py", [Self.secret])
         defer { double.stop() }
@@ -47,9 +47,10 @@ import Testing
         #expect(log.contains("samples_received=200 samples_written=100 samples_skipped=0"), "\(log)")
         #expect(log.contains("samples_failed=100"), "\(log)")
         #expect(log.contains("\"SamplesWritten\":100") && log.contains("\"SamplesFailed\":100"), "\(log)")
-        // The double saw the first request's call, then both calls of 100 records and the refused one's two halves.
+        // The double saw the first request's call, then both calls of 100 records and the refused one's halves and
+        // quarters.
         let calls = try http.get(double.url + "/_requests").filter { ($0["target"] as? String ?? "").hasSuffix(".WriteRecords") }
-        #expect(calls.count == 1 + 2 + 2, "\(calls.count) WriteRecords calls")
+        #expect(calls.count == 1 + 2 + 2 + 4, "\(calls.count) WriteRecords calls")
     }
 
     /// One series of a call refused for itself: the other 99 records of the call are stored, the answer names it.
