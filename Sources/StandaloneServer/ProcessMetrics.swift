@@ -64,9 +64,10 @@ enum ProcessMetrics {
         return out
     }
 
-    /// Entries of `/proc/self/fd` (the directory's own descriptor among them, as the Go client counts).
-    static func openDescriptors() -> Int? {
-        guard let directory = opendir("/proc/self/fd") else { return nil }
+    /// Entries of `/proc/self/fd` (the directory's own descriptor among them, as the Go client counts), or of
+    /// another directory (tests).
+    static func openDescriptors(listedIn path: String = "/proc/self/fd") -> Int? {
+        guard let directory = opendir(path) else { return nil }
         defer { closedir(directory) }
         var count = 0
         while let entry = readdir(directory) {
