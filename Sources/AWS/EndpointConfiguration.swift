@@ -16,14 +16,18 @@ public struct EndpointConfiguration: Equatable, Sendable {
 
     package var write: Source
     package var query: Source
+    /// `AWS_USE_FIPS_ENDPOINT=true`: `.discover` asks the FIPS discovery hosts,
+    /// `https://ingest|query.timestream-fips.<region>.<suffix>` (as botocore names them).
+    package var useFIPS: Bool
 
     /// Each API's source given (stand-ins in tests and benchmarks).
-    package init(write: Source = .discover, query: Source = .discover) {
+    package init(write: Source = .discover, query: Source = .discover, useFIPS: Bool = false) {
         self.write = write
         self.query = query
+        self.useFIPS = useFIPS
     }
 
-    /// From the environment. Per API, the first non-empty of:
+    /// From the environment (and `AWS_USE_FIPS_ENDPOINT`). Per API, the first non-empty of:
     /// the Go connector's `write_base_endpoint` / `query_base_endpoint`; then the AWS SDK's
     /// `AWS_ENDPOINT_URL_TIMESTREAM_WRITE` / `AWS_ENDPOINT_URL_TIMESTREAM_QUERY`, then `AWS_ENDPOINT_URL`
     /// (both ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`,
@@ -37,6 +41,12 @@ public struct EndpointConfiguration: Equatable, Sendable {
         }
         self.write = try pick("write_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_WRITE")
         self.query = try pick("query_base_endpoint", "AWS_ENDPOINT_URL_TIMESTREAM_QUERY")
+        // https://docs.aws.amazon.com/sdkref/latest/guide/feature-endpoints.html (an endpoint URL wins over it)
+        switch environment["AWS_USE_FIPS_ENDPOINT"]?.lowercased() ?? "" {
+        case "", "false": self.useFIPS = false
+        case "true": self.useFIPS = true
+        default: throw .invalidFIPSSetting(environment["AWS_USE_FIPS_ENDPOINT"] ?? "")
+        }
     }
 
     /// The base URL the AWS SDKs' endpoint variables set for one service: the first non-empty of
@@ -66,11 +76,23 @@ public struct EndpointConfiguration: Equatable, Sendable {
 /// An endpoint override that is not a usable base URL.
 public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidURL(variable: String, value: String)
+    case invalidFIPSSetting(String)
+
+    /// `value` with the user information of its authority (`user:password@`) replaced, so a refused URL that
+    /// carries credentials can be logged.
+    package static func withoutCredentials(_ value: String) -> String {
+        guard let scheme = value.firstRange(of: "://") else { return value }
+        let authorityEnd = value[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex
+        guard let at = value[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return value }
+        return String(value[..<scheme.upperBound]) + "<credentials>" + String(value[at...])
+    }
 
     public var description: String {
         switch self {
         case .invalidURL(let variable, let value):
-            "\(variable)=\(value) is not an absolute http(s) URL of the form scheme://host[:port]"
+            "\(variable)=\(Self.withoutCredentials(value)) is not an absolute http(s) URL of the form scheme://host[:port]"
+        case .invalidFIPSSetting(let value):
+            "AWS_USE_FIPS_ENDPOINT=\(value) is neither true nor false"
         }
     }
 }

@@ -67,21 +67,54 @@ enum ErrorResponseDecoding {
         return RejectedRecord(recordIndex: recordIndex, reason: reason ?? "", existingVersion: existingVersion)
     }
 
+    /// The message is kept for the caller's answer and the log, with any security token in it redacted: AWS's
+    /// signature errors quote the canonical request, `x-amz-security-token:<token>` line included.
     static func decode(_ response: HTTPResponse) -> TimestreamError {
         let headerType = response.header("X-Amzn-ErrorType").map(errorCode(fromType:))
         if let json = readJSONError(response.body) {
             let code = json.type.map(errorCode(fromType:)) ?? headerType ?? "HTTP\(response.status)"
             return .classified(
-                code: code, message: json.lowerMessage ?? json.upperMessage ?? "", httpStatus: response.status,
-                rejectedRecords: json.rejectedRecords ?? [])
+                code: code, message: redactingSecurityTokens(json.lowerMessage ?? json.upperMessage ?? ""),
+                httpStatus: response.status, rejectedRecords: json.rejectedRecords ?? [])
         }
         let text = String(decoding: response.body, as: UTF8.self)
         if let code = xmlElement("Code", in: text) {
             return .classified(
-                code: code, message: xmlElement("Message", in: text) ?? "", httpStatus: response.status)
+                code: code, message: redactingSecurityTokens(xmlElement("Message", in: text) ?? ""),
+                httpStatus: response.status)
         }
         return .classified(
-            code: headerType ?? "HTTP\(response.status)", message: summary(of: text), httpStatus: response.status)
+            code: headerType ?? "HTTP\(response.status)", message: redactingSecurityTokens(summary(of: text)),
+            httpStatus: response.status)
+    }
+
+    /// `text` with the value after every `x-amz-security-token` (any case) and a `:` or `=` replaced by
+    /// `<redacted>`, up to the end of the value (a line break, space, `&`, `'`, `"`, `,` or `<`).
+    static func redactingSecurityTokens(_ text: String) -> String {
+        let name = Array("x-amz-security-token".utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.count > name.count else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if i + name.count < bytes.count,
+                zip(bytes[i..<i + name.count], name).allSatisfy({ ($0 | 0x20) == $1 || ($0 == $1) }),
+                bytes[i + name.count] == UInt8(ascii: ":") || bytes[i + name.count] == UInt8(ascii: "=")
+            {
+                out += bytes[i...(i + name.count)]
+                var end = i + name.count + 1
+                while end < bytes.count, bytes[end] == 0x20 { out.append(0x20); end += 1 }
+                let stops: Set<UInt8> = [0x0A, 0x0D, 0x20, 0x26, 0x27, 0x22, 0x2C, 0x3C]
+                while end < bytes.count, !stops.contains(bytes[end]) { end += 1 }
+                out += Array("<redacted>".utf8)
+                i = end
+                continue
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `com.amazonaws.timestream.v20181101#ThrottlingException` → `ThrottlingException`; also drops a `:…` suffix

@@ -33,8 +33,8 @@ extension TimestreamClient {
             let timeout = min(retryPolicy.attemptTimeoutMilliseconds, remaining)
             let roundErrors = sendRound(
                 api, operation: operation, indices: pending, bodies: bodies, credentials: credentials,
-                timeoutMilliseconds: timeout, maxConcurrent: maxConcurrent, tally: tally, sentBefore: &sentBefore,
-                results: &results)
+                timeoutMilliseconds: timeout, deadline: deadline, maxConcurrent: maxConcurrent, tally: tally,
+                sentBefore: &sentBefore, results: &results)
             pending = []
             for (index, error) in roundErrors.sorted(by: { $0.key < $1.key }) {
                 if error.isRetryable && (maxAttempts <= 0 || attempt < maxAttempts) {
@@ -68,19 +68,31 @@ extension TimestreamClient {
     /// One round: resolve the endpoint, sign and send the bodies at `indices`. Stores successes into `results`
     /// and returns the errors by index. Calls are counted when they are sent, and a call is a retry when its body
     /// went out before (`sentBefore`): a round whose endpoint lookup fails sends nothing and counts nothing.
+    /// The calls' timeout is what is left of `timeoutMilliseconds` and of the deadline once the endpoint is known
+    /// (a `DescribeEndpoints` spends from both).
     private func sendRound(
         _ api: TimestreamAPI, operation: String, indices: [Int], bodies: [[UInt8]], credentials: Credentials,
-        timeoutMilliseconds: Int64, maxConcurrent: Int, tally: CallTally?, sentBefore: inout [Bool],
+        timeoutMilliseconds: Int64, deadline: Deadline, maxConcurrent: Int, tally: CallTally?, sentBefore: inout [Bool],
         results: inout [Result<[UInt8], TimestreamError>?]
     ) -> [Int: TimestreamError] {
         var errors: [Int: TimestreamError] = [:]
         let baseURL: String
+        let started = clock.nowMilliseconds()
         switch resolveEndpoint(api, credentials: credentials, timeoutMilliseconds: timeoutMilliseconds) {
         case .failure(let error):
             for index in indices { errors[index] = error }
             return errors
         case .success(let url): baseURL = url
         }
+        let now = clock.nowMilliseconds()
+        let left = min(timeoutMilliseconds - (now - started), deadline.remaining(at: now))
+        guard left >= retryPolicy.minimumAttemptMilliseconds else {
+            for index in indices {
+                errors[index] = .deadlineExceeded("\(max(left, 0)) ms left after endpoint discovery, no attempt made")
+            }
+            return errors
+        }
+        let timeoutMilliseconds = left
         var signer = signer(credentials)
         let requests = indices.map {
             signedRequest(

@@ -89,7 +89,8 @@ package final class TimestreamClient: Sendable {
             discoveryURL = url
             scheme = RequestURL(url)?.scheme ?? "https"  // http only when the operator chose it explicitly
         case .discover:
-            discoveryURL = AWSPartition.regionalEndpoint("\(api.rawValue).timestream", region: region)
+            discoveryURL = AWSPartition.regionalEndpoint(
+                "\(api.rawValue).timestream\(endpoints.useFIPS ? "-fips" : "")", region: region)
         }
         let key = cacheKey(api, credentials)
         let now = clock.nowMilliseconds()

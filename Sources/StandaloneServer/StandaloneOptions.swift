@@ -89,7 +89,9 @@ package struct StandaloneOptions: Sendable {
         } catch {
             switch error {
             case .invalidURL(let variable, let value):
-                throw OptionsError("\(Self.flagText(variable)): '\(value)' is not an absolute http(s) URL of the form scheme://host[:port]")
+                throw OptionsError("\(Self.flagText(variable)): '\(EndpointConfigurationError.withoutCredentials(value))' is not an absolute http(s) URL of the form scheme://host[:port]")
+            case .invalidFIPSSetting:
+                throw OptionsError(error.description)
             }
         }
         (host, port) = try Self.listenAddress(values["web_listen_address"] ?? ":9201")

@@ -73,4 +73,19 @@ import Testing
         #expect(discovery?.header("Authorization")?.contains("/\(region)/timestream/aws4_request") == true)
         #expect(transport.requests(for: "WriteRecords").first?.url == url.replacingOccurrences(of: "://ingest.", with: "://ingest-cell1."))
     }
+
+    /// `AWS_USE_FIPS_ENDPOINT=true`: discovery asks the FIPS hosts botocore names
+    /// (`ingest.timestream-fips.us-east-1.amazonaws.com`, `query.timestream-fips.us-gov-west-1.amazonaws.com`).
+    @Test(arguments: [
+        ("us-east-1", TimestreamAPI.write, "https://ingest.timestream-fips.us-east-1.amazonaws.com/"),
+        ("us-gov-west-1", TimestreamAPI.query, "https://query.timestream-fips.us-gov-west-1.amazonaws.com/"),
+    ])
+    func fipsDiscoveryHosts(region: String, api: TimestreamAPI, url: String) {
+        let transport = ScriptedTransport { _, _ in json(400, #"{"__type":"AccessDeniedException","message":"stop here"}"#) }
+        let clock = FakeClock()
+        let client = TimestreamClient(
+            transport: transport, region: region, endpoints: EndpointConfiguration(useFIPS: true), clock: clock, jitter: MaxJitter())
+        _ = client.resolveEndpoint(api, credentials: testCredentials, timeoutMilliseconds: 1000)
+        #expect(transport.requests(for: "DescribeEndpoints").first?.url == url)
+    }
 }

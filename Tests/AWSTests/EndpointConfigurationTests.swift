@@ -8,6 +8,28 @@ import Testing
         #expect(try EndpointConfiguration(environment: ["write_base_endpoint": ""]).write == .discover)
     }
 
+    @Test func fipsFromTheSDKsVariable() throws {
+        #expect(try EndpointConfiguration(environment: ["AWS_USE_FIPS_ENDPOINT": "true"]).useFIPS)
+        #expect(try EndpointConfiguration(environment: ["AWS_USE_FIPS_ENDPOINT": "TRUE"]).useFIPS)
+        #expect(try !EndpointConfiguration(environment: ["AWS_USE_FIPS_ENDPOINT": "false"]).useFIPS)
+        #expect(try !EndpointConfiguration(environment: [:]).useFIPS)
+        #expect(throws: EndpointConfigurationError.invalidFIPSSetting("yes")) {
+            try EndpointConfiguration(environment: ["AWS_USE_FIPS_ENDPOINT": "yes"])
+        }
+    }
+
+    /// A refused URL is named without the credentials it carries.
+    @Test func aRefusedURLIsLoggedWithoutItsCredentials() {
+        do {
+            _ = try EndpointConfiguration(environment: ["AWS_ENDPOINT_URL": "https://AKID:s3cr3t@h.example/"])
+            Issue.record("accepted a URL with credentials")
+        } catch {
+            #expect(!"\(error)".contains("s3cr3t") && "\(error)".contains("https://<credentials>@h.example/"), "\(error)")
+        }
+        #expect(EndpointConfigurationError.withoutCredentials("https://h.example/a@b") == "https://h.example/a@b")
+        #expect(EndpointConfigurationError.withoutCredentials("not a url") == "not a url")
+    }
+
     @Test func precedenceConnectorThenServiceThenGlobal() throws {
         let all = [
             "write_base_endpoint": "https://w.example", "AWS_ENDPOINT_URL_TIMESTREAM_WRITE": "https://sw.example",

@@ -23,6 +23,20 @@ import Testing
         #expect(suffixed.code == "ThrottlingException" && suffixed.isRetryable)
     }
 
+    /// AWS's signature errors quote the canonical request; its security token never reaches a message.
+    @Test func securityTokensInMessagesAreRedacted() {
+        let canonical = #"The request signature we calculated does not match. The Canonical String for this request should have been\n'POST\n/\n\ncontent-type:application/x-amz-json-1.0\nhost:ingest.timestream.us-east-1.amazonaws.com\nx-amz-date:20261206T050000Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE/TOKEN+abc==\nx-amz-target:Timestream_20181101.WriteRecords\n'"#
+        let json = decode(403, #"{"__type":"InvalidSignatureException","message":"\#(canonical)"}"#)
+        #expect(json.code == "InvalidSignatureException" && json.isAuthFailure)
+        #expect(!json.message.contains("IQoJb3JpZ2luX2VjEXAMPLE") && !"\(json)".contains("TOKEN+abc"), "\(json.message)")
+        #expect(json.message.contains("x-amz-security-token:<redacted>\nx-amz-target:Timestream_20181101.WriteRecords"))
+        let xml = decode(403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>X-Amz-Security-Token=SECRETTOKEN&amp;X-Amz-Date=1</Message></Error></ErrorResponse>")
+        #expect(!xml.message.contains("SECRETTOKEN") && xml.message.contains("X-Amz-Security-Token=<redacted>&"), "\(xml.message)")
+        let text = decode(502, "upstream said x-amz-security-token: abc123 and more")
+        #expect(!text.message.contains("abc123") && text.message.contains("x-amz-security-token: <redacted> and more"), "\(text.message)")
+        #expect(ErrorResponseDecoding.redactingSecurityTokens("no token here") == "no token here")
+    }
+
     @Test func rejectedRecordsWithIndexReasonAndVersion() {
         let error = decode(
             419,

@@ -101,6 +101,40 @@ import Testing
         #expect(error.message.contains("deadline"))
     }
 
+    /// A DescribeEndpoints spends from the deadline: the call after it gets only what is left.
+    @Test func discoveryTimeIsChargedToTheDeadline() {
+        let clock = FakeClock()
+        let deadline = Deadline(epochMilliseconds: clock.now + 1_000)
+        var seen: [(timeout: Int64, remaining: Int64)] = []
+        let transport = ScriptedTransport { request, _ in
+            let timeout = Int64(request.timeoutMilliseconds ?? .max)
+            seen.append((timeout, deadline.epochMilliseconds - clock.now))
+            if request.header("X-Amz-Target") == "Timestream_20181101.DescribeEndpoints" {
+                clock.now += 900
+                return json(200, #"{"Endpoints":[{"Address":"ingest-cell1.timestream.us-east-1.amazonaws.com","CachePeriodInMinutes":1}]}"#)
+            }
+            clock.now += timeout
+            return .failure(.timeout("fake"))
+        }
+        let client = TimestreamClient(
+            transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(), clock: clock, jitter: MaxJitter())
+        _ = client.writeRecords([sampleWrite()], credentials: testCredentials, deadline: deadline)
+        #expect(seen.count == 2 && seen.allSatisfy { $0.timeout <= $0.remaining }, "\(seen)")
+        #expect(clock.now <= deadline.epochMilliseconds)
+        // with less than a minimal attempt left after discovery, the call is not sent at all
+        let late = FakeClock()
+        let lateDeadline = Deadline(epochMilliseconds: late.now + 1_000)
+        let slowDiscovery = ScriptedTransport { request, _ in
+            late.now += 980
+            return json(200, #"{"Endpoints":[{"Address":"ingest-cell1.timestream.us-east-1.amazonaws.com","CachePeriodInMinutes":1}]}"#)
+        }
+        let result = TimestreamClient(
+            transport: slowDiscovery, region: "us-east-1", endpoints: EndpointConfiguration(), clock: late, jitter: MaxJitter()
+        ).writeRecords([sampleWrite()], credentials: testCredentials, deadline: lateDeadline)
+        #expect(slowDiscovery.requests(for: "WriteRecords").isEmpty)
+        #expect(result[0].isFailure(code: "DeadlineExceeded"))
+    }
+
     @Test func pastDeadlineSendsNothing() {
         let transport = ScriptedTransport { _, _ in json(200, writeSuccess) }
         let clock = FakeClock()
