@@ -21,7 +21,11 @@ package enum RegexTranslation {
     package struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
         var pattern: String
         var reason: String
-        package var description: String { "regex '\(pattern)' \(reason)" }
+        /// The pattern is quoted up to 200 characters (an answer must stay small whatever a caller sent).
+        package var description: String {
+            let quoted = pattern.count <= 200 ? pattern : String(pattern.prefix(200)) + "… (\(pattern.utf8.count) bytes)"
+            return "regex '\(quoted)' \(reason)"
+        }
     }
 
     /// The anchored Java pattern for a PromQL `=~`/`!~` matcher: the whole label value must match, with the

@@ -65,4 +65,29 @@ import Testing
         #expect(try Self.status(half, accepting: []).0 == 200)
         #expect(try Self.status(half, accepting: [.streamedXORChunks]).0 == 200)
     }
+
+    /// A text answer is measured as the Lambda response carries it: a control byte grows to `\u0001`, six bytes.
+    /// 1.1 M of them (a 400 quoting what a caller sent, say) are 1.1 MB of body and 6.6 MB of answer.
+    @Test func aTextAnswerIsMeasuredEscaped() {
+        let text = ServiceResponse.text(400, String(repeating: "\u{01}", count: 1_100_000))
+        let reply = LambdaResponseLimit.apply(to: text, summary: InvocationSummary(requestID: "r", route: "read", status: 400))
+        #expect(reply.statusCode == 413)
+        #expect(reply.encoded(for: .v2).count <= LambdaResponseLimit.maxResponseBytes)
+        // the same bytes count once each when plain
+        let plain = LambdaResponseLimit.apply(
+            to: .text(400, String(repeating: "a", count: 1_100_000)), summary: InvocationSummary(requestID: "r", route: "read", status: 400))
+        #expect(plain.statusCode == 400)
+        // every answer that passes fits once encoded, in both payload versions
+        for body in ["\"\\\n", "plain", String(repeating: "\u{1F}\"", count: 1000)] {
+            let reply = LambdaResponseLimit.apply(to: .text(400, body), summary: InvocationSummary(requestID: "r", route: "read", status: 400))
+            let encodedBody = reply.encoded(for: .v1).count
+            #expect(encodedBody <= LambdaResponseLimit.encodedBodySize(reply) + LambdaResponseLimit.envelopeAllowance)
+        }
+    }
+
+    /// A regex refused for translation is quoted up to 200 characters, however long the caller's pattern.
+    @Test func aRefusedRegexIsQuotedShort() {
+        let problem = RegexTranslation.Unsupported(pattern: String(repeating: "a", count: 100_000) + "(?m)", reason: "uses the m flag")
+        #expect(problem.description.utf8.count < 300 && problem.description.contains("(100004 bytes)"), "\(problem.description.prefix(300))")
+    }
 }

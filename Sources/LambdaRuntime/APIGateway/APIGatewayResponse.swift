@@ -28,7 +28,7 @@ public struct APIGatewayResponse: Sendable, Equatable {
     /// Whether the body travels base64-encoded (`isBase64Encoded: true`): when it is not valid UTF-8, when a
     /// `Content-Encoding` is set (e.g. snappy), or when `Content-Type` is not a text type. API Gateway decodes it
     /// back to bytes before answering the client.
-    var isBinaryBody: Bool {
+    package var isBinaryBody: Bool {
         if body.isEmpty { return false }
         if headers.firstValue(named: "Content-Encoding") != nil { return true }
         if let type = headers.firstValue(named: "Content-Type"), !Self.isTextual(type) { return true }
