@@ -2,10 +2,11 @@
     import Glibc
 #endif
 
-/// Small text files the sources name (token files, shared config/credentials files), read whole with libc.
-enum FileText {
+/// Small text files the sources name (token files, shared config/credentials files), and the standalone server's
+/// `/proc` files, read whole with libc (a `/proc` file's size is not known in advance: read to end of file).
+package enum FileText {
     /// The file's contents as UTF-8 text (invalid bytes repaired), or `nil` when it cannot be opened or read.
-    static func read(_ path: String) -> String? {
+    package static func read(_ path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

@@ -1,3 +1,5 @@
+import CredentialChain
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,13 +44,13 @@ enum ProcessMetrics {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
         }
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-        if let text = readFile("/proc/self/stat"), let stat = parse(stat: text), ticksPerSecond > 0 {
+        if let text = FileText.read("/proc/self/stat"), let stat = parse(stat: text), ticksPerSecond > 0 {
             series(
                 "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
                 "\(Double(stat.userTicks + stat.systemTicks) / ticksPerSecond)")
             series("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", "\(stat.residentPages * Int64(sysconf(Int32(_SC_PAGESIZE))))")
             series("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.", "\(stat.virtualBytes)")
-            if let boot = readFile("/proc/stat").flatMap(parse(bootTimeIn:)) {
+            if let boot = FileText.read("/proc/stat").flatMap(parse(bootTimeIn:)) {
                 series(
                     "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
                     "\(Double(boot) + Double(stat.startTicksSinceBoot) / ticksPerSecond)")
@@ -75,21 +77,5 @@ enum ProcessMetrics {
             if !isDot { count += 1 }
         }
         return count
-    }
-
-    /// A small `/proc` file whole (its size is not known in advance: read until end of file).
-    static func readFile(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 { return nil }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

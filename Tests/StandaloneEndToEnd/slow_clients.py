@@ -15,24 +15,31 @@ from local_stack import Standalone
 from prompb import ReadRequest
 
 
+def trickling_write(port, stop):
+    """A write whose 100 000-byte body arrives a byte every 0.2 s (so the idle timeout never fires) until `stop` is
+    set; its socket, half a second after it started."""
+    slow = socket.create_connection(("127.0.0.1", port), timeout=20)
+    slow.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+
+    def trickle():
+        while not stop.is_set():
+            try:
+                slow.sendall(b"x")
+            except OSError:
+                return
+            stop.wait(0.2)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    time.sleep(0.5)
+    return slow
+
+
 def trickled_body(work, binary, standin, check, post, get, write_body):
     door = Standalone(work, binary, standin.url, log_name="slow-clients.log",
                       flags=["--max-concurrent-requests=1", "--request-timeout=3", "--idle-timeout=10"])
     stop = threading.Event()
     try:
-        slow = socket.create_connection(("127.0.0.1", door.port), timeout=20)
-        slow.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-
-        def trickle():
-            while not stop.is_set():
-                try:
-                    slow.sendall(b"x")
-                except OSError:
-                    return
-                stop.wait(0.2)
-
-        threading.Thread(target=trickle, daemon=True).start()
-        time.sleep(0.5)
+        slow = trickling_write(door.port, stop)
         body = write_body("slow_client_metric", 0, int(time.time() * 1000), series=3)
         held, _, held_answer = post(door.url + "/write", body)
         missing, _ = get(door.url + "/no/such/path")
@@ -74,19 +81,7 @@ def body_cut_by_shutdown(work, binary, standin, check):
                       flags=["--log.level=info", "--shutdown-timeout=2", "--request-timeout=30", "--idle-timeout=30"])
     stop = threading.Event()
     try:
-        slow = socket.create_connection(("127.0.0.1", door.port), timeout=20)
-        slow.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-
-        def trickle():
-            while not stop.is_set():
-                try:
-                    slow.sendall(b"x")
-                except OSError:
-                    return
-                stop.wait(0.2)
-
-        threading.Thread(target=trickle, daemon=True).start()
-        time.sleep(0.5)
+        trickling_write(door.port, stop)
         code = door.stop()
     finally:
         stop.set()
