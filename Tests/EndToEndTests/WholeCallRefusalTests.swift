@@ -10,22 +10,34 @@ import Testing
 @Suite(.serialized) struct WholeCallRefusalTests {
     static let secret = "secret"
 
+    /// The Timestream double and `bootstrap` in front of it, after one sample of measure `name` was written.
+    static func tableWithMeasure(_ name: String) throws -> (OracleServer, FunctionHarness) {
+        let double = try OracleServer("timestream_standin.py", [Self.secret])
+        var function: FunctionHarness? = nil
+        do {
+            function = try FunctionHarness(environment: [
+                "default_database": "db", "default_table": "tbl", "region": "us-east-1", "AWS_ENDPOINT_URL": double.url
+            ])
+            let first = try function!.invoke(event: try EventBuilder.event([
+                "basic_auth": ["AKIDEXAMPLE", Self.secret],
+                "write_v2": ["timeseries": [EventBuilder.series([("__name__", name), ("job", "a")], [(1, 1_700_000_000_000)])]],
+            ]))
+            #expect(first.statusCode == 204, "\(first.httpBodyText)")
+            return (double, function!)
+        } catch {
+            function?.stop()
+            double.stop()
+            throw error
+        }
+    }
+
     /// The table has a measure `m2`; the second call's 100 records all have a dimension `m2`, which Timestream
     /// refuses whole ("cannot be both a dimension and a measure name"). Its halves and quarters are refused too, so
     /// the refusal is the call's: nothing more is sent for it and exactly its 100 samples are reported as not written.
     @Test func theAnswersCountsAreTrueWhenOneCallIsRefusedWhole() throws {
-        let double = try OracleServer("timestream_standin.py", [Self.secret])
-        defer { double.stop() }
+        let (double, function) = try Self.tableWithMeasure("m2")
+        defer { double.stop(); function.stop() }
         let http = try HTTPClientForTests()
-        let function = try FunctionHarness(environment: [
-            "default_database": "db", "default_table": "tbl", "region": "us-east-1", "AWS_ENDPOINT_URL": double.url
-        ])
-        defer { function.stop() }
-        let first = try function.invoke(event: try EventBuilder.event([
-            "basic_auth": ["AKIDEXAMPLE", Self.secret],
-            "write_v2": ["timeseries": [EventBuilder.series([("__name__", "m2"), ("job", "a")], [(1, 1_700_000_000_000)])]],
-        ]))
-        #expect(first.statusCode == 204, "\(first.httpBodyText)")
         // 100 samples of each series: two calls of 100 records each, so the refusal costs exactly 100.
         let samples = (0..<100).map { (Double($0), 1_700_000_000_000 + Int64($0)) }
         let answer = try function.invoke(event: try EventBuilder.event([
@@ -55,17 +67,8 @@ import Testing
 
     /// One series of a call refused for itself: the other 99 records of the call are stored, the answer names it.
     @Test func theOthersOfTheCallAreStoredWhenOneSeriesIsRefused() throws {
-        let double = try OracleServer("timestream_standin.py", [Self.secret])
-        defer { double.stop() }
-        let function = try FunctionHarness(environment: [
-            "default_database": "db", "default_table": "tbl", "region": "us-east-1", "AWS_ENDPOINT_URL": double.url
-        ])
-        defer { function.stop() }
-        let up = try function.invoke(event: try EventBuilder.event([
-            "basic_auth": ["AKIDEXAMPLE", Self.secret],
-            "write_v2": ["timeseries": [EventBuilder.series([("__name__", "up"), ("job", "a")], [(1, 1_700_000_000_000)])]],
-        ]))
-        #expect(up.statusCode == 204, "\(up.httpBodyText)")
+        let (double, function) = try Self.tableWithMeasure("up")
+        defer { double.stop(); function.stop() }
         var series = (0..<99).map { EventBuilder.series([("__name__", "good"), ("i", "\($0)")], [(Double($0), 1_700_000_000_000)]) }
         series.insert(EventBuilder.series([("__name__", "node_x"), ("up", "1")], [(7, 1_700_000_000_000)]), at: 40)
         let answer = try function.invoke(event: try EventBuilder.event([
