@@ -78,13 +78,14 @@ public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomString
     case invalidURL(variable: String, value: String)
     case invalidFIPSSetting(String)
 
-    /// `value` with the user information of its authority (`user:password@`) replaced, so a refused URL that
-    /// carries credentials can be logged.
+    /// `value` with everything before its last `@` (after a `scheme://`, if any) replaced, so a refused URL that
+    /// carries credentials (`user:password@`, a password with `/` in it too) can be logged. Refused values only:
+    /// a path with an `@` is cut as well.
     package static func withoutCredentials(_ value: String) -> String {
-        guard let scheme = value.firstRange(of: "://") else { return value }
-        let authorityEnd = value[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex
-        guard let at = value[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return value }
-        return String(value[..<scheme.upperBound]) + "<credentials>" + String(value[at...])
+        guard let at = value.lastIndex(of: "@") else { return value }
+        let start = value.firstRange(of: "://").map(\.upperBound) ?? value.startIndex
+        guard start <= at else { return value }
+        return String(value[..<start]) + "<credentials>" + String(value[at...])
     }
 
     public var description: String {

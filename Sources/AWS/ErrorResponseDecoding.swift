@@ -88,31 +88,50 @@ enum ErrorResponseDecoding {
             httpStatus: response.status)
     }
 
-    /// `text` with the value after every `x-amz-security-token` (any case) and a `:` or `=` replaced by
-    /// `<redacted>`, up to the end of the value (a line break, space, `&`, `'`, `"`, `,` or `<`).
+    /// `text` with the value of every `x-amz-security-token` (any case) replaced by `<redacted>`: the name, then
+    /// `:`, `=` or `%3D` (quotes and spaces around them allowed, as in `"x-amz-security-token": "…"`), then the
+    /// value up to a line break, space, `&`, `'`, `"`, `,`, `<` or `}`. A name followed by anything else (`;` in a
+    /// signed-headers list) is left as it is.
     static func redactingSecurityTokens(_ text: String) -> String {
         let name = Array("x-amz-security-token".utf8)
         let bytes = Array(text.utf8)
         guard bytes.count > name.count else { return text }
+        let stops: Set<UInt8> = [0x0A, 0x0D, 0x20, 0x26, 0x27, 0x22, 0x2C, 0x3C, 0x7D]
+        func isName(at i: Int) -> Bool {
+            i + name.count <= bytes.count && zip(bytes[i..<i + name.count], name).allSatisfy { $0 == $1 || ($0 | 0x20) == $1 }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            if i + name.count < bytes.count,
-                zip(bytes[i..<i + name.count], name).allSatisfy({ ($0 | 0x20) == $1 || ($0 == $1) }),
-                bytes[i + name.count] == UInt8(ascii: ":") || bytes[i + name.count] == UInt8(ascii: "=")
-            {
-                out += bytes[i...(i + name.count)]
-                var end = i + name.count + 1
-                while end < bytes.count, bytes[end] == 0x20 { out.append(0x20); end += 1 }
-                let stops: Set<UInt8> = [0x0A, 0x0D, 0x20, 0x26, 0x27, 0x22, 0x2C, 0x3C]
-                while end < bytes.count, !stops.contains(bytes[end]) { end += 1 }
-                out += Array("<redacted>".utf8)
-                i = end
+            guard isName(at: i) else {
+                out.append(bytes[i])
+                i += 1
                 continue
             }
-            out.append(bytes[i])
-            i += 1
+            // after the name: quotes and spaces, then the separator
+            var j = i + name.count
+            while j < bytes.count, bytes[j] == 0x22 || bytes[j] == 0x20 { j += 1 }
+            var separator = 0
+            if j < bytes.count, bytes[j] == UInt8(ascii: ":") || bytes[j] == UInt8(ascii: "=") {
+                separator = 1
+            } else if j + 2 < bytes.count, bytes[j] == UInt8(ascii: "%"), bytes[j + 1] == UInt8(ascii: "3"),
+                bytes[j + 2] | 0x20 == UInt8(ascii: "d")
+            {
+                separator = 3
+            }
+            guard separator > 0 else {
+                out += bytes[i..<i + name.count]
+                i += name.count
+                continue
+            }
+            j += separator
+            while j < bytes.count, bytes[j] == 0x22 || bytes[j] == 0x20 { j += 1 }
+            out += bytes[i..<j]
+            var end = j
+            while end < bytes.count, !stops.contains(bytes[end]) { end += 1 }
+            out += Array("<redacted>".utf8)
+            i = end
         }
         return String(decoding: out, as: UTF8.self)
     }

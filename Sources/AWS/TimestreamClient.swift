@@ -89,8 +89,10 @@ package final class TimestreamClient: Sendable {
             discoveryURL = url
             scheme = RequestURL(url)?.scheme ?? "https"  // http only when the operator chose it explicitly
         case .discover:
-            discoveryURL = AWSPartition.regionalEndpoint(
-                "\(api.rawValue).timestream\(endpoints.useFIPS ? "-fips" : "")", region: region)
+            // FIPS: the `-fips` hosts, except in GovCloud, whose regular hosts are its FIPS ones (botocore's
+            // endpoint rules and `endpoints.json` name no other there).
+            let fips = endpoints.useFIPS && AWSPartition(region: region).name != "aws-us-gov"
+            discoveryURL = AWSPartition.regionalEndpoint("\(api.rawValue).timestream\(fips ? "-fips" : "")", region: region)
         }
         let key = cacheKey(api, credentials)
         let now = clock.nowMilliseconds()

@@ -15,7 +15,7 @@ enum FailureStatus {
     enum Operation {
         case write, read
 
-        var permission: String { self == .write ? "timestream:WriteRecords" : "timestream:Select" }
+        var permission: String { self == .write ? "timestream:WriteRecords" : "timestream:Select and timestream:DescribeTable" }
     }
 
     /// The answer decided by the most serious of `failures` (of `total` calls), or nil when none of them is

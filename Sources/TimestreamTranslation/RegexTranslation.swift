@@ -21,10 +21,22 @@ package enum RegexTranslation {
     package struct Unsupported: Error, Equatable, Sendable, CustomStringConvertible {
         var pattern: String
         var reason: String
-        /// The pattern is quoted up to 200 characters (an answer must stay small whatever a caller sent).
+        /// The pattern and the reason (which may quote part of it) are each cut to 200 bytes of UTF-8, on a
+        /// code point: an answer must stay small whatever a caller sent.
         package var description: String {
-            let quoted = pattern.count <= 200 ? pattern : String(pattern.prefix(200)) + "… (\(pattern.utf8.count) bytes)"
-            return "regex '\(quoted)' \(reason)"
+            "regex '\(Self.cut(pattern))' \(Self.cut(reason))"
+        }
+
+        static func cut(_ text: String, bytes limit: Int = 200) -> String {
+            guard text.utf8.count > limit else { return text }
+            var kept = String.UnicodeScalarView()
+            var size = 0
+            for scalar in text.unicodeScalars {
+                size += String(scalar).utf8.count
+                if size > limit { break }
+                kept.append(scalar)
+            }
+            return String(kept) + "… (\(text.utf8.count) bytes)"
         }
     }
 

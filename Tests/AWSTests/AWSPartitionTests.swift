@@ -75,10 +75,12 @@ import Testing
     }
 
     /// `AWS_USE_FIPS_ENDPOINT=true`: discovery asks the FIPS hosts botocore names
-    /// (`ingest.timestream-fips.us-east-1.amazonaws.com`, `query.timestream-fips.us-gov-west-1.amazonaws.com`).
+    /// (`ingest.timestream-fips.us-east-1.amazonaws.com`; in GovCloud the regular hosts, which are FIPS there).
     @Test(arguments: [
         ("us-east-1", TimestreamAPI.write, "https://ingest.timestream-fips.us-east-1.amazonaws.com/"),
-        ("us-gov-west-1", TimestreamAPI.query, "https://query.timestream-fips.us-gov-west-1.amazonaws.com/"),
+        ("us-east-2", TimestreamAPI.query, "https://query.timestream-fips.us-east-2.amazonaws.com/"),
+        ("us-gov-west-1", TimestreamAPI.query, "https://query.timestream.us-gov-west-1.amazonaws.com/"),
+        ("us-gov-west-1", TimestreamAPI.write, "https://ingest.timestream.us-gov-west-1.amazonaws.com/"),
     ])
     func fipsDiscoveryHosts(region: String, api: TimestreamAPI, url: String) {
         let transport = ScriptedTransport { _, _ in json(400, #"{"__type":"AccessDeniedException","message":"stop here"}"#) }

@@ -26,7 +26,8 @@ import Testing
         } catch {
             #expect(!"\(error)".contains("s3cr3t") && "\(error)".contains("https://<credentials>@h.example/"), "\(error)")
         }
-        #expect(EndpointConfigurationError.withoutCredentials("https://h.example/a@b") == "https://h.example/a@b")
+        #expect(EndpointConfigurationError.withoutCredentials("https://u:pa/ss@h.example") == "https://<credentials>@h.example")
+        #expect(EndpointConfigurationError.withoutCredentials("user:secret@proxy.example:8080") == "<credentials>@proxy.example:8080")
         #expect(EndpointConfigurationError.withoutCredentials("not a url") == "not a url")
     }
 

@@ -35,6 +35,16 @@ import Testing
         let text = decode(502, "upstream said x-amz-security-token: abc123 and more")
         #expect(!text.message.contains("abc123") && text.message.contains("x-amz-security-token: <redacted> and more"), "\(text.message)")
         #expect(ErrorResponseDecoding.redactingSecurityTokens("no token here") == "no token here")
+        for (input, redacted) in [
+            (#"{"x-amz-security-token":"SECRET"}"#, #"{"x-amz-security-token":"<redacted>"}"#),
+            (#"{"X-Amz-Security-Token": "SECRET", "a": 1}"#, #"{"X-Amz-Security-Token": "<redacted>", "a": 1}"#),
+            (#"X-Amz-Security-Token="SECRET""#, #"X-Amz-Security-Token="<redacted>""#),
+            ("?X-Amz-Security-Token%3DSECRET%26x", "?X-Amz-Security-Token%3D<redacted>"),
+            ("SignedHeaders=host;x-amz-security-token;x-amz-target", "SignedHeaders=host;x-amz-security-token;x-amz-target"),
+            ("ünïcödé x-amz-security-token:SECRET ✓", "ünïcödé x-amz-security-token:<redacted> ✓"),
+        ] {
+            #expect(ErrorResponseDecoding.redactingSecurityTokens(input) == redacted, "\(input)")
+        }
     }
 
     @Test func rejectedRecordsWithIndexReasonAndVersion() {

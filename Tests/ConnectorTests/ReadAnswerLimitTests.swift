@@ -85,9 +85,18 @@ import Testing
         }
     }
 
-    /// A regex refused for translation is quoted up to 200 characters, however long the caller's pattern.
-    @Test func aRefusedRegexIsQuotedShort() {
-        let problem = RegexTranslation.Unsupported(pattern: String(repeating: "a", count: 100_000) + "(?m)", reason: "uses the m flag")
-        #expect(problem.description.utf8.count < 300 && problem.description.contains("(100004 bytes)"), "\(problem.description.prefix(300))")
+    /// A regex refused for translation is quoted up to 200 bytes, and so is the reason, however long the pattern:
+    /// plain, one combining-mark cluster, or a long POSIX class name quoted by the reason.
+    @Test(arguments: [
+        String(repeating: "a", count: 100_000) + "(?m)", "a" + String(repeating: "\u{301}", count: 100_000) + "(?m)",
+        "[[:" + String(repeating: "a", count: 100_000) + ":]]",
+    ])
+    func aRefusedRegexIsQuotedShort(pattern: String) {
+        do {
+            _ = try RegexTranslation.anchoredJavaPattern(pattern, dialect: .prometheus3)
+            Issue.record("translated")
+        } catch {
+            #expect(error.description.utf8.count < 500 && error.description.contains("bytes)"), "\(error.description.prefix(600))")
+        }
     }
 }
