@@ -16,10 +16,27 @@ import TimestreamCodec
 enum RefusedCallIsolation {
     static let maxExtraCalls = 32
 
-    /// `results` with each call refused whole for its records replaced by what sending its parts found.
+    /// `results` with each call refused whole for its records replaced by what sending its parts found. When every
+    /// call of the request was refused with the same message, the first is isolated alone first: if the refusal
+    /// turns out to be the call's own, it is every call's, and nothing more is sent (6 calls, not 6 per call).
     /// - Parameter send: sends calls at once (the request's credentials, deadline and retries) and returns their
     ///   outcomes in order.
     static func isolate(
+        calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>],
+        send: ([WriteRecordsBody]) -> [Result<Void, TimestreamError>]
+    ) -> [Result<Void, TimestreamError>] {
+        let refusals = results.compactMap { if case .failure(let error) = $0, isRefusedForItsRecords(error) { error } else { nil } }
+        guard refusals.count >= 2, refusals.count == results.count, Set(refusals.map(\.message)).count == 1 else {
+            return isolateEach(calls: calls, results: results, send: send)
+        }
+        let first = isolateEach(calls: [calls[0]], results: [results[0]], send: send)[0]
+        if case .failure(let error) = first, error == refusals[0] { return results }
+        var rest = isolateEach(calls: Array(calls.dropFirst()), results: Array(results.dropFirst()), send: send)
+        rest.insert(first, at: 0)
+        return rest
+    }
+
+    private static func isolateEach(
         calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>],
         send: ([WriteRecordsBody]) -> [Result<Void, TimestreamError>]
     ) -> [Result<Void, TimestreamError>] {

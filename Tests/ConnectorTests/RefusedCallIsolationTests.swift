@@ -91,6 +91,22 @@ import Testing
         #expect(served.response.bodyText.contains("0 of 100 samples were written"))
     }
 
+    /// Every call of a request refused with the same message for a reason of the calls' own: only the first is
+    /// probed (6 more calls), not each of them.
+    @Test func aRefusalOfEveryCallIsProbedOnce() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = { _ in .failure(Self.clash) }
+        let series = (0..<300).map { i in
+            TimeSeries(labels: [Label(name: "__name__", value: "m"), Label(name: "i", value: "\(i)")], samples: [Sample(value: 1, timestamp: 1)])
+        }
+        let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
+        let served = Self.serve(timestream, ServiceRequest(
+            method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized())))
+        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25])
+        #expect(served.response.statusCode == 400)
+        #expect(served.response.bodyText.contains("refused 3 of 3 WriteRecords calls whole"), "\(served.response.bodyText)")
+    }
+
     /// Every part of a round refused after an earlier part was stored: what was stored stays counted, the refused
     /// parts' records are reported rejected (bad records in six of the eight eighths: the second quarter is stored).
     @Test func aRoundRefusedWholeAfterSomethingWasStoredKeepsWhatWasStored() {
