@@ -1,3 +1,4 @@
+import AWS
 import TextCodecs
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +19,7 @@ public struct Logger: Sendable {
     private let clock: (@Sendable () -> Int64)?
     private let sink: @Sendable (String) -> Void
 
-    /// - Parameter timestamps: each line starts with its time (`wallClockMilliseconds` unless `clock` is given).
+    /// - Parameter timestamps: each line starts with its time (`SystemClock`, the wall clock, unless `clock` is given).
     public init(
         config: ConnectorConfig, timestamps: Bool = false, clock: (@Sendable () -> Int64)? = nil,
         sink: (@Sendable (String) -> Void)? = nil
@@ -26,7 +27,7 @@ public struct Logger: Sendable {
         self.level = config.logLevel
         self.format = config.logFormat
         self.enabled = config.loggingEnabled
-        self.clock = timestamps ? clock ?? Self.wallClockMilliseconds : nil
+        self.clock = timestamps ? clock ?? { SystemClock().nowMilliseconds() } : nil
         self.sink = sink ?? { line in
             var bytes = Array(line.utf8)
             bytes.append(0x0A)
@@ -66,13 +67,6 @@ public struct Logger: Sendable {
             for field in fields { out += " \(field.key)=" + logfmtValue(field.value) }
             return out
         }
-    }
-
-    /// `CLOCK_REALTIME` in ms.
-    static func wallClockMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     static func logfmtValue(_ value: String) -> String {

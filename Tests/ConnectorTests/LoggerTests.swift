@@ -1,3 +1,4 @@
+@testable import AWS
 @testable import Connector
 import Foundation
 import TextCodecs
@@ -49,9 +50,9 @@ import Testing
         }
         // the real clock: the line's time lies between two readings taken around it (fixed-width text sorts as time)
         let lines = Lines()
-        let before = CivilCalendar.rfc3339(epochMilliseconds: Logger.wallClockMilliseconds())
+        let before = CivilCalendar.rfc3339(epochMilliseconds: SystemClock().nowMilliseconds())
         Logger(config: ConnectorConfig(database: "d", table: "t"), timestamps: true, sink: { lines.append($0) }).info("now")
-        let after = CivilCalendar.rfc3339(epochMilliseconds: Logger.wallClockMilliseconds())
+        let after = CivilCalendar.rfc3339(epochMilliseconds: SystemClock().nowMilliseconds())
         let stamp = try #require(lines.lines.first?.split(separator: " ").first { $0.hasPrefix("ts=") }?.dropFirst(3))
         #expect(before <= String(stamp) && String(stamp) <= after, "\(before) \(stamp) \(after)")
     }
