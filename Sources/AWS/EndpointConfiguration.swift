@@ -17,7 +17,8 @@ public struct EndpointConfiguration: Equatable, Sendable {
     package var write: Source
     package var query: Source
     /// `AWS_USE_FIPS_ENDPOINT=true`: `.discover` asks the FIPS discovery hosts,
-    /// `https://ingest|query.timestream-fips.<region>.<suffix>` (as botocore names them).
+    /// `https://ingest|query.timestream-fips.<region>.<suffix>`, in GovCloud the regular hosts, which are FIPS there
+    /// (as botocore names them; `TimestreamClient.resolveEndpoint`).
     package var useFIPS: Bool
 
     /// Each API's source given (stand-ins in tests and benchmarks).
