@@ -47,26 +47,51 @@ enum CredentialProcess {
             close(pipeEnds[0])
             return .failure(.cannotStart)
         }
-        let outcome = readAll(pipeEnds[0], timeoutMilliseconds: timeoutMilliseconds)
+        let deadline = monotonicMilliseconds() + timeoutMilliseconds
+        let output = readAll(pipeEnds[0], until: deadline, timeoutMilliseconds: timeoutMilliseconds)
         close(pipeEnds[0])
-        if case .failure = outcome { kill(-pid, SIGKILL) }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // A command may close its output and go on running: the limit holds until it has exited too.
+        guard case .success(let bytes) = output, exited(pid, until: deadline, status: &status) else {
+            kill(-pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            if case .failure(let failure) = output { return .failure(failure) }
+            return .failure(.timedOut(milliseconds: timeoutMilliseconds))
+        }
         // WIFEXITED/WEXITSTATUS are macros: exited normally when the low 7 bits are 0, the code is bits 8-15.
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return outcome.map { (exitCode, $0) }
+        return .success((exitCode, bytes))
+    }
+
+    private static func monotonicMilliseconds() -> Int {
+        var clock = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &clock)
+        return Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000
+    }
+
+    /// Whether `pid` exited (and was reaped, its status in `status`) before `deadline`. Polled: a command exits
+    /// right after its output ends, so the first or second look finds it; the pause doubles up to 50 ms.
+    private static func exited(_ pid: pid_t, until deadline: Int, status: inout Int32) -> Bool {
+        var pauseMicroseconds: UInt32 = 500
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return true }
+            if reaped < 0 && errno != EINTR { return true }  // not our child any more: nothing left to wait for
+            let left = deadline - monotonicMilliseconds()
+            guard left > 0 else { return false }
+            usleep(min(pauseMicroseconds, UInt32(left) * 1000))
+            pauseMicroseconds = min(pauseMicroseconds * 2, 50_000)
+        }
     }
 
     /// Everything `descriptor` yields until end of file, within the time and size limits.
-    private static func readAll(_ descriptor: Int32, timeoutMilliseconds: Int) -> Result<[UInt8], Failure> {
-        var clock = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &clock)
-        let deadline = Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000 + timeoutMilliseconds
+    private static func readAll(_ descriptor: Int32, until deadline: Int, timeoutMilliseconds: Int)
+        -> Result<[UInt8], Failure>
+    {
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            clock_gettime(CLOCK_MONOTONIC, &clock)
-            let left = deadline - (Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000)
+            let left = deadline - monotonicMilliseconds()
             guard left > 0 else { return .failure(.timedOut(milliseconds: timeoutMilliseconds)) }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(min(left, Int(Int32.max))))

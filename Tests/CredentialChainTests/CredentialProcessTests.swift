@@ -38,6 +38,16 @@ import Testing
         #expect(gone, "the command's child \(pid) still runs")
     }
 
+    /// A helper that prints its document, closes its output and goes on running (a daemonising login helper) is
+    /// still held to the limit and killed: the refresh does not wait for it (before, it waited the 30 s and succeeded).
+    @Test func aCommandThatClosesItsOutputButRunsOnTimesOut() {
+        let result = CredentialProcess.run(#"printf '{"Version": 1}'; exec >&-; sleep 30"#, timeoutMilliseconds: 300)
+        guard case .failure(.timedOut(milliseconds: 300)) = result else {
+            Issue.record("expected a time-out, got \(result)")
+            return
+        }
+    }
+
     @Test func endlessOutputIsCutOffAtTheCap() {
         guard case .failure(.outputTooLarge) = CredentialProcess.run("yes") else {
             Issue.record("endless output was not cut off")
