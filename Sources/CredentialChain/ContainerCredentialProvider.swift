@@ -35,10 +35,16 @@ struct ContainerCredentialProvider: CredentialProvider {
             url = "http://\(Self.ecsHost)" + (relative.hasPrefix("/") ? relative : "/" + relative)
             name = "\(source) (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)"
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"], !full.isEmpty {
-            guard let parsed = RequestURL(full), Self.isAllowed(parsed) else {
+            // The value is never quoted (a `user:password@` or a path may be a secret): its origin at most.
+            guard let parsed = RequestURL(full) else {
                 throw CredentialProviderError(
                     source: "\(source) (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
-                    reason: "\(full) is not allowed: use https, or http to a loopback address, 169.254.170.2 or 169.254.170.23")
+                    reason: "the value is not an http(s) URL of the form scheme://host[:port]/path (without user:password@)")
+            }
+            guard Self.isAllowed(parsed) else {
+                throw CredentialProviderError(
+                    source: "\(source) (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
+                    reason: "\(parsed.origin) is not allowed: use https, or http to a loopback address, 169.254.170.2 or 169.254.170.23")
             }
             url = full
             name = "\(source) (AWS_CONTAINER_CREDENTIALS_FULL_URI=\(parsed.origin))"
@@ -64,6 +70,10 @@ struct ContainerCredentialProvider: CredentialProvider {
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
+    /// The endpoint as errors name it (they reach logs and 503 bodies): its origin, never the path, which on ECS
+    /// holds the task's credential id.
+    var shownURL: String { (RequestURL(url)?.origin ?? "the endpoint") + "/…" }
+
     func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
         switch token {
@@ -79,10 +89,10 @@ struct ContainerCredentialProvider: CredentialProvider {
         let request = HTTPRequest(method: "GET", url: url, headers: headers, timeoutMilliseconds: 5_000)
         switch transport.send(request) {
         case .failure(let error):
-            throw CredentialProviderError(source: name, reason: "cannot reach \(url): \(error)")
+            throw CredentialProviderError(source: name, reason: "cannot reach \(shownURL): \(error)")
         case .success(let response):
             guard response.status == 200 else {
-                throw CredentialProviderError(source: name, reason: "\(url) answered HTTP \(response.status)")
+                throw CredentialProviderError(source: name, reason: "\(shownURL) answered HTTP \(response.status)")
             }
             switch CredentialDocument.credentials(response.body) {
             case .success(let credentials): return credentials

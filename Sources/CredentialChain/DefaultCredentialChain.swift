@@ -8,7 +8,8 @@ import CurlHTTP
 /// https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
 public enum DefaultCredentialChain {
     /// The source to use. Throws when none is configured or the one chosen is misconfigured (a bad full URI, an
-    /// `AWS_PROFILE` that names no profile), so the connector refuses to start with a reason.
+    /// `AWS_PROFILE` that names no profile, a web identity token without its role, half a key pair in a profile),
+    /// so the connector refuses to start with a reason.
     public static func resolve(
         environment: [String: String], region: String, transport: any HTTPTransport & Sendable,
         now: @escaping @Sendable () -> Int64
@@ -19,6 +20,13 @@ public enum DefaultCredentialChain {
         if WebIdentityCredentialProvider.isConfigured(environment) {
             return try WebIdentityCredentialProvider(
                 environment: environment, region: region, transport: transport, now: now)
+        }
+        if !(environment["AWS_WEB_IDENTITY_TOKEN_FILE"] ?? "").isEmpty {
+            // A token without the role to assume is a broken injection (IRSA on EKS); the SDKs stop there rather
+            // than sign as the node's or the container's own role.
+            throw CredentialProviderError(
+                source: "web identity",
+                reason: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set the role to assume, or unset the token file")
         }
         let profile = ProfileCredentialProvider.settings(environment: environment)
         if let settings = profile.settings, case let unsupported = ProfileCredentialProvider.unsupportedSettings(settings),
@@ -31,15 +39,19 @@ public enum DefaultCredentialChain {
                 reason: "the profile sets \(unsupported.joined(separator: ", ")), which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings")
         }
         if let settings = profile.settings, ProfileCredentialProvider.hasCredentials(settings) {
+            if (settings["aws_secret_access_key"] ?? "").isEmpty && !(settings["aws_access_key_id"] ?? "").isEmpty {
+                // Half a key pair would fail every refresh after a clean start; botocore stops here too.
+                throw CredentialProviderError(
+                    source: "profile \(profile.profile)",
+                    reason: "aws_access_key_id is set but aws_secret_access_key is not (\(profile.files))")
+            }
             return ProfileCredentialProvider(profile: profile.profile, files: profile.files, settings: settings)
         }
-        if let named = environment["AWS_PROFILE"], !named.isEmpty {
-            // The SDKs fail rather than silently use another identity when the named profile is unusable.
+        if let named = environment["AWS_PROFILE"], !named.isEmpty, profile.settings == nil {
+            // The SDKs fail rather than silently use another identity when the named profile does not exist; one
+            // that exists without credentials (a region, settings) passes on to the container and instance roles.
             throw CredentialProviderError(
-                source: "profile \(named)",
-                reason: profile.settings == nil
-                    ? "AWS_PROFILE names a profile that is in neither \(profile.files)"
-                    : "the profile has no aws_access_key_id or credential_process")
+                source: "profile \(named)", reason: "AWS_PROFILE names a profile that is in neither \(profile.files)")
         }
         if ContainerCredentialProvider.isConfigured(environment) {
             return try ContainerCredentialProvider(environment: environment, transport: transport)

@@ -35,7 +35,7 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
             guard let url = RequestURL(custom) else {
                 throw CredentialProviderError(
                     source: "instance metadata (IMDSv2)",
-                    reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT=\(custom) is not an http(s) URL")
+                    reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL of the form scheme://host[:port] (its value is not shown)")
             }
             endpoint = url.origin
         } else if environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6" {

@@ -33,6 +33,7 @@ import Testing
         #expect(webIdentity is WebIdentityCredentialProvider)
         #expect((webIdentity as? WebIdentityCredentialProvider)?.endpoint == "https://sts.eu-west-1.amazonaws.com/")
         environment["AWS_ROLE_ARN"] = nil
+        environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = nil
         #expect(try chosen(environment) is ProfileCredentialProvider)
         environment["AWS_SHARED_CREDENTIALS_FILE"] = directory.appendingPathComponent("absent").path
         let container = try chosen(environment)
@@ -82,6 +83,41 @@ import Testing
             try chosen(environment)
         } throws: { error in
             "\(error)".contains("AWS_PROFILE names a profile that is in neither /nonexistent/.aws/credentials")
+        }
+    }
+
+    /// A web identity token without `AWS_ROLE_ARN` stops the start, as in the SDKs, instead of passing on to the
+    /// container's or the node's own role (it fell through before).
+    @Test func aWebIdentityTokenWithoutItsRoleStopsTheStart() throws {
+        let environment = [
+            "HOME": "/nonexistent", "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds",
+        ]
+        #expect {
+            try chosen(environment)
+        } throws: { error in
+            "\(error)" == "web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set the role to assume, or unset the token file"
+        }
+    }
+
+    /// A named profile that exists but gives no credentials (only a region) passes on to the container endpoint,
+    /// as in botocore and the SDK for Go v2 (it stopped the start before); half a key pair stops the start.
+    @Test func aNamedProfileWithoutCredentialsPassesOnAndHalfAKeyPairStops() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config")
+        try "[profile prod]\nregion = eu-west-1\n[profile half]\naws_access_key_id = AKIDHALF\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        var environment = [
+            "AWS_PROFILE": "prod", "AWS_CONFIG_FILE": config.path, "HOME": directory.path,
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds",
+        ]
+        #expect(try chosen(environment) is ContainerCredentialProvider)
+        environment["AWS_PROFILE"] = "half"
+        #expect {
+            try chosen(environment)
+        } throws: { error in
+            "\(error)" == "profile half: aws_access_key_id is set but aws_secret_access_key is not (\(directory.path)/.aws/credentials, \(config.path))"
         }
     }
 
@@ -160,6 +196,27 @@ import Testing
                 try chosen(environment)
             } throws: { error in
                 "\(error)" == "profile \(name): the profile sets role_arn, source_profile, which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings"
+            }
+        }
+    }
+
+    /// Endpoint values are never quoted in errors (they reach the start's log line and 503 bodies): a
+    /// `user:password@` or an ECS credential path could be a secret (the whole value was quoted before).
+    @Test func credentialEndpointValuesAreNotQuotedInErrors() {
+        let cases = [
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://user:s3cret@127.0.0.1/creds"),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/v2/credentials/s3cret"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://user:s3cret@169.254.169.254"),
+        ]
+        for (variable, value) in cases {
+            #expect {
+                if variable == "AWS_EC2_METADATA_SERVICE_ENDPOINT" {
+                    _ = try InstanceMetadataCredentialProvider(environment: [variable: value], transport: transport, now: clock.function)
+                } else {
+                    _ = try ContainerCredentialProvider(environment: [variable: value], transport: transport)
+                }
+            } throws: { error in
+                "\(error)".contains(variable) && !"\(error)".contains("s3cret")
             }
         }
     }

@@ -114,8 +114,7 @@ import Testing
         #expect {
             try provider.fetch()
         } throws: { error in
-            "\(error)".hasPrefix("container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI=\(standIn.url))")
-                && "\(error)".hasSuffix("answered HTTP 401")
+            "\(error)" == "container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI=\(standIn.url)): \(standIn.url)/… answered HTTP 401"
         }
     }
 }
