@@ -8,17 +8,18 @@ import TimestreamCodec
 /// 400 names each with its series), everything else is stored.
 ///
 /// Bounded: when every part of a call sent in a round of at least four is refused too (the quarters of a call whose
-/// halves both were), the refusal is the call's own (its database, its shape), not a record's, and nothing more is
-/// sent for it (6 more calls); and at most `maxExtraCalls` calls are sent per refused call (one bad record in 100
-/// takes 14, two take up to 26), past which a part still refused is reported rejected as a whole. A transient or
-/// credential failure on the way becomes the call's outcome, so the request is answered as such (503: Prometheus
-/// re-sends it, identical records are accepted again).
+/// halves both were) and none was stored yet, the record in the middle of each part is sent alone; every one of
+/// them refused too means the refusal is the call's own (its shape, or every record bad), and nothing more is sent
+/// for it (10 more calls); else the parts go on without those records. At most `maxExtraCalls` calls are sent per
+/// refused call (one bad record in 100 takes 14, two up to 26, one in each quarter 42), past which a part still
+/// refused is reported rejected as a whole. A transient or credential failure on the way becomes the call's
+/// outcome, so the request is answered as such (503: Prometheus re-sends it, identical records are accepted again).
 enum RefusedCallIsolation {
-    static let maxExtraCalls = 32
+    static let maxExtraCalls = 48
 
     /// `results` with each call refused whole for its records replaced by what sending its parts found. When every
     /// call of the request was refused with the same message, the first is isolated alone first: if the refusal
-    /// turns out to be the call's own, it is every call's, and nothing more is sent (6 calls, not 6 per call).
+    /// turns out to be the call's own, it is every call's, and nothing more is sent (10 calls, not 10 per call).
     /// - Parameter send: sends calls at once (the request's credentials, deadline and retries) and returns their
     ///   outcomes in order.
     static func isolate(
@@ -63,9 +64,9 @@ enum RefusedCallIsolation {
             }
             pending = []
             let answers = bodies.isEmpty ? [] : send(bodies)
-            // Every one of at least four parts of a call refused: the call's own refusal, not its records'.
+            // Every one of at least four parts of a call refused: maybe the call's own refusal, not its records'.
             var partsSent: [Int: Int] = [:], partsRefused: [Int: Int] = [:]
-            for (part, answer) in zip(sent, answers) {
+            for (part, answer) in zip(sent, answers) where !part.isProbe {
                 partsSent[part.call, default: 0] += 1
                 if case .failure(let error) = answer, isRefusedForItsRecords(error) { partsRefused[part.call, default: 0] += 1 }
             }
@@ -74,13 +75,56 @@ enum RefusedCallIsolation {
                 guard var isolation = work[part.call], isolation.abandoned == nil else { continue }
                 defer { work[part.call] = isolation }
                 if refusedAsACall.contains(part.call) {
-                    // Nothing stored yet: the call counts as refused whole, as Timestream answered it. Otherwise its
-                    // parts stored so far stay stored and these are reported rejected.
+                    // Parts stored before stay stored and these are reported rejected. Nothing stored yet: a record
+                    // from the middle of each part is sent alone first (bad records spread over the call refuse
+                    // every part too), and the parts wait for what those find.
                     if isolation.storedAny {
                         isolation.unresolved(part.records, because: "refused with the others of a group of \(part.records.count), as every part of the call was (\(isolation.refusal))")
+                    } else if !isolation.probed && part.records.count >= 2 {
+                        let middle = part.records.lowerBound + part.records.count / 2
+                        isolation.held.append(part.records)
+                        isolation.probesLeft += 1
+                        isolation.extraCalls += 1
+                        pending.append(Part(call: part.call, records: middle..<middle + 1, isProbe: true))
                     } else {
                         isolation.abandoned = isolation.refusal
                     }
+                    continue
+                }
+                if part.isProbe {
+                    isolation.probesLeft -= 1
+                    switch answer {
+                    case .failure(let error) where isRefusedForItsRecords(error):
+                        isolation.rejected.append(
+                            RejectedRecord(recordIndex: part.records.lowerBound, reason: "refused alone (\(error))"))
+                    case .failure(let error) where error.rejectedRecords.isEmpty: isolation.abandoned = error
+                    case .failure(let error):
+                        isolation.storedAny = true
+                        if let record = error.rejectedRecords.first {
+                            isolation.rejected.append(RejectedRecord(recordIndex: part.records.lowerBound, reason: record.reason))
+                        }
+                    case .success: isolation.storedAny = true
+                    }
+                    guard isolation.probesLeft == 0, isolation.abandoned == nil else { continue }
+                    isolation.probed = true
+                    guard isolation.storedAny else {
+                        // Every middle record refused alone as well: the call's own refusal.
+                        isolation.abandoned = isolation.refusal
+                        continue
+                    }
+                    // The parts go on without their middle records, whose fate is known.
+                    for held in isolation.held {
+                        let middle = held.lowerBound + held.count / 2
+                        for rest in [held.lowerBound..<middle, (middle + 1)..<held.upperBound] where !rest.isEmpty {
+                            if isolation.extraCalls < maxExtraCalls {
+                                isolation.extraCalls += 1
+                                pending.append(Part(call: part.call, records: rest))
+                            } else {
+                                isolation.unresolved(rest, because: "refused with the others of a group of \(rest.count) (\(isolation.refusal)), not split further")
+                            }
+                        }
+                    }
+                    isolation.held = []
                     continue
                 }
                 switch answer {
@@ -126,10 +170,12 @@ enum RefusedCallIsolation {
         error.code == "ValidationException" && error.rejectedRecords.isEmpty && !error.isRetryable && !error.isAuthFailure
     }
 
-    /// Records `records` of call `call`, sent on their own.
+    /// Records `records` of call `call`, sent on their own; a probe is one record sent to tell a call's own
+    /// refusal from its records'.
     private struct Part {
         var call: Int
         var records: Range<Int>
+        var isProbe = false
     }
 
     private static func halves(of records: Range<Int>, call: Int) -> [Part] {
@@ -147,6 +193,11 @@ enum RefusedCallIsolation {
         var storedAny = false
         /// The outcome for the whole call when isolating stopped (a transient failure, or the call's own refusal).
         var abandoned: TimestreamError? = nil
+        /// Parts waiting for the probes of their middle records, how many probes are unanswered, and whether the
+        /// call was probed (once at most).
+        var held: [Range<Int>] = []
+        var probesLeft = 0
+        var probed = false
 
         init(refusal: TimestreamError) { self.refusal = refusal }
 

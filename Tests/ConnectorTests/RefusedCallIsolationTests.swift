@@ -79,20 +79,20 @@ import Testing
         #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
     }
 
-    /// A refusal that is the call's own (every part refused, down to the quarters): six more calls, then the call
-    /// counts as refused whole.
+    /// A refusal that is the call's own (every part refused, down to the quarters, and their middle records alone):
+    /// ten more calls, then the call counts as refused whole.
     @Test func aCallsOwnRefusalIsNotSplitFurther() {
         let timestream = ScriptedTimestream()
         timestream.writeRule = { _ in .failure(Self.clash) }
         let served = Self.serve(timestream, Self.request(badAt: 5))
-        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25])
+        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
         #expect(served.response.statusCode == 400)
         #expect(served.response.bodyText.contains("refused 1 of 1 WriteRecords calls whole"), "\(served.response.bodyText)")
         #expect(served.response.bodyText.contains("0 of 100 samples were written"))
     }
 
     /// Every call of a request refused with the same message for a reason of the calls' own: only the first is
-    /// probed (6 more calls), not each of them.
+    /// probed (10 more calls), not each of them.
     @Test func aRefusalOfEveryCallIsProbedOnce() {
         let timestream = ScriptedTimestream()
         timestream.writeRule = { _ in .failure(Self.clash) }
@@ -102,9 +102,40 @@ import Testing
         let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
         let served = Self.serve(timestream, ServiceRequest(
             method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized())))
-        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25])
+        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
         #expect(served.response.statusCode == 400)
         #expect(served.response.bodyText.contains("refused 3 of 3 WriteRecords calls whole"), "\(served.response.bodyText)")
+    }
+
+    /// One bad record in each quarter refuses every quarter too, as a call's own refusal would: the quarters'
+    /// middle records sent alone are stored, so the quarters are split on and every good record is stored (all 100
+    /// were reported refused before, after 6 calls), within the budget.
+    @Test func badRecordsInEveryQuarterAreStillFoundOneByOne() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        let badAt = [0, 25, 50, 75]
+        let served = Self.serve(timestream, Self.request(badAt: badAt))
+        let text = served.response.bodyText
+        #expect(served.response.statusCode == 400)
+        #expect(text.contains("96 of 100 samples were written; not written: 4 rejected by Timestream"), "\(text)")
+        for (k, place) in badAt.enumerated() {
+            #expect(text.contains(#"record \#(place) (node_x{up="\#(k + 1)"} 7.0 1700000000000): refused alone"#), "\(text)")
+        }
+        let stored = Self.stored(timestream)
+        #expect(stored.count == 96 && Set(stored).count == 96)
+        #expect(Array(timestream.writes.map(\.recordCount).prefix(11)) == [100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
+        #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
+    }
+
+    /// Every record bad (each one's own label clash): every quarter and every middle record refused, so the call
+    /// counts as refused whole after ten more calls, not forty-eight.
+    @Test func everyRecordBadEndsAfterTheProbes() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        let served = Self.serve(timestream, Self.request(badAt: Array(0..<100)))
+        #expect(served.response.statusCode == 400)
+        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
+        #expect(served.response.bodyText.contains("0 of 100 samples were written"), "\(served.response.bodyText)")
     }
 
     /// Every part of a round refused after an earlier part was stored: what was stored stays counted, the refused
