@@ -1,9 +1,18 @@
 """Prometheus (Debian's 2.42) as a child process for the end-to-end test: own config, TSDB directory and port on
 127.0.0.1, stopped by PID."""
-import json, os, subprocess, sys, time, urllib.parse, urllib.request
+import collections, json, os, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "lib"))
 from local_stack import children, free_port  # noqa: E402
+
+
+class ApiError(RuntimeError):
+    """An /api/v1 call that did not answer 200 with status "success" (its HTTP status and Prometheus' error text),
+    or, from Prometheus.data, one that answered with warnings."""
+
+
+# One /api/v1 answer: its "data" and its "warnings" (a list, empty when there were none).
+Answer = collections.namedtuple("Answer", "data warnings")
 
 
 class Prometheus:
@@ -36,12 +45,33 @@ class Prometheus:
         raise RuntimeError("prometheus %s did not become ready:\n%s" % (name, open(self.log_path).read()[-3000:]))
 
     def api(self, path, **params):
-        query = urllib.parse.urlencode(params)
-        with urllib.request.urlopen("%s/api/v1/%s?%s" % (self.url, path, query), timeout=30) as response:
-            answer = json.load(response)
-        if answer.get("status") != "success":
-            raise RuntimeError("%s: %s" % (path, answer))
-        return answer["data"]
+        """GET /api/v1/<path> → Answer(data, warnings). A remote read is best-effort secondary storage for
+        Prometheus (storage/secondary.go): when it fails, the query still answers 200 with what the other
+        storages hold (nothing, for a reader without scrape targets) and the failure as a warning. So a caller
+        that needs the whole answer must look at `warnings`. An HTTP error or a non-success status → ApiError."""
+        url = "%s/api/v1/%s?%s" % (self.url, path, urllib.parse.urlencode(params))
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            answer = {}
+        if not isinstance(answer, dict):
+            answer = {}
+        if status != 200 or answer.get("status") != "success":
+            text = answer.get("error") or body[:300].decode(errors="replace")
+            raise ApiError("%s %s → HTTP %d %s: %s" % (path, params, status, answer.get("errorType", ""), text))
+        return Answer(answer.get("data"), list(answer.get("warnings") or []))
+
+    def data(self, path, **params):
+        """api()'s data where the answer must be complete: any warning → ApiError carrying the warnings."""
+        answer = self.api(path, **params)
+        if answer.warnings:
+            raise ApiError("%s %s answered with warnings: %s" % (path, params, "; ".join(answer.warnings)))
+        return answer.data
 
     def metrics(self):
         """This Prometheus' own /metrics as {name{labels}: value}."""

@@ -8,7 +8,10 @@
    throttling and 500s; afterwards every sample A holds is stored exactly once with its exact value, and A's own
    counters show retries and no failures.
 2. B (no scrape targets, remote_read with read_recent) answers PromQL range queries — raw selectors, rate(),
-   sum by, =~, !~, !=, foo="" — with exactly A's answers (the JSON values compared as strings).
+   sum by, =~, !~, !=, foo="" — with exactly A's answers (the JSON values compared as strings). Prometheus
+   answers a failed remote read with 200, the other storages' series (none in B) and a warning, so every
+   answer must also come without an HTTP error and without a warning; otherwise a connector that fails a read
+   would pass each query whose right answer is empty. A read the connector refuses shows that warning.
 3. Malformed requests through the front door get their 4xx and the same bootstrap process keeps serving.
 Each of this runs twice: with the Lambda function behind the API Gateway stand-in, and with the standalone
 connector (`timestream-prometheus-connector`, started with the Go connector's flags) in its place; argument
@@ -19,7 +22,7 @@ import base64, json, math, os, shutil, signal, struct, sys, tempfile, time, trac
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracles"))
 from exporter import Exporter  # noqa: E402
-from prometheus_process import Prometheus  # noqa: E402
+from prometheus_process import ApiError, Prometheus  # noqa: E402
 from local_stack import ROOT, Standalone, front_door, sql_standin, standalone_binary  # noqa: E402
 
 AUTH = ("AKIDLOCALEXAMPLE", "local-secret")
@@ -110,7 +113,7 @@ def stored_exactly_once(prom_a, standin, t_start, t_end):
     """Every sample A holds for job e2e in [t_start, t_end] is in the stand-in once with the same bits, and the
     stand-in holds nothing else for that range."""
     window = int(t_end - t_start) + 1
-    result = prom_a.api("query", query='{job="e2e"}[%ds]' % window, time=t_end)["result"]
+    result = prom_a.data("query", query='{job="e2e"}[%ds]' % window, time=t_end)["result"]
     expected = {}
     for series in result:
         for stamp, value in series["values"]:
@@ -186,28 +189,62 @@ EMPTY = {"e2e_does_not_exist", 'e2e_value{no_such_label="x"}', 'e2e_value{no_suc
 
 
 def same_answers(prom_a, prom_b, start, end):
-    """B (remote read only) answers each range query exactly as A (local TSDB) does."""
+    """B (remote read only) answers each range query exactly as A (local TSDB) does, and both answer it cleanly:
+    an HTTP error or a warning (B's remote read failed) fails the query's first check, not compared as an answer."""
     for query in QUERIES:
-        answers = []
-        for prom in (prom_a, prom_b):
+        answers, problems = [], []
+        for side, prom in (("A", prom_a), ("B", prom_b)):
             try:
-                data = prom.api("query_range", query=query, start=start, end=end, step="1s")
-            except urllib.error.HTTPError as error:
-                data = {"result": [{"error": error.code, "body": error.read().decode(errors="replace")}]}
-            result = [wire_answer(s) if prom is prom_a else s for s in data["result"]]
+                got = prom.api("query_range", query=query, start=start, end=end, step="1s")
+            except ApiError as error:
+                problems.append("%s: %s" % (side, error))
+                answers.append(None)
+                continue
+            if got.warnings:
+                problems.append("%s warned: %s" % (side, "; ".join(got.warnings)))
+            result = [wire_answer(s) if prom is prom_a else s for s in got.data["result"]]
             answers.append(sorted(json.dumps(s, sort_keys=True, ensure_ascii=False) for s in result))
+        check(not problems, "A and B answer %s with no error and no warning%s"
+              % (query, "".join("\n  " + p[:500] for p in problems)))
         empty_expected = query in EMPTY
-        check(bool(answers[0]) != empty_expected, "A's answer to %s is %s" % (query, "empty" if empty_expected else "non-empty"))
-        if not check(answers[0] == answers[1], "B answers %s exactly as A (%d series)" % (query, len(answers[0]))):
+        check(answers[0] is not None and bool(answers[0]) != empty_expected,
+              "A's answer to %s is %s" % (query, "empty" if empty_expected else "non-empty"))
+        if None in answers:
+            check(False, "B answers %s exactly as A: not compared, %s answered with an error"
+                  % (query, " and ".join(side for side, a in zip("AB", answers) if a is None)))
+        elif not check(answers[0] == answers[1], "B answers %s exactly as A (%d series)" % (query, len(answers[0]))):
             print("  only A:", [a[:300] for a in answers[0] if a not in answers[1]][:3])
             print("  only B:", [b[:300] for b in answers[1] if b not in answers[0]][:3])
 
 
+# Valid RE2 (so PromQL accepts it) with no Java equivalent: the connector answers B's remote read 400.
+REFUSED = 'e2e_odd{v=~"(?m)quote.d"}'
+
+
+def refused_read_warns(prom_b, start, end):
+    """A remote read the connector refuses: B still answers 200 — no series, and the failure as a warning. This is
+    what same_answers fails on; without looking at warnings it would pass as an empty answer."""
+    try:
+        got = prom_b.api("query_range", query=REFUSED, start=start, end=end, step="1s")
+    except ApiError as error:
+        check(False, "B answers %s (refused by the connector) with 200 and a warning: %s" % (REFUSED, error))
+        return
+    check(bool(got.warnings) and not got.data["result"] and any("400" in w for w in got.warnings),
+          "B answers %s (refused by the connector) with no series and a remote-read warning (%d series, warnings %s)"
+          % (REFUSED, len(got.data["result"]), [w[:300] for w in got.warnings]))
+
+
 def spot_values(prom_a, prom_b, at):
     """A few values read back through the function, as the API prints them (Go's shortest 'f'/'e' text)."""
-    held = prom_a.api("query", query='e2e_value{kind="negzero"}', time=at)["result"]
+    held = prom_a.data("query", query='e2e_value{kind="negzero"}', time=at)["result"]
     check(held and held[0]["value"][1] == "-0", "A holds -0 for e2e_value{kind=negzero} (%s)" % held)
-    data = prom_b.api("query", query="e2e_value", time=at)["result"]
+    try:
+        got = prom_b.api("query", query="e2e_value", time=at)
+        data, problem = got.data["result"], "; ".join(got.warnings)
+    except ApiError as error:
+        data, problem = [], str(error)
+    check(not problem, "B answers the instant query e2e_value with no error and no warning%s"
+          % ("\n  " + problem[:500] if problem else ""))
     values = {s["metric"].get("kind"): s["value"][1] for s in data}
     for kind, value in (("negzero", 0.0), ("denormal", 5e-324), ("tiny", 1e-9), ("largest", 1.7976931348623157e308),
                         ("fraction", 0.1)):
@@ -372,6 +409,7 @@ def run(mode):
         prom_b = Prometheus("reader", reader_config(door), work)
         children.append(prom_b)
         same_answers(prom_a, prom_b, t_start, t_end)
+        refused_read_warns(prom_b, t_start, t_end)
         spot_values(prom_a, prom_b, t_end)
         # From here on the test alone talks to the front door (process restarts are counted).
         prom_b.stop()
