@@ -1,7 +1,11 @@
 """Stand-ins for the two HTTP credential sources of the AWS credential chain, on one port:
 
 - EC2 instance metadata, IMDSv2 only (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html):
-  PUT /latest/api/token needs X-aws-ec2-metadata-token-ttl-seconds in 1..21600 (else 400), refuses a request with
+  PUT /latest/api/token needs X-aws-ec2-metadata-token-ttl-seconds in 1..21600 (else 400; "a minimum of one
+  second and a maximum of six hours", instance-metadata-v2-how-it-works.html): a decimal integer of ASCII digits
+  only, no sign, '_', inner or non-ASCII space or non-ASCII digit (Python's int() takes "+5", "1_0", "٥");
+  leading zeros are accepted ("05" is 5: the docs are silent, and common integer parsers read it so). Spaces and tabs
+  around the value are not part of it (RFC 9110 5.5), as for any header. Refuses a request with
   X-Forwarded-For (403), and answers the token with the granted TTL in the same header. Every GET under /latest/
   needs a current X-aws-ec2-metadata-token: missing, unknown or past its TTL -> 401 (an instance that requires v2).
   GET /latest/meta-data/iam/security-credentials/ -> the role name; .../<role> -> {"Code": "Success",
@@ -25,7 +29,7 @@ Control (not in the real services):
                     (every IMDS token issued so far becomes stale)}
   GET  /_requests   [{"method", "path", "token_header"}]: what the connector asked
 """
-import json, secrets, signal, sys, threading, time, http.server
+import json, re, secrets, signal, sys, threading, time, http.server
 from datetime import datetime, timezone
 
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
@@ -35,6 +39,7 @@ ROLE = "prometheus-connector"
 LOCK = threading.Lock()
 ISSUED, REQUESTS, IMDS_TOKENS = [], [], {}
 SETTINGS = {"lifetime_seconds": 3600, "fail": False}
+TTL_TEXT = re.compile(r"[0-9]+", re.ASCII)  # the token TTL header: ASCII digits only
 
 
 def iso(epoch):
@@ -80,12 +85,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(404)
         if self.headers.get("X-Forwarded-For"):
             return self.reply(403)
-        try:
-            ttl = int(self.headers.get("X-aws-ec2-metadata-token-ttl-seconds", ""))
-        except ValueError:
+        text = (self.headers.get("X-aws-ec2-metadata-token-ttl-seconds") or "").strip(" \t")
+        digits = text.lstrip("0")
+        if not TTL_TEXT.fullmatch(text) or len(digits) > 5 or not 1 <= int(digits or "0") <= 21600:
             return self.reply(400)
-        if not 1 <= ttl <= 21600:
-            return self.reply(400)
+        ttl = int(digits)
         token = secrets.token_urlsafe(40)
         with LOCK:
             IMDS_TOKENS[token] = time.time() + ttl

@@ -13,7 +13,13 @@ Where it differs from the real service (known, deliberate):
   runs on SQLite: from_milliseconds() is the identity on integer milliseconds (a time before 1970 or after
   2262-04-11 refused, as Timestream does); regexp_like() runs Python's
   `regex` module on a translation of the Java pattern (\\z → \\Z, \\Q…\\E → escaped text), not java.util.regex.
-- Query strings over 262 144 characters are refused (ValidationException), as the API's length constraint says.
+- Query's request shape is checked as the API model constrains it (QueryString 1..262 144 characters, NextToken
+  1..2048, MaxRows 1..1000; 400 ValidationException "N validation error(s) detected: ..."; a member of the wrong
+  JSON type: 400 SerializationException, docs silent). Without MaxRows a page has --page-rows rows (not 1 MB).
+- NextToken as API_query_Query documents it: a token serves up to five Query invocations or one hour, whichever
+  comes first, each returning the same page (and the same next token); the QueryString sent with it must be the
+  first call's; using the next token invalidates the one it came from. Otherwise 400 ValidationException
+  "Invalid NextToken". Not checked: that the caller is the query initiator's IAM principal.
 - GET /records lists every stored record (value and its exact IEEE-754 bits in hex).
 - Values come back as Python's shortest repr ('1e-09'), times as 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) like
   Timestream; columns in Timestream's order (dimensions, measure_name, time, measure_value::double).
@@ -62,7 +68,8 @@ DIMENSIONS = []  # dimension names in first-seen order; dimension i is stored in
 COLUMNS = {}  # dimension name -> its quoted SQLite column
 TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
-CURSORS = {}  # NextToken -> (rows, columns, row -> Timestream Row, offset, empty pages left)
+CURSORS = {}  # NextToken -> {query, rows, info, convert, offset, empty (pages left), born, uses, parent, children}
+TOKEN_USES, TOKEN_LIFETIME_S = 5, 3600.0  # API_query_Query NextToken: "up to five Query invocations, OR ... 1 hour"
 FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
           "record_calls": False}
 CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
@@ -212,9 +219,6 @@ def describe(m):
 
 
 def run_query(sql):
-    if not 1 <= len(sql) <= MAX_QUERY_STRING:
-        raise ServiceError(400, "ValidationException", "1 validation error detected: Value at 'queryString' failed to "
-                           "satisfy constraint: Member must have length less than or equal to %d" % MAX_QUERY_STRING)
     d = DESCRIBE_HEAD.match(sql)
     if d:
         return describe(d)
@@ -245,25 +249,80 @@ def result_row(row):
     return {"Data": data}
 
 
+def check_query_request(body):
+    """Query's request shape as the API model (botocore's timestream-query service-2.json) constrains it: QueryString
+    required, length 1..262144; NextToken length 1..2048; MaxRows 1..1000. Every violation is listed, in AWS's form
+    for shape violations (the value left out, as the stand-ins' other shape texts do)."""
+    types = {"QueryString": str, "NextToken": str, "MaxRows": int}
+    for name, kind in types.items():
+        value = body.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise ServiceError(400, "SerializationException", "%s is not a JSON %s" % (name, "string" if kind is str else "integer"))
+    errors = []
+    sql, token, max_rows = body.get("QueryString"), body.get("NextToken"), body.get("MaxRows")
+    if sql is None:
+        errors.append(("queryString", "Member must not be null"))
+    elif not 1 <= len(sql) <= MAX_QUERY_STRING:
+        errors.append(("queryString", "Member must have length greater than or equal to 1" if not sql else
+                       "Member must have length less than or equal to %d" % MAX_QUERY_STRING))
+    if token is not None and not 1 <= len(token) <= 2048:
+        errors.append(("nextToken", "Member must have length greater than or equal to 1" if not token else
+                       "Member must have length less than or equal to 2048"))
+    if max_rows is not None and not 1 <= max_rows <= 1000:
+        errors.append(("maxRows", "Member must have value greater than or equal to 1" if max_rows < 1 else
+                       "Member must have value less than or equal to 1000"))
+    if errors:
+        raise ServiceError(400, "ValidationException", "%d validation error%s detected: %s" % (
+            len(errors), "" if len(errors) == 1 else "s",
+            "; ".join("Value at '%s' failed to satisfy constraint: %s" % e for e in errors)))
+
+
 def query(body):
-    max_rows = int(body.get("MaxRows") or args.page_rows)
-    token = body.get("NextToken")
-    if token:
-        if token not in CURSORS:
+    check_query_request(body)
+    sql, token = body["QueryString"], body.get("NextToken")
+    max_rows = args.page_rows if body.get("MaxRows") is None else body["MaxRows"]
+    now = time.monotonic()
+    for old in [t for t, c in CURSORS.items() if now - c["born"] >= TOKEN_LIFETIME_S]:
+        del CURSORS[old]
+    if token is not None:
+        cursor = CURSORS.get(token)
+        # Unknown, past its hour or its fifth use, invalidated by its successor, or sent with another QueryString.
+        if cursor is None or cursor["query"] != sql:
             raise ServiceError(400, "ValidationException", "Invalid NextToken")
-        rows, info, convert, offset, empty = CURSORS.pop(token)
+        cursor["uses"] += 1
+        if cursor["uses"] >= TOKEN_USES:
+            del CURSORS[token]
+        CURSORS.pop(cursor["parent"], None)  # "If TokenB is used ..., then TokenA is invalidated"
+        rows, info, convert, offset, empty = (cursor[k] for k in ("rows", "info", "convert", "offset", "empty"))
     else:
-        rows, info, convert = run_query(body.get("QueryString", ""))
+        cursor = None
+        rows, info, convert = run_query(sql)
         offset, empty = 0, args.empty_first_pages
+
+    def next_token(next_offset, next_empty):
+        """The token of the page after this one: the same one again when this token is used again."""
+        key = (next_offset, next_empty)
+        known = cursor["children"].get(key) if cursor else None
+        if known in CURSORS:
+            return known
+        nxt = str(uuid.uuid4())
+        CURSORS[nxt] = {"query": sql, "rows": rows, "info": info, "convert": convert, "offset": next_offset,
+                        "empty": next_empty, "born": now, "uses": 0, "parent": token, "children": {}}
+        if cursor:
+            cursor["children"][key] = nxt
+        return nxt
+
     qid = str(uuid.uuid4())
     if empty > 0:
-        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, convert, offset, empty - 1)
-        return {"QueryId": qid, "NextToken": nxt, "Rows": [], "ColumnInfo": info}
+        return {"QueryId": qid, "NextToken": next_token(offset, empty - 1), "Rows": [], "ColumnInfo": info}
     page = [convert(row) for row in rows[offset:offset + max_rows]]
     resp = {"QueryId": qid, "Rows": page, "ColumnInfo": info,
             "QueryStatus": {"ProgressPercentage": 100.0, "CumulativeBytesScanned": 0, "CumulativeBytesMetered": 0}}
     if offset + max_rows < len(rows):
-        nxt = str(uuid.uuid4()); CURSORS[nxt] = (rows, info, convert, offset + max_rows, 0); resp["NextToken"] = nxt
+        resp["NextToken"] = next_token(offset + max_rows, 0)
+    elif cursor is not None and token in CURSORS:
+        # The last page: its token (reusable for the hour) keeps only the rows it can still answer with.
+        cursor["rows"], cursor["offset"] = rows[offset:], 0
     return resp
 
 
