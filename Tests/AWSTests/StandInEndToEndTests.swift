@@ -179,17 +179,14 @@ import Testing
         #expect(clock.sleeps.isEmpty)
     }
 
-    /// 10 batches to a stand-in that answers each in 200 ms: sequential would take 2 s; they must overlap.
+    /// 10 batches to a stand-in that answers each in 200 ms: they must overlap (by the stand-in's own log).
     @Test func parallelBatchesOverlap() throws {
         let slow: [String: Any] = ["delay_ms": 200]
         try script(["WriteRecords": Array(repeating: slow, count: 10)])
         let tables = (0..<10).map { "t\($0)" }
-        let start = SystemClock().nowMilliseconds()
         let results = client().writeRecords(
             write(tables, records: 100), credentials: Self.credentials, deadline: deadline, maxConcurrent: 10)
-        let elapsed = SystemClock().nowMilliseconds() - start
         for result in results { try result.get() }
-        #expect(elapsed < 10 * 200 / 2, "10 × 200 ms batches took \(elapsed) ms")
         let calls = try received()
         #expect(Set(calls.compactMap { $0.body["TableName"] as? String }) == Set(tables))
         let latestStart = calls.map(\.start).max()!, earliestEnd = calls.map(\.end).min()!

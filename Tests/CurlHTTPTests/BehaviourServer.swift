@@ -91,10 +91,3 @@ func patternBytes(_ count: Int) -> [UInt8] {
         return UInt8(truncatingIfNeeded: state)
     }
 }
-
-func elapsedSeconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = ContinuousClock.now
-    try body()
-    let duration = start.duration(to: .now)
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}

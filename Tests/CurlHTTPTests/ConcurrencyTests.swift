@@ -3,15 +3,13 @@ import Foundation
 import Testing
 
 @Suite struct ConcurrencyTests {
-    /// 10 answers of 200 ms each: one after the other ≥ 2 s; overlapped, well under 1 s.
+    /// 10 answers of 200 ms each: the server sees them in flight together.
     @Test func sendAllOverlapsRequests() throws {
         let server = try BehaviourServer()
         let client = try HTTPClient()
         let requests = Array(repeating: HTTPRequest(method: "GET", url: server.url + "/delay?ms=200"), count: 10)
-        var results: [Result<HTTPResponse, TransportError>] = []
-        let seconds = elapsedSeconds { results = client.sendAll(requests, maxConcurrent: 10) }
+        let results = client.sendAll(requests, maxConcurrent: 10)
         #expect(try results.map { try $0.get().status } == Array(repeating: 200, count: 10))
-        #expect(seconds < 1.0, "10 × 200 ms took \(seconds) s")
         #expect(try server.stats().maxInFlight > 5)
     }
 
@@ -19,12 +17,10 @@ import Testing
         let server = try BehaviourServer()
         let client = try HTTPClient()
         let requests = Array(repeating: HTTPRequest(method: "GET", url: server.url + "/delay?ms=150"), count: 9)
-        var results: [Result<HTTPResponse, TransportError>] = []
-        let seconds = elapsedSeconds { results = client.sendAll(requests, maxConcurrent: 3) }
+        let results = client.sendAll(requests, maxConcurrent: 3)
         #expect(results.allSatisfy { (try? $0.get().status) == 200 })
         let stats = try server.stats()
         #expect(stats.maxInFlight <= 3 && stats.maxInFlight >= 2, "max in flight \(stats.maxInFlight)")
-        #expect(seconds >= 0.45, "three waves of 150 ms cannot finish in \(seconds) s")
         #expect(client.statistics.connectionsOpened <= 3)
     }
 

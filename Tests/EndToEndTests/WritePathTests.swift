@@ -129,15 +129,12 @@ import Testing
         }
         let event = try EventBuilder.event(["basic_auth": ["AK", "SK"], "write": ["timeseries": series]])
         try standIn.inject(["delay_ms": 200, "delay_calls": 1000])
-        let started = Date()
         let answer = try function.invoke(event: event)
-        let elapsed = Date().timeIntervalSince(started)
         #expect(answer.statusCode == 204, "\(answer.httpBodyText)")
         let control = try standIn.control()
         #expect((control["calls"] as? [String: Int])?["WriteRecords"] == 20)
+        // Overlapping: the stand-in had at least 10 of the 20 calls (200 ms each) in flight at once.
         #expect((control["max_in_flight"] as? Int ?? 0) >= 10, "\(control)")
-        // Sequential calls would take 20 × 200 ms = 4 s.
-        #expect(elapsed < 2.0, "took \(elapsed) s")
         #expect(try standIn.records().count == 2000)
     }
 

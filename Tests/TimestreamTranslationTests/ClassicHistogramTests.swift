@@ -126,7 +126,7 @@ extension String {
 /// `histogram_quantile` over what Swift produced must equal (to 1e-12 relative) the oracle's quantiles, computed by
 /// the documented interpolation over its own independently computed buckets. Needs the Debian `prometheus` package (promtool).
 @Suite struct PromQLHistogramQuantileTests {
-    @Test(.enabled(if: Promtool.path != nil, "promtool (apt package prometheus) is not installed"))
+    @Test(.enabled(if: Promtool.testsEnabled, "promtool (apt package prometheus) is not installed"))
     func histogramQuantileOverTheClassicSeriesMatchesTheOracle() throws {
         let output = try Oracle.run("native_histogram.py", ["corpus", "777", "40"])
         var yaml = "evaluation_interval: 1m\ntests:\n"

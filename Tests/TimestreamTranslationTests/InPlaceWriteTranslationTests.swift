@@ -12,7 +12,7 @@ import Testing
 /// NaN) included.
 @Suite struct InPlaceWriteTranslationTests {
     /// Both plans for one serialized request: from the body decoded in place, and from the values.
-    static func plans(_ request: WriteRequest, _ config: WriteSettings) throws -> (inPlace: WritePlan?, general: WritePlan) {
+    static func plans(_ request: WriteRequest, _ config: WriteSettings) throws -> (inPlace: WritePlan, general: WritePlan) {
         let body = request.serialized()
         let general = WriteTranslation.plan(request, config: config)
         let inPlace = try body.withUnsafeBytes { bytes in
@@ -75,7 +75,7 @@ import Testing
 
     @Test func sameBodiesAndStatisticsOnRandomRequests() throws {
         var generator = Generator(plainOnly: false)
-        var answered = 0, declined = 0, special = 0, calls = 0
+        var special = 0, calls = 0
         for round in 0..<400 {
             generator.specialPercent = generator.pick([0, 0, 1, 3])
             generator.shared = generator.chance(70) ? [Label(name: "env", value: "prod"), Label(name: "job", value: generator.value())] : []
@@ -84,11 +84,6 @@ import Testing
             config.failOnLongLabel = generator.chance(30)
             config.failOnInvalidSampleValue = generator.chance(30)
             let (inPlace, general) = try Self.plans(request, config)
-            guard let inPlace else {
-                declined += 1
-                continue
-            }
-            answered += 1
             calls += general.calls.count
             // What the in-place path once left to the general one: invalid series, limits, unsorted labels.
             let limits: Set<SkipReason> = [.metricNameTooLong, .labelNameTooLong, .labelPairTooLong, .reservedLabelName, .tooManyLabels]
@@ -99,10 +94,9 @@ import Testing
             }
             #expect(inPlace == general, "round \(round)")
         }
-        print("in-place differential: answered \(answered) special \(special) declined by the view \(declined) calls \(calls)")
+        print("in-place differential: special \(special) calls \(calls)")
         // Special series must be compared too for the comparison to mean anything; the one decoder reads them all.
-        #expect(answered > 50 && special > 50 && calls > 100)
-        #expect(declined == 0)
+        #expect(special > 50 && calls > 100)
     }
 
     @Test func everyPlainRequestIsAnsweredAndMatches() throws {
@@ -112,8 +106,7 @@ import Testing
             generator.shared = generator.chance(70) ? [Label(name: "env", value: "prod"), Label(name: "job", value: generator.value())] : []
             let request = WriteRequest(timeseries: (0..<Int.random(in: 1...80, using: &generator.rng)).map { _ in generator.series() })
             let (inPlace, general) = try Self.plans(request, WriteSettings(database: "db", table: "t"))
-            let answer = try #require(inPlace, "round \(round): a plain request must be translated in place")
-            #expect(answer == general, "round \(round)")
+            #expect(inPlace == general, "round \(round)")
             records += general.calls.reduce(0) { $0 + $1.recordCount }
             hoisted += general.requests.filter { !($0.commonAttributes?.dimensions.isEmpty ?? true) }.count
         }

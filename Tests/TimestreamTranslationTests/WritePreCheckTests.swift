@@ -31,10 +31,8 @@ private typealias Dimension = TestSupport.Dimension
         }
     }
 
-    /// Plans `request` read in place and decoded: these bodies (ASCII names) are always read in place, and both
-    /// inputs must give the same plan. (`inPlace` told whether the former in-place path answered on its own; there
-    /// is one pipeline now, so both inputs always answer.)
-    func plan(_ request: WriteRequest, _ config: WriteSettings, inPlace _: Bool) throws -> WritePlan {
+    /// Plans `request` read in place and decoded: both inputs must give the same plan.
+    func plan(_ request: WriteRequest, _ config: WriteSettings) throws -> WritePlan {
         let (inPlace, general) = try InPlaceWriteTranslationTests.plans(request, config)
         #expect(inPlace == general)
         return general
@@ -47,7 +45,7 @@ private typealias Dimension = TestSupport.Dimension
             // An empty-valued label is no label: still name-only.
             series([("__name__", "other:sum"), ("job", "")]),
         ])
-        let plan = try plan(request, config, inPlace: true)
+        let plan = try plan(request, config)
         #expect(plan.stats.samplesToWrite == 4 && plan.stats.samplesSkipped == 0 && plan.invalidCount == 0)
         let records = stored(plan)
         #expect(records.map(\.measure) == ["job:up:sum", "job:up:sum", "up", "other:sum"])
@@ -61,7 +59,7 @@ private typealias Dimension = TestSupport.Dimension
     }
 
     @Test func aNameOnlySeriesAloneInACallKeepsItsPlaceholderInCommonAttributes() throws {
-        let plan = try plan(WriteRequest(timeseries: [series([("__name__", "a:b")], [(1, 1), (2, 2)])]), config, inPlace: true)
+        let plan = try plan(WriteRequest(timeseries: [series([("__name__", "a:b")], [(1, 1), (2, 2)])]), config)
         #expect(plan.requests[0].commonAttributes?.dimensions == [TimestreamLimits.nameOnlyDimension])
         #expect(stored(plan).allSatisfy { $0.dimensions == [TimestreamLimits.nameOnlyDimension] })
     }
@@ -70,7 +68,7 @@ private typealias Dimension = TestSupport.Dimension
         let request = WriteRequest(timeseries: [
             series([("__name__", "m"), ("__name_only__", "true")]), series([("__name__", "ok"), ("a", "1")]),
         ])
-        let plan = try plan(request, config, inPlace: false)
+        let plan = try plan(request, config)
         #expect(plan.stats.skipped == [.reservedLabelName: 1])
         #expect(stored(plan).map(\.measure) == ["ok"])
         var strict = config
@@ -83,7 +81,7 @@ private typealias Dimension = TestSupport.Dimension
         let request = WriteRequest(timeseries: [
             series([("__name__", "m"), ("job", "x"), ("a:b", "1")]), series([("__name__", "m"), ("job", "y")]),
         ])
-        let plan = try plan(request, config, inPlace: false)
+        let plan = try plan(request, config)
         #expect(plan.stats.skipped == [.labelNameWithColon: 1])
         #expect(stored(plan).map(\.dimensions) == [[Dimension(name: "job", value: "y")]])
         var strict = config
@@ -93,7 +91,7 @@ private typealias Dimension = TestSupport.Dimension
         #expect(refused.invalid[0].contains("'a:b' contains ':'"), "\(refused.invalid)")
         #expect(refused.stats.samplesToWrite == 1)  // the valid series is still written
         // Colons in metric names (recording rules) and in values are fine.
-        let fine = try self.plan(WriteRequest(timeseries: [series([("__name__", "job:m:rate5m"), ("i", "h:9100")])]), config, inPlace: true)
+        let fine = try self.plan(WriteRequest(timeseries: [series([("__name__", "job:m:rate5m"), ("i", "h:9100")])]), config)
         #expect(fine.stats.samplesToWrite == 1 && fine.stats.samplesSkipped == 0)
     }
 
@@ -126,9 +124,9 @@ private typealias Dimension = TestSupport.Dimension
                 series([("__name__", "m"), ("a", "small")]),
             ])
         }
-        let fits = try plan(request(2013), config, inPlace: true)
+        let fits = try plan(request(2013), config)
         #expect(fits.stats.samplesToWrite == 2 && fits.stats.samplesSkipped == 0)
-        let over = try plan(request(2014), config, inPlace: false)
+        let over = try plan(request(2014), config)
         #expect(over.stats.skipped == [.recordTooLarge: 1])
         #expect(stored(over).map(\.dimensions) == [[Dimension(name: "a", value: "small")]])
         #expect(TimestreamLimits.firstViolation(metricName: "m", dimensions: [Dimension(name: "a", value: String(repeating: "x", count: 1007)), Dimension(name: "b", value: String(repeating: "y", count: 1007))]) == .recordTooLarge(bytes: 2049))
@@ -147,7 +145,7 @@ private typealias Dimension = TestSupport.Dimension
             series([("__name__", "self"), ("self", "x")]),  // its own metric name
             series([("__name__", "fine"), ("job", "b")]),
         ])
-        let plan = try plan(request, config, inPlace: false)
+        let plan = try plan(request, config)
         #expect(plan.stats.skipped == [.labelNamedLikeMetric: 2])
         #expect(stored(plan).map(\.measure) == ["up", "fine"])
         var strict = config
@@ -155,7 +153,7 @@ private typealias Dimension = TestSupport.Dimension
         let refused = WriteTranslation.plan(request, config: strict)
         #expect(refused.invalidCount == 2 && refused.invalid[0].contains("'up' is also a metric name"), "\(refused.invalid)")
         // The same label without the metric in the request is written (the table beyond the request is not checked).
-        let alone = try self.plan(WriteRequest(timeseries: [series([("__name__", "probe"), ("up", "1")])]), config, inPlace: true)
+        let alone = try self.plan(WriteRequest(timeseries: [series([("__name__", "probe"), ("up", "1")])]), config)
         #expect(alone.stats.samplesToWrite == 1)
     }
 
