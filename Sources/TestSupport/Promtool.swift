@@ -8,6 +8,12 @@ public enum Promtool {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
+    /// Whether tests that need promtool run: when it is installed, and always under `PROMETHEUS_E2E=required` (CI),
+    /// where a missing promtool must fail them rather than skip them unnoticed.
+    public static var testsEnabled: Bool {
+        path != nil || ProcessInfo.processInfo.environment["PROMETHEUS_E2E"] == "required"
+    }
+
     /// Runs `promtool <arguments>` as a test child (`ChildProcess`: own process group, killed with the test
     /// process, bounded wait); its exit status and its stdout and stderr together.
     public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
