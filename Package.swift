@@ -99,7 +99,7 @@ let package = Package(
         // TestSupportTests only: starts a child tree through TestSupport, then waits to be SIGKILLed.
         .executableTarget(name: "ChildTreeProbe", dependencies: ["TestSupport"]),
 
-        .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs"]),
+        .testTarget(name: "TextCodecsTests", dependencies: ["TextCodecs", "TestSupport"]),
         .testTarget(
             name: "CredentialChainTests",
             dependencies: ["CredentialChain", "AWS", "CurlHTTP", "Connector", "RemoteStorage", "TestSupport"]),

@@ -121,7 +121,7 @@ import Testing
 
     /// The hand-written civil-from-days formatting against Python's datetime over 2000 instants from 1900 to 2200.
     @Test func amzDateMatchesPythonDatetime() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         var epochs: [Int64] = [0, -1, 86_399, 86_400, 951_782_400, 1_709_164_800, 4_107_542_399, -2_208_988_800]
         for _ in 0..<2000 { epochs.append(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator)) }
         let output = try Oracle.run(

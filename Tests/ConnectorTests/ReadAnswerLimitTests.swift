@@ -1,3 +1,4 @@
+import TestSupport
 @testable import TimestreamCodec
 @testable import TimestreamTranslation
 @testable import AWS
@@ -47,7 +48,7 @@ import Testing
 
     @Test func incompressibleAnswersAre413EitherWay() throws {
         // 100 series whose 64 KB random label values (~6.4 MB, incompressible) exceed 6 MB in both encodings.
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64.forTest()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
         func noise(_ s: Int) -> String {
             var bytes = [UInt8](repeating: 0, count: 65_536)

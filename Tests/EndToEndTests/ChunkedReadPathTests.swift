@@ -20,7 +20,7 @@ extension ReadPathTests {
         let standIn = try SQLStandIn()
         let function = try FunctionHarness(environment: standIn.functionEnvironment)
         defer { function.stop() }
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64.forTest()
         let awkward: [Double] = [-0.0, 0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, 0.1, 1 / 3, -1e-300, 42]
         var written: [String: [(Double, Int64)]] = [:]
         var series: [[String: Any]] = []

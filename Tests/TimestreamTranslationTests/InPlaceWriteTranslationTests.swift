@@ -24,7 +24,7 @@ import Testing
     /// Label names and values drawn from small sets, so that series share dimensions and metric names (what
     /// CommonAttributes hoists), plus everything the general path treats specially.
     struct Generator {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64.forTest("InPlaceWriteTranslationTests.Generator")
         /// Only the things the in-place path handles itself (sorted, valid, within limits, no failing NaN).
         var plainOnly: Bool
         /// How often (percent) a series gets something the in-place path declines, unless `plainOnly`.

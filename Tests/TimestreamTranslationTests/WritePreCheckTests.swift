@@ -97,7 +97,7 @@ private typealias Dimension = TestSupport.Dimension
 
     /// The word-at-a-time colon test against a plain byte search, for every length and position.
     @Test func theColonTestFindsEveryColonAndNothingElse() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64.forTest()
         // Bytes next to ':' (0x3A) in value, and ones whose low bits match it.
         let others: [UInt8] = [0x39, 0x3B, 0x3A ^ 0x80, 0xBA, 0x00, 0xFF, 0x7A, 0x1A, 0x5F, 0x61]
         for length in 0...40 {
@@ -171,7 +171,7 @@ private typealias Dimension = TestSupport.Dimension
     }
 
     @Test func theClashFilterRulesOutOrdinaryRequestsAndNeverMissesAClash() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64.forTest()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz_:0123456789")
         for _ in 0..<300 {
             let names = (0..<Int.random(in: 1...30, using: &rng)).map { _ in
