@@ -6,10 +6,13 @@ import Synchronization
 /// then with `X-aws-ec2-metadata-token` `GET /latest/meta-data/iam/security-credentials/` (the role name) and
 /// `…/security-credentials/<role>` (`{"Code": "Success", "AccessKeyId", "SecretAccessKey", "Token",
 /// "Expiration"}`). The session token is kept until one minute before its TTL ends, and fetched again after a 401.
-/// `AWS_EC2_METADATA_SERVICE_ENDPOINT` / `_ENDPOINT_MODE` choose the endpoint. Unlike the SDKs there is no IMDSv1
+/// `AWS_EC2_METADATA_SERVICE_ENDPOINT` / `_ENDPOINT_MODE` choose the endpoint; `AWS_METADATA_SERVICE_TIMEOUT`
+/// (seconds, default 1) and `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (default 1; a failed connection or a 5xx is tried
+/// again) bound each call, as in the SDKs. Unlike the SDKs there is no IMDSv1
 /// fallback: an instance that requires IMDSv1 is misconfigured (AWS recommends requiring v2).
 /// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-imds-credentials.html
+/// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ec2-instance-metadata.html
 final class InstanceMetadataCredentialProvider: CredentialProvider {
     /// Lifetime asked for each session token (6 hours, the SDKs' default and IMDS's maximum).
     static let tokenTTLSeconds: Int64 = 21_600
@@ -20,6 +23,8 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
     let endpoint: String
     let transport: any HTTPTransport & Sendable
     let now: @Sendable () -> Int64
+    let timeoutMilliseconds: Int
+    let attempts: Int
     private let session = Mutex<(token: String, expires: Int64)?>(nil)
 
     /// Whether the chain may use this source: unless `AWS_EC2_METADATA_DISABLED=true`.
@@ -38,9 +43,26 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
                     reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL of the form scheme://host[:port] (its value is not shown)")
             }
             endpoint = url.origin
-        } else if environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6" {
-            endpoint = "http://[fd00:ec2::254]"
+        } else {
+            switch (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] ?? "").lowercased() {
+            case "", "ipv4": break
+            case "ipv6": endpoint = "http://[fd00:ec2::254]"
+            case let other:
+                throw CredentialProviderError(
+                    source: "instance metadata (IMDSv2)",
+                    reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=\(other) is neither IPv4 nor IPv6")
+            }
         }
+        func positive(_ variable: String) throws(CredentialProviderError) -> Double? {
+            guard let text = environment[variable], !text.isEmpty else { return nil }
+            guard let value = Double(text), value.isFinite, value > 0, value <= 3600 else {
+                throw CredentialProviderError(
+                    source: "instance metadata (IMDSv2)", reason: "\(variable)=\(text) is not a positive number (at most 3600)")
+            }
+            return value
+        }
+        timeoutMilliseconds = Int((try positive("AWS_METADATA_SERVICE_TIMEOUT") ?? 1) * 1000)
+        attempts = Int(try positive("AWS_METADATA_SERVICE_NUM_ATTEMPTS") ?? 1)
         self.endpoint = endpoint
         self.name = "instance metadata (IMDSv2 at \(endpoint))"
         self.transport = transport
@@ -71,8 +93,8 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
             let token = try sessionToken(renew: attempt > 0)
             let request = HTTPRequest(
                 method: "GET", url: endpoint + path, headers: [(name: Self.tokenHeader, value: token)],
-                timeoutMilliseconds: 2_000)
-            switch transport.send(request) {
+                timeoutMilliseconds: timeoutMilliseconds)
+            switch send(request) {
             case .failure(let error): throw CredentialProviderError(source: name, reason: "GET \(path): \(error)")
             case .success(let response) where response.status == 200: return response.body
             case .success(let response) where response.status == 401 && attempt == 0: continue
@@ -83,13 +105,24 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
         throw CredentialProviderError(source: name, reason: "GET \(path) answered HTTP 401 with a fresh token")
     }
 
+    /// `request`, sent again after a failed connection or a 5xx while attempts are left.
+    private func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+        var result = transport.send(request)
+        for _ in 1..<max(attempts, 1) {
+            if case .success(let response) = result, response.status < 500 { break }
+            result = transport.send(request)
+        }
+        return result
+    }
+
     private func sessionToken(renew: Bool) throws(CredentialProviderError) -> String {
         let current = now()
         if !renew, let kept = session.withLock({ $0 }), current < kept.expires { return kept.token }
         let request = HTTPRequest(
             method: "PUT", url: endpoint + "/latest/api/token",
-            headers: [(name: Self.tokenTTLHeader, value: String(Self.tokenTTLSeconds))], timeoutMilliseconds: 2_000)
-        switch transport.send(request) {
+            headers: [(name: Self.tokenTTLHeader, value: String(Self.tokenTTLSeconds))],
+            timeoutMilliseconds: timeoutMilliseconds)
+        switch send(request) {
         case .failure(let error):
             throw CredentialProviderError(source: name, reason: "cannot reach \(endpoint): \(error)")
         case .success(let response):

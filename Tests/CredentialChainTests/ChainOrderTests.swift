@@ -221,6 +221,24 @@ import Testing
         }
     }
 
+    /// IMDS settings read as the SDKs read them; a value they refuse stops the start (an unknown mode was IPv4).
+    @Test func instanceMetadataSettings() throws {
+        func imds(_ environment: [String: String]) throws(CredentialProviderError) -> InstanceMetadataCredentialProvider {
+            try InstanceMetadataCredentialProvider(environment: environment, transport: transport, now: clock.function)
+        }
+        let defaults = try imds([:])
+        #expect(defaults.endpoint == "http://169.254.169.254" && defaults.timeoutMilliseconds == 1000 && defaults.attempts == 1)
+        let set = try imds(["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv4", "AWS_METADATA_SERVICE_TIMEOUT": "0.5", "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"])
+        #expect(set.endpoint == "http://169.254.169.254" && set.timeoutMilliseconds == 500 && set.attempts == 3)
+        for (variable, value) in [("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv7"), ("AWS_METADATA_SERVICE_TIMEOUT", "0"), ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "many")] {
+            #expect {
+                try imds([variable: value])
+            } throws: { error in
+                "\(error)".hasPrefix("instance metadata (IMDSv2): \(variable)=\(value) ")
+            }
+        }
+    }
+
     @Test func fullURIHostsAreLimitedAsInTheSDKs() throws {
         for allowed in ["http://127.0.0.1:9/creds", "http://169.254.170.23/v1/credentials", "https://creds.example.com/x", "http://[fd00:ec2::23]/c", "http://localhost:80/c"] {
             #expect(throws: Never.self) { try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": allowed], transport: transport) }

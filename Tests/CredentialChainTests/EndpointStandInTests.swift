@@ -86,6 +86,17 @@ import Testing
         }
     }
 
+    /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS`: a 5xx is asked again until the attempts are spent (once by default).
+    @Test func imdsAttemptsFollowTheSDKsVariable() throws {
+        _ = try control("/_settings", ["fail": true])
+        let provider = try InstanceMetadataCredentialProvider(
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": standIn.url, "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"],
+            transport: http, now: clock.function)
+        #expect(throws: CredentialProviderError.self) { try provider.fetch() }
+        let credentialGets = try requests().filter { $0.path == "/latest/meta-data/iam/security-credentials/prometheus-connector" }
+        #expect(credentialGets.count == 3)
+    }
+
     @Test func containerEndpointWithTokenFile() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
