@@ -40,7 +40,7 @@ package enum WriteReply {
         }
         if !rejected.isEmpty {
             let listed = rejected.prefix(WriteTranslation.reasonsListed)
-            reasons.append("Timestream rejected \(rejected.count) records (" + listed.joined(separator: "; ") + ")")
+            reasons.append("Timestream rejected \(rejected.count) record\(rejected.count == 1 ? "" : "s") (" + listed.joined(separator: "; ") + ")")
         }
         // A refusal of a whole call (a ValidationException, say): none of its records was stored.
         let refused = failures.filter(\.rejectedRecords.isEmpty)

@@ -80,6 +80,22 @@ import Testing
         #expect(body.contains("99 of 100 samples were written; not written: 1 rejected by Timestream"), "\(body)")
         #expect(answer.headers["x-prometheus-remote-write-samples-written"] == "99", "\(answer.headers)")
     }
+
+    /// A sample from before 1970 (Prometheus allows negative times; Timestream refuses the call holding one,
+    /// "Invalid time for record."): refused alone, its neighbours stored.
+    @Test func aSampleBefore1970IsRefusedAloneAndItsNeighboursStored() throws {
+        let (double, function) = try Self.tableWithMeasure("up")
+        defer { double.stop(); function.stop() }
+        var series = (0..<99).map { EventBuilder.series([("__name__", "good"), ("i", "\($0)")], [(Double($0), 1_700_000_000_000)]) }
+        series.insert(EventBuilder.series([("__name__", "old"), ("i", "x")], [(3, -86_400_000)]), at: 70)
+        let answer = try function.invoke(event: try EventBuilder.event([
+            "basic_auth": ["AKIDEXAMPLE", Self.secret], "write_v2": ["timeseries": series],
+        ]))
+        let body = answer.httpBodyText
+        #expect(answer.statusCode == 400, "\(body)")
+        #expect(body.contains(#"(old{i="x"} 3.0 -86400000): refused alone (ValidationException (HTTP 400): Invalid time for record.)"#), "\(body)")
+        #expect(body.contains("99 of 100 samples were written; not written: 1 rejected by Timestream"), "\(body)")
+    }
 }
 
 /// A small JSON client for the scripted double's control endpoints.

@@ -25,7 +25,7 @@ Timestream's exact wording for them is not documented.
 | 8  | measure name missing, empty or over 256 bytes           | whole call  | (shape) ... at 'records.N.member.measureName' ...     | [R] length 1..256, [Q] 256 bytes |
 | 9  | MeasureValueType / TimeUnit not one of the enum values  | whole call  | (shape) ... Member must satisfy enum value set ...    | [R] valid values |
 | 10 | MeasureValue missing, empty, over 2048 bytes, or (DOUBLE) not a plain finite decimal number | whole call | "Invalid measure value for record." | [R] length; [DT] DOUBLE; NaN/Inf cannot be written; mode and text docs silent |
-| 11 | Time missing or not an integer                          | whole call  | "Invalid time for record."                            | real ValidationException text (boto/boto3#4239; there for a time that was probably seconds read as ms, i.e. 1970: a far-out time may be refused whole too, the docs say per record: rule 17) |
+| 11 | Time missing, not an integer, or before 1970 (negative) | whole call  | "Invalid time for record."                            | real ValidationException text (boto/boto3#4239; there for a time that was probably seconds read as ms, i.e. 1970: a far-out time may be refused whole too, the docs say per record: rule 17); Timestream's times start at 1970 (its SQL refuses from_milliseconds before it), so a negative one is refused the stricter way |
 | 12 | Version below 1                                         | whole call  | (shape) ... at 'records.N.member.version' ...         | [R] "Version must be 1 or greater, or you will receive a ValidationException" |
 | 13 | a name both a dimension and a measure name (in the call or the table) | whole call | "The name N cannot be both a dimension and a measure name in a table." | [Q] naming ("the name for a dimension can not be the same as the name for a measure"); mode and text docs silent |
 | 14 | name+value of a dimension over 2 KB (2048 bytes)        | per record  | "Dimension name and value exceed 2048 bytes."        | [Q] 2 KB per pair; [RR] "exceed the Timestream defined limits"; text docs silent |
@@ -53,7 +53,7 @@ DUPLICATE = ("A record already exists with the same time, dimensions, measure na
 LOWER_VERSION = "The record version %d is lower than the existing version %d. A higher version is required to update the measure value."
 MEASURE_VALUE_TYPES = {"DOUBLE", "BIGINT", "VARCHAR", "BOOLEAN", "TIMESTAMP", "MULTI"}
 TIME_UNITS = {"MILLISECONDS", "SECONDS", "MICROSECONDS", "NANOSECONDS"}
-INTEGER = re.compile(r"-?[0-9]+\Z")
+INTEGER = re.compile(r"[0-9]+\Z")  # no sign: a time before 1970 is refused (rule 11)
 DECIMAL = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 FUTURE_MS = 15 * 60 * 1000
 
