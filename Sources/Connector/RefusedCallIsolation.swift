@@ -9,10 +9,10 @@ import TimestreamCodec
 ///
 /// Bounded: when every part of a call sent in a round of at least four is refused too (the quarters of a call whose
 /// halves both were) and none was stored yet, the record in the middle of each part is sent alone; every one of
-/// them refused too means the refusal is the call's own (its shape, or every record bad), and nothing more is sent
-/// for it (10 more calls); else the parts go on without those records. At most `maxExtraCalls` calls are sent per
-/// refused call (one bad record in 100 takes 14, two up to 26, one in each quarter 42), past which a part still
-/// refused is reported rejected as a whole. A transient or credential failure on the way becomes the call's
+/// them refused too is taken as the call's own refusal (its shape, or every record bad — a guess: bad records at
+/// exactly those places look the same), and nothing more is sent for it (10 more calls); else the parts go on
+/// without those records. At most `maxExtraCalls` calls are sent per refused call (one bad record in 100 takes 14,
+/// two up to 26, one in each quarter 42 to 48), past which a part still refused is reported rejected as a whole. A transient or credential failure on the way becomes the call's
 /// outcome, so the request is answered as such (503: Prometheus re-sends it, identical records are accepted again).
 enum RefusedCallIsolation {
     static let maxExtraCalls = 48
@@ -56,7 +56,13 @@ enum RefusedCallIsolation {
             var sent: [Part] = []
             for part in pending {
                 guard let body = calls[part.call].subset(part.records) else {
-                    work[part.call]?.unresolved(part.records, because: "its records could not be split out")
+                    if part.isProbe {
+                        // Its held parts would wait forever: with nothing stored yet, the call stays refused whole.
+                        let refusal = work[part.call]?.refusal
+                        work[part.call]?.abandoned = refusal
+                    } else {
+                        work[part.call]?.unresolved(part.records, because: "its records could not be split out")
+                    }
                     continue
                 }
                 bodies.append(body)
@@ -64,30 +70,31 @@ enum RefusedCallIsolation {
             }
             pending = []
             let answers = bodies.isEmpty ? [] : send(bodies)
-            // Every one of at least four parts of a call refused: maybe the call's own refusal, not its records'.
+            // Every one of at least four parts of a call refused before anything of it was stored: maybe the call's own
+            // refusal, not its records'. (Once something was stored, the refusal is its records': split on.)
             var partsSent: [Int: Int] = [:], partsRefused: [Int: Int] = [:]
             for (part, answer) in zip(sent, answers) where !part.isProbe {
                 partsSent[part.call, default: 0] += 1
                 if case .failure(let error) = answer, isRefusedForItsRecords(error) { partsRefused[part.call, default: 0] += 1 }
             }
-            let refusedAsACall = Set(partsSent.filter { $0.value >= 4 && partsRefused[$0.key] == $0.value }.keys)
+            let refusedAsACall = Set(
+                partsSent.filter { $0.value >= 4 && partsRefused[$0.key] == $0.value && work[$0.key]?.storedAny == false }.keys)
             for (part, answer) in zip(sent, answers) {
                 guard var isolation = work[part.call], isolation.abandoned == nil else { continue }
                 defer { work[part.call] = isolation }
-                if refusedAsACall.contains(part.call) {
-                    // Parts stored before stay stored and these are reported rejected. Nothing stored yet: a record
-                    // from the middle of each part is sent alone first (bad records spread over the call refuse
-                    // every part too), and the parts wait for what those find.
-                    if isolation.storedAny {
-                        isolation.unresolved(part.records, because: "refused with the others of a group of \(part.records.count), as every part of the call was (\(isolation.refusal))")
-                    } else if !isolation.probed && part.records.count >= 2 {
+                if refusedAsACall.contains(part.call), case .failure(let error) = answer {
+                    // A record from the middle of each part is sent alone first (bad records spread over the call
+                    // refuse every part too), and the parts wait for what those find; a part of one record is its
+                    // own probe, refused.
+                    if part.records.count == 1 {
+                        isolation.rejected.append(
+                            RejectedRecord(recordIndex: part.records.lowerBound, reason: "refused alone (\(error))"))
+                    } else {
                         let middle = part.records.lowerBound + part.records.count / 2
                         isolation.held.append(part.records)
                         isolation.probesLeft += 1
                         isolation.extraCalls += 1
                         pending.append(Part(call: part.call, records: middle..<middle + 1, isProbe: true))
-                    } else {
-                        isolation.abandoned = isolation.refusal
                     }
                     continue
                 }
@@ -108,7 +115,8 @@ enum RefusedCallIsolation {
                     guard isolation.probesLeft == 0, isolation.abandoned == nil else { continue }
                     isolation.probed = true
                     guard isolation.storedAny else {
-                        // Every middle record refused alone as well: the call's own refusal.
+                        // Every middle record refused alone as well: taken as the call's own refusal (or every
+                        // record bad). A guess: bad records exactly at every middle would be taken so too.
                         isolation.abandoned = isolation.refusal
                         continue
                     }
@@ -189,7 +197,7 @@ enum RefusedCallIsolation {
         var rejected: [RejectedRecord] = []
         /// Calls sent or queued for it so far.
         var extraCalls = 0
-        /// Some part of it was stored.
+        /// Some part of it was stored or answered record by record (`RejectedRecords`): its refusal is its records'.
         var storedAny = false
         /// The outcome for the whole call when isolating stopped (a transient failure, or the call's own refusal).
         var abandoned: TimestreamError? = nil

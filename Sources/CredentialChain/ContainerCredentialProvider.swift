@@ -44,7 +44,7 @@ struct ContainerCredentialProvider: CredentialProvider {
             guard Self.isAllowed(parsed) else {
                 throw CredentialProviderError(
                     source: "\(source) (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
-                    reason: "\(parsed.origin) is not allowed: use https, or http to a loopback address, 169.254.170.2 or 169.254.170.23")
+                    reason: "\(parsed.origin) is not allowed: use https, or http to a loopback address (or localhost), 169.254.170.2, 169.254.170.23 or [fd00:ec2::23]")
             }
             url = full
             name = "\(source) (AWS_CONTAINER_CREDENTIALS_FULL_URI=\(parsed.origin))"

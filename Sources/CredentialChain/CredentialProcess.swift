@@ -76,10 +76,14 @@ enum CredentialProcess {
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { return true }
-            if reaped < 0 && errno != EINTR { return true }  // not our child any more: nothing left to wait for
+            if reaped < 0 && errno != EINTR {
+                // Reaped elsewhere (not our child any more): its status is unknown, so it counts as a failure.
+                status = 255 << 8
+                return true
+            }
             let left = deadline - monotonicMilliseconds()
             guard left > 0 else { return false }
-            usleep(min(pauseMicroseconds, UInt32(left) * 1000))
+            usleep(min(pauseMicroseconds, UInt32(min(left, 50)) * 1000))
             pauseMicroseconds = min(pauseMicroseconds * 2, 50_000)
         }
     }

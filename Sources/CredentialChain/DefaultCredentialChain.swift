@@ -61,7 +61,8 @@ public enum DefaultCredentialChain {
         }
         throw CredentialProviderError(
             source: "credential chain",
-            reason: "no source is configured (environment keys, AWS_WEB_IDENTITY_TOKEN_FILE, a profile, "
-                + "AWS_CONTAINER_CREDENTIALS_*_URI) and AWS_EC2_METADATA_DISABLED=true")
+            reason: "no source is configured (environment keys, AWS_WEB_IDENTITY_TOKEN_FILE, a profile with "
+                + "credentials, AWS_CONTAINER_CREDENTIALS_*_URI) and AWS_EC2_METADATA_DISABLED=true"
+                + (profile.settings != nil ? "; profile \(profile.profile) has no aws_access_key_id or credential_process" : ""))
     }
 }

@@ -53,16 +53,16 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
                     reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=\(other) is neither IPv4 nor IPv6")
             }
         }
-        func positive(_ variable: String) throws(CredentialProviderError) -> Double? {
+        func setting(_ variable: String, _ read: (String) -> Double?, _ what: String) throws(CredentialProviderError) -> Double? {
             guard let text = environment[variable], !text.isEmpty else { return nil }
-            guard let value = Double(text), value.isFinite, value > 0, value <= 3600 else {
-                throw CredentialProviderError(
-                    source: "instance metadata (IMDSv2)", reason: "\(variable)=\(text) is not a positive number (at most 3600)")
+            guard let value = read(text), value.isFinite, value >= 0.001, value <= 3600 else {
+                throw CredentialProviderError(source: "instance metadata (IMDSv2)", reason: "\(variable)=\(text) is not \(what)")
             }
             return value
         }
-        timeoutMilliseconds = Int((try positive("AWS_METADATA_SERVICE_TIMEOUT") ?? 1) * 1000)
-        attempts = Int(try positive("AWS_METADATA_SERVICE_NUM_ATTEMPTS") ?? 1)
+        let seconds = try setting("AWS_METADATA_SERVICE_TIMEOUT", { Double($0) }, "a number of seconds from 0.001 to 3600")
+        timeoutMilliseconds = Int(((seconds ?? 1) * 1000).rounded(.up))
+        attempts = Int(try setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", { Int($0).map(Double.init) }, "a whole number from 1 to 3600") ?? 1)
         self.endpoint = endpoint
         self.name = "instance metadata (IMDSv2 at \(endpoint))"
         self.transport = transport

@@ -18,7 +18,9 @@ public struct SplitMix64: RandomNumberGenerator {
     /// For a randomized test: seeded from `TEST_SEED` when set, else at random, and the seed printed with the
     /// test's name, so a failure seen once can be run again (`TEST_SEED=<seed> swift test --filter <test>`).
     public static func forTest(_ name: String = #function) -> SplitMix64 {
-        let seed = ProcessInfo.processInfo.environment["TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
+        let given = ProcessInfo.processInfo.environment["TEST_SEED"]
+        guard given.map({ UInt64($0) != nil }) ?? true else { fatalError("TEST_SEED=\(given!) is not a whole number 0...2^64-1") }
+        let seed = given.flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
         print("\(name): TEST_SEED=\(seed)")
         return SplitMix64(seed: seed)
     }

@@ -138,18 +138,38 @@ import Testing
         #expect(served.response.bodyText.contains("0 of 100 samples were written"), "\(served.response.bodyText)")
     }
 
-    /// Every part of a round refused after an earlier part was stored: what was stored stays counted, the refused
-    /// parts' records are reported rejected (bad records in six of the eight eighths: the second quarter is stored).
-    @Test func aRoundRefusedWholeAfterSomethingWasStoredKeepsWhatWasStored() {
+    /// Every part of a round refused after an earlier part was stored: the refusal is the records', so the parts
+    /// are split on (bad records in six of the eight eighths; they were all reported rejected before, 75 records).
+    @Test func aRoundRefusedWholeAfterSomethingWasStoredIsSplitOn() {
         let timestream = ScriptedTimestream()
         timestream.writeRule = Self.tableWithMeasureUp
-        let served = Self.serve(timestream, Self.request(badAt: [0, 12, 50, 62, 75, 87]))
+        let badAt = [0, 12, 50, 62, 75, 87]
+        let served = Self.serve(timestream, Self.request(badAt: badAt))
         let text = served.response.bodyText
         #expect(served.response.statusCode == 400)
-        #expect(text.contains("25 of 100 samples were written; not written: 75 rejected by Timestream"), "\(text)")
-        #expect(text.contains("as every part of the call was"), "\(text)")
-        #expect(Self.stored(timestream).count == 25)
-        #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25, 12, 13, 12, 13, 12, 13])
+        #expect(text.contains("94 of 100 samples were written; not written: 6 rejected by Timestream"), "\(text)")
+        #expect(Self.stored(timestream).count == 94)
+        #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
+    }
+
+    /// A short call with most records bad: a one-record part of the all-refused round counts as its own probe, and
+    /// the good record is still found (the whole call was refused before).
+    @Test func aShortCallWithMostRecordsBadKeepsItsGoodRecord() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        var series = (0..<4).map { k in
+            TimeSeries(labels: [Label(name: "__name__", value: "node_x"), Label(name: "up", value: "\(k + 1)")],
+                samples: [Sample(value: 7, timestamp: 1_700_000_000_000)])
+        }
+        series.append(TimeSeries(labels: [Label(name: "__name__", value: "good"), Label(name: "i", value: "0")],
+            samples: [Sample(value: 1, timestamp: 1_700_000_000_000)]))
+        let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
+        let served = Self.serve(timestream, ServiceRequest(
+            method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized())))
+        let text = served.response.bodyText
+        #expect(served.response.statusCode == 400)
+        #expect(text.contains("1 of 5 samples were written; not written: 4 rejected by Timestream"), "\(text)")
+        #expect(Self.stored(timestream) == [#"good{i="0"} 1.0 1700000000000"#], "\(Self.stored(timestream))")
     }
 
     /// A transient failure while the parts are sent: 503, so Prometheus sends the whole request again.

@@ -230,7 +230,7 @@ import Testing
         #expect(defaults.endpoint == "http://169.254.169.254" && defaults.timeoutMilliseconds == 1000 && defaults.attempts == 1)
         let set = try imds(["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv4", "AWS_METADATA_SERVICE_TIMEOUT": "0.5", "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"])
         #expect(set.endpoint == "http://169.254.169.254" && set.timeoutMilliseconds == 500 && set.attempts == 3)
-        for (variable, value) in [("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv7"), ("AWS_METADATA_SERVICE_TIMEOUT", "0"), ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "many")] {
+        for (variable, value) in [("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv7"), ("AWS_METADATA_SERVICE_TIMEOUT", "0"), ("AWS_METADATA_SERVICE_TIMEOUT", "0.0004"), ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "many"), ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2.5")] {
             #expect {
                 try imds([variable: value])
             } throws: { error in
