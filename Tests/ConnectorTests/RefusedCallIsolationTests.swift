@@ -61,9 +61,11 @@ import Testing
         #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
     }
 
-    /// Bad records in both halves (and more than one per quarter): each is found, the other 97 are stored, within
-    /// the budget.
-    @Test(arguments: [[10, 60], [0, 3, 12], [0, 1, 60]])
+    /// Bad records in both halves, more than one per quarter, one in every quarter (every quarter refused: their
+    /// middle records sent alone show the refusal is the records'; all 100 were reported refused before), and in six
+    /// of eight eighths after a quarter was stored (split on; 75 were reported rejected before): each is found, the
+    /// others are stored, within the budget.
+    @Test(arguments: [[10, 60], [0, 3, 12], [0, 1, 60], [0, 25, 50, 75], [0, 12, 50, 62, 75, 87]])
     func badRecordsAcrossTheCallAreEachRefusedAlone(badAt: [Int]) {
         let timestream = ScriptedTimestream()
         timestream.writeRule = Self.tableWithMeasureUp
@@ -71,7 +73,7 @@ import Testing
         let text = served.response.bodyText
         #expect(served.response.statusCode == 400)
         #expect(text.contains("\(100 - badAt.count) of 100 samples were written; not written: \(badAt.count) rejected by Timestream"), "\(text)")
-        for (k, place) in badAt.enumerated() {
+        for (k, place) in badAt.enumerated().prefix(5) {  // the answer names the first five
             #expect(text.contains(#"record \#(place) (node_x{up="\#(k + 1)"} 7.0 1700000000000): refused alone"#), "\(text)")
         }
         let stored = Self.stored(timestream)
@@ -107,24 +109,15 @@ import Testing
         #expect(served.response.bodyText.contains("refused 3 of 3 WriteRecords calls whole"), "\(served.response.bodyText)")
     }
 
-    /// One bad record in each quarter refuses every quarter too, as a call's own refusal would: the quarters'
-    /// middle records sent alone are stored, so the quarters are split on and every good record is stored (all 100
-    /// were reported refused before, after 6 calls), within the budget.
-    @Test func badRecordsInEveryQuarterAreStillFoundOneByOne() {
+    /// Every quarter refused before anything was stored: the quarters' middle records are sent alone next.
+    @Test func theQuartersMiddleRecordsAreSentAloneFirst() throws {
         let timestream = ScriptedTimestream()
         timestream.writeRule = Self.tableWithMeasureUp
-        let badAt = [0, 25, 50, 75]
-        let served = Self.serve(timestream, Self.request(badAt: badAt))
-        let text = served.response.bodyText
-        #expect(served.response.statusCode == 400)
-        #expect(text.contains("96 of 100 samples were written; not written: 4 rejected by Timestream"), "\(text)")
-        for (k, place) in badAt.enumerated() {
-            #expect(text.contains(#"record \#(place) (node_x{up="\#(k + 1)"} 7.0 1700000000000): refused alone"#), "\(text)")
-        }
-        let stored = Self.stored(timestream)
-        #expect(stored.count == 96 && Set(stored).count == 96)
+        _ = Self.serve(timestream, Self.request(badAt: [0, 25, 50, 75]))
+        try #require(timestream.writes.count >= 11)
         #expect(Array(timestream.writes.map(\.recordCount).prefix(11)) == [100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
-        #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
+        // the middle record of each quarter, as the first call holds them
+        #expect(timestream.writes[7..<11].map { $0.recordText(0) } == [12, 37, 62, 87].map { timestream.writes[0].recordText($0) })
     }
 
     /// Every record bad (each one's own label clash): every quarter and every middle record refused, so the call
@@ -136,20 +129,6 @@ import Testing
         #expect(served.response.statusCode == 400)
         #expect(timestream.writes.map(\.recordCount) == [100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
         #expect(served.response.bodyText.contains("0 of 100 samples were written"), "\(served.response.bodyText)")
-    }
-
-    /// Every part of a round refused after an earlier part was stored: the refusal is the records', so the parts
-    /// are split on (bad records in six of the eight eighths; they were all reported rejected before, 75 records).
-    @Test func aRoundRefusedWholeAfterSomethingWasStoredIsSplitOn() {
-        let timestream = ScriptedTimestream()
-        timestream.writeRule = Self.tableWithMeasureUp
-        let badAt = [0, 12, 50, 62, 75, 87]
-        let served = Self.serve(timestream, Self.request(badAt: badAt))
-        let text = served.response.bodyText
-        #expect(served.response.statusCode == 400)
-        #expect(text.contains("94 of 100 samples were written; not written: 6 rejected by Timestream"), "\(text)")
-        #expect(Self.stored(timestream).count == 94)
-        #expect(timestream.writes.count <= 1 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
     }
 
     /// A short call with most records bad: a one-record part of the all-refused round counts as its own probe, and
