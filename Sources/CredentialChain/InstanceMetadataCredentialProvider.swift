@@ -44,13 +44,14 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
             }
             endpoint = url.origin
         } else {
-            switch (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] ?? "").lowercased() {
+            let mode = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] ?? ""
+            switch mode.lowercased() {
             case "", "ipv4": break
             case "ipv6": endpoint = "http://[fd00:ec2::254]"
-            case let other:
+            default:
                 throw CredentialProviderError(
                     source: "instance metadata (IMDSv2)",
-                    reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=\(other) is neither IPv4 nor IPv6")
+                    reason: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=\(mode) is neither IPv4 nor IPv6")
             }
         }
         func setting(_ variable: String, _ read: (String) -> Double?, _ what: String) throws(CredentialProviderError) -> Double? {
