@@ -19,7 +19,9 @@ enum RefusedCallIsolation {
 
     /// `results` with each call refused whole for its records replaced by what sending its parts found. When every
     /// call of the request was refused with the same message, the first is isolated alone first: if the refusal
-    /// turns out to be the call's own, it is every call's, and nothing more is sent (10 calls, not 10 per call).
+    /// turns out to be the call's own (10 calls), each other call's middle record is sent alone (one call each, not
+    /// ten): refused too, that call counts as refused whole; stored, its other records are split as any refused
+    /// call's, so a call with good records among bad ones keeps them even when the first call was all bad.
     /// - Parameter send: sends calls at once (the request's credentials, deadline and retries) and returns their
     ///   outcomes in order.
     static func isolate(
@@ -31,15 +33,18 @@ enum RefusedCallIsolation {
             return isolateEach(calls: calls, results: results, send: send)
         }
         let first = isolateEach(calls: [calls[0]], results: [results[0]], send: send)[0]
-        if case .failure(let error) = first, error == refusals[0] { return results }
-        var rest = isolateEach(calls: Array(calls.dropFirst()), results: Array(results.dropFirst()), send: send)
+        let refusedWhole = if case .failure(let error) = first, error == refusals[0] { true } else { false }
+        var rest = isolateEach(
+            calls: Array(calls.dropFirst()), results: Array(results.dropFirst()), send: send, probeFirst: refusedWhole)
         rest.insert(first, at: 0)
         return rest
     }
 
+    /// - Parameter probeFirst: each refused call's middle record is sent alone before anything else of it (its
+    ///   refusal is likely the call's own); otherwise its halves are.
     private static func isolateEach(
         calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>],
-        send: ([WriteRecordsBody]) -> [Result<Void, TimestreamError>]
+        send: ([WriteRecordsBody]) -> [Result<Void, TimestreamError>], probeFirst: Bool = false
     ) -> [Result<Void, TimestreamError>] {
         var outcomes = results
         var work: [Int: Isolation] = [:]
@@ -47,9 +52,17 @@ enum RefusedCallIsolation {
         for (index, result) in results.enumerated() {
             guard case .failure(let error) = result, isRefusedForItsRecords(error), calls[index].recordCount > 1 else { continue }
             var isolation = Isolation(refusal: error)
-            isolation.extraCalls = 2
+            let records = 0..<calls[index].recordCount
+            if probeFirst {
+                isolation.extraCalls = 1
+                isolation.held = [records]
+                isolation.probesLeft = 1
+                pending.append(Part(call: index, records: records.count / 2..<records.count / 2 + 1, isProbe: true))
+            } else {
+                isolation.extraCalls = 2
+                pending += halves(of: records, call: index)
+            }
             work[index] = isolation
-            pending += halves(of: 0..<calls[index].recordCount, call: index)
         }
         while !pending.isEmpty {
             var bodies: [WriteRecordsBody] = []
@@ -113,7 +126,6 @@ enum RefusedCallIsolation {
                     case .success: isolation.storedAny = true
                     }
                     guard isolation.probesLeft == 0, isolation.abandoned == nil else { continue }
-                    isolation.probed = true
                     guard isolation.storedAny else {
                         // Every middle record refused alone as well: taken as the call's own refusal (or every
                         // record bad). A guess: bad records exactly at every middle would be taken so too.
@@ -201,11 +213,9 @@ enum RefusedCallIsolation {
         var storedAny = false
         /// The outcome for the whole call when isolating stopped (a transient failure, or the call's own refusal).
         var abandoned: TimestreamError? = nil
-        /// Parts waiting for the probes of their middle records, how many probes are unanswered, and whether the
-        /// call was probed (once at most).
+        /// Parts waiting for the probes of their middle records, and how many probes are unanswered.
         var held: [Range<Int>] = []
         var probesLeft = 0
-        var probed = false
 
         init(refusal: TimestreamError) { self.refusal = refusal }
 

@@ -10,9 +10,9 @@ import Testing
     /// refuses any call holding a dimension `up` ("cannot be both a dimension and a measure name").
     static func request(badAt: Int) -> ServiceRequest { request(badAt: [badAt]) }
 
-    /// 100 series: `node_x{up="k"}` at each place in `badAt` (ascending), `good{i=…}` elsewhere.
-    static func request(badAt: [Int]) -> ServiceRequest {
-        var series = (0..<(100 - badAt.count)).map { i in
+    /// `count` series (100: one call): `node_x{up="k"}` at each place in `badAt` (ascending), `good{i=…}` elsewhere.
+    static func request(badAt: [Int], count: Int = 100) -> ServiceRequest {
+        var series = (0..<(count - badAt.count)).map { i in
             TimeSeries(
                 labels: [Label(name: "__name__", value: "good"), Label(name: "i", value: "\(i)")],
                 samples: [Sample(value: Double(i), timestamp: 1_700_000_000_000)])
@@ -94,8 +94,8 @@ import Testing
     }
 
     /// Every call of a request refused with the same message for a reason of the calls' own: only the first is
-    /// probed (10 more calls), not each of them.
-    @Test func aRefusalOfEveryCallIsProbedOnce() {
+    /// isolated (10 more calls); each other one costs one call, its middle record alone.
+    @Test func aRefusalOfEveryCallCostsOneProbePerOtherCall() {
         let timestream = ScriptedTimestream()
         timestream.writeRule = { _ in .failure(Self.clash) }
         let series = (0..<300).map { i in
@@ -104,9 +104,28 @@ import Testing
         let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
         let served = Self.serve(timestream, ServiceRequest(
             method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized())))
-        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1])
+        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1, 1, 1])
+        // the middle records of the second and third calls
+        #expect(timestream.writes[13...].map { $0.recordText(0) } == [timestream.writes[1].recordText(50), timestream.writes[2].recordText(50)])
         #expect(served.response.statusCode == 400)
         #expect(served.response.bodyText.contains("refused 3 of 3 WriteRecords calls whole"), "\(served.response.bodyText)")
+    }
+
+    /// Every call refused with the same message, the first one all bad records: a later call with good records
+    /// among its bad ones keeps them (they were reported refused with the first call's verdict before).
+    @Test func aCallWithGoodRecordsKeepsThemWhenTheFirstCallIsAllBad() {
+        let timestream = ScriptedTimestream()
+        timestream.writeRule = Self.tableWithMeasureUp
+        // call 1: all bad; call 2: bad at its records 0 and 25 (its middle, 50, is good); call 3: all bad
+        let bad = Array(0..<100) + [100, 125] + Array(200..<300)
+        let served = Self.serve(timestream, Self.request(badAt: bad, count: 300))
+        let text = served.response.bodyText
+        #expect(served.response.statusCode == 400)
+        #expect(text.contains("98 of 300 samples were written"), "\(text)")
+        #expect(text.contains("refused 2 of 3 WriteRecords calls whole"), "\(text)")
+        let stored = Self.stored(timestream)
+        #expect(stored.count == 98 && Set(stored).count == 98 && !stored.contains { $0.hasPrefix("node_x") })
+        #expect(timestream.writes.count <= 3 + 10 + 2 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
     }
 
     /// Every quarter refused before anything was stored: the quarters' middle records are sent alone next.
