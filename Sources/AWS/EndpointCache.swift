@@ -1,3 +1,4 @@
+import CurlHTTP
 import TextCodecs
 
 /// The two Timestream APIs, each with its own endpoint.
@@ -8,6 +9,9 @@ enum TimestreamAPI: String, Sendable, Hashable {
 
 /// Endpoints learnt from `DescribeEndpoints`, kept for their `CachePeriodInMinutes` per (region, access key id,
 /// API): a Timestream account may be served by a different cell, and one function serves many callers' keys.
+/// One `DescribeEndpoints` at a time per key: callers that miss while one is under way wait for its outcome
+/// (`EndpointFlight`) instead of sending their own — 64 requests at start, or when the endpoint expires, make one
+/// call, not 64 (the API throttles).
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
 struct EndpointCache {
     struct Key: Hashable {
@@ -23,6 +27,37 @@ struct EndpointCache {
     }
 
     private var entries: [Key: Entry] = [:]
+    private var flights: [Key: EndpointFlight] = [:]
+
+    /// What a caller that needs the endpoint of `key` at `now` does.
+    enum Claim {
+        case cached(String)
+        /// Another caller's `DescribeEndpoints` is under way: wait for its outcome.
+        case join(EndpointFlight)
+        /// Send `DescribeEndpoints`, then `land` the flight.
+        case lead(EndpointFlight)
+    }
+
+    mutating func claim(_ key: Key, now: Int64) -> Claim {
+        if let cached = lookup(key, now: now) { return .cached(cached) }
+        if let flight = flights[key] {
+            flight.waiters += 1
+            return .join(flight)
+        }
+        let flight = EndpointFlight()
+        flights[key] = flight
+        return .lead(flight)
+    }
+
+    /// How many callers wait on the flight of `key` (none under way: 0).
+    func waiting(_ key: Key) -> Int { flights[key]?.waiters ?? 0 }
+
+    /// Ends the leader's flight (after storing a discovered endpoint, in the same critical section, so no caller
+    /// finds neither); returns how many callers joined it.
+    mutating func land(_ key: Key, _ flight: EndpointFlight) -> Int {
+        if flights[key] === flight { flights[key] = nil }
+        return flight.waiters
+    }
 
     /// The cached base URL while it has not expired at `now`.
     func lookup(_ key: Key, now: Int64) -> String? {
@@ -37,6 +72,26 @@ struct EndpointCache {
 
     /// Forgets an endpoint Timestream called invalid (`InvalidEndpointException`, HTTP 421).
     mutating func invalidate(_ key: Key) { entries[key] = nil }
+}
+
+/// One `DescribeEndpoints` call under way, which callers that missed the cache meanwhile wait for.
+/// `waiters` is read and written only under the cache's lock; `outcome` is written once, before `finish` signals,
+/// and read only after a waiter was signalled (the semaphore orders the two), hence `@unchecked Sendable`.
+final class EndpointFlight: @unchecked Sendable {
+    var waiters = 0
+    private var outcome: Result<String, TimestreamError>?
+    private let done = Semaphore()
+
+    /// Hands `outcome` to the `waiters` callers that joined.
+    func finish(_ outcome: Result<String, TimestreamError>, waking waiters: Int) {
+        self.outcome = outcome
+        for _ in 0..<waiters { done.signal() }
+    }
+
+    /// The leader's outcome, or nil when it did not come within `milliseconds`.
+    func wait(milliseconds: Int64) -> Result<String, TimestreamError>? {
+        done.wait(milliseconds: milliseconds) ? outcome : nil
+    }
 }
 
 /// The `DescribeEndpoints` response: `Endpoints`, each with `Address` and `CachePeriodInMinutes`, all required

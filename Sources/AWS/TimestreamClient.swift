@@ -96,7 +96,32 @@ package final class TimestreamClient: Sendable {
         }
         let key = cacheKey(api, credentials)
         let now = clock.nowMilliseconds()
-        if let cached = endpointCache.withLock({ $0.lookup(key, now: now) }) { return .success(cached) }
+        switch endpointCache.withLock({ $0.claim(key, now: now) }) {
+        case .cached(let baseURL): return .success(baseURL)
+        case .join(let flight):
+            return flight.wait(milliseconds: timeoutMilliseconds)
+                ?? .failure(.transport(.timeout(
+                    "waited \(timeoutMilliseconds) ms for another request's DescribeEndpoints to \(discoveryURL)")))
+        case .lead(let flight):
+            let outcome = discover(
+                at: discoveryURL, scheme: scheme, credentials: credentials, timeoutMilliseconds: timeoutMilliseconds)
+            let storedAt = clock.nowMilliseconds()
+            let waiters = endpointCache.withLock { cache in
+                if case .success(let endpoint) = outcome {
+                    cache.store(key, baseURL: endpoint.baseURL, cacheMinutes: endpoint.cacheMinutes, now: storedAt)
+                }
+                return cache.land(key, flight)
+            }
+            let baseURL = outcome.map(\.baseURL)
+            flight.finish(baseURL, waking: waiters)
+            return baseURL
+        }
+    }
+
+    /// One `DescribeEndpoints` call to `discoveryURL`: the first endpoint's base URL and cache period.
+    private func discover(
+        at discoveryURL: String, scheme: String, credentials: Credentials, timeoutMilliseconds: Int64
+    ) -> Result<(baseURL: String, cacheMinutes: Int64), TimestreamError> {
         var signer = signer(credentials)
         let request = signedRequest(
             operation: "DescribeEndpoints", baseURL: discoveryURL, body: Array("{}".utf8), signer: &signer,
@@ -116,11 +141,7 @@ package final class TimestreamClient: Sendable {
         else {
             return .failure(invalidResponse("DescribeEndpoints", response))
         }
-        let storedAt = clock.nowMilliseconds()
-        endpointCache.withLock {
-            $0.store(key, baseURL: baseURL, cacheMinutes: endpoint.CachePeriodInMinutes, now: storedAt)
-        }
-        return .success(baseURL)
+        return .success((baseURL, endpoint.CachePeriodInMinutes))
     }
 
     /// `<scheme>://<address>` (Timestream returns a bare host name). The scheme is https unless the operator

@@ -26,4 +26,21 @@ package final class Semaphore: @unchecked Sendable {
     package func wait() {
         while sem_wait(sem) != 0 && errno == EINTR {}
     }
+
+    /// `wait()` for at most `milliseconds` (≤ 0: only takes a signal already given); false when the time ran out
+    /// first. The limit is on the wall clock (`sem_timedwait`; glibc's monotonic `sem_clockwait` is not in
+    /// Swift's Glibc module): a clock step shortens or lengthens it.
+    package func wait(milliseconds: Int64) -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let milliseconds = max(milliseconds, 0)
+        let nanoseconds = Int(now.tv_nsec) + Int(milliseconds % 1000) * 1_000_000
+        var until = timespec(
+            tv_sec: now.tv_sec + time_t(milliseconds / 1000) + time_t(nanoseconds / 1_000_000_000),
+            tv_nsec: nanoseconds % 1_000_000_000)
+        while true {
+            if sem_timedwait(sem, &until) == 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
 }

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 import AWS
 import Connector
+import CurlHTTP
 import Synchronization
 
 /// Carries an answer from the worker thread that produces it (`ResponseSink`, blocking) to the task that writes
@@ -41,20 +37,13 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
 
     private let state = Mutex(State())
     /// Posted when a part was taken or the stream was cancelled (the producer waits on it when the queue is full).
-    private let space: UnsafeMutablePointer<sem_t>
+    private let space = Semaphore()
     private let capacity: Int
     private let deadline: Deadline
 
     init(capacity: Int = 4, deadline: Deadline) {
         self.capacity = capacity
         self.deadline = deadline
-        space = .allocate(capacity: 1)
-        sem_init(space, 0, 0)
-    }
-
-    deinit {
-        sem_destroy(space)
-        space.deallocate()
     }
 
     // MARK: producer (a worker thread)
@@ -121,17 +110,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
 
     /// Waits until a part is taken or the stream is cancelled; false when the deadline passed first.
     private func waitForSpace() -> Bool {
-        let milliseconds = max(0, deadline.epochMilliseconds - SystemClock().nowMilliseconds())
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let nanoseconds = Int(now.tv_nsec) + Int(milliseconds % 1000) * 1_000_000
-        var until = timespec(
-            tv_sec: now.tv_sec + time_t(milliseconds / 1000) + time_t(nanoseconds / 1_000_000_000),
-            tv_nsec: nanoseconds % 1_000_000_000)
-        while true {
-            if sem_timedwait(space, &until) == 0 { return true }
-            if errno != EINTR { return false }
-        }
+        space.wait(milliseconds: deadline.epochMilliseconds - SystemClock().nowMilliseconds())
     }
 
     // MARK: consumer (the connection's task)
@@ -158,7 +137,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
                     let part = state.parts.removeFirst()
                     if state.producerWaiting {
                         state.producerWaiting = false
-                        sem_post(space)
+                        space.signal()
                     }
                     return .success(part)
                 }
@@ -187,6 +166,6 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     /// The client went away: the producer's next `send` throws.
     func cancel() {
         state.withLock { $0.cancelled = true }
-        sem_post(space)
+        space.signal()
     }
 }
