@@ -18,7 +18,15 @@ public struct ExpiringCredentials: Sendable, Equatable {
 public protocol CredentialProvider: Sendable {
     /// The source as an operator knows it, for the startup log line and error answers (never a secret).
     var name: String { get }
+    /// Whether its keys stay usable past their expiration while the source is down ("static stability", which
+    /// EC2 instance metadata offers): the SDKs then keep signing with them — and take keys the source hands out
+    /// already expired — for 5 to 15 minutes at a time (`RefreshingCredentials`).
+    var isStaticallyStable: Bool { get }
     func fetch() throws(CredentialProviderError) -> ExpiringCredentials
+}
+
+extension CredentialProvider {
+    public var isStaticallyStable: Bool { false }
 }
 
 /// Why a source gave no credentials. The reason names what to check and never contains a secret.

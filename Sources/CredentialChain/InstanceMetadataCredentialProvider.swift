@@ -20,6 +20,8 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
     static let tokenHeader = "X-aws-ec2-metadata-token"
 
     let name: String
+    /// IMDS keys stay usable while the service is down, as the SDKs use them (`CredentialProvider`).
+    let isStaticallyStable = true
     let endpoint: String
     let transport: any HTTPTransport & Sendable
     let now: @Sendable () -> Int64

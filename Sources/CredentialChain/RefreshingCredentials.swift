@@ -9,10 +9,17 @@ import Synchronization
 /// fetch requests get its error at once instead of each waiting for an unreachable source, and when the source
 /// answers with the same keys near their expiry (a caching `credential_process`, a degraded IMDS) they are used
 /// until they expire instead of asking again on every request. Keys already expired when fetched are a failure.
+///
+/// A statically stable source (instance metadata) is used as the AWS SDKs use it: when it fails with the kept
+/// keys less than five minutes from expiring, or hands out keys already expired, those keys are used for a
+/// random 5 to 15 more minutes (then asked again, and so on) — Timestream accepts recently expired instance keys,
+/// and an IMDS outage then does not stop the writes. `lastError` still reports the failure.
 public final class RefreshingCredentials: Sendable {
     static let refreshMarginMilliseconds: Int64 = 5 * 60_000
     static let expirySafetyMilliseconds: Int64 = 60_000
     static let retryAfterFailureMilliseconds: Int64 = 10_000
+    /// How long statically stable keys are used past a failure or an expiration (the SDKs' range).
+    static let staticStabilityMilliseconds: Range<Int64> = 5 * 60_000..<15 * 60_000
 
     let provider: any CredentialProvider
     private let now: @Sendable () -> Int64
@@ -103,11 +110,16 @@ public final class RefreshingCredentials: Sendable {
     ) -> Result<ExpiringCredentials, CredentialProviderError> {
         let time = now()
         var result = result
-        if case .success(let fresh) = result, let expiration = fresh.expirationEpochMilliseconds, expiration <= time {
-            result = .failure(CredentialProviderError(
-                source: provider.name, reason: "the credentials it returned expired at epoch ms \(expiration)"))
+        if case .success(var fresh) = result, let expiration = fresh.expirationEpochMilliseconds, expiration <= time {
+            if provider.isStaticallyStable {
+                fresh.expirationEpochMilliseconds = time + Int64.random(in: Self.staticStabilityMilliseconds)
+                result = .success(fresh)
+            } else {
+                result = .failure(CredentialProviderError(
+                    source: provider.name, reason: "the credentials it returned expired at epoch ms \(expiration)"))
+            }
         }
-        state.withLock { state in
+        return state.withLock { state in
             state.refreshing = false
             state.lastAttempt = time
             switch result {
@@ -122,10 +134,20 @@ public final class RefreshingCredentials: Sendable {
             case .failure(let error):
                 state.lastError = error
                 state.nextBackgroundAttempt = time + Self.retryAfterFailureMilliseconds
+                if provider.isStaticallyStable, var kept = state.kept, let expiration = kept.expirationEpochMilliseconds,
+                    expiration < time + Self.refreshMarginMilliseconds
+                {
+                    kept.expirationEpochMilliseconds = time + Int64.random(in: Self.staticStabilityMilliseconds)
+                    state.kept = kept
+                    return .success(kept)
+                }
             }
+            return result
         }
-        return result
     }
+
+    /// When the kept keys are taken to expire (for tests).
+    var keptExpiration: Int64? { state.withLock { $0.kept?.expirationEpochMilliseconds } }
 
     /// The last fetch's failure, if the last fetch failed (for the health log).
     var lastError: CredentialProviderError? { state.withLock { $0.lastError } }

@@ -86,6 +86,21 @@ import Testing
         }
     }
 
+    /// Instance metadata down when its keys expire: they stay in use (static stability, as in the SDKs), and the
+    /// failure is still reported for the health log.
+    @Test func anIMDSOutageKeepsItsKeysInUse() throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970 * 1000))  // the stand-in's keys expire in real time
+        let provider = try InstanceMetadataCredentialProvider(
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": standIn.url], transport: http, now: clock.function)
+        let credentials = RefreshingCredentials(provider: provider, now: clock.function, startInBackground: { _ in })
+        let first = try credentials.current().get()
+        _ = try control("/_settings", ["fail": true])
+        clock.advance(seconds: 3_601)  // past the stand-in's one-hour keys
+        #expect(try credentials.current().get() == first)
+        #expect(credentials.lastError?.reason.contains("answered HTTP 500") == true, "\(String(describing: credentials.lastError))")
+        #expect(try issued() == [first])
+    }
+
     /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS`: a 5xx is asked again until the attempts are spent (once by default).
     @Test func imdsAttemptsFollowTheSDKsVariable() throws {
         _ = try control("/_settings", ["fail": true])

@@ -33,8 +33,12 @@ final class ManualBackground: Sendable {
 /// A provider answering from a list (the last answer repeats) and counting its fetches.
 final class ScriptedProvider: CredentialProvider {
     let name = "scripted source"
+    let isStaticallyStable: Bool
     private let state: Mutex<(answers: [Result<ExpiringCredentials, CredentialProviderError>], fetches: Int)>
-    init(_ answers: [Result<ExpiringCredentials, CredentialProviderError>]) { state = Mutex((answers, 0)) }
+    init(_ answers: [Result<ExpiringCredentials, CredentialProviderError>], staticallyStable: Bool = false) {
+        state = Mutex((answers, 0))
+        isStaticallyStable = staticallyStable
+    }
     var fetches: Int { state.withLock { $0.fetches } }
     func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         let answer = state.withLock { state in

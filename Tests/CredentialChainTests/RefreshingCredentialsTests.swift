@@ -139,6 +139,54 @@ import Testing
         #expect(try credentials.current().get().accessKeyID == "ASIA2")
     }
 
+    /// Instance metadata down when its keys expire: the SDKs keep signing with them, 5 to 15 minutes at a time,
+    /// until it answers again; any other source's failure leaves no keys.
+    @Test(arguments: [true, false])
+    func anOutageOfAStaticallyStableSourceKeepsItsKeysInUse(staticallyStable: Bool) throws {
+        let failure = CredentialProviderError(source: "scripted source", reason: "endpoint down")
+        let provider = ScriptedProvider(
+            [.success(keys(1, expiresAt: clock.now + 600_000)), .failure(failure), .failure(failure),
+             .success(keys(2, expiresAt: clock.now + 7_200_000))],
+            staticallyStable: staticallyStable)
+        let credentials = cache(provider)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        clock.advance(seconds: 601)  // expired, the background refresh never ran
+        guard staticallyStable else {
+            #expect(credentials.current() == .failure(failure))
+            return
+        }
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(provider.fetches == 2 && credentials.lastError == failure)
+        let extended = try #require(credentials.keptExpiration) - clock.now
+        #expect(RefreshingCredentials.staticStabilityMilliseconds.contains(extended), "\(extended) ms")
+        clock.advance(seconds: extended / 1000 + 1)  // past the extension, still down: extended again
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(provider.fetches == 3)
+        #expect(try RefreshingCredentials.staticStabilityMilliseconds.contains(#require(credentials.keptExpiration) - clock.now))
+        clock.advance(seconds: 15 * 60)  // back up
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+        #expect(credentials.lastError == nil)
+    }
+
+    /// Keys a statically stable source hands out already expired (as IMDS does during an outage) are used for a
+    /// few minutes; from any other source they are a failure.
+    @Test(arguments: [true, false])
+    func expiredKeysAreUsedOnlyFromAStaticallyStableSource(staticallyStable: Bool) throws {
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: clock.now - 1_000))], staticallyStable: staticallyStable)
+        let credentials = cache(provider)
+        let outcome = credentials.current()
+        if staticallyStable {
+            #expect(try outcome.get().accessKeyID == "ASIA1")
+            #expect(try RefreshingCredentials.staticStabilityMilliseconds.contains(#require(credentials.keptExpiration) - clock.now))
+        } else {
+            guard case .failure(let error) = outcome else {
+                Issue.record("expired keys were used: \(outcome)")
+                return
+            }
+            #expect(error.reason.contains("the credentials it returned expired"), "\(error)")
+        }
+    }
+
     @Test func theRealBackgroundThreadRuns() throws {
         let expiry = clock.now + 100_000  // already inside the margin
         let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])
