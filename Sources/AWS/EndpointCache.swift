@@ -9,9 +9,10 @@ enum TimestreamAPI: String, Sendable, Hashable {
 
 /// Endpoints learnt from `DescribeEndpoints`, kept for their `CachePeriodInMinutes` per (region, access key id,
 /// API): a Timestream account may be served by a different cell, and one function serves many callers' keys.
-/// One `DescribeEndpoints` at a time per key: callers that miss while one is under way wait for its outcome
-/// (`EndpointFlight`) instead of sending their own — 64 requests at start, or when the endpoint expires, make one
-/// call, not 64 (the API throttles).
+/// One `DescribeEndpoints` at a time per key and signing credentials: callers that miss while one is under way
+/// wait for its outcome (`EndpointFlight`) instead of sending their own — 64 requests at start, or when the
+/// endpoint expires, make one call, not 64 (the API throttles). Only callers signing with the very same
+/// credentials share a flight: a caller with the right key id and a wrong secret never answers for the others.
 /// https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.html
 struct EndpointCache {
     struct Key: Hashable {
@@ -27,7 +28,20 @@ struct EndpointCache {
     }
 
     private var entries: [Key: Entry] = [:]
-    private var flights: [Key: EndpointFlight] = [:]
+    private var flights: [FlightKey: EndpointFlight] = [:]
+
+    /// A flight's key: the cache key and every part of the credentials that sign its call.
+    struct FlightKey: Hashable {
+        var key: Key
+        var secretAccessKey: String
+        var sessionToken: String?
+
+        init(_ key: Key, _ credentials: Credentials) {
+            self.key = key
+            secretAccessKey = credentials.secretAccessKey
+            sessionToken = credentials.sessionToken
+        }
+    }
 
     /// What a caller that needs the endpoint of `key` at `now` does.
     enum Claim {
@@ -38,8 +52,8 @@ struct EndpointCache {
         case lead(EndpointFlight)
     }
 
-    mutating func claim(_ key: Key, now: Int64) -> Claim {
-        if let cached = lookup(key, now: now) { return .cached(cached) }
+    mutating func claim(_ key: FlightKey, now: Int64) -> Claim {
+        if let cached = lookup(key.key, now: now) { return .cached(cached) }
         if let flight = flights[key] {
             flight.waiters += 1
             return .join(flight)
@@ -50,11 +64,11 @@ struct EndpointCache {
     }
 
     /// How many callers wait on the flight of `key` (none under way: 0).
-    func waiting(_ key: Key) -> Int { flights[key]?.waiters ?? 0 }
+    func waiting(_ key: FlightKey) -> Int { flights[key]?.waiters ?? 0 }
 
     /// Ends the leader's flight (after storing a discovered endpoint, in the same critical section, so no caller
     /// finds neither); returns how many callers joined it.
-    mutating func land(_ key: Key, _ flight: EndpointFlight) -> Int {
+    mutating func land(_ key: FlightKey, _ flight: EndpointFlight) -> Int {
         if flights[key] === flight { flights[key] = nil }
         return flight.waiters
     }
@@ -70,8 +84,12 @@ struct EndpointCache {
         entries[key] = Entry(baseURL: baseURL, expiresAtMilliseconds: now + min(max(cacheMinutes, 0), 1440) * 60_000)
     }
 
-    /// Forgets an endpoint Timestream called invalid (`InvalidEndpointException`, HTTP 421).
-    mutating func invalidate(_ key: Key) { entries[key] = nil }
+    /// Forgets the endpoint `baseURL`, which Timestream called invalid (`InvalidEndpointException`, HTTP 421) —
+    /// unless another one was discovered since: a 421 answered late by the old endpoint must not make the shards
+    /// discover again one after another.
+    mutating func invalidate(_ key: Key, baseURL: String) {
+        if entries[key]?.baseURL == baseURL { entries[key] = nil }
+    }
 }
 
 /// One `DescribeEndpoints` call under way, which callers that missed the cache meanwhile wait for.

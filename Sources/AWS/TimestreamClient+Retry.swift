@@ -127,7 +127,7 @@ extension TimestreamClient {
         }
         if staleEndpoint {
             let key = cacheKey(api, credentials)
-            endpointCache.withLock { $0.invalidate(key) }
+            endpointCache.withLock { $0.invalidate(key, baseURL: baseURL) }
         }
         return errors
     }

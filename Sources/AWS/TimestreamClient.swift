@@ -94,7 +94,7 @@ package final class TimestreamClient: Sendable {
             let fips = endpoints.useFIPS && AWSPartition(region: region).name != "aws-us-gov"
             discoveryURL = AWSPartition.regionalEndpoint("\(api.rawValue).timestream\(fips ? "-fips" : "")", region: region)
         }
-        let key = cacheKey(api, credentials)
+        let key = EndpointCache.FlightKey(cacheKey(api, credentials), credentials)
         let now = clock.nowMilliseconds()
         switch endpointCache.withLock({ $0.claim(key, now: now) }) {
         case .cached(let baseURL): return .success(baseURL)
@@ -108,7 +108,7 @@ package final class TimestreamClient: Sendable {
             let storedAt = clock.nowMilliseconds()
             let waiters = endpointCache.withLock { cache in
                 if case .success(let endpoint) = outcome {
-                    cache.store(key, baseURL: endpoint.baseURL, cacheMinutes: endpoint.cacheMinutes, now: storedAt)
+                    cache.store(key.key, baseURL: endpoint.baseURL, cacheMinutes: endpoint.cacheMinutes, now: storedAt)
                 }
                 return cache.land(key, flight)
             }

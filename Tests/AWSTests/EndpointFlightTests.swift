@@ -28,7 +28,7 @@ import Testing
             let number = discoveries.add(1, ordering: .relaxed).newValue
             started.signal()
             // Bounded, so a broken flight fails the test's expectations instead of hanging it.
-            for _ in 0..<10_000 where !release(number) { usleep(1_000) }
+            for _ in 0..<60_000 where !release(number) { usleep(1_000) }
             return answer
         }
 
@@ -41,7 +41,8 @@ import Testing
         TimestreamClient(transport: transport, region: "us-east-1", endpoints: EndpointConfiguration())
     }
 
-    static let key = EndpointCache.Key(region: "us-east-1", accessKeyID: testCredentials.accessKeyID, api: .write)
+    static let key = EndpointCache.FlightKey(
+        EndpointCache.Key(region: "us-east-1", accessKeyID: testCredentials.accessKeyID, api: .write), testCredentials)
 
     /// `count` threads resolving the write endpoint at once; their outcomes.
     static func resolveAtOnce(_ client: TimestreamClient, count: Int, timeoutMilliseconds: Int64 = 30_000)
@@ -98,6 +99,56 @@ import Testing
         }
         _ = made.resolveEndpoint(.write, credentials: testCredentials, timeoutMilliseconds: 1_000)
         #expect(transport.discoveries.load(ordering: .relaxed) == 2)
+    }
+
+    /// Two callers with the same key id but different secrets or tokens (basic auth carries each caller's own):
+    /// each sends its own DescribeEndpoints, and one's refusal is not the other's answer.
+    @Test func callersWithOtherCredentialsDoNotShareAFlight() {
+        final class ByToken: HTTPTransport, Sendable {
+            let discoveries = Atomic(0)
+            func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+                discoveries.add(1, ordering: .relaxed)
+                // Both discoveries are under way before either is answered.
+                for _ in 0..<60_000 where discoveries.load(ordering: .relaxed) < 2 { usleep(1_000) }
+                return request.header("X-Amz-Security-Token") == "good"
+                    ? json(200, #"{"Endpoints":[{"Address":"ingest-cell1.timestream.us-east-1.amazonaws.com","CachePeriodInMinutes":60}]}"#)
+                    : json(403, #"{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}"#)
+            }
+            func sendAll(_ requests: [HTTPRequest], maxConcurrent: Int) -> [Result<HTTPResponse, TransportError>] { requests.map(send) }
+        }
+        let transport = ByToken()
+        let client = Self.client(transport)
+        let outcomes = Mutex<[String: Result<String, TimestreamError>]>([:])
+        let done = Semaphore()
+        for token in ["bad", "good"] {
+            Thread.detachNewThread {
+                let credentials = Credentials(accessKeyID: "ASIASHARED", secretAccessKey: "secret-\(token)", sessionToken: token)
+                let outcome = client.resolveEndpoint(.write, credentials: credentials, timeoutMilliseconds: 60_000)
+                outcomes.withLock { $0[token] = outcome }
+                done.signal()
+            }
+        }
+        done.wait()
+        done.wait()
+        #expect(transport.discoveries.load(ordering: .relaxed) == 2)
+        let byToken = outcomes.withLock { $0 }
+        #expect((try? byToken["good"]?.get()) == Self.discovered)
+        guard case .failure(let error)? = byToken["bad"] else {
+            Issue.record("the bad token's outcome: \(String(describing: byToken["bad"]))")
+            return
+        }
+        #expect(error.isAuthFailure)
+    }
+
+    /// A 421 answered by the old endpoint after another request discovered a new one leaves the new one cached.
+    @Test func aLate421DoesNotForgetANewerEndpoint() {
+        var cache = EndpointCache()
+        let key = Self.key.key
+        cache.store(key, baseURL: "https://cell-new", cacheMinutes: 60, now: 0)
+        cache.invalidate(key, baseURL: "https://cell-old")
+        #expect(cache.lookup(key, now: 1) == "https://cell-new")
+        cache.invalidate(key, baseURL: "https://cell-new")
+        #expect(cache.lookup(key, now: 1) == nil)
     }
 
     /// A waiter whose own time runs out first answers a time-out; the leader's call still lands for the others.
