@@ -11,9 +11,11 @@ import Synchronization
 /// until they expire instead of asking again on every request. Keys already expired when fetched are a failure.
 ///
 /// A statically stable source (instance metadata) is used as the AWS SDKs use it: when it fails with the kept
-/// keys less than five minutes from expiring, or hands out keys already expired, those keys are used for a
-/// random 5 to 15 more minutes (then asked again, and so on) — Timestream accepts recently expired instance keys,
-/// and an IMDS outage then does not stop the writes. `lastError` still reports the failure.
+/// keys less than five minutes from being usable no more, or hands out keys already expired, those keys are used
+/// until a random 5 to 15 minutes later (`extendedUntil`; then again, as long as it fails) — Timestream accepts
+/// recently expired instance keys, and an IMDS outage then does not stop the writes. The refresh keeps going by the
+/// keys' own expiration (in the background every `retryAfterFailure`), so new keys replace them as soon as the
+/// source answers again; each extension is reported through `warn`.
 public final class RefreshingCredentials: Sendable {
     static let refreshMarginMilliseconds: Int64 = 5 * 60_000
     static let expirySafetyMilliseconds: Int64 = 60_000
@@ -24,6 +26,8 @@ public final class RefreshingCredentials: Sendable {
     let provider: any CredentialProvider
     private let now: @Sendable () -> Int64
     private let startInBackground: @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let warn: @Sendable (String) -> Void
+    private let extensionMilliseconds: @Sendable () -> Int64
     private let state = Mutex(State())
     /// Held for the duration of a fetch, so a source is never asked twice at once.
     private let fetching = Mutex(())
@@ -35,19 +39,30 @@ public final class RefreshingCredentials: Sendable {
         var lastError: CredentialProviderError?
         /// When the source was last asked (either outcome).
         var lastAttempt: Int64 = .min
+        /// Until when statically stable keys are used past a failure or their expiration.
+        var extendedUntil: Int64?
+
+        /// Until when `kept` may sign (nil: never expires), given its expiration.
+        func usableUntil(_ expiration: Int64) -> Int64 { max(expiration, extendedUntil ?? .min) }
     }
 
     /// - Parameters:
     ///   - now: epoch milliseconds (a fake clock in tests).
     ///   - startInBackground: runs a refresh without blocking the caller (`BackgroundThread.start`; tests run
     ///     the work when they choose).
+    ///   - warn: told each time statically stable keys are used past a failure or their expiration (a log line).
+    ///   - extensionMilliseconds: how long such keys are used (random in `staticStabilityMilliseconds`; fixed in tests).
     public init(
         provider: any CredentialProvider, now: @escaping @Sendable () -> Int64,
-        startInBackground: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = BackgroundThread.start
+        startInBackground: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = BackgroundThread.start,
+        warn: @escaping @Sendable (String) -> Void = { _ in },
+        extensionMilliseconds: (@Sendable () -> Int64)? = nil
     ) {
         self.provider = provider
         self.now = now
         self.startInBackground = startInBackground
+        self.warn = warn
+        self.extensionMilliseconds = extensionMilliseconds ?? { Int64.random(in: Self.staticStabilityMilliseconds) }
     }
 
     /// Valid credentials, or why there are none (the source named).
@@ -56,7 +71,7 @@ public final class RefreshingCredentials: Sendable {
         let decision = state.withLock { state -> Decision in
             guard let kept = state.kept else { return .fetchNow }
             guard let expiration = kept.expirationEpochMilliseconds else { return .use(kept.credentials) }
-            if time >= expiration - Self.expirySafetyMilliseconds { return .fetchNow }
+            if time >= state.usableUntil(expiration) - Self.expirySafetyMilliseconds { return .fetchNow }
             if time >= expiration - Self.refreshMarginMilliseconds, !state.refreshing,
                 time >= state.nextBackgroundAttempt
             {
@@ -84,14 +99,19 @@ public final class RefreshingCredentials: Sendable {
     private func fetchNow() -> Result<Credentials, CredentialProviderError> {
         fetching.withLock { _ in
             let time = now()
-            let (kept, lastError, lastAttempt) = state.withLock { ($0.kept, $0.lastError, $0.lastAttempt) }
-            if let kept, kept.expirationEpochMilliseconds.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true {
+            let (kept, usableUntil, extended, lastError, lastAttempt) = state.withLock { state in
+                (state.kept, state.kept?.expirationEpochMilliseconds.map(state.usableUntil), state.extendedUntil != nil,
+                 state.lastError, state.lastAttempt)
+            }
+            if let kept, usableUntil.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true {
                 return .success(kept.credentials)
             }
             if time < lastAttempt + Self.retryAfterFailureMilliseconds {
-                // The source was just asked: its answer stands (its error, or its keys while they are valid).
+                // The source was just asked: its answer stands (its error, or its keys while they are usable).
+                if let kept, lastError == nil || extended, usableUntil.map({ time < $0 }) ?? true {
+                    return .success(kept.credentials)
+                }
                 if let lastError { return .failure(lastError) }
-                if let kept, kept.expirationEpochMilliseconds.map({ time < $0 }) ?? true { return .success(kept.credentials) }
             }
             return store(Result { () throws(CredentialProviderError) in try provider.fetch() }).map(\.credentials)
         }
@@ -110,13 +130,16 @@ public final class RefreshingCredentials: Sendable {
     ) -> Result<ExpiringCredentials, CredentialProviderError> {
         let time = now()
         var result = result
-        if case .success(var fresh) = result, let expiration = fresh.expirationEpochMilliseconds, expiration <= time {
-            if provider.isStaticallyStable {
-                fresh.expirationEpochMilliseconds = time + Int64.random(in: Self.staticStabilityMilliseconds)
-                result = .success(fresh)
-            } else {
-                result = .failure(CredentialProviderError(
-                    source: provider.name, reason: "the credentials it returned expired at epoch ms \(expiration)"))
+        var arrivedExpired: CredentialProviderError? = nil
+        if case .success(let fresh) = result, let expiration = fresh.expirationEpochMilliseconds, expiration <= time {
+            arrivedExpired = CredentialProviderError(
+                source: provider.name, reason: "the credentials it returned expired at epoch ms \(expiration)")
+            if !provider.isStaticallyStable { result = .failure(arrivedExpired!) }
+        }
+        var extended: (until: Int64, because: CredentialProviderError)? = nil
+        defer {
+            if let extended {
+                warn("\(extended.because); its keys are used until epoch ms \(extended.until) (static stability, as the AWS SDKs) and the source is asked again every \(Self.retryAfterFailureMilliseconds / 1000) s meanwhile")
             }
         }
         return state.withLock { state in
@@ -128,17 +151,24 @@ public final class RefreshingCredentials: Sendable {
                 // than the margin): the source has nothing better now, so it is asked again only after
                 // `retryAfterFailure`, not on the next request.
                 let nearExpiry = fresh.expirationEpochMilliseconds.map { time >= $0 - Self.refreshMarginMilliseconds } ?? false
+                // The same expired keys again keep their extension while it has more than the margin left.
+                let kept = state.kept == fresh ? state.extendedUntil.map { $0 >= time + Self.refreshMarginMilliseconds } : nil
                 state.kept = fresh
-                state.lastError = nil
+                state.lastError = arrivedExpired
+                if kept != true { state.extendedUntil = nil }
                 state.nextBackgroundAttempt = nearExpiry ? time + Self.retryAfterFailureMilliseconds : .min
+                if let arrivedExpired, kept != true {  // only a statically stable source's keys get here
+                    state.extendedUntil = time + extensionMilliseconds()
+                    extended = (state.extendedUntil!, arrivedExpired)
+                }
             case .failure(let error):
                 state.lastError = error
                 state.nextBackgroundAttempt = time + Self.retryAfterFailureMilliseconds
-                if provider.isStaticallyStable, var kept = state.kept, let expiration = kept.expirationEpochMilliseconds,
-                    expiration < time + Self.refreshMarginMilliseconds
+                if provider.isStaticallyStable, let kept = state.kept, let expiration = kept.expirationEpochMilliseconds,
+                    state.usableUntil(expiration) < time + Self.refreshMarginMilliseconds
                 {
-                    kept.expirationEpochMilliseconds = time + Int64.random(in: Self.staticStabilityMilliseconds)
-                    state.kept = kept
+                    state.extendedUntil = time + extensionMilliseconds()
+                    extended = (state.extendedUntil!, error)
                     return .success(kept)
                 }
             }
@@ -146,10 +176,10 @@ public final class RefreshingCredentials: Sendable {
         }
     }
 
-    /// When the kept keys are taken to expire (for tests).
-    var keptExpiration: Int64? { state.withLock { $0.kept?.expirationEpochMilliseconds } }
+    /// Until when the kept keys sign (for tests).
+    var keptUsableUntil: Int64? { state.withLock { state in state.kept?.expirationEpochMilliseconds.map(state.usableUntil) } }
 
-    /// The last fetch's failure, if the last fetch failed (for the health log).
+    /// The last fetch's failure, if the last fetch failed, or why its keys were taken expired (for tests).
     var lastError: CredentialProviderError? { state.withLock { $0.lastError } }
 }
 

@@ -44,7 +44,7 @@ package struct StandaloneServer {
                 configuration: HTTPClientConfiguration(maxCachedConnections: 2, userAgent: "timestream-prometheus-connector"))
             let provider = try DefaultCredentialChain.resolve(
                 environment: environment, region: config.region, transport: transport, now: now)
-            let chain = RefreshingCredentials(provider: provider, now: now)
+            let chain = RefreshingCredentials(provider: provider, now: now, warn: { log.warn($0) })
             if case .failure(let error) = chain.current() {
                 log.error("no AWS credentials yet (requests answer 503 until there are)", [("reason", "\(error)")])
             }

@@ -1,5 +1,6 @@
 @testable import AWS
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CredentialChain
@@ -9,8 +10,22 @@ import Testing
     let clock = TestClock()
     let background = ManualBackground()
 
-    func cache(_ provider: ScriptedProvider) -> RefreshingCredentials {
-        RefreshingCredentials(provider: provider, now: clock.function, startInBackground: background.start)
+    let warnings = Warnings()
+
+    /// What the credentials reported through `warn`.
+    final class Warnings: Sendable {
+        private let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        func withLock<T>(_ body: ([String]) -> T) -> T { lines.withLock { body($0) } }
+    }
+
+    /// `extendedBy`: how long statically stable keys are used past a failure (random as in production when nil).
+    func cache(_ provider: ScriptedProvider, extendedBy: Int64? = nil) -> RefreshingCredentials {
+        var fixed: (@Sendable () -> Int64)? = nil
+        if let extendedBy { fixed = { extendedBy } }
+        return RefreshingCredentials(
+            provider: provider, now: clock.function, startInBackground: background.start,
+            warn: { [warnings] message in warnings.append(message) }, extensionMilliseconds: fixed)
     }
 
     @Test func longTermKeysAreFetchedOnce() throws {
@@ -157,15 +172,62 @@ import Testing
         }
         #expect(try credentials.current().get().accessKeyID == "ASIA1")
         #expect(provider.fetches == 2 && credentials.lastError == failure)
-        let extended = try #require(credentials.keptExpiration) - clock.now
+        let extended = try #require(credentials.keptUsableUntil) - clock.now
         #expect(RefreshingCredentials.staticStabilityMilliseconds.contains(extended), "\(extended) ms")
+        #expect(warnings.withLock { $0.count } == 1)
+        #expect(warnings.withLock { $0.first?.contains("scripted source: endpoint down; its keys are used until epoch ms") } == true)
         clock.advance(seconds: extended / 1000 + 1)  // past the extension, still down: extended again
         #expect(try credentials.current().get().accessKeyID == "ASIA1")
         #expect(provider.fetches == 3)
-        #expect(try RefreshingCredentials.staticStabilityMilliseconds.contains(#require(credentials.keptExpiration) - clock.now))
+        #expect(try RefreshingCredentials.staticStabilityMilliseconds.contains(#require(credentials.keptUsableUntil) - clock.now))
+        #expect(warnings.withLock { $0.count } == 2)
         clock.advance(seconds: 15 * 60)  // back up
         #expect(try credentials.current().get().accessKeyID == "ASIA2")
         #expect(credentials.lastError == nil)
+    }
+
+    /// One failed background refresh of statically stable keys five minutes before they expire: the next one, ten
+    /// seconds later, still runs (the extension does not postpone it), so the new keys arrive before the old expire.
+    @Test func anExtensionDoesNotPostponeTheNextRefresh() throws {
+        let expiry = clock.now + 600_000
+        let provider = ScriptedProvider(
+            [.success(keys(1, expiresAt: expiry)), .failure(CredentialProviderError(source: "scripted source", reason: "blip")),
+             .success(keys(2, expiresAt: expiry + 3_600_000))],
+            staticallyStable: true)
+        let credentials = cache(provider, extendedBy: 15 * 60_000)
+        _ = credentials.current()
+        clock.advance(seconds: 301)  // inside the margin
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        background.runAll()  // fails: the keys now sign until 15 minutes from now
+        #expect(credentials.keptUsableUntil == clock.now + 15 * 60_000)
+        clock.advance(seconds: 10)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        #expect(background.pending == 1)
+        background.runAll()
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+        #expect(credentials.keptUsableUntil == expiry + 3_600_000)
+    }
+
+    /// A statically stable source handing out the same expired keys on every refresh: they keep their extension
+    /// while it has more than the margin left (one warning, not one every ten seconds), and get another after.
+    @Test func theSameExpiredKeysAgainKeepTheirExtension() throws {
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: clock.now - 1_000))], staticallyStable: true)
+        let credentials = cache(provider, extendedBy: 10 * 60_000)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        let until = try #require(credentials.keptUsableUntil)
+        for _ in 0..<6 {  // a minute of background refreshes, each handing out the same keys
+            clock.advance(seconds: 10)
+            #expect(try credentials.current().get().accessKeyID == "ASIA1")
+            background.runAll()
+        }
+        #expect(provider.fetches == 7)
+        #expect(credentials.keptUsableUntil == until)
+        #expect(warnings.withLock { $0.count } == 1)
+        clock.advance(seconds: 4 * 60 + 1)  // less than the margin left: extended again
+        _ = credentials.current()
+        background.runAll()
+        #expect(try #require(credentials.keptUsableUntil) == clock.now + 10 * 60_000)
+        #expect(warnings.withLock { $0.count } == 2)
     }
 
     /// Keys a statically stable source hands out already expired (as IMDS does during an outage) are used for a
@@ -177,7 +239,7 @@ import Testing
         let outcome = credentials.current()
         if staticallyStable {
             #expect(try outcome.get().accessKeyID == "ASIA1")
-            #expect(try RefreshingCredentials.staticStabilityMilliseconds.contains(#require(credentials.keptExpiration) - clock.now))
+            #expect(try RefreshingCredentials.staticStabilityMilliseconds.contains(#require(credentials.keptUsableUntil) - clock.now))
         } else {
             guard case .failure(let error) = outcome else {
                 Issue.record("expired keys were used: \(outcome)")
