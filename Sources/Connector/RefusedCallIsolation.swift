@@ -19,9 +19,10 @@ enum RefusedCallIsolation {
 
     /// `results` with each call refused whole for its records replaced by what sending its parts found. When every
     /// call of the request was refused with the same message, the first is isolated alone first: if the refusal
-    /// turns out to be the call's own (10 calls), each other call's middle record is sent alone (one call each, not
-    /// ten): refused too, that call counts as refused whole; stored, its other records are split as any refused
-    /// call's, so a call with good records among bad ones keeps them even when the first call was all bad.
+    /// turns out to be the call's own (10 calls), each other call's middle and last records are sent alone (two
+    /// calls each, not ten): both refused too, that call counts as refused whole; either stored, its other records
+    /// are split as any refused call's, so a call with good records among bad ones keeps them even when the first
+    /// call was all bad (the last record: a bad series that began in the call before fills the call's start).
     /// - Parameter send: sends calls at once (the request's credentials, deadline and retries) and returns their
     ///   outcomes in order.
     static func isolate(
@@ -40,8 +41,8 @@ enum RefusedCallIsolation {
         return rest
     }
 
-    /// - Parameter probeFirst: each refused call's middle record is sent alone before anything else of it (its
-    ///   refusal is likely the call's own); otherwise its halves are.
+    /// - Parameter probeFirst: each refused call's middle and last records are sent alone before anything else of
+    ///   it (its refusal is likely the call's own); otherwise its halves are.
     private static func isolateEach(
         calls: [WriteRecordsBody], results: [Result<Void, TimestreamError>],
         send: ([WriteRecordsBody]) -> [Result<Void, TimestreamError>], probeFirst: Bool = false
@@ -54,10 +55,14 @@ enum RefusedCallIsolation {
             var isolation = Isolation(refusal: error)
             let records = 0..<calls[index].recordCount
             if probeFirst {
-                isolation.extraCalls = 1
-                isolation.held = [records]
-                isolation.probesLeft = 1
-                pending.append(Part(call: index, records: records.count / 2..<records.count / 2 + 1, isProbe: true))
+                // The records before the last wait for their middle one; the last is its own probe.
+                let held = 0..<records.count - 1
+                let middle = held.count / 2
+                isolation.extraCalls = 2
+                isolation.held = [held]
+                isolation.probesLeft = 2
+                pending.append(Part(call: index, records: middle..<middle + 1, isProbe: true))
+                pending.append(Part(call: index, records: held.upperBound..<records.upperBound, isProbe: true))
             } else {
                 isolation.extraCalls = 2
                 pending += halves(of: records, call: index)

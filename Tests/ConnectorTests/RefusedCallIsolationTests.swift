@@ -94,8 +94,8 @@ import Testing
     }
 
     /// Every call of a request refused with the same message for a reason of the calls' own: only the first is
-    /// isolated (10 more calls); each other one costs one call, its middle record alone.
-    @Test func aRefusalOfEveryCallCostsOneProbePerOtherCall() {
+    /// isolated (10 more calls); each other one costs two, its middle and last records alone.
+    @Test func aRefusalOfEveryCallCostsTwoProbesPerOtherCall() {
         let timestream = ScriptedTimestream()
         timestream.writeRule = { _ in .failure(Self.clash) }
         let series = (0..<300).map { i in
@@ -104,28 +104,32 @@ import Testing
         let headers = ScriptedTimestream.basicAuth + [("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf")]
         let served = Self.serve(timestream, ServiceRequest(
             method: "POST", path: "/write", headers: headers, body: Snappy.compress(WriteRequest(timeseries: series).serialized())))
-        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1, 1, 1])
-        // the middle records of the second and third calls
-        #expect(timestream.writes[13...].map { $0.recordText(0) } == [timestream.writes[1].recordText(50), timestream.writes[2].recordText(50)])
+        #expect(timestream.writes.map(\.recordCount) == [100, 100, 100, 50, 50, 25, 25, 25, 25, 1, 1, 1, 1, 1, 1, 1, 1])
+        // the middle (of the 99 before the last) and last records of the second and third calls
+        #expect(timestream.writes[13...].map { $0.recordText(0) } == [1, 2].flatMap { [timestream.writes[$0].recordText(49), timestream.writes[$0].recordText(99)] })
         #expect(served.response.statusCode == 400)
         #expect(served.response.bodyText.contains("refused 3 of 3 WriteRecords calls whole"), "\(served.response.bodyText)")
     }
 
     /// Every call refused with the same message, the first one all bad records: a later call with good records
-    /// among its bad ones keeps them (they were reported refused with the first call's verdict before).
-    @Test func aCallWithGoodRecordsKeepsThemWhenTheFirstCallIsAllBad() {
+    /// among its bad ones keeps them (they were reported refused with the first call's verdict before) — bad
+    /// records spread but its middle good, or a bad run over its middle (a bad series of 11 samples) with its last
+    /// record good.
+    @Test(arguments: [[100, 125], Array(144...154)])
+    func aCallWithGoodRecordsKeepsThemWhenTheFirstCallIsAllBad(badInSecondCall: [Int]) {
         let timestream = ScriptedTimestream()
         timestream.writeRule = Self.tableWithMeasureUp
-        // call 1: all bad; call 2: bad at its records 0 and 25 (its middle, 50, is good); call 3: all bad
-        let bad = Array(0..<100) + [100, 125] + Array(200..<300)
+        let bad = Array(0..<100) + badInSecondCall + Array(200..<300)  // calls 1 and 3 all bad
         let served = Self.serve(timestream, Self.request(badAt: bad, count: 300))
         let text = served.response.bodyText
+        let good = 100 - badInSecondCall.count
         #expect(served.response.statusCode == 400)
-        #expect(text.contains("98 of 300 samples were written"), "\(text)")
+        #expect(text.contains("\(good) of 300 samples were written"), "\(text)")
         #expect(text.contains("refused 2 of 3 WriteRecords calls whole"), "\(text)")
         let stored = Self.stored(timestream)
-        #expect(stored.count == 98 && Set(stored).count == 98 && !stored.contains { $0.hasPrefix("node_x") })
-        #expect(timestream.writes.count <= 3 + 10 + 2 + RefusedCallIsolation.maxExtraCalls, "\(timestream.writes.count) calls")
+        #expect(stored.count == good && Set(stored).count == good && !stored.contains { $0.hasPrefix("node_x") })
+        // three calls, ten for the first call's isolation, two probes each for the others, the second's split
+        #expect(timestream.writes.count <= 3 + 10 + 2 * 2 + RefusedCallIsolation.maxExtraCalls - 2, "\(timestream.writes.count) calls")
     }
 
     /// Every quarter refused before anything was stored: the quarters' middle records are sent alone next.
