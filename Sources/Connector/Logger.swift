@@ -35,7 +35,7 @@ public struct Logger: Sendable {
         }
     }
 
-    func isEnabled(_ level: ConnectorConfig.LogLevel) -> Bool { enabled && level >= self.level }
+    package func isEnabled(_ level: ConnectorConfig.LogLevel) -> Bool { enabled && level >= self.level }
 
     func debug(_ message: String, _ fields: [Field] = []) { log(.debug, message, fields) }
     public func info(_ message: String, _ fields: [Field] = []) { log(.info, message, fields) }

@@ -36,18 +36,28 @@ if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit
 }
 
 let log = Logger(config: options.connector, timestamps: true)
+
+/// Why the connector stops: a log line, or with logging off one plain line on stderr (never silent).
+func stop(_ message: String, _ error: any Error, code: Int32) -> Never {
+    if log.isEnabled(.error) {
+        log.error(message, [("reason", "\(error)")])
+    } else {
+        let line = Array("timestream-prometheus-connector: \(message): \(error)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+    exit(code)
+}
+
 let server: StandaloneServer
 do {
     server = try StandaloneServer(options: options, environment: environment, log: log)
 } catch {
     // --enable-sigv4-auth with no usable credential source configured: a setting to change.
-    log.error("cannot start", [("reason", "\(error)")])
-    exit(2)
+    stop("cannot start", error, code: 2)
 }
 do {
     try await server.run()
 } catch {
-    log.error("cannot serve", [("reason", "\(error)")])
-    exit(1)
+    stop("cannot serve", error, code: 1)
 }
 exit(0)

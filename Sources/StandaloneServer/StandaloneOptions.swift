@@ -84,6 +84,11 @@ package struct StandaloneOptions: Sendable {
         } catch {
             throw OptionsError(Self.flagText(error.variable) + ": " + error.problem)
         }
+        if connector.bearerTokenSecretID != nil {
+            // The function's token mode (API Gateway in front, the secret read with the function's role) has no
+            // standalone counterpart yet: refused rather than ignored, or every request would answer 401.
+            throw OptionsError("bearer_token_secret_arn: the standalone connector does not check bearer tokens; unset it and let Prometheus send basic auth, or use --enable-sigv4-auth where only Prometheus can reach the port")
+        }
         do {
             endpoints = try EndpointConfiguration(environment: values)
         } catch {
@@ -125,6 +130,11 @@ package struct StandaloneOptions: Sendable {
     static func flagText(_ variable: String) -> String {
         guard let flag = Flag.all.first(where: { $0.variable == variable }) else { return variable }
         return "--\(flag.name) (\(variable))"
+    }
+
+    /// Whether the server listens on a loopback address only (`127.0.0.0/8`, `::1`, `localhost`).
+    package var listensOnLoopbackOnly: Bool {
+        host == "::1" || host == "localhost" || host.hasPrefix("127.")
     }
 
     /// `[host]:port`, `host:port` or `:port`.

@@ -111,6 +111,11 @@ package struct StandaloneServer {
                         ("max_concurrent_requests", String(options.maxConcurrentRequests)),
                         ("worker_threads", String(options.workerThreads)),
                     ])
+                if options.connector.useFunctionCredentials && !options.listensOnLoopbackOnly {
+                    log.warn(
+                        "--enable-sigv4-auth: every client that reaches this address writes and reads the table with this process's AWS identity; listen on 127.0.0.1 or let only Prometheus reach the port (NetworkPolicy, security group)",
+                        [("address", options.host)])
+                }
                 onListening(port)
             },
             logger: swiftLog)

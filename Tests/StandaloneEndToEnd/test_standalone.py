@@ -2,7 +2,8 @@
 """The standalone connector (`timestream-prometheus-connector`) as a process, against the Timestream SQL stand-in,
 run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd, which runs it too):
 
-1. Flags: --help, a bad flag or half a TLS pair → exit 2 with one line; env names configure it too.
+1. Flags (startup_checks.py): --help, a bad flag or half a TLS pair → exit 2 with one line; env names configure it
+   too; bearer_token_secret_arn refused; a port taken with logging off → exit 1 with one line.
 2. HTTP: keep-alive, /-/healthy, /-/ready, /metrics (Prometheus text), 413 past the body cap, a connection that
    stops sending is closed after the idle timeout, 503 + Retry-After past --max-concurrent-requests.
 3. Load: 64 writers at once, several rounds of 2000-sample writes; every sample stored exactly once; the
@@ -14,7 +15,8 @@ run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd,
    after the first frames breaks the answer off.
 8. Slow clients (slow_clients.py): a trickled body loses its slot at --request-timeout (503 + Retry-After);
    404/405 are answered before admission.
-9. Every interface: `--web.listen-address=:PORT` answers on 127.0.0.1 and, where the machine has IPv6, on ::1.
+9. Every interface (startup_checks.py): `--web.listen-address=:PORT` answers on 127.0.0.1 and, where the machine
+   has IPv6, on ::1; with --enable-sigv4-auth start warns that any client reaching it uses the process's identity.
 Arguments name steps to run (flags http every-interface load sigterm tls slow-clients gone-client shutdown-body
 quick-start streamed-read;
 default all). Exit status 0 when every check
@@ -31,6 +33,7 @@ import snappy  # noqa: E402
 from prompb import ReadRequest, WriteRequest  # noqa: E402
 from streamed_read import streamed_read  # noqa: E402
 from slow_clients import body_cut_by_shutdown, gone_before_the_head, trickled_body  # noqa: E402
+from startup_checks import every_interface, flags  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
@@ -94,45 +97,6 @@ def process_usage(pid):
 def run(argv, env=None):
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
     return done.returncode, done.stdout, done.stderr
-
-
-def flags(binary):
-    code, out, err = run([binary, "--help"])
-    check(code == 0 and "--web.listen-address=<value>  [web_listen_address]" in out and "--tls-key" in out,
-          "--help exits 0 and documents the flags (%d lines)" % len(out.splitlines()))
-    for argv, expected in (
-        (["--default-database=d", "--default-table=t", "--bogus=1"], "unknown flag --bogus"),
-        (["--default-database=d", "--default-table=t", "--tls-certificate=/nonexistent.pem"], "--tls-key is not"),
-        (["--default-table=t"], "--default-database (default_database): is required"),
-        (["--default-database=d", "--default-table=t", "--enable-logging=maybe"], "is not a boolean"),
-    ):
-        code, out, err = run([binary, *argv])
-        check(code == 2 and len(err.strip().splitlines()) == 1 and expected in err,
-              "%s → exit %d, one line: %s" % (" ".join(argv[-1:]), code, err.strip()))
-    code, out, err = run([binary, "--web.listen-address=127.0.0.1:1"], env={"default_table": "t", "PATH": "/usr/bin"})
-    check(code == 2 and "default_database" in err, "env names are read (default_table from env; %s)" % err.strip())
-
-
-def every_interface(work, binary, standin):
-    """`:port` listens on every interface like the Go connector's `:9201`: IPv4 and, where the machine has IPv6, IPv6."""
-    port = free_port()
-    door = Standalone(work, binary, standin.url, log_name="every-interface.log", port=port,
-                      flags=["--web.listen-address=:%d" % port])
-    try:
-        check(get("http://127.0.0.1:%d/-/healthy" % port)[0] == 200, ":%d answers on 127.0.0.1" % port)
-        try:
-            probe = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-            probe.bind(("::1", 0))
-            probe.close()
-            ipv6 = True
-        except OSError:
-            ipv6 = False
-        if ipv6:
-            check(get("http://[::1]:%d/-/healthy" % port)[0] == 200, ":%d answers on ::1 too" % port)
-        else:
-            print("  (no IPv6 loopback on this machine: ::1 not checked)")
-    finally:
-        door.stop()
 
 
 def http_behaviour(work, binary, standin):
@@ -395,8 +359,9 @@ def main():
     print("logs in", work, flush=True)
     standin = sql_standin(work)
     try:
-        steps = {"flags": flags, "http": lambda b: http_behaviour(work, b, standin),
-                 "every-interface": lambda b: every_interface(work, b, standin), "load": lambda b: load(work, b, standin),
+        steps = {"flags": lambda b: flags(b, check, run), "http": lambda b: http_behaviour(work, b, standin),
+                 "every-interface": lambda b: every_interface(work, b, standin, check, get),
+                 "load": lambda b: load(work, b, standin),
                  "sigterm": lambda b: sigterm_mid_load(work, b, standin), "tls": lambda b: tls(work, b, standin),
                  "slow-clients": lambda b: trickled_body(work, b, standin, check, post, get, write_body),
                  "gone-client": lambda b: gone_before_the_head(work, b, standin, check, post, write_body, AUTH, control),
