@@ -11,10 +11,14 @@
 /// - `$` is end-of-text in RE2 but may match before a final line terminator in Java → `\z`;
 /// - `\s` lacks `\v` in RE2 → `[\t\n\f\r ]`; `\v` is one character in RE2 but a class in Java → `\x0B`;
 /// - octal `\123` → `\x53` (`\1` is a back-reference in Java), `\x{263a}` → the character (joni lacks `\x{…}`);
+///   a code point from U+0080 is written as the character: joni reads `\xe9` as one byte of UTF-8, not as `é`;
 ///   `\p{Greek}` stays (Presto names scripts directly); `\d`, `\w` → ASCII classes (joni's are Unicode);
 /// - POSIX classes `[[:alpha:]]` → their ASCII ranges (RE2's are ASCII-only; joni's `\p{Alpha}` is Unicode);
 ///   in classes `[` and `&` are escaped (Java and joni nest and intersect classes);
-/// - `(?i)` stays `(?i)`: joni folds Unicode case like RE2 (java.util.regex would need `u`, which Presto refuses);
+/// - `(?i)` stays `i`: joni folds Unicode case like RE2 (java.util.regex would need `u`, which Presto refuses); a
+///   flag group without a colon is scoped, `a(?i)b|c` → `a(?i:b)|(?i:c)`: in RE2 it ends at the enclosing group's
+///   `|`, in joni it takes the later branches in (`a(?i:b|c)`);
+/// - a repeat count with a leading zero is not a repeat in RE2 (`a{01}` is literal text) → `\{`;
 /// - `\b`/`\B` → ASCII look-arounds (RE2's word boundary is ASCII-only, Java's is not);
 /// - rejected: `(?m)`, `(?U)` (ungreedy in RE2, Unicode classes in Java), `\C`.
 package enum RegexTranslation {
@@ -68,12 +72,23 @@ private struct Translator {
     var out = ""
     /// `(?s)` state per open group: whether `.` matches `\n` there. The outermost entry is the dialect's.
     var dotAll: [Bool]
+    /// Per open group (in step with `dotAll`): the flags of the scoped groups `(?i:` written for bare flag groups
+    /// `(?i)` in it so far, closed at each `|` of the group and reopened after it, and closed at its end.
+    var flagScopes: [[String]] = [[]]
 
     init(pattern: String, dotAll: Bool) {
         self.pattern = pattern
         self.chars = Array(pattern)
         self.dotAll = [dotAll]
     }
+
+    mutating func openGroup(dotAll value: Bool) {
+        dotAll.append(value)
+        flagScopes.append([])
+    }
+
+    /// `)` for each flag scope open in the innermost group.
+    var closedFlagScopes: String { String(repeating: ")", count: flagScopes[flagScopes.count - 1].count) }
 
     func fail(_ reason: String) -> RegexTranslation.Unsupported {
         RegexTranslation.Unsupported(pattern: pattern, reason: reason)
@@ -88,34 +103,46 @@ private struct Translator {
             case "[": try characterClass()
             case "(": try group()
             case ")":
-                if dotAll.count > 1 { dotAll.removeLast() }
+                out += closedFlagScopes
+                if dotAll.count > 1 {
+                    dotAll.removeLast()
+                    flagScopes.removeLast()
+                }
                 out += ")"
+            case "|":
+                let scopes = flagScopes[flagScopes.count - 1]
+                out += closedFlagScopes + "|" + scopes.map { "(?" + $0 + ":" }.joined()
             case ".": out += dotAll[dotAll.count - 1] ? "(?s:.)" : "[^\\n]"
             case "$": out += "\\z"
             case "{": out += repetitionAhead() ? "{" : "\\{"
             default: out.append(c)
             }
         }
-        return out
+        return out + closedFlagScopes
     }
 
-    /// Whether `{` at i-1 starts `{n}`, `{n,}` or `{n,m}` (otherwise RE2 takes it literally, Java rejects it).
+    /// Whether `{` at i-1 starts `{n}`, `{n,}` or `{n,m}` (otherwise RE2 takes it literally, Java rejects it). A
+    /// count with a leading zero (`{01}`) is no count in RE2 (Go's `regexp/syntax` refuses leading zeros).
     func repetitionAhead() -> Bool {
-        var j = i
-        var digits = 0
-        while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1; digits += 1 }
-        guard digits > 0, j < chars.count else { return false }
-        if chars[j] == "}" { return true }
-        guard chars[j] == "," else { return false }
-        j += 1
-        while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
-        return j < chars.count && chars[j] == "}"
+        /// The index after a count starting at `start`, or nil.
+        func count(at start: Int) -> Int? {
+            var j = start
+            while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
+            guard j > start, !(j - start > 1 && chars[start] == "0") else { return nil }
+            return j
+        }
+        guard let afterMin = count(at: i), afterMin < chars.count else { return false }
+        if chars[afterMin] == "}" { return true }
+        guard chars[afterMin] == "," else { return false }
+        if afterMin + 1 < chars.count, chars[afterMin + 1] == "}" { return true }
+        guard let afterMax = count(at: afterMin + 1) else { return false }
+        return afterMax < chars.count && chars[afterMax] == "}"
     }
 
     mutating func group() throws(RegexTranslation.Unsupported) {
         let inherited = dotAll[dotAll.count - 1]
         guard i < chars.count, chars[i] == "?" else {
-            dotAll.append(inherited)
+            openGroup(dotAll: inherited)
             out += "("
             return
         }
@@ -123,7 +150,7 @@ private struct Translator {
         if i + 1 < chars.count, chars[i + 1] == "P" || (chars[i + 1] == "<" && i + 2 < chars.count && chars[i + 2] != "=" && chars[i + 2] != "!") {
             guard let close = chars[i...].firstIndex(of: ">") else { throw fail("has an unterminated group name") }
             i = close + 1
-            dotAll.append(inherited)
+            openGroup(dotAll: inherited)
             out += "(?:"
             return
         }
@@ -147,9 +174,12 @@ private struct Translator {
         let java = on + (off.isEmpty ? "" : "-" + off)
         if chars[j] == ")" {
             if let value = setDotAll { dotAll[dotAll.count - 1] = value }
-            if !java.isEmpty { out += "(?" + java + ")" }
+            if !java.isEmpty {
+                out += "(?" + java + ":"
+                flagScopes[flagScopes.count - 1].append(java)
+            }
         } else {
-            dotAll.append(setDotAll ?? inherited)
+            openGroup(dotAll: setDotAll ?? inherited)
             out += "(?" + java + ":"
         }
         i = j + 1
@@ -210,9 +240,10 @@ private struct Translator {
         return nil
     }
 
-    /// One code point as every target engine reads it: `\xHH` up to U+00FF, else the character itself.
+    /// One code point as every target engine reads it: `\xHH` below U+0080, else the character itself (joni reads
+    /// `\x80`…`\xFF` as single bytes of UTF-8; no character from U+0080 is a metacharacter).
     static func codePoint(_ scalar: Unicode.Scalar) -> String {
-        guard scalar.value > 0xFF else {
+        guard scalar.value >= 0x80 else {
             let hex = String(scalar.value, radix: 16)
             return "\\x" + (hex.count == 1 ? "0" : "") + hex
         }
@@ -270,9 +301,14 @@ private struct Translator {
             return Self.codePoint(Unicode.Scalar(UInt32(digits, radix: 8) ?? 0) ?? "\0")
         case "8", "9": throw fail("uses a back-reference, which RE2 does not support")
         case "x":
-            // \x41 is understood everywhere; joni (Syntax.Java) does not know \x{263a}: write such characters
-            // literally (none above U+00FF is a metacharacter).
-            guard i < chars.count, chars[i] == "{" else { return "\\x" }
+            // Two hex digits or `{…}` (RE2); joni (Syntax.Java) does not know \x{263a}: `codePoint` decides.
+            guard i < chars.count, chars[i] == "{" else {
+                guard i + 1 < chars.count, let value = UInt32(String(chars[i...(i + 1)]), radix: 16),
+                    chars[i].isHexDigit, chars[i + 1].isHexDigit, let scalar = Unicode.Scalar(value)
+                else { throw fail("has an invalid \\x escape (RE2 takes two hex digits or \\x{…})") }
+                i += 2
+                return Self.codePoint(scalar)
+            }
             guard let close = chars[i...].firstIndex(of: "}"),
                 let value = UInt32(String(chars[(i + 1)..<close]), radix: 16), let scalar = Unicode.Scalar(value)
             else { throw fail("has an invalid \\x{…} escape") }

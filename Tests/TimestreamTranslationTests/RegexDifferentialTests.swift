@@ -18,12 +18,15 @@ import Testing
         // a `-` after a class escape or POSIX class is a literal, not a range; an empty \Q\E is nothing
         "[\\w-.]+", "[\\w-z]", "[\\s-z]", "[[:blank:]-z]", "[\\pL-z]", "[\\d--]+", "[\\W-z]", "[^\\d-z]+", "[[:^alpha:]-z]",
         "a\\Q\\E+", "[\\x41-\\x43]+",
+        // a bare flag group ends at its group's `|`; code points U+0080–U+00FF; a count with a leading zero
+        "a(?i)b|c", "(?i)a|b", "(x(?i)y|z)w", "caf\\x{e9}", "caf\\xe9", "caf\\351", "[\\xe0-\\xff]+", "a{01}", "a{1,02}",
     ]
     static let subjects = [
         "", "a", "b", "ab", "aa", "aaa", "a\nb", "a\rb", "a\u{2028}b", "a.b", "axb", "foo", "foo\n", "FOO", "bar",
         "école", "ÉCOLE", "straße", "STRASSE", "αβγ", "ΑΒΓ", "Ab", "AB", "123", "a b", "\u{0B}", "\t", " ", "A", "☺",
         "x'y", "[", "&", "]", "a{,2}", "xx", "xxx", "\\", "$", "^", "éfoo", "foo bar", "oo", "color", "colour",
         "a\u{85}b", "Z9", "ß", "web-01.example", "-", "Q", "z", ".", "--9",
+        "c", "C", "aB", "xYw", "Zw", "café", "CAFÉ", "é", "中", "a{01}", "a{1,02}",
     ]
 
     /// Where java.util.regex is known to differ from Presto's joni (the engine Timestream's SQL runs): `(?i)` folds
@@ -35,7 +38,7 @@ import Testing
     /// Where joni itself differs from RE2, whatever the translation: full case folding (ß = SS), and an internal
     /// error of joni 2.1 on this input. Listed so that any other difference fails.
     static let knownJoniDifferences: [(pattern: String, subject: String)] = [
-        ("(?i)straße", "STRASSE"), ("(?i)σ+", "☺"),
+        ("(?i)straße", "STRASSE"), ("(?i)σ+", "☺"), ("(?i)σ+", "中"),
     ]
 
     @Test(arguments: [RegexDialect.prometheus2, .prometheus3])

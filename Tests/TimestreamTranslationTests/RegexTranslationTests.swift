@@ -20,7 +20,13 @@ import Testing
         ("[[]", "[\\[]"),
         ("[]a]", "[\\]a]"),
         ("\\pL\\p{Greek}\\P{Lu}\\p{^Greek}", "\\p{L}\\p{Greek}\\P{Lu}\\P{Greek}"),
-        ("(?i)abc", "(?i)abc"),
+        ("(?i)abc", "(?i:abc)"),
+        // a bare flag group ends at its group's `|` in RE2; joni would take the later branches in
+        ("a(?i)b|c", "a(?i:b)|(?i:c)"), ("(x(?i)y|z)w", "(x(?i:y)|(?i:z))w"), ("(?i)a(?-i)b|c", "(?i:a(?-i:b))|(?i:(?-i:c))"),
+        // code points from U+0080 as characters (joni reads \xe9 as a byte); two-digit \x parsed
+        ("caf\\xe9\\x41\\x{e9}\\351", "caf\u{e9}\\x41\u{e9}\u{e9}"), ("[\\xe0-\\xff]", "[\u{e0}-\u{ff}]"),
+        // a count with a leading zero is literal text in RE2
+        ("a{01}b{1,02}c{1,}d{0}e{1,}", "a\\{01}b\\{1,02}c{1,}d{0}e{1,}"),
         ("(?i:a)b", "(?i:a)b"),
         ("a{2,3}b{,2}", "a{2,3}b\\{,2}"),
         ("\\Q.*$\\E.", "\\Q.*$\\E[^\\n]"),
@@ -38,7 +44,7 @@ import Testing
         ("(?s)a.b", "a(?s:.)b"),
         ("(?-s).", "[^\\n]"),
         ("(?-s:.).", "(?:[^\\n])(?s:.)"),
-        ("(?i-s)a.(?s:.)", "(?i)a[^\\n](?:(?s:.))"),
+        ("(?i-s)a.(?s:.)", "(?i:a[^\\n](?:(?s:.)))"),
         ("[.]", "[.]"),
         ("\\.", "\\."),
         ("(?P<x>.)+$", "(?:(?s:.))+\\z"),
