@@ -145,10 +145,11 @@ package final class RemoteReadHandler: Sendable {
     ) -> Result<[TimeSeries], Refusal> {
         while true {
             let sql: String?
+            let absent = columns.absentLabels(query)
             do {
                 sql = try ReadSQL.statement(
-                    for: query, database: config.database, table: config.table,
-                    absentLabels: columns.absentLabels(query), regexDialect: context.regexDialect)
+                    for: query, database: config.database, table: config.table, absentLabels: absent,
+                    regexDialect: context.regexDialect)
             } catch {
                 return .failure(.text(400, "cannot translate the selector: \(error)"))
             }
@@ -157,10 +158,17 @@ package final class RemoteReadHandler: Sendable {
             guard let sql, columns.hasDoubleMeasures else { return .success([]) }
             var assembler = SeriesAssembler()
             var assemblyProblem: SeriesAssembler.Problem? = nil
+            // A column of a label the statement took as absent (written since the table was described): the
+            // answer could break the selector (`env!="prod"` answering `env="prod"`).
+            var staleColumn: String? = nil
             let result = timestream.query(
                 sql, credentials: context.credentials, deadline: context.deadline,
                 maxAttempts: config.maxReadAttempts, maxRows: nil, tally: context.tally
             ) { page in
+                if !absent.isEmpty, let column = page.columns.first(where: { absent.contains($0.name) }) {
+                    staleColumn = column.name
+                    throw SeriesAssembler.Problem.unorderedColumn(column.name)
+                }
                 do throws(SeriesAssembler.Problem) {
                     try assembler.add(page)
                 } catch {
@@ -169,6 +177,18 @@ package final class RemoteReadHandler: Sendable {
                 }
                 // Stop paging long before memory runs out: such an answer could not be returned anyway.
                 if assembler.sampleCount > cap { throw SeriesAssembler.Problem.tooManySamples }
+            }
+            if let staleColumn {
+                guard !refreshed else {
+                    return .failure(.text(502, "the table gained the column '\(staleColumn)' while it was read: retry the query"))
+                }
+                refreshed = true
+                self.columns.invalidate()
+                switch describe(naming: [], refresh: true, context) {
+                case .failure(let refusal): return .failure(refusal)
+                case .success(let value): columns = value
+                }
+                continue
             }
             if assemblyProblem == nil, assembler.sampleCount > cap { return .failure(tooManySamples(config.maxReadSamples, answer)) }
             if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }

@@ -97,6 +97,35 @@ import Testing
         #expect(timestream.describes == 2 && timestream.selects.count == 2)
     }
 
+    /// A label written after the table was described, inside the absence window: a page carrying its column
+    /// shows the description is out of date, and the query runs again with the label's condition — a series with
+    /// `env="prod"` is never answered for `env!="prod"` (SAMPLES; the streamed path checks the same).
+    @Test func aPageWithALabelTakenAsAbsentRefreshesTheDescription() throws {
+        let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"])) { sql in
+            let rows: [[Datum]] = [
+                [.scalar("prod"), .scalar("a"), .scalar("up"), .scalar("1970-01-01 00:00:01.000000000"), .scalar("1.0")],
+                [.null, .scalar("a"), .scalar("up"), .scalar("1970-01-01 00:00:02.000000000"), .scalar("2.0")],
+            ]
+            // Timestream applies the condition when the statement has it.
+            let selected = sql.contains("\"env\"") ? rows.filter { if case .null = $0[0] { true } else { false } } : rows
+            return .success([QueryPage(columns: ScriptedTimestream.columns(dimensions: ["env", "job"]), rows: selected)])
+        }
+        let clock = Clock()
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { clock.milliseconds })
+        _ = service.respond(to: Self.request([Self.name("down")]), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(timestream.describes == 1)
+        timestream.tableColumns = ScriptedTimestream.columns(dimensions: ["env", "job"])  // `env` written meanwhile
+        clock.milliseconds += 5_000
+        let selector = [Self.name("up"), LabelMatcher(type: .notEqual, name: "env", value: "prod")]
+        let answer = service.respond(to: Self.request(selector), deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(answer.response.statusCode == 200)
+        let series = try Self.series(answer.response)[0]
+        #expect(series.count == 1 && !series[0].labels.contains { $0.name == "env" }, "\(series)")
+        #expect(timestream.describes == 2)
+        #expect(timestream.selects.count == 3 && timestream.selects[2].contains("\"env\""))  // down; up without env; up with env
+    }
+
     @Test func aMissingColumnRefreshesTheDescriptionOnce() throws {
         var recreated = false
         let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"])) { sql in
@@ -104,7 +133,10 @@ import Testing
             if !recreated && sql.contains("\"job\"") {
                 return .failure(.classified(code: "ValidationException", message: "line 1:1: Column 'job' does not exist", httpStatus: 400))
             }
-            return .success(Self.rows([nil]))
+            // Rows of the recreated table: no `job` column.
+            return .success([QueryPage(
+                columns: ScriptedTimestream.columns(dimensions: []),
+                rows: [[.scalar("up"), .scalar("1970-01-01 00:00:00.000000000"), .scalar("1.0")]])])
         }
         let service = ConnectorService(
             config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
