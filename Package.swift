@@ -117,7 +117,11 @@ let package = Package(
         .testTarget(
             name: "TimestreamTranslationTests",
             dependencies: ["TimestreamTranslation", "TimestreamCodec", "RemoteStorage", "TextCodecs", "TestSupport"]),
-        .testTarget(name: "StandaloneServerTests", dependencies: ["StandaloneServer", "Connector", "AWS", "TestSupport"]),
+        .testTarget(
+            name: "StandaloneServerTests",
+            dependencies: [
+                "StandaloneServer", "Connector", "AWS", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "ConnectorTests",
             dependencies: [

@@ -71,7 +71,11 @@ package struct StandaloneServer {
         let options = self.options, log = self.log, admission = self.admission
         let credentialsDescription = self.credentialsDescription
         let swiftLog = Logging.Logger(label: "timestream-prometheus-connector") { _ in LogBridge(log: log) }
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(options.idleTimeoutSeconds * 1000)))
+        let idleTimeout = TimeAmount.milliseconds(Int64(options.idleTimeoutSeconds * 1000))
+        // A connection that moves no bytes for --idle-timeout is closed: reading a request (Hummingbird's idle
+        // timeout) or writing an answer its client does not read (`StalledWriteCloser`).
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [StalledWriteCloser(timeout: idleTimeout)], idleTimeout: idleTimeout)
         let server: HTTPServerBuilder
         if let tls = options.tls {
             let certificates: [NIOSSLCertificate], key: NIOSSLPrivateKey

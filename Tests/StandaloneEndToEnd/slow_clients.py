@@ -7,7 +7,10 @@
 - a client that resets its connection while its STREAMED_XOR_CHUNKS read waits for Timestream's first page (the
   head can then not be written, and the server drops the answer without running its body) frees its worker thread
   as soon as the page arrives, not at --request-timeout, and the read is still logged (499);
-- a body still arriving when the shutdown drain ends is logged 503, not 400.
+- a body still arriving when the shutdown drain ends is logged 503, not 400;
+- a client that stops reading its answer (a 4.5 MB SAMPLES answer: more than loopback's socket buffers hold) has its
+  connection closed once nothing moved for --idle-timeout: it receives part of the answer and then the end of the
+  connection, instead of holding the answer in the server for as long as it keeps the connection open.
 """
 import re, socket, struct, threading, time
 import snappy
@@ -129,3 +132,43 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
     finally:
         control(standin, {"delay_ms": 0, "delay_calls": 0})
         check(door.stop() == 0, "exit 0 on SIGTERM after the client that went away")
+
+
+def stalled_reader(work, binary, standin, check, post, write_headers, auth):
+    """600 series × 1000 samples written, then a SAMPLES read of them whose client reads nothing for 4 s (twice
+    --idle-timeout): afterwards it drains what reached it, which must end before the whole answer."""
+    from streamed_read import write
+    door = Standalone(work, binary, standin.url, log_name="stalled-reader.log", flags=["--idle-timeout=2"])
+    try:
+        stamp = int(time.time() * 1000) - 60_000
+        write(door, post, write_headers, "stalled_reader", 600, 1000, stamp)
+        read = ReadRequest()
+        query = read.queries.add(start_timestamp_ms=stamp - 10_000_000, end_timestamp_ms=stamp)
+        query.matchers.add(type=0, name="__name__", value="stalled_reader")
+        body = snappy.compress(read.SerializeToString())
+        client = socket.create_connection(("127.0.0.1", door.port), timeout=120)
+        client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
+                       b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
+                       % (auth.encode(), len(body)) + body)
+        head = client.recv(4096, socket.MSG_PEEK)  # the answer is ready (SAMPLES: assembled whole first)
+        time.sleep(4)  # reads nothing meanwhile
+        received, ended = b"", "complete"
+        try:
+            while True:
+                chunk = client.recv(1 << 20)
+                if not chunk:
+                    ended = "closed"
+                    break
+                received += chunk
+                length = re.search(rb"Content-Length: (\d+)\r\n", received)
+                if length and len(received) >= received.index(b"\r\n\r\n") + 4 + int(length.group(1)):
+                    break  # the whole answer arrived: the server never closed
+        except ConnectionResetError:
+            ended = "reset"
+        finally:
+            client.close()
+        check(head.startswith(b"HTTP/1.1 200") and ended in ("closed", "reset"),
+              "a client that reads nothing of a 4.5 MB answer for twice --idle-timeout finds the connection %s after"
+              " %d bytes" % (ended, len(received)))
+    finally:
+        check(door.stop() == 0, "exit 0 on SIGTERM after the stalled reader")

@@ -14,11 +14,11 @@ run by scripts/test (the real-Prometheus checks are in Tests/PrometheusEndToEnd,
 7. Streamed reads (streamed_read.py): exact series in TSDB order over many pages, peak RSS bounded, a failure
    after the first frames breaks the answer off.
 8. Slow clients (slow_clients.py): a trickled body loses its slot at --request-timeout (503 + Retry-After);
-   404/405 are answered before admission.
+   404/405 are answered before admission; a client that stops reading its answer is disconnected.
 9. Every interface (startup_checks.py): `--web.listen-address=:PORT` answers on 127.0.0.1 and, where the machine
    has IPv6, on ::1; with --enable-sigv4-auth start warns that any client reaching it uses the process's identity.
 Arguments name steps to run (flags http every-interface load sigterm tls slow-clients gone-client shutdown-body
-quick-start streamed-read;
+stalled-reader quick-start streamed-read;
 default all). Exit status 0 when every check
 holds; prints `standalone: N passed, M failed`.
 """
@@ -32,7 +32,7 @@ from local_stack import Standalone, free_port, sql_standin, standalone_binary  #
 import snappy  # noqa: E402
 from prompb import ReadRequest, WriteRequest  # noqa: E402
 from streamed_read import streamed_read  # noqa: E402
-from slow_clients import body_cut_by_shutdown, gone_before_the_head, trickled_body  # noqa: E402
+from slow_clients import body_cut_by_shutdown, gone_before_the_head, stalled_reader, trickled_body  # noqa: E402
 from startup_checks import every_interface, flags  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
@@ -366,6 +366,7 @@ def main():
                  "slow-clients": lambda b: trickled_body(work, b, standin, check, post, get, write_body),
                  "gone-client": lambda b: gone_before_the_head(work, b, standin, check, post, write_body, AUTH, control),
                  "shutdown-body": lambda b: body_cut_by_shutdown(work, b, standin, check),
+                 "stalled-reader": lambda b: stalled_reader(work, b, standin, check, post, WRITE_HEADERS, AUTH),
                  "quick-start": lambda b: quick_start(work),
                  "streamed-read": lambda b: streamed_read(work, b, check, post, AUTH, control)}
         for name in sys.argv[1:] or steps:  # arguments: run only these steps

@@ -1,0 +1,42 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import StandaloneServer
+
+/// A connection whose client stops reading is closed after the timeout; one that drains in time is not.
+@Suite struct StalledWriteCloserTests {
+    func channel() throws -> (EmbeddedChannel, EmbeddedEventLoop) {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(handler: StalledWriteCloser(timeout: .seconds(60)), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9201)).wait()
+        return (channel, loop)
+    }
+
+    func stall(_ channel: EmbeddedChannel, writable: Bool) {
+        channel.isWritable = writable
+        channel.pipeline.fireChannelWritabilityChanged()
+    }
+
+    @Test func anAnswerNotReadForTheTimeoutClosesTheConnection() throws {
+        let (channel, loop) = try channel()
+        stall(channel, writable: false)
+        loop.advanceTime(by: .seconds(59))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive)
+    }
+
+    /// A slow reader that keeps draining (the channel writable again in between) starts a new wait each time.
+    @Test func aReaderThatDrainsInTimeKeepsTheConnection() throws {
+        let (channel, loop) = try channel()
+        for _ in 0..<5 {
+            stall(channel, writable: false)
+            loop.advanceTime(by: .seconds(50))
+            stall(channel, writable: true)
+            loop.advanceTime(by: .seconds(50))
+        }
+        #expect(channel.isActive)
+        _ = try channel.finish()
+    }
+}
