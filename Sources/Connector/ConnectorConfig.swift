@@ -83,12 +83,21 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// existing deployments of the Go connector keep working.
     static func boolean(_ env: [String: String], _ name: String, _ fallback: Bool) throws(ConfigError) -> Bool {
         guard let raw = env[name], !raw.isEmpty else { return fallback }
+        guard let value = parseBoolean(raw) else { throw ConfigError(variable: name, problem: notABoolean(raw)) }
+        return value
+    }
+
+    /// Go's strconv.ParseBool: `1 t T TRUE true True` and `0 f F FALSE false False`; nil for anything else.
+    package static func parseBoolean(_ raw: String) -> Bool? {
         switch raw {
-        case "1", "t", "T", "TRUE", "true", "True": return true
-        case "0", "f", "F", "FALSE", "false", "False": return false
-        default: throw ConfigError(variable: name, problem: "'\(raw)' is not a boolean (use true or false)")
+        case "1", "t", "T", "TRUE", "true", "True": true
+        case "0", "f", "F", "FALSE", "false", "False": false
+        default: nil
         }
     }
+
+    package static func notABoolean(_ raw: String) -> String { "'\(raw)' is not a boolean (use true or false)" }
+    package static func notAnInteger(_ raw: String) -> String { "'\(raw)' is not an integer" }
 }
 
 extension ConnectorConfig {
@@ -105,9 +114,7 @@ extension ConnectorConfig {
         }
         func int(_ name: String, _ fallback: Int) throws(ConfigError) -> Int {
             guard let raw = env[name], !raw.isEmpty else { return fallback }
-            guard let value = Int(raw) else {
-                throw ConfigError(variable: name, problem: "'\(raw)' is not an integer")
-            }
+            guard let value = Int(raw) else { throw ConfigError(variable: name, problem: ConfigError.notAnInteger(raw)) }
             return value
         }
         let level: LogLevel

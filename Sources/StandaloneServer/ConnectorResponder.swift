@@ -92,7 +92,7 @@ struct ConnectorResponder: HTTPResponder {
             // The server is shutting down while the body arrives: nothing of it was served, the client may retry.
             defer { release() }
             return Self.encode(finish(
-                .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
+                Self.shuttingDown,
                 InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
         } catch {
             defer { release() }
@@ -110,7 +110,7 @@ struct ConnectorResponder: HTTPResponder {
         guard let head = await stream.head() else {
             // The worker threads are stopping: only during shutdown.
             return Self.encode(finish(
-                .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")]),
+                Self.shuttingDown,
                 InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
         }
         guard head.isStreamedReadAnswer else {
@@ -207,6 +207,11 @@ struct ConnectorResponder: HTTPResponder {
 
     static func plain(_ status: Int, _ text: String) -> Response {
         encode(.text(status, text))
+    }
+
+    /// The answer to a request the connector cannot serve because it is shutting down (Prometheus retries).
+    static var shuttingDown: ServiceResponse {
+        .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")])
     }
 
     static func tooLarge(_ limit: Int) -> ServiceResponse {

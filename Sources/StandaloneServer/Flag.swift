@@ -1,3 +1,4 @@
+import Connector
 /// One command-line flag of the standalone connector: its name (the Go connector's where it had one), the
 /// environment variable that also sets it (the Lambda function's name, so one container configuration serves
 /// both), its default and its `--help` line.
@@ -60,10 +61,9 @@ struct Flag: Sendable {
         switch kind {
         case .text: return nil
         case .boolean:
-            let spellings = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]
-            return spellings.contains(value) ? nil : "'\(value)' is not a boolean (use true or false)"
+            return ConfigError.parseBoolean(value) == nil ? ConfigError.notABoolean(value) : nil
         case .integer:
-            return Int(value) == nil ? "'\(value)' is not an integer" : nil
+            return Int(value) == nil ? ConfigError.notAnInteger(value) : nil
         case .seconds:
             guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
                 return "'\(value)' is not a positive number of seconds"
