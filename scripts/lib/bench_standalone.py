@@ -243,7 +243,8 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=50)
     ap.add_argument("--read-samples", type=int, default=1_000_000, help="0: no S4")
     ap.add_argument("--no-zero-delay", action="store_true", help="only the --delay-ms rounds")
-    ap.add_argument("--single-rounds", type=int, default=64, help="S2 with one writer: requests (0: skip)")
+    ap.add_argument("--single-rounds", type=int, default=200,
+                    help="S2 with one writer: requests (0: skip); at least 100, or the nearest-rank p99 is the maximum")
     ap.add_argument("--connector-flag", action="append", default=[],
                     help="passed to the connector, e.g. --worker-threads=64")
     args = ap.parse_args()
