@@ -8,7 +8,8 @@ import TimestreamTranslation
 struct WrittenCounts: Equatable, Sendable {
     /// Float samples stored.
     var samples: Int
-    /// Native histograms stored (as classic series): counted only when every call succeeded, so it never overstates.
+    /// Native histograms stored (as classic series): those whose every classic sample was sent, counted only when
+    /// every call succeeded, so it never overstates.
     var histograms: Int
     /// Exemplars are not stored, so this stays 0.
     var exemplars: Int
@@ -56,7 +57,7 @@ struct WrittenCounts: Equatable, Sendable {
         let classic = stats.classicSamplesToWrite
         let everyCallSucceeded = results.allSatisfy { if case .success = $0 { true } else { false } }
         return WrittenCounts(
-            samples: max(0, samples - classic), histograms: everyCallSucceeded ? stats.histogramsConverted : 0,
+            samples: max(0, samples - classic), histograms: everyCallSucceeded ? stats.histogramsToWrite : 0,
             records: samples, rejected: rejected, failed: failed)
     }
 

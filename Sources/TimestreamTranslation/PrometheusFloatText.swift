@@ -1,8 +1,9 @@
 /// How Prometheus writes a float into a label value such as `le`: Go's `strconv.FormatFloat(v, 'g', -1, 64)`
-/// (shortest round-trip digits; exponent form below 1e-4 or from 1e21, at least two exponent digits), with
-/// ".0" appended to integral values, and `+Inf`/`-Inf`/`NaN` — the OpenMetrics form Prometheus gives classic
+/// (shortest round-trip digits; exponent form when the decimal exponent is below -4 or at least 6 — Go's `'g'`
+/// decides with precision 6 when the digits are the shortest —, at least two exponent digits), with ".0" appended
+/// to values without a point or exponent, and `+Inf`/`-Inf`/`NaN` — the OpenMetrics form Prometheus gives classic
 /// buckets (model/textparse/protobufparse.go `formatOpenMetricsFloat`), e.g. 1 → "1.0", 0.25 → "0.25",
-/// 1e-05 → "1e-05", 1e+21 → "1e+21", 1048576 → "1048576.0".
+/// 1e-05 → "1e-05", 100000 → "100000.0", 1e+06 → "1e+06", 1048576 → "1.048576e+06" (as exporters write `le`).
 enum PrometheusFloatText {
     static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
@@ -11,7 +12,7 @@ enum PrometheusFloatText {
         let (digits, pointPosition) = shortestDigits(value.magnitude)
         var text = negative ? "-" : ""
         let exponent = pointPosition - 1
-        if exponent < -4 || exponent >= 21 {
+        if exponent < -4 || exponent >= 6 {
             text += String(digits.first!)
             if digits.count > 1 { text += "." + digits.dropFirst() }
             text += exponent < 0 ? "e-" : "e+"

@@ -22,6 +22,9 @@ package struct WriteStats: Equatable, Sendable {
     /// Native histogram samples received, and how many became classic series (`ClassicHistogramSeries`).
     package var histogramsReceived = 0
     package var histogramsConverted = 0
+    /// Of the converted histograms, those whose every classic sample is batched (none skipped or refused): what
+    /// a request whose calls all succeed has stored (Remote-Write 2.0's Histograms-Written).
+    package var histogramsToWrite = 0
     /// Of `samplesToWrite`, the classic-histogram samples (so float samples = samplesToWrite − these).
     package var classicSamplesToWrite = 0
     package var skipped: [SkipReason: Int] = [:]

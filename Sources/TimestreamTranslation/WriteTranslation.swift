@@ -62,6 +62,7 @@ package enum WriteTranslation {
         var stats = stats
         var series: [WriteRequestView.SeriesRanges] = []
         var classic: [Bool] = []
+        var groups: [HistogramGroup] = []
         var histogramMetrics: Set<[UInt8]> = []
         series.reserveCapacity(text.series.count)
         classic.reserveCapacity(text.series.count)
@@ -83,19 +84,21 @@ package enum WriteTranslation {
             stats.samplesReceived += derived.stale + derived.unconvertible
             stats.skip(.staleMarker, derived.stale)
             stats.skip(.nativeHistogram, derived.unconvertible)
+            let first = series.count
             for one in derived.series {
                 text.append(one)
                 series.append(text.series[text.series.count - 1])
                 classic.append(true)
             }
+            if derived.converted > 0 { groups.append(HistogramGroup(series: first..<series.count, converted: derived.converted)) }
         }
         return text.bytes.withUnsafeBufferPointer { bytes in
             // An empty buffer has no address; nothing points into it then, so any address will do.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { placeholder in
                 translate(
                     series, labels: text.labels, samples: text.samples,
-                    base: bytes.baseAddress ?? UnsafePointer(placeholder.baseAddress!), classic: classic, stats: stats,
-                    config: config, extraMetrics: histogramMetrics,
+                    base: bytes.baseAddress ?? UnsafePointer(placeholder.baseAddress!), classic: classic, groups: groups,
+                    stats: stats, config: config, extraMetrics: histogramMetrics,
                     extraLabels: histogramMetrics.isEmpty ? [] : [Array("le".utf8)])
             }
         }
@@ -106,17 +109,30 @@ package enum WriteTranslation {
     /// label names are short, metric names long), and the request is then translated again knowing them.
     private static func translate(
         _ series: [WriteRequestView.SeriesRanges], labels: [WriteRequestView.LabelBytes], samples: [Sample],
-        base: UnsafePointer<UInt8>, classic: [Bool], stats: WriteStats, config: WriteSettings,
-        extraMetrics: Set<[UInt8]> = [], extraLabels: Set<[UInt8]> = []
+        base: UnsafePointer<UInt8>, classic: [Bool], groups: [HistogramGroup] = [], stats: WriteStats,
+        config: WriteSettings, extraMetrics: Set<[UInt8]> = [], extraLabels: Set<[UInt8]> = []
     ) -> WritePlan {
         func run(clashes: Set<[UInt8]>) -> (WritePlan, NameClashFilter) {
             var translation = Translation(config: config, stats: stats, labelCount: max(labels.count, series.count))
             translation.clashes = clashes
+            var group = groups.startIndex
             for (index, one) in series.enumerated() {
+                if group < groups.endIndex, index == groups[group].series.lowerBound {
+                    translation.histogramSeriesDropped = false
+                    translation.histogramTimesSkipped = []
+                }
                 let before = translation.stats.samplesToWrite
                 translation.add(one, labels: labels, samples: samples, base: base)
                 if !classic.isEmpty && classic[index] {
                     translation.stats.classicSamplesToWrite += translation.stats.samplesToWrite - before
+                }
+                // A histogram is written when every classic sample of it is (they share its timestamp); a classic
+                // series refused or skipped whole leaves none of its histograms written.
+                if group < groups.endIndex, index == groups[group].series.upperBound - 1 {
+                    if !translation.histogramSeriesDropped {
+                        translation.stats.histogramsToWrite += max(0, groups[group].converted - translation.histogramTimesSkipped.count)
+                    }
+                    group += 1
                 }
             }
             for name in extraMetrics { translation.filter.noteMetric(name.first, name.count) }
@@ -131,6 +147,13 @@ package enum WriteTranslation {
     }
 }
 
+/// The classic series one source series' native histograms became (`series`: consecutive indices) and how many
+/// histograms they hold.
+private struct HistogramGroup {
+    var series: Range<Int>
+    var converted: Int
+}
+
 /// One request's translation in progress: statistics, 400 reasons and the batcher.
 private struct Translation {
     let config: WriteSettings
@@ -141,6 +164,10 @@ private struct Translation {
     /// Every metric and label name seen, and the label names known to clash with a metric of the request.
     var filter = NameClashFilter()
     var clashes: Set<[UInt8]> = []
+    /// For the histogram group being translated: whether a series of it was refused or skipped whole, and the
+    /// timestamps of its samples skipped one by one.
+    var histogramSeriesDropped = false
+    var histogramTimesSkipped: Set<Int64> = []
 
     init(config: WriteSettings, stats: WriteStats, labelCount: Int) {
         self.config = config
@@ -162,10 +189,12 @@ private struct Translation {
         case .success(let value): shape = value
         case .failure(.invalid(let problem)):
             reject(labels[series.labels], base, problem.explanation)
+            histogramSeriesDropped = true
             return
         case .failure(.violation(let violation)):
             stats.skip(violation.skipReason, series.samples.count)
             if config.failOnLongLabel { reject(labels[series.labels], base, violation.explanation) }
+            histogramSeriesDropped = true
             return
         }
         var added = false
@@ -173,6 +202,7 @@ private struct Translation {
         for sample in samples[series.samples] {
             if let reason = SampleValue.unstorableReason(sample.value) {
                 stats.skip(reason)
+                histogramTimesSkipped.insert(sample.timestamp)
                 // Stale markers are how Prometheus ends a series, never a user error: no 400 for them.
                 if reason == .nonFiniteValue { nonFinite = true }
                 continue

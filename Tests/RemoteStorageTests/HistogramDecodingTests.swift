@@ -94,6 +94,21 @@ struct HistogramDecodingTests {
         }
     }
 
+    /// Float histograms Prometheus' `ValidateFloatHistogram` accepts are accepted: a NaN or infinite count or
+    /// bucket, a count below the bucket total (floating-point rounding), a NaN zero count.
+    @Test func floatHistogramsPrometheusAcceptsAreAccepted() {
+        var builds: [(inout Bytes) -> Void] = []
+        builds.append { h in h.doubleField(2, .nan); h.span(11, 0, 1); h.doubleField(13, 1) }
+        builds.append { h in h.doubleField(2, 10); h.span(11, 0, 2); h.doubleField(13, .infinity); h.doubleField(13, .nan) }
+        builds.append { h in h.doubleField(2, 3); h.span(11, 0, 1); h.doubleField(13, 4) }
+        builds.append { h in h.doubleField(2, 3); h.doubleField(7, .nan) }
+        for (number, build) in builds.enumerated() {
+            var h = Bytes()
+            build(&h)
+            if case .failure(let error) = decode(h) { Issue.record("histogram \(number) refused: \(error)") }
+        }
+    }
+
     @Test func wrongWireTypeInHistogramIsAnError() {
         var h = Bytes()
         h.tag(3, 0)  // sum as a varint

@@ -15,6 +15,16 @@ import Testing
 
     func bits(_ hex: Any?) -> UInt64 { UInt64(hex as! String, radix: 16)! }
 
+    /// `le` as Go's `FormatFloat(v, 'g', -1, 64)` writes it (exporters' `le="1e+06"`), plus OpenMetrics' ".0".
+    @Test(arguments: [
+        (1.0, "1.0"), (0.25, "0.25"), (1e-05, "1e-05"), (0.0001, "0.0001"), (100000.0, "100000.0"), (123456.5, "123456.5"),
+        (999999.0, "999999.0"), (1e6, "1e+06"), (1048576.0, "1.048576e+06"), (2.5e7, "2.5e+07"), (1e21, "1e+21"),
+        (-1e6, "-1e+06"), (0.0, "0.0"), (Double.infinity, "+Inf"),
+    ])
+    func leTextIsGosFormatFloat(value: Double, text: String) {
+        #expect(PrometheusFloatText.format(value) == text)
+    }
+
     @Test func boundsAndLeTextMatchTheOracle() throws {
         let lines = try oracleLines(["bounds"])
         #expect(lines.count > 3000)
@@ -104,10 +114,25 @@ import Testing
             "lat_bucket{le=+Inf}": ["6.0@1000", "6.0@2000"],
         ])
         #expect(plan.stats.histogramsReceived == 3 && plan.stats.histogramsConverted == 2)
+        #expect(plan.stats.histogramsToWrite == 1)  // the one at 2000 lost its _sum (NaN)
         #expect(plan.stats.skipped == [.staleMarker: 1, .nonFiniteValue: 1])  // the stale histogram, the NaN sum
         #expect(plan.stats.samplesReceived == plan.stats.samplesToWrite + plan.stats.samplesSkipped)
         #expect(plan.stats.samplesToWrite == 13)
         #expect(plan.invalidCount == 0)
+    }
+
+    /// Histograms whose classic series Timestream cannot hold (a label name with `:`, legal in Prometheus 3) are
+    /// skipped, and not counted as written (Remote-Write 2.0's Histograms-Written said 5 of them were); the
+    /// histograms of another series in the same request are.
+    @Test func histogramsOfSkippedClassicSeriesAreNotCountedWritten() {
+        var skipped = TimeSeries(labels: [Label(name: "__name__", value: "lat"), Label(name: "a:b", value: "x")], samples: [])
+        skipped.histograms = (1...5).map { histogram(sum: 1, time: Int64($0) * 1000) }
+        var kept = TimeSeries(labels: [Label(name: "__name__", value: "lat"), Label(name: "job", value: "a")], samples: [])
+        kept.histograms = (1...3).map { histogram(sum: 1, time: Int64($0) * 1000) }
+        let plan = WriteTranslation.plan(WriteRequest(timeseries: [skipped, kept]), config: WriteSettings(database: "db", table: "t"))
+        #expect(plan.stats.histogramsConverted == 8)
+        #expect(plan.stats.histogramsToWrite == 3)
+        #expect(plan.stats.skipped[.labelNameWithColon] == 5 * 7)  // _count, _sum, 5 buckets per histogram
     }
 
     @Test func seriesWithAnLeLabelAreNotConverted() {

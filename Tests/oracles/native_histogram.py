@@ -51,7 +51,7 @@ def go_g_text(v):
         ds = ds.rstrip("0")
     x = point - 1
     out = "-" if sign else ""
-    if x < -4 or x >= 21:
+    if x < -4 or x >= 6:  # Go's 'g' with the shortest digits decides with precision 6
         out += ds[0] + ("." + ds[1:] if len(ds) > 1 else "") + ("e-" if x < 0 else "e+") + "%02d" % abs(x)
         return out
     if point <= 0:
