@@ -33,6 +33,14 @@ public enum CredentialSource: Sendable {
                 return .failure(.text(500, "enable_sigv4_auth is on but the function has no role credentials: \(error)"))
             }
         case .requestHeaders:
+            if let authorization = request.header("Authorization"), authorization.hasPrefix("AWS4-HMAC-SHA256 ") {
+                // Signed with SigV4: API Gateway's AWS_IAM authorization (a Go-connector function whose
+                // enable_sigv4_auth defaulted to true) or Prometheus' sigv4. A 401 would make Prometheus drop
+                // the batch over a setting: 500, so it retries while the operator sets it.
+                return .failure(.text(
+                    500,
+                    "the request is signed with SigV4 (API Gateway's AWS_IAM authorization or Prometheus' sigv4), but the connector signs Timestream calls with each request's basic auth: set enable_sigv4_auth=true (--enable-sigv4-auth) to use its own role"))
+            }
             do {
                 return .success(try Credentials.fromRequestHeaders(request.headers))
             } catch {

@@ -215,4 +215,18 @@ import Testing
             credentials: .provider { .success(Credentials(accessKeyID: "role", secretAccessKey: "s")) })
         #expect(role.response.statusCode == 200)
     }
+
+    /// A SigV4-signed request where the connector expects basic auth (a Go-connector function behind AWS_IAM that
+    /// relied on its enable_sigv4_auth=true default): 500 naming the setting, so Prometheus retries, not 401.
+    @Test func aSigV4SignedRequestWithoutEnableSigV4AuthIs500() {
+        let timestream = ScriptedTimestream()
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })
+        var request = Self.request([Self.name("up")])
+        request.headers = [("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261206/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")]
+        let answer = service.respond(to: request, deadline: Self.deadline, credentials: .requestHeaders)
+        #expect(answer.response.statusCode == 500)
+        #expect(answer.response.bodyText.contains("set enable_sigv4_auth=true"), "\(answer.response.bodyText)")
+        #expect(timestream.statements.isEmpty)
+    }
 }
