@@ -112,6 +112,16 @@ def main():
           and settings.get("POST /write", {}).get("ThrottlingBurstLimit") == {"Ref": "WriteThrottlingBurstLimit"}
           and settings.get("POST /read", {}).get("ThrottlingBurstLimit") == {"Ref": "ReadThrottlingBurstLimit"},
           settings)
+    # The Go template set no rate limit (a public route's steady rate was the account's); 0 keeps that default.
+    for route, parameter, condition in (("POST /write", "WriteThrottlingRateLimit", "WriteRateLimited"),
+                                        ("POST /read", "ReadThrottlingRateLimit", "ReadRateLimited")):
+        declared = parameters.get(parameter, {})
+        check("%s: %s per second when set, the account's limit at its default 0" % (route, parameter),
+              str(declared.get("Default")) == "0" and str(declared.get("MinValue")) == "0"
+              and settings.get(route, {}).get("ThrottlingRateLimit")
+              == {"Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]}
+              and template.get("Conditions", {}).get(condition) == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "0"]}]},
+              (declared, settings.get(route), template.get("Conditions", {}).get(condition)))
 
     roles = list(of_type(resources, "AWS::IAM::Role").values())
     check("one execution role, trusted by lambda.amazonaws.com only",
