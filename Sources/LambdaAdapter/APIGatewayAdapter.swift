@@ -45,8 +45,11 @@ public final class APIGatewayAdapter: Sendable {
         do {
             let request = try APIGatewayRequest(eventJSON: event)
             version = request.version
-            // The earlier of Lambda's deadline and API Gateway's timeout: past either, nobody reads the answer.
-            let gatewayDeadline = gatewayTimeoutMilliseconds.map { started + $0 } ?? .max
+            // The earlier of Lambda's deadline and API Gateway's timeout: past either, nobody reads the answer. The
+            // gateway's runs from when it received the request (cold start and invoke included), if the event
+            // says when; never from later than now (clock skew).
+            let received = min(started, request.receivedEpochMilliseconds ?? started)
+            let gatewayDeadline = gatewayTimeoutMilliseconds.map { received + $0 } ?? .max
             let deadline = Deadline(
                 epochMilliseconds: min(context.deadlineEpochMilliseconds, gatewayDeadline)
                     - Self.deadlineReserveMilliseconds)

@@ -24,6 +24,8 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     /// A SELECT fails with this error instead of delivering the page at this index (a later page's call failing).
     var failAtPage: (index: Int, error: TimestreamError)? = nil
     private(set) var writes: [WriteRecordsBody] = []
+    /// The deadline of each `writeRecords` call.
+    private(set) var writeDeadlines: [Deadline] = []
     private(set) var statements: [String] = []
     private(set) var callsSent = 0
     private(set) var retriesSent = 0
@@ -60,7 +62,8 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
         _ calls: [WriteRecordsBody], credentials: Credentials, deadline: Deadline, maxAttempts: Int,
         maxConcurrent: Int, tally: CallTally?
     ) -> [Result<Void, TimestreamError>] {
-        calls.map { call in
+        writeDeadlines.append(deadline)
+        return calls.map { call in
             writes.append(call)
             callsSent += 1
             tally?.record(calls: 1, retries: 0)

@@ -27,6 +27,18 @@ struct APIGatewayRequestTests {
         #expect(request.headers["cookie"] == "session=abc; theme=dark")
         #expect(request.requestID == "Jk3x1gWqIAMEbRw=")
         #expect(request.sourceIP == "203.0.113.7")
+        #expect(request.receivedEpochMilliseconds == 1_795_467_600_000)
+    }
+
+    /// When API Gateway received the request: `requestContext.timeEpoch` (v2), `requestTimeEpoch` (v1).
+    @Test func theGatewaysReceiveTimeIsRead() throws {
+        let v1 = try APIGatewayRequest(eventJSON: Array(
+            #"{"httpMethod":"POST","path":"/w","requestContext":{"requestTimeEpoch":1795467600123}}"#.utf8))
+        #expect(v1.receivedEpochMilliseconds == 1_795_467_600_123)
+        let v2 = try APIGatewayRequest(eventJSON: Array(
+            #"{"version":"2.0","rawPath":"/w","requestContext":{"http":{"method":"POST"},"timeEpoch":1795467600456}}"#.utf8))
+        #expect(v2.receivedEpochMilliseconds == 1_795_467_600_456)
+        #expect(try decode("v2_null_maps.json").receivedEpochMilliseconds == nil)
     }
 
     @Test func v2WithoutBody() throws {

@@ -24,10 +24,14 @@ struct APIGatewayEventPayload {
         var requestId: String?
         // v2
         var http: HTTP?
+        /// When API Gateway received the request (epoch ms).
+        var timeEpoch: Int64?
         // v1
         var httpMethod: String?
         var path: String?
         var identity: Identity?
+        /// When API Gateway received the request (epoch ms).
+        var requestTimeEpoch: Int64?
     }
 
     struct HTTP {
@@ -105,6 +109,9 @@ extension APIGatewayEventPayload {
                     }
                     return http
                 }
+            case "timeEpoch": context.timeEpoch = try optional(&scanner) { (scanner) throws(Malformed) in try scanner.int64() }
+            case "requestTimeEpoch":
+                context.requestTimeEpoch = try optional(&scanner) { (scanner) throws(Malformed) in try scanner.int64() }
             case "httpMethod": context.httpMethod = try optionalString(&scanner)
             case "path": context.path = try optionalString(&scanner)
             case "identity":

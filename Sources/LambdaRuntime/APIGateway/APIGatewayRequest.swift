@@ -25,10 +25,14 @@ public struct APIGatewayRequest: Sendable, Equatable {
     var requestID: String
     /// `requestContext.http.sourceIp` (v2) or `requestContext.identity.sourceIp` (v1).
     var sourceIP: String?
+    /// When API Gateway received the request, epoch ms: `requestContext.timeEpoch` (v2) or `requestTimeEpoch` (v1).
+    /// Its integration timeout runs from then, cold start and invoke included.
+    public var receivedEpochMilliseconds: Int64?
 
     init(
         version: APIGatewayPayloadVersion, method: String, path: String, headers: APIGatewayHeaders = .init(),
-        body: [UInt8] = [], isBase64Encoded: Bool = false, requestID: String = "", sourceIP: String? = nil
+        body: [UInt8] = [], isBase64Encoded: Bool = false, requestID: String = "", sourceIP: String? = nil,
+        receivedEpochMilliseconds: Int64? = nil
     ) {
         self.version = version
         self.method = method
@@ -38,6 +42,7 @@ public struct APIGatewayRequest: Sendable, Equatable {
         self.isBase64Encoded = isBase64Encoded
         self.requestID = requestID
         self.sourceIP = sourceIP
+        self.receivedEpochMilliseconds = receivedEpochMilliseconds
     }
 
     /// Decodes a Lambda event payload. The version is told explicitly: `"version": "2.0"` is an HTTP API v2
@@ -91,7 +96,8 @@ public struct APIGatewayRequest: Sendable, Equatable {
         self.init(
             version: version, method: method, path: path, headers: APIGatewayHeaders(headers), body: body,
             isBase64Encoded: isBase64Encoded, requestID: context?.requestId ?? "",
-            sourceIP: version == .v2 ? context?.http?.sourceIp : context?.identity?.sourceIp)
+            sourceIP: version == .v2 ? context?.http?.sourceIp : context?.identity?.sourceIp,
+            receivedEpochMilliseconds: version == .v2 ? context?.timeEpoch : context?.requestTimeEpoch)
     }
 
     /// Sorted by name so the order does not depend on dictionary hashing.
