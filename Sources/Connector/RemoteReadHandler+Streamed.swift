@@ -134,8 +134,7 @@ extension RemoteReadHandler {
     private func describeAgain(_ context: Context, into sink: ResponseSink, _ fail: (Refusal) -> Void)
         -> Result<TableColumns, Refusal>
     {
-        columns.invalidate()
-        let result = describe(naming: [], refresh: true, context)
+        let result = describeAgain(context)
         if case .failure(let refusal) = result { fail(refusal) }
         return result
     }

@@ -178,36 +178,33 @@ package final class RemoteReadHandler: Sendable {
                 // Stop paging long before memory runs out: such an answer could not be returned anyway.
                 if assembler.sampleCount > cap { throw SeriesAssembler.Problem.tooManySamples }
             }
-            if let staleColumn {
-                guard !refreshed else {
-                    return .failure(.text(502, "the table gained the column '\(staleColumn)' while it was read: retry the query"))
-                }
+            // The description was out of date — a column the statement names does not exist (the table was
+            // recreated), or one it left out does —: describe again and rerun, once per request.
+            let missingColumn = if case .failure(let error) = result { Self.missingColumn(error) } else { String?.none }
+            if (staleColumn ?? missingColumn) != nil && !refreshed {
                 refreshed = true
-                self.columns.invalidate()
-                switch describe(naming: [], refresh: true, context) {
+                switch describeAgain(context) {
                 case .failure(let refusal): return .failure(refusal)
                 case .success(let value): columns = value
                 }
                 continue
             }
+            if let staleColumn {
+                return .failure(.text(502, "the table gained the column '\(staleColumn)' while it was read: retry the query"))
+            }
             if assemblyProblem == nil, assembler.sampleCount > cap { return .failure(tooManySamples(config.maxReadSamples, answer)) }
             if let assemblyProblem { return .failure(.text(502, "\(assemblyProblem)")) }
             switch result {
             case .success: return .success(assembler.finish())
-            case .failure(let error):
-                // The description was out of date (the table was recreated): describe again, once per request.
-                if Self.missingColumn(error) != nil && !refreshed {
-                    refreshed = true
-                    self.columns.invalidate()
-                    switch describe(naming: [], refresh: true, context) {
-                    case .failure(let refusal): return .failure(refusal)
-                    case .success(let value): columns = value
-                    }
-                    continue
-                }
-                return .failure(refusal(error, context))
+            case .failure(let error): return .failure(refusal(error, context))
             }
         }
+    }
+
+    /// A fresh description (the cached one was out of date).
+    func describeAgain(_ context: Context) -> Result<TableColumns, Refusal> {
+        columns.invalidate()
+        return describe(naming: [], refresh: true, context)
     }
 
     /// The answer for a failed query: `FailureStatus`, else a 400 with Timestream's reason.
