@@ -152,12 +152,13 @@ public final class RefreshingCredentials: Sendable {
                 // `retryAfterFailure`, not on the next request.
                 let nearExpiry = fresh.expirationEpochMilliseconds.map { time >= $0 - Self.refreshMarginMilliseconds } ?? false
                 // The same expired keys again keep their extension while it has more than the margin left.
-                let kept = state.kept == fresh ? state.extendedUntil.map { $0 >= time + Self.refreshMarginMilliseconds } : nil
+                let keepsExtension = state.kept == fresh
+                    && state.extendedUntil.map { $0 >= time + Self.refreshMarginMilliseconds } == true
                 state.kept = fresh
                 state.lastError = arrivedExpired
-                if kept != true { state.extendedUntil = nil }
+                if !keepsExtension { state.extendedUntil = nil }
                 state.nextBackgroundAttempt = nearExpiry ? time + Self.retryAfterFailureMilliseconds : .min
-                if let arrivedExpired, kept != true {  // only a statically stable source's keys get here
+                if let arrivedExpired, !keepsExtension {  // only a statically stable source's keys get here
                     state.extendedUntil = time + extensionMilliseconds()
                     extended = (state.extendedUntil!, arrivedExpired)
                 }

@@ -46,10 +46,13 @@ public final class APIGatewayAdapter: Sendable {
             let request = try APIGatewayRequest(eventJSON: event)
             version = request.version
             // The earlier of Lambda's deadline and API Gateway's timeout: past either, nobody reads the answer. The
-            // gateway's runs from when it received the request (cold start and invoke included), if the event
-            // says when; never from later than now (clock skew).
-            let received = min(started, request.receivedEpochMilliseconds ?? started)
-            let gatewayDeadline = gatewayTimeoutMilliseconds.map { received + $0 } ?? .max
+            // gateway's runs from when it received the request (cold start and invoke included), as the event
+            // says — unless that is later than now (clock skew) or a whole timeout ago: no live request is that
+            // old, so the event is a replay (`sam local invoke` with `events/`, a test) and counts from now.
+            let gatewayDeadline = gatewayTimeoutMilliseconds.map { timeout in
+                let received = request.receivedEpochMilliseconds.flatMap { $0 <= started && started - $0 < timeout ? $0 : nil }
+                return (received ?? started) + timeout
+            } ?? .max
             let deadline = Deadline(
                 epochMilliseconds: min(context.deadlineEpochMilliseconds, gatewayDeadline)
                     - Self.deadlineReserveMilliseconds)

@@ -39,8 +39,11 @@ import Testing
         let reserve = APIGatewayAdapter.deadlineReserveMilliseconds
         // A 10 s cold start: 19 s of the 29 are left, not 29.
         #expect(try Self.writeDeadline(receivedAt: Self.now - 10_000) == Self.now + 19_000 - reserve)
-        // No receive time in the event, or one later than this clock (skew): from now.
+        // No receive time in the event, one later than this clock (skew), or one a whole timeout ago (a replayed
+        // event: `sam local invoke` with events/): from now.
         #expect(try Self.writeDeadline(receivedAt: nil) == Self.now + 29_000 - reserve)
         #expect(try Self.writeDeadline(receivedAt: Self.now + 5_000) == Self.now + 29_000 - reserve)
+        #expect(try Self.writeDeadline(receivedAt: Self.now - 29_000) == Self.now + 29_000 - reserve)
+        #expect(try Self.writeDeadline(receivedAt: 1_795_554_935_000 - 86_400_000) == Self.now + 29_000 - reserve)
     }
 }
