@@ -146,7 +146,11 @@ def stalled_reader(work, binary, standin, check, post, write_headers, auth):
         query = read.queries.add(start_timestamp_ms=stamp - 10_000_000, end_timestamp_ms=stamp)
         query.matchers.add(type=0, name="__name__", value="stalled_reader")
         body = snappy.compress(read.SerializeToString())
-        client = socket.create_connection(("127.0.0.1", door.port), timeout=120)
+        # A small receive buffer (no autotuning): the kernel holds ~3 MB of the answer, mostly on the sending side.
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.settimeout(120)
+        client.connect(("127.0.0.1", door.port))
         client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
                        b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
                        % (auth.encode(), len(body)) + body)
