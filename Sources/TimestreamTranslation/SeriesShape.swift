@@ -128,12 +128,13 @@ struct SeriesShape {
     }
 
     /// Timestream's limits on bytes: the first one the metric name and the (sorted) dimensions violate — metric
-    /// name length, number of dimensions, then per dimension its name (length, reserved, `:`) and pair length,
+    /// name (length, reserved), number of dimensions, then per dimension its name (length, reserved, `:`) and pair length,
     /// then the record's size (a series without dimensions measured with the placeholder it is written with).
     private static func firstViolation(metricName: ByteSpan, _ dimensions: ArraySlice<(ByteSpan, ByteSpan)>)
         -> TimestreamLimits.Violation?
     {
         if metricName.count > TimestreamLimits.maxMeasureNameBytes { return .metricNameTooLong(bytes: metricName.count) }
+        if TimestreamLimits.isReserved(measureName: metricName.buffer) { return .reservedMetricName(name: metricName.text) }
         if dimensions.count > TimestreamLimits.maxDimensionsPerRecord { return .tooManyLabels(count: dimensions.count) }
         var recordBytes =
             TimestreamLimits.recordFixedBytes + metricName.count + (dimensions.isEmpty ? TimestreamLimits.nameOnlyBytes : 0)

@@ -9,6 +9,8 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case labelNameTooLong = "label_name_too_long"
     case labelPairTooLong = "label_pair_too_long"
     case reservedLabelName = "reserved_label_name"
+    /// A metric name Timestream keeps for its own columns (`TimestreamLimits.isReserved(measureName:)`).
+    case reservedMetricName = "reserved_metric_name"
     case tooManyLabels = "too_many_labels"
     /// A label name with `:` (Prometheus 3 allows it; Timestream refuses it in dimension names).
     case labelNameWithColon = "label_name_with_colon"

@@ -34,6 +34,7 @@ enum TimestreamLimits {
         case labelNameTooLong(name: String)
         case labelPairTooLong(name: String)
         case reservedLabelName(name: String)
+        case reservedMetricName(name: String)
         case labelNameWithColon(name: String)
         case tooManyLabels(count: Int)
         case recordTooLarge(bytes: Int)
@@ -45,6 +46,7 @@ enum TimestreamLimits {
             case .labelNameTooLong: .labelNameTooLong
             case .labelPairTooLong: .labelPairTooLong
             case .reservedLabelName: .reservedLabelName
+            case .reservedMetricName: .reservedMetricName
             case .labelNameWithColon: .labelNameWithColon
             case .tooManyLabels: .tooManyLabels
             case .recordTooLarge: .recordTooLarge
@@ -62,6 +64,8 @@ enum TimestreamLimits {
                 "label '\(name.prefix(80))' name and value exceed Timestream's \(maxDimensionPairBytes) bytes per dimension (drop or shorten it with write_relabel_configs)"
             case .reservedLabelName(let name):
                 "label name '\(name)' is reserved (Timestream: time, measure_name*, measure_value*, ts_*; this function: \(nameOnlyName)): rename it with write_relabel_configs"
+            case .reservedMetricName(let name):
+                "metric name '\(name)' is reserved by Timestream (time, measure_value, ts_non_existent_col, measure_name*, ts_*): rename it with write_relabel_configs"
             case .labelNameWithColon(let name):
                 "label name '\(name.prefix(80))' contains ':', which Timestream refuses in dimension names (rename it with write_relabel_configs)"
             case .tooManyLabels(let count):
@@ -96,6 +100,16 @@ enum TimestreamLimits {
         else { return false }
         return equals(name, "time") || hasPrefix(name, "measure_name") || hasPrefix(name, "measure_value")
             || hasPrefix(name, "ts_") || equals(name, nameOnlyName)
+    }
+
+    /// Whether a metric name is one of Timestream's system identifiers, which "may not be used for dimension or
+    /// measure names" (ts-limits, System identifiers): `time`, `measure_value`, `ts_non_existent_col`, and names
+    /// starting with `ts_` or `measure_name`. Recording rules' `level:metric:operations` names are not touched:
+    /// the colon rule is for dimension names only.
+    @inline(__always) static func isReserved(measureName name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = name.first, first == UInt8(ascii: "t") || first == UInt8(ascii: "m") else { return false }
+        return equals(name, "time") || equals(name, "measure_value") || hasPrefix(name, "ts_")
+            || hasPrefix(name, "measure_name")
     }
 
     /// Timestream dimension names "cannot contain the colon (:) character" (its naming constraints; Prometheus 3

@@ -118,6 +118,17 @@ import Testing
         try s.expectAccepted([S.record([("host", "b")], measure: nil)], common: ["MeasureName": "from_common"])
     }
 
+    /// "System identifiers may not be used for dimension or measure names" (ts-limits): `time`, `measure_value`,
+    /// names starting with `ts_` or `measure_name`.
+    @Test(arguments: S.Kind.allCases) func reservedMeasureNames(_ kind: S.Kind) throws {
+        let s = try S(kind)
+        for name in ["time", "measure_value", "measure_name", "measure_names_total", "ts_non_existent_col", "ts_x"] {
+            try s.expectWholeCallRefused([good, S.record(measure: name)], "The measure name is invalid.")
+        }
+        #expect(try !s.isStored(good))
+        try s.expectAccepted([S.record(measure: "Time"), S.record(measure: "times"), S.record(measure: "tsx"), S.record(measure: "measure_value_x")])
+    }
+
     @Test(arguments: S.Kind.allCases) func valueTypesAndTimeUnitsAreTheAPIsEnums(_ kind: S.Kind) throws {
         let s = try S(kind)
         var float = S.record()

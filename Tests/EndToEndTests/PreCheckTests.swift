@@ -14,6 +14,7 @@ import Testing
     static var series: [[String: Any]] {
         let long = String(repeating: "v", count: 1100)
         let bad: [[(String, String)]] = [
+            [("__name__", "ts_up"), ("job", "x")],  // reserved_metric_name
             [("__name__", "m"), ("a:b", "1"), ("job", "x")],  // label_name_with_colon
             [("__name__", "m"), ("a", long), ("b", long)],  // record_too_large
             [("__name__", "probe"), ("up", "1")],  // label_named_like_metric (metric `up` below)
@@ -38,18 +39,18 @@ import Testing
         defer { function.stop() }
         let answer = try function.invoke(event: try EventBuilder.event(["basic_auth": Self.auth, "write_v2": ["timeseries": Self.series]]))
         #expect(answer.statusCode == 204, "\(answer.httpBodyText) \(function.log)")
-        #expect(answer.headers["x-prometheus-remote-write-samples-written"] == "9", "\(answer.headers)")
+        #expect(answer.headers["x-prometheus-remote-write-samples-written"] == "10", "\(answer.headers)")
         let log = function.log
-        #expect(log.contains("samples_received=17 samples_written=9 samples_skipped=8"), "\(log)")
+        #expect(log.contains("samples_received=19 samples_written=10 samples_skipped=9"), "\(log)")
         for (reason, count) in [
             ("label_name_with_colon", 1), ("record_too_large", 1), ("label_named_like_metric", 1),
-            ("reserved_label_name", 2), ("metric_name_too_long", 1), ("label_name_too_long", 1), ("label_pair_too_long", 1),
+            ("reserved_label_name", 2), ("reserved_metric_name", 1), ("metric_name_too_long", 1), ("label_name_too_long", 1), ("label_pair_too_long", 1),
         ] {
             #expect(log.contains("skipped_\(reason)=\(count)"), "\(reason): \(log)")
         }
         let stored = try standIn.records()
-        #expect(stored.count == 9)
-        #expect(stored.filter { $0["measure_name"] as? String == "up" }.count == 8)
+        #expect(stored.count == 10)
+        #expect(stored.filter { $0["measure_name"] as? String == "up" }.count == 9)
         #expect(stored.contains { $0["measure_name"] as? String == "job:up:sum" })
     }
 
@@ -62,9 +63,10 @@ import Testing
         let answer = try function.invoke(event: try EventBuilder.event(["basic_auth": Self.auth, "write": ["timeseries": Self.series]]))
         #expect(answer.statusCode == 400, "\(answer.httpBodyText)")
         let body = answer.httpBodyText
-        #expect(body.contains("8 series are invalid"), "\(body)")
-        #expect(body.contains("'a:b' contains ':'") && body.contains("record of up to") && body.contains("'up' is also a metric name"), "\(body)")
-        #expect(body.contains("9 of 9 samples were written; not written: 8 skipped before writing"), "\(body)")
-        #expect(try standIn.records().count == 9)
+        #expect(body.contains("9 series are invalid"), "\(body)")
+        #expect(body.contains("'a:b' contains ':'") && body.contains("record of up to") && body.contains("'up' is also a metric name")
+            && body.contains("metric name 'ts_up' is reserved"), "\(body)")
+        #expect(body.contains("10 of 10 samples were written; not written: 9 skipped before writing"), "\(body)")
+        #expect(try standIn.records().count == 10)
     }
 }

@@ -77,6 +77,22 @@ private typealias Dimension = TestSupport.Dimension
         #expect(refused.invalidCount == 1 && refused.invalid[0].contains("__name_only__"), "\(refused.invalid)")
     }
 
+    /// Timestream's system identifiers "may not be used for dimension or measure names": such a metric is skipped
+    /// before any call (Timestream would refuse its whole call), names that only resemble them are written.
+    @Test func reservedMetricNamesAreSkippedOrRefused() throws {
+        let reserved = ["time", "measure_value", "measure_name", "measure_name_x", "ts_non_existent_col", "ts_up"]
+        let allowed = ["Time", "times", "tsx", "measure_value_total", "job:ts_up:sum", "m"]
+        let request = WriteRequest(timeseries: (reserved + allowed).map { series([("__name__", $0), ("job", "x")]) })
+        let plan = try plan(request, config)
+        #expect(plan.stats.skipped == [.reservedMetricName: reserved.count])
+        #expect(Set(stored(plan).map(\.measure)) == Set(allowed))
+        var strict = config
+        strict.failOnLongLabel = true
+        let refused = WriteTranslation.plan(request, config: strict)
+        #expect(refused.invalidCount == reserved.count)
+        #expect(refused.invalid[0].contains("metric name 'time' is reserved by Timestream"), "\(refused.invalid)")
+    }
+
     @Test func labelNamesWithAColonAreSkippedOrRefused() throws {
         let request = WriteRequest(timeseries: [
             series([("__name__", "m"), ("job", "x"), ("a:b", "1")]), series([("__name__", "m"), ("job", "y")]),

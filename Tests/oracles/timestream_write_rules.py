@@ -74,6 +74,12 @@ def utf8(text):
     return len(text.encode("utf-8"))
 
 
+def reserved_measure_name(name):
+    # ts-limits, System identifiers: "time", "measure_value", "ts_non_existent_col" are reserved, "column names
+    # may not start with ts_ or measure_name", and "System identifiers may not be used for dimension or measure names".
+    return name in ("time", "measure_value") or name.startswith(("ts_", "measure_name"))
+
+
 def reserved_dimension_name(name):
     return name == "time" or name.startswith(("measure_name", "measure_value", "ts_")) or ":" in name
 
@@ -116,6 +122,9 @@ class Table:
         measure = pick("MeasureName")
         if not isinstance(measure, str) or not 1 <= utf8(measure) <= 256:
             raise invalid(SHAPE % (at + ".measureName", "Member must have length between 1 and 256"))
+        if reserved_measure_name(measure):
+            raise invalid("The measure name is invalid. Measure name %s must not be time or measure_value, or start "
+                          "with ts_ or measure_name." % measure)
         vtype, unit = pick("MeasureValueType", "DOUBLE"), pick("TimeUnit", "MILLISECONDS")
         if vtype not in MEASURE_VALUE_TYPES:
             raise invalid(SHAPE % (at + ".measureValueType", "Member must satisfy enum value set: %s" % sorted(MEASURE_VALUE_TYPES)))
