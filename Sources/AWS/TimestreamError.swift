@@ -71,6 +71,11 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
         TimestreamError(code: "DeadlineExceeded", message: message, isRetryable: true)
     }
 
+    /// An HTTP error answer that carries no AWS error type (no JSON `__type`, no `X-Amzn-ErrorType`, no XML
+    /// `Code`): not Timestream's refusal but whatever stands at the configured endpoint — a wrong
+    /// `AWS_ENDPOINT_URL…`, a proxy's 407, a load balancer's 404 page. Nothing about the data.
+    package var isNotAnAWSAnswer: Bool { httpStatus.map { code == "HTTP\($0)" } ?? false }
+
     /// Timestream's `InvalidEndpointException` (421): the discovered endpoint is stale, discover again.
     var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
 

@@ -5,8 +5,8 @@ import AWS
 /// - transient (throttling, 5xx, network, no time left) → 503 + `Retry-After`, so Prometheus retries;
 /// - refused credentials → 403 (the caller's basic-auth key), or 500 when the function's own role was refused
 ///   (a deployment error: Prometheus keeps the data and retries while the operator fixes the policy);
-/// - a missing database or table, or endpoint discovery refused (wrong region or discovery URL) → 500 (deployment
-///   errors too);
+/// - a missing database or table, endpoint discovery refused (wrong region or discovery URL), or a 4xx that is
+///   not an AWS error answer (a wrong endpoint URL, a proxy) → 500 (deployment errors too);
 /// - anything else Timestream refuses → nil here: the caller answers 400 with Timestream's reason.
 enum FailureStatus {
     /// Seconds Prometheus should wait before retrying a transient failure.
@@ -52,6 +52,10 @@ enum FailureStatus {
         if let discovery = failures.first(where: { $0.isDiscoveryFailure }) {
             // The same: a wrong region or discovery endpoint is fixed by the operator, the data must wait for it.
             return .text(500, "Timestream endpoint discovery (DescribeEndpoints) failed (\(discovery)): check the region and write_base_endpoint / query_base_endpoint / AWS_ENDPOINT_URL…\(storedSuffix)")
+        }
+        if let foreign = failures.first(where: { $0.isNotAnAWSAnswer }) {
+            // Not Timestream's word on the data: the endpoint or a proxy in front of it is misconfigured.
+            return .text(500, "the \(operation == .write ? "write" : "query") endpoint answered without an AWS error (\(foreign)): it is not Timestream; check write_base_endpoint / query_base_endpoint / AWS_ENDPOINT_URL… and any proxy in between\(storedSuffix)")
         }
         return nil
     }

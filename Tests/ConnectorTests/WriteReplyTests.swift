@@ -1,5 +1,6 @@
 @testable import TimestreamTranslation
 @testable import AWS
+import CurlHTTP
 @testable import Connector
 @testable import LambdaRuntime
 @testable import RemoteStorage
@@ -47,6 +48,22 @@ import Testing
         let timeout = TimestreamError.classified(code: "HTTP408", message: "", httpStatus: 408)
         #expect(timeout.isRetryable)
         #expect(WriteReply.make(plan: plan, results: [.failure(timeout)]).statusCode == 503)
+    }
+
+    /// A 4xx without an AWS error type is the endpoint's or a proxy's, not Timestream's refusal of the data:
+    /// Prometheus must keep the samples while the operator fixes the URL. An AWS error with a 4xx stays a 400.
+    @Test(arguments: [404, 405, 407, 413])
+    func aFourHundredThatIsNotAnAWSErrorKeepsPrometheusRetrying(status: Int) {
+        let response = HTTPResponse(status: status, headers: [("Content-Type", "text/html")], body: Array("<html>Not Found</html>".utf8))
+        let foreign = ErrorResponseDecoding.decode(response)
+        #expect(foreign.isNotAnAWSAnswer && !foreign.isRetryable)
+        let reply = WriteReply.make(plan: plan, results: [.success(()), .failure(foreign)])
+        #expect(reply.statusCode == 500, "\(reply.bodyText)")
+        #expect(reply.bodyText.contains("without an AWS error") && reply.bodyText.contains("AWS_ENDPOINT_URL"), "\(reply.bodyText)")
+        let validation = ErrorResponseDecoding.decode(HTTPResponse(
+            status: 400, headers: [], body: Array(#"{"__type":"com.amazonaws.timestream.v20181101#ValidationException","message":"bad"}"#.utf8)))
+        #expect(!validation.isNotAnAWSAnswer)
+        #expect(WriteReply.make(plan: plan, results: [.failure(validation)]).statusCode == 400)
     }
 
     @Test func refusedCredentialsAre403() {
