@@ -42,7 +42,7 @@ public struct InvocationSummary: Equatable, Sendable {
         self.status = status
     }
 
-    var samplesSkipped: Int { skipped.values.reduce(0, +) }
+    var samplesSkipped: Int { skipped.samples }
 
     /// The log line's fields, in a stable order.
     public var logFields: [Logger.Field] {

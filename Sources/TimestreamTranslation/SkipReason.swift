@@ -26,3 +26,13 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
 
     public static func < (a: SkipReason, b: SkipReason) -> Bool { a.rawValue < b.rawValue }
 }
+
+extension [SkipReason: Int] {
+    /// The samples among the counted: every reason but `exemplar` (exemplars ride along with samples, they are not
+    /// samples), so that samples received = written + skipped + rejected + failed.
+    package var samples: Int {
+        var total = 0
+        for (reason, count) in self where reason != .exemplar { total += count }
+        return total
+    }
+}

@@ -30,7 +30,7 @@ package struct WriteStats: Equatable, Sendable {
     package var skipped: [SkipReason: Int] = [:]
     var metadata = 0
 
-    package var samplesSkipped: Int { skipped.values.reduce(0, +) }
+    package var samplesSkipped: Int { skipped.samples }
 
     package init() {}
 

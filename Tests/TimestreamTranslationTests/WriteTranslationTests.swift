@@ -224,6 +224,8 @@ import Testing
         #expect(plan.stats.skipped == [.exemplar: 2, .nativeHistogram: 3])
         #expect(plan.stats.histogramsReceived == 3 && plan.stats.histogramsConverted == 0)
         #expect(plan.stats.samplesReceived == 3)
+        // Exemplars are counted under their reason but are not samples: received = written + skipped.
+        #expect(plan.stats.samplesSkipped == 3)
         #expect(plan.requests.isEmpty)
     }
 }
