@@ -5,8 +5,9 @@ import TimestreamTranslation
 
 /// A STREAMED_XOR_CHUNKS answer, sent while Timestream's pages arrive: each query's statement orders the rows
 /// series after series in the order TSDB blocks keep (`ReadSQL.seriesOrder`), `OrderedSeriesReader` reports each
-/// series and sample as it comes, and `SeriesFramer` cuts the frames (a long series over several, at
-/// `StreamedChunks.defaultMaxBytesInFrame`). Memory: one page and one frame, whatever the answer's size.
+/// series and sample as it comes, and `SeriesFramer` cuts the frames (one per series; a series over
+/// `StreamedChunks.defaultMaxBytesInFrame`, 32 MiB, over several). Memory: one page and one series' frame, whatever
+/// the answer's size.
 ///
 /// The status is decided by the first frame: a failure before it is the read's usual error answer; after it the
 /// sink is told to `abort` (the client must see a broken stream, never a shorter valid answer). A description

@@ -9,9 +9,14 @@ package enum StreamedChunks {
     /// `Content-Type` of a STREAMED_XOR_CHUNKS answer (prompb/remote.proto, ReadRequest.ResponseType).
     package static let contentType = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse"
 
-    /// Prometheus' default frame bound (`remote_read_max_bytes_in_frame`, 1 MB): a series whose chunks exceed it
-    /// is split over several frames; the bound is approximate by up to one chunk, as in Prometheus.
-    static let defaultMaxBytesInFrame = 1_048_576
+    /// The frame bound: a series whose chunks exceed it is split over several frames (approximate by up to one
+    /// chunk, as in Prometheus). Not Prometheus' server default (1 MB, `remote_read_max_bytes_in_frame`): its
+    /// streaming client (storage/remote/codec.go `chunkedSeriesSet`, Prometheus 3.x) makes one series of each
+    /// frame and never joins frames with the same labels, so a series split at 1 MB (≈ 280 000 samples, 48 days at
+    /// 15 s — a long-term store's usual read) reached PromQL twice. 32 MiB keeps any series of up to ≈ 9 M samples
+    /// in one frame and stays below the client's frame limit (`DefaultChunkedReadLimit`, 50 MB), so a longer
+    /// series is split rather than refused.
+    static let defaultMaxBytesInFrame = 32 << 20
 
     /// Appends one frame carrying `message` to `body`.
     static func appendFrame(_ message: [UInt8], to body: inout [UInt8]) {

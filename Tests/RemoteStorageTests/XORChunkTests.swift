@@ -96,6 +96,17 @@ struct XORChunkTests {
         #expect(Self.frames(Self.body(results: [[series]])).count == 1)
     }
 
+    /// Prometheus 3's streaming client makes one series of each frame: a series of far more than Prometheus'
+    /// 1 MB frame bound (≈ 1.3 MB of chunks here) goes out as one frame, its samples whole.
+    @Test func aLongSeriesIsOneFrame() throws {
+        let samples = (0..<400_000).map { Sample(value: Double($0 % 1009) * 0.37, timestamp: 1_700_000_000_000 + Int64($0) * 15_000) }
+        let body = Self.body(results: [[TimeSeries(labels: [Label(name: "__name__", value: "x")], samples: samples)]])
+        #expect(body.count > 1_048_576, "\(body.count) bytes")
+        #expect(Self.frames(body).count == 1)
+        let decoded = try Self.decode(body, queries: 1)
+        #expect(decoded[0].count == 1 && decoded[0][0].samples.count == samples.count)
+    }
+
     // MARK: helpers
 
     /// The whole answer: its frames back to back, as a client reads them.
