@@ -1,3 +1,4 @@
+import AWS
 import Synchronization
 import TimestreamTranslation
 
@@ -13,12 +14,27 @@ final class ColumnCache: Sendable {
     static let presentFor: Int64 = 5 * 60_000
     static let absentFor: Int64 = 15_000
 
-    private let entry = Mutex<(columns: TableColumns, describedAt: Int64)?>(nil)
+    /// How many callers' credentials the cache remembers as accepted by Timestream (the most recent).
+    static let maxCallers = 8
+
+    private struct Entry {
+        var columns: TableColumns
+        var describedAt: Int64
+        /// Credentials of requests whose DESCRIBE Timestream accepted, most recent last.
+        var callers: [Credentials]
+    }
+
+    private let entry = Mutex<Entry?>(nil)
 
     /// The columns, if the description is recent enough at `now` to say which of `labels` the table has.
-    func columns(naming labels: Set<String>, at now: Int64) -> TableColumns? {
+    /// - Parameter caller: the request's own credentials (basic auth), or nil when it is signed with the process's
+    ///   identity. The cache answers a caller only once Timestream accepted a DESCRIBE with the same credentials:
+    ///   a selector that cannot match is answered 200 without a call, and made-up keys must get Timestream's
+    ///   403, not that 200 (nor learn which labels the table has).
+    func columns(naming labels: Set<String>, at now: Int64, caller: Credentials?) -> TableColumns? {
         entry.withLock { entry in
             guard let entry else { return nil }
+            if let caller, !entry.callers.contains(caller) { return nil }
             let age = now - entry.describedAt
             guard age >= 0, age < Self.presentFor else { return nil }
             if age >= Self.absentFor && !labels.isSubset(of: entry.columns.names) { return nil }
@@ -26,9 +42,18 @@ final class ColumnCache: Sendable {
         }
     }
 
-    func store(_ columns: TableColumns, at now: Int64) {
+    /// Stores a description Timestream gave `caller` (nil: the process's identity).
+    func store(_ columns: TableColumns, at now: Int64, caller: Credentials?) {
         guard columns.hasDoubleMeasures else { return }
-        entry.withLock { $0 = (columns, now) }
+        entry.withLock { entry in
+            var callers = entry?.callers ?? []
+            if let caller {
+                callers.removeAll { $0 == caller }
+                callers.append(caller)
+                if callers.count > Self.maxCallers { callers.removeFirst(callers.count - Self.maxCallers) }
+            }
+            entry = Entry(columns: columns, describedAt: now, callers: callers)
+        }
     }
 
     func invalidate() { entry.withLock { $0 = nil } }

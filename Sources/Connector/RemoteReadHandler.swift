@@ -120,7 +120,8 @@ package final class RemoteReadHandler: Sendable {
         -> Result<TableColumns, Refusal>
     {
         let now = now()
-        if !refresh, let cached = columns.columns(naming: labels, at: now) { return .success(cached) }
+        let caller = context.usingOwnIdentity ? nil : context.credentials
+        if !refresh, let cached = columns.columns(naming: labels, at: now, caller: caller) { return .success(cached) }
         var pages: [QueryPage] = []
         let result = timestream.query(
             TableColumns.describeStatement(database: config.database, table: config.table),
@@ -130,7 +131,7 @@ package final class RemoteReadHandler: Sendable {
         switch result {
         case .success:
             let described = TableColumns(describing: pages)
-            columns.store(described, at: now)
+            columns.store(described, at: now, caller: caller)
             return .success(described)
         case .failure(let error): return .failure(refusal(error, context))
         }

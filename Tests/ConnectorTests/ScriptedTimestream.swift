@@ -19,6 +19,8 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
     var tableColumns: [ColumnInfo]
     /// When set, `DESCRIBE` fails with it.
     var describeError: TimestreamError? = nil
+    /// When set, a query signed with another access key fails as Timestream refuses an unknown key.
+    var acceptedAccessKeys: Set<String>? = nil
     /// Called with each SELECT page's index before the page is handed over (what a test checks between pages).
     var beforePage: ((Int) -> Void)? = nil
     /// A SELECT fails with this error instead of delivering the page at this index (a later page's call failing).
@@ -80,7 +82,11 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
         callsSent += 1
         tally?.record(calls: 1, retries: 0)
         let answered: Result<[QueryPage], TimestreamError>
-        if sql.hasPrefix("DESCRIBE ") {
+        if let acceptedAccessKeys, !acceptedAccessKeys.contains(credentials.accessKeyID) {
+            answered = .failure(.classified(
+                code: "UnrecognizedClientException", message: "The security token included in the request is invalid.",
+                httpStatus: 403))
+        } else if sql.hasPrefix("DESCRIBE ") {
             answered = describeError.map { .failure($0) } ?? .success([describePage])
         } else {
             answered = answer(sql)

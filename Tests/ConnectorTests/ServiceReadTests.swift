@@ -5,6 +5,7 @@ import Foundation
 @testable import TimestreamCodec
 import TestSupport
 import Testing
+@testable import TextCodecs
 
 /// Reads through `ConnectorService` over a scripted Timestream, counting the queries it makes.
 @Suite struct ServiceReadTests {
@@ -149,6 +150,36 @@ import Testing
         #expect(timestream.describes == 2)
         #expect(timestream.selects.count == 3)  // up; up with job (refused); up without job
         recreated = true
+    }
+
+    /// A selector that cannot match is answered without a query, from the cached description: only for callers
+    /// whose credentials Timestream accepted. Made-up keys get Timestream's 403, however warm the cache.
+    @Test func theCachedDescriptionAnswersOnlyCallersTimestreamAccepted() throws {
+        let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"]))
+        timestream.acceptedAccessKeys = ["AKIDEXAMPLE"]
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 1_700_000_000_000 })
+        let cannotMatch = [Self.name("up"), LabelMatcher(type: .equal, name: "env", value: "prod")]
+        func read(_ authorization: String) -> ServiceResponse {
+            var request = Self.request(cannotMatch)
+            request.headers = [("Authorization", authorization)]
+            return service.respond(to: request, deadline: Self.deadline, credentials: .requestHeaders).response
+        }
+        let good = ScriptedTimestream.basicAuth[0].value
+        let madeUp = "Basic " + String(decoding: Base64.encode(Array("AKIDMADEUP:guess".utf8)), as: UTF8.self)
+        #expect(read(good).statusCode == 200)
+        #expect(timestream.describes == 1 && timestream.selects.isEmpty)
+        for _ in 0..<2 {
+            let refused = read(madeUp)
+            #expect(refused.statusCode == 403, "\(refused.bodyText)")
+        }
+        #expect(timestream.describes == 3)
+        // The accepted caller is still answered from the cache; a wrong secret for its key is not.
+        #expect(read(good).statusCode == 200)
+        #expect(timestream.describes == 3)
+        let wrongSecret = "Basic " + String(decoding: Base64.encode(Array("AKIDEXAMPLE:other".utf8)), as: UTF8.self)
+        #expect(read(wrongSecret).statusCode == 200)
+        #expect(timestream.describes == 4, "another secret is another caller: described again")
     }
 
     @Test func aTableWithoutDoubleMeasuresAnswersEmptyWithoutSelecting() throws {
