@@ -39,4 +39,28 @@ import Testing
         #expect(channel.isActive)
         _ = try channel.finish()
     }
+
+    /// A whole answer handed to the channel at once keeps it unwritable until nearly all of it is sent: a client
+    /// reading it slowly, the socket taking some of it within each timeout, keeps the connection; once nothing
+    /// more is taken for a whole timeout, it is closed.
+    @Test func aSlowReaderOfOneLargeWriteKeepsTheConnectionWhileItMakesProgress() throws {
+        let loop = EmbeddedEventLoop()
+        final class Buffered { var bytes = 4_000_000 }
+        let buffered = Buffered()
+        let channel = EmbeddedChannel(
+            handler: StalledWriteCloser(timeout: .seconds(60), bufferedBytes: { _ in buffered.bytes }),
+            loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9201)).wait()
+        stall(channel, writable: false)
+        // The socket takes 100 KB in the middle of each minute: every check (each minute) finds progress.
+        for _ in 0..<5 {
+            loop.advanceTime(by: .seconds(30))
+            buffered.bytes -= 100_000
+            loop.advanceTime(by: .seconds(30))
+            #expect(channel.isActive)
+        }
+        // Nothing taken since the last check: closed at the next one.
+        loop.advanceTime(by: .seconds(60))
+        #expect(!channel.isActive)
+    }
 }
