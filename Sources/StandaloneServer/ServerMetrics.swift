@@ -43,7 +43,8 @@ final class ServerMetrics: Sendable {
     func requestEnded() { inFlight.decrement() }
 
     /// One answered request: HTTP route and status, samples, Timestream calls, retries and failures, latency.
-    func record(_ summary: InvocationSummary, route: String, durationNanoseconds: Int64) {
+    /// - Parameter durationNanoseconds: the time the service took, nil for answers the front door gave itself.
+    func record(_ summary: InvocationSummary, route: String, durationNanoseconds: Int64?) {
         let status = String(summary.status)
         registry.makeCounter(
             descriptor: Self.name("http_requests", "total", "HTTP requests answered, by route and status."),
@@ -56,15 +57,15 @@ final class ServerMetrics: Sendable {
             rejected.increment(by: Int64(summary.samplesRejected))
             for (reason, count) in summary.skipped where count > 0 {
                 registry.makeCounter(
-                    descriptor: Self.name("ignored_samples", "total", "Samples not stored, by reason."),
+                    descriptor: Self.name("ignored_samples", "total", "Samples not stored, by reason (reason=exemplar: exemplars)."),
                     labels: [("reason", reason.rawValue)]
                 ).increment(by: Int64(count))
             }
             writeCalls.increment(by: Int64(summary.timestreamCalls))
-            writeDuration.recordNanoseconds(durationNanoseconds)
+            if let durationNanoseconds { writeDuration.recordNanoseconds(durationNanoseconds) }
         case "read":
             readCalls.increment(by: Int64(summary.timestreamCalls))
-            readDuration.recordNanoseconds(durationNanoseconds)
+            if let durationNanoseconds { readDuration.recordNanoseconds(durationNanoseconds) }
         default: break
         }
         if summary.route != "-" {

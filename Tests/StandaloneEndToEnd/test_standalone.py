@@ -160,7 +160,10 @@ def http_behaviour(work, binary, standin):
                   'timestream_connector_http_requests_total{route="read",status="200"} 1',
                   "timestream_connector_received_samples_total 16", "timestream_connector_written_samples_total 16",
                   "timestream_connector_in_flight_requests 0", "# TYPE timestream_connector_write_duration_seconds histogram",
-                  "timestream_connector_write_requests_total 4"]
+                  "timestream_connector_write_requests_total 4",
+                  # latency of what the service answered: not the front door's own 413 and 503
+                  "timestream_connector_write_duration_seconds_count 4",
+                  "timestream_connector_read_duration_seconds_count 2"]
         missing = [w for w in wanted if w not in text.splitlines() and w not in text]
         check(status == 200 and not missing, "/metrics in Prometheus text format with the connector's series (missing %s)" % missing)
         # the Go client's process series, as the Go connector served them, agreeing with the kernel's figures
