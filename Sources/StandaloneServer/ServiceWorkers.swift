@@ -37,7 +37,8 @@ final class ServiceWorkers: @unchecked Sendable {
     /// answer there (a streamed read goes out while Timestream's pages arrive), gives the service back, calls
     /// `done`, and ends `stream` with its summary (`ResponseStream.finish(summary:)`), which the connection's task
     /// awaits. The work runs to its end even when that task is cancelled: a write that has started is never cut off
-    /// half-way. When the pool is stopping (or no service can be made) the stream ends without an answer.
+    /// half-way. When the pool is stopping the stream ends without an answer; when no service can be made, with a
+    /// 503 naming why.
     ///
     /// No task of its own: the work item is handed to the pool straight from the connection's task, and the answer
     /// comes back through the stream, so a request crosses threads twice (to the worker, back to its task), not also
@@ -49,9 +50,18 @@ final class ServiceWorkers: @unchecked Sendable {
         let credentials = self.credentials
         pool.submit { state in
             var summary: InvocationSummary? = nil
-            if case .active = state, let service = try? self.borrow() {
-                summary = service.respond(to: request, deadline: deadline, credentials: credentials, into: stream)
-                self.giveBack(service)
+            if case .active = state {
+                do {
+                    let service = try self.borrow()
+                    summary = service.respond(to: request, deadline: deadline, credentials: credentials, into: stream)
+                    self.giveBack(service)
+                } catch {
+                    // No service for it (its HTTP client could not be made: out of descriptors or memory): a 503
+                    // that says why, logged by the front door as any answer.
+                    try? stream.start(.text(
+                        503, "the connector could not set up a Timestream client for this request (\(error)): retry",
+                        headers: [(name: "Retry-After", value: "1")]))
+                }
             }
             done()
             stream.finish(summary: summary)
