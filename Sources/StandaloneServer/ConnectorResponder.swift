@@ -41,7 +41,9 @@ struct ConnectorResponder: HTTPResponder {
     /// admitted or 503, body read up to the cap (413) within `--request-timeout` (503), then the service, whose
     /// answer goes out as it is produced (`ResponseStream`): the head once the service has decided it, the rest of a
     /// streamed read frame by frame. The request counts as in flight while its body is read and a worker produces
-    /// its answer, and is logged once the answer has been written (or broken off).
+    /// its answer, and is logged once the answer has been handed to the connection (or broken off: 499). Answers
+    /// the front door gives itself (404/405, 503 past admission, 413, a body that did not arrive) are logged as
+    /// they are given.
     private func serve(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         // The request's deadline counts from its arrival: reading the body spends from the same budget.
@@ -118,7 +120,7 @@ struct ConnectorResponder: HTTPResponder {
             // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
             var summary = await stream.outcome() ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
             summary.requestID = requestID
-            return Self.encode(finish(head, summary, started: started, served: true))
+            return whole(head, summary, started: started)
         }
         var response = Self.encode(head)
         let firstPart = head.body.bytes
@@ -145,6 +147,26 @@ struct ConnectorResponder: HTTPResponder {
                 summary.requestID = requestID
                 _ = finish(head, summary, started: started, served: true)
             }
+        }
+        return response
+    }
+
+    /// A whole answer the service produced, logged once it has been handed to the connection, or logged 499 when
+    /// the client is gone before that (a write's samples are stored all the same: the log says what the service
+    /// did, the status that the client never got its answer, so Prometheus sends the batch again).
+    private func whole(_ head: ServiceResponse, _ summary: InvocationSummary, started: ContinuousClock.Instant) -> Response {
+        var response = Self.encode(head)
+        let body = response.body
+        let unwritten = UnwrittenBody { [self] in logBroken(summary, requestID: summary.requestID, head: head, started: started) }
+        response.body = ResponseBody(contentLength: body.contentLength) { [self] writer in
+            unwritten.bodyRuns()
+            do {
+                try await body.write(writer)
+            } catch {
+                logBroken(summary, requestID: summary.requestID, head: head, started: started)
+                throw error
+            }
+            _ = finish(head, summary, started: started, served: true)
         }
         return response
     }

@@ -7,8 +7,7 @@ import NIOCore
 /// mark has gone out, however steadily the client reads. Hummingbird's idle timeout does not cover an answer being written, and a body writer waits for
 /// writability without a limit, so a client that never reads would hold the answer's memory — a whole `SAMPLES`
 /// answer, or a streamed read's worker thread — for as long as it keeps the connection open. Closing makes the
-/// pending write fail and the answer is dropped (a streamed read is logged 499 then; a whole answer was logged
-/// when the service produced it).
+/// pending write fail and the answer is dropped (logged 499 with what the service did).
 final class StalledWriteCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 

@@ -129,6 +129,26 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
             time.sleep(0.2)
         check(logged and "aborted=true" in logged.group(0),
               "the abandoned read is logged: %s" % (logged.group(0)[-160:] if logged else "no line"))
+        # A write whose client resets the connection while Timestream holds it: the samples are stored, the
+        # answer reaches nobody, and the log says so (499), not 204.
+        body = write_body("gone_client_write", 0, stamp, series=3)
+        control(standin, {"delay_ms": 1500, "delay_calls": 1})
+        client = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+        client.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\nContent-Encoding: snappy\r\n"
+                       b"Content-Type: application/x-protobuf\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\n"
+                       b"Content-Length: %d\r\n\r\n" % (auth.encode(), len(body)) + body)
+        time.sleep(0.3)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+        logged = None
+        for _ in range(50):
+            logged = re.search(r"^.*route=write status=499.*$", door.log(), re.M)
+            if logged:
+                break
+            time.sleep(0.2)
+        check(logged and "samples_written=3" in logged.group(0) and "the client stopped reading" in logged.group(0),
+              "a write whose client left is logged 499 with what it stored: %s"
+              % (logged.group(0)[-200:] if logged else "no line"))
     finally:
         control(standin, {"delay_ms": 0, "delay_calls": 0})
         check(door.stop() == 0, "exit 0 on SIGTERM after the client that went away")
