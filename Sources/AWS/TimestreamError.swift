@@ -55,7 +55,10 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
             code: code, message: message, httpStatus: httpStatus, rejectedRecords: rejectedRecords,
             isRetryable: retryableCodes.contains(code) || retryableStatuses.contains(httpStatus ?? 0)
                 || (httpStatus ?? 0) >= 500,
-            isAuthFailure: authFailureCodes.contains(code) || httpStatus == 401 || httpStatus == 403)
+            // A bare 401/403 page (no AWS error type: a proxy, a WAF, a wrong endpoint URL) is not Timestream's word
+            // on the credentials (`isNotAnAWSAnswer`).
+            isAuthFailure: authFailureCodes.contains(code)
+                || ((httpStatus == 401 || httpStatus == 403) && code != "HTTP\(httpStatus ?? 0)"))
     }
 
     /// A failure below HTTP. Everything but an unsendable request is transient.

@@ -85,7 +85,11 @@ import Testing
             let error = decode(400, #"{"__type":"\#(code)","message":"no"}"#)
             #expect(error.isAuthFailure && !error.isRetryable, "\(code)")
         }
-        #expect(decode(401, "").isAuthFailure)
+        // A 401/403 counts as refused credentials when AWS says so (an error type in the body or the header); a
+        // bare one is some other server's page (a proxy, a wrong endpoint URL), not Timestream's word on the key.
+        #expect(decode(401, "", headers: [(name: "X-Amzn-ErrorType", value: "UnrecognizedClientException:")]).isAuthFailure)
+        #expect(!decode(401, "").isAuthFailure && decode(401, "").isNotAnAWSAnswer)
+        #expect(!decode(403, "<html>Forbidden</html>").isAuthFailure)
         #expect(TimestreamError.transport(.timeout("t")).isRetryable)
         #expect(TimestreamError.transport(.reset("r")).isRetryable)
         #expect(!TimestreamError.transport(.invalidRequest("bad url")).isRetryable)

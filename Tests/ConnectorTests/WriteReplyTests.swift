@@ -52,11 +52,11 @@ import Testing
 
     /// A 4xx without an AWS error type is the endpoint's or a proxy's, not Timestream's refusal of the data:
     /// Prometheus must keep the samples while the operator fixes the URL. An AWS error with a 4xx stays a 400.
-    @Test(arguments: [404, 405, 407, 413])
+    @Test(arguments: [401, 403, 404, 405, 407, 413])
     func aFourHundredThatIsNotAnAWSErrorKeepsPrometheusRetrying(status: Int) {
         let response = HTTPResponse(status: status, headers: [("Content-Type", "text/html")], body: Array("<html>Not Found</html>".utf8))
         let foreign = ErrorResponseDecoding.decode(response)
-        #expect(foreign.isNotAnAWSAnswer && !foreign.isRetryable)
+        #expect(foreign.isNotAnAWSAnswer && !foreign.isRetryable && !foreign.isAuthFailure)
         let reply = WriteReply.make(plan: plan, results: [.success(()), .failure(foreign)])
         #expect(reply.statusCode == 500, "\(reply.bodyText)")
         #expect(reply.bodyText.contains("without an AWS error") && reply.bodyText.contains("AWS_ENDPOINT_URL"), "\(reply.bodyText)")
