@@ -85,17 +85,62 @@ import Testing
         secret.advance(BearerTokenGate.retryIntervalMilliseconds)
         #expect(gate.refusal("Bearer t0")?.response.statusCode == 503)
         #expect(secret.reads == 2)
-        // A secret that is readable but holds no token: 401 meanwhile, and again read at most once per interval.
+        // A secret that is readable but holds no token: 503 too (an operator's mistake: the batches must wait for
+        // the fix, not be dropped), and again read at most once per interval.
         secret.set(.success([""]))
         secret.advance(BearerTokenGate.retryIntervalMilliseconds)
-        #expect(gate.refusal("Bearer t0")?.response.statusCode == 401)
-        #expect(gate.refusal("Bearer t0")?.response.statusCode == 401)
+        #expect(gate.refusal("Bearer t0")?.response.statusCode == 503)
+        #expect(gate.refusal("Bearer t0")?.response.bodyText.contains("holds no token") == true)
         #expect(secret.reads == 3)
         secret.set(.success(["t0"]))
         secret.advance(BearerTokenGate.retryIntervalMilliseconds)
         #expect(gate.refusal("Bearer t0") == nil)
         #expect(gate.refusal("Bearer t0") == nil)
         #expect(secret.reads == 4)
+    }
+
+    /// Rotation while Secrets Manager fails: the new token cannot be checked, so it gets 503 (Prometheus retries),
+    /// never 401 (Prometheus would drop the batch); the old one keeps working; the next read, an interval later,
+    /// accepts the new one.
+    @Test func aNewTokenThatCannotBeCheckedIs503Not401() {
+        let secret = Secret()
+        let gate = secret.gate()
+        gate.preload()
+        secret.set(.failure(SecretsManagerError(code: "ThrottlingException", message: "slow down", httpStatus: 400)))
+        secret.advance(BearerTokenGate.reloadIntervalMilliseconds)
+        for _ in 0..<3 {
+            let refusal = gate.refusal("Bearer t1")
+            #expect(refusal?.response.statusCode == 503, "\(refusal?.response.bodyText ?? "accepted")")
+            #expect(refusal?.response.headers.contains { $0.name == "Retry-After" && $0.value == "5" } == true)
+        }
+        #expect(gate.refusal("Bearer t0") == nil)
+        #expect(secret.reads == 2)
+        secret.set(.success(["t1", "t0"]))
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
+        #expect(gate.refusal("Bearer t1") == nil)
+        #expect(secret.reads == 3)
+    }
+
+    /// A request with an unknown token while another one reads the secret (a rotation seen by two requests at
+    /// once): 503, not 401, and no second read.
+    @Test func anUnknownTokenWhileTheSecretIsBeingReadIs503() {
+        let clock = Mutex<Int64>(1_000_000)
+        let reads = Mutex(0)
+        let inner = Mutex<Refusal??>(nil)
+        let box = Mutex<BearerTokenGate?>(nil)
+        let gate = BearerTokenGate(origin: "secret S", now: { clock.withLock { $0 } }) {
+            let count = reads.withLock { $0 += 1; return $0 }
+            // The second read happens while a concurrent request presents the new token.
+            if count == 2, let gate = box.withLock({ $0 }) { inner.withLock { $0 = .some(gate.refusal("Bearer t1")) } }
+            return .success(count == 1 ? ["t0"] : ["t1", "t0"])
+        }
+        box.withLock { $0 = gate }
+        gate.preload()
+        clock.withLock { $0 += BearerTokenGate.reloadIntervalMilliseconds }
+        #expect(gate.refusal("Bearer t1") == nil)
+        let concurrent = inner.withLock { $0 } ?? nil
+        #expect(concurrent?.response.statusCode == 503, "\(concurrent?.response.bodyText ?? "accepted")")
+        #expect(reads.withLock { $0 } == 2)
     }
 
     @Test func constantTimeEquality() {
