@@ -29,10 +29,14 @@ struct ProfileCredentialProvider: CredentialProvider {
         return (profile, files, merged)
     }
 
-    /// The profile's credential settings this connector does not implement (assumed roles, SSO, web identity in a
-    /// profile): a profile that has one means to give credentials, so it must not be passed over silently.
+    /// The profile's credential settings this connector does not implement (assumed roles, SSO, `aws login`'s
+    /// `login_session`, web identity in a profile): a profile that has one means to give credentials, so it must
+    /// not be passed over silently.
     static func unsupportedSettings(_ settings: [String: String]) -> [String] {
-        ["role_arn", "source_profile", "credential_source", "sso_session", "sso_start_url", "web_identity_token_file"]
+        [
+            "role_arn", "source_profile", "credential_source", "sso_session", "sso_start_url", "login_session",
+            "web_identity_token_file",
+        ]
             .filter { !(settings[$0] ?? "").isEmpty }
     }
 

@@ -17,7 +17,7 @@ enum XMLElementText {
         var rest = text[...]
         while let amp = rest.firstIndex(of: "&") {
             out += rest[..<amp]
-            guard let semi = rest[amp...].firstIndex(of: ";") else { break }
+            guard let semi = rest[amp...].firstIndex(of: ";") else { return out + rest[amp...] }
             let entity = rest[rest.index(after: amp)..<semi]
             switch entity {
             case "amp": out += "&"

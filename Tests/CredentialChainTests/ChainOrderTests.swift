@@ -180,6 +180,13 @@ import Testing
         } throws: { error in
             "\(error)" == "profile default: the profile sets role_arn, credential_source, which this connector does not support: give it aws_access_key_id or credential_process, or remove those settings"
         }
+        // `aws login` writes only `login_session` into the profile: its credentials come from the CLI's cache.
+        try "[default]\nlogin_session = arn:aws:iam::123456789012:user/u\nregion = eu-west-1\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect {
+            try chosen(environment)
+        } throws: { error in
+            "\(error)".hasPrefix("profile default: the profile sets login_session, which this connector does not support")
+        }
     }
 
     /// A profile with both keys and a role: the SDKs assume the role (their assume-role provider comes first), so

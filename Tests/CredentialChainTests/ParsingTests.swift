@@ -53,6 +53,9 @@ import Testing
         #expect(XMLElementText.first("SessionToken", in: xml) == "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE&x+")
         #expect(XMLElementText.first("Expiration", in: xml) == "2014-10-24T23:00:23Z")
         #expect(XMLElementText.first("Missing", in: xml) == nil)
+        // A '&' without a ';' after it is kept as it is, once.
+        #expect(XMLElementText.decodeEntities("a&amp;b & c") == "a&b & c")
+        #expect(XMLElementText.decodeEntities("x&y") == "x&y")
     }
 
     @Test func sharedFiles() {
