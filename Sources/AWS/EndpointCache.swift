@@ -79,10 +79,18 @@ struct EndpointCache {
         return entry.baseURL
     }
 
+    /// Past this many entries, `store` drops the expired ones first: temporary credentials bring a new access key
+    /// id every hour or so, and a long-running process would otherwise keep every key's endpoints for good.
+    static let pruneAbove = 64
+
     mutating func store(_ key: Key, baseURL: String, cacheMinutes: Int64, now: Int64) {
+        if entries.count >= Self.pruneAbove { entries = entries.filter { now < $0.value.expiresAtMilliseconds } }
         // Capped at a day: the period comes from the network and must not overflow the clock arithmetic.
         entries[key] = Entry(baseURL: baseURL, expiresAtMilliseconds: now + min(max(cacheMinutes, 0), 1440) * 60_000)
     }
+
+    /// How many endpoints are kept, expired ones included.
+    var count: Int { entries.count }
 
     /// Forgets the endpoint `baseURL`, which Timestream called invalid (`InvalidEndpointException`, HTTP 421) —
     /// unless another one was discovered since: a 421 answered late by the old endpoint must not make the shards

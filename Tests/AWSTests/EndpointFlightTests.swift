@@ -151,6 +151,17 @@ import Testing
         #expect(cache.lookup(key, now: 1) == nil)
     }
 
+    /// Keys that rotate (a new temporary access key id every hour) do not pile up: past `pruneAbove` entries the
+    /// expired ones go; the live ones stay.
+    @Test func expiredEndpointsOfOldKeysAreDropped() {
+        var cache = EndpointCache()
+        func key(_ hour: Int) -> EndpointCache.Key { .init(region: "us-east-1", accessKeyID: "ASIA\(hour)", api: .write) }
+        let hour: Int64 = 3_600_000
+        for h in 0..<1000 { cache.store(key(h), baseURL: "https://cell", cacheMinutes: 60, now: Int64(h) * hour) }
+        #expect(cache.count <= EndpointCache.pruneAbove)
+        #expect(cache.lookup(key(999), now: 999 * hour + 1) == "https://cell")
+    }
+
     /// A waiter whose own time runs out first answers a time-out; the leader's call still lands for the others.
     @Test func aWaiterStopsWaitingAtItsOwnTimeout() {
         let waiterDone = Atomic(false)
