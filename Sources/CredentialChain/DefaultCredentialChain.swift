@@ -8,14 +8,20 @@ import CurlHTTP
 /// https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
 public enum DefaultCredentialChain {
     /// The source to use. Throws when none is configured or the one chosen is misconfigured (a bad full URI, an
-    /// `AWS_PROFILE` that names no profile, a web identity token without its role, half a key pair in a profile),
-    /// so the connector refuses to start with a reason.
+    /// `AWS_PROFILE` that names no profile, a web identity token without its role, a key id without its secret in
+    /// the environment, half a key pair in a profile), so the connector refuses to start with a reason.
     public static func resolve(
         environment: [String: String], region: String, transport: any HTTPTransport & Sendable,
         now: @escaping @Sendable () -> Int64
     ) throws(CredentialProviderError) -> any CredentialProvider {
         if EnvironmentCredentialProvider.isConfigured(environment) {
             return EnvironmentCredentialProvider(environment: environment)
+        }
+        if EnvironmentCredentialProvider.lacksSecret(environment) {
+            // A key id means to give keys: not another identity.
+            throw CredentialProviderError(
+                source: "environment (AWS_ACCESS_KEY_ID)",
+                reason: "AWS_SECRET_ACCESS_KEY is not set: set it, or unset AWS_ACCESS_KEY_ID")
         }
         if WebIdentityCredentialProvider.isConfigured(environment) {
             return try WebIdentityCredentialProvider(

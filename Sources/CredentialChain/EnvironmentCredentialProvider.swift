@@ -14,6 +14,12 @@ struct EnvironmentCredentialProvider: CredentialProvider {
         !(environment["AWS_ACCESS_KEY_ID"] ?? "").isEmpty && !(environment["AWS_SECRET_ACCESS_KEY"] ?? "").isEmpty
     }
 
+    /// Whether `AWS_ACCESS_KEY_ID` is set without `AWS_SECRET_ACCESS_KEY` (botocore's EnvProvider raises
+    /// PartialCredentialsError then; a secret alone does not make the environment a source).
+    static func lacksSecret(_ environment: [String: String]) -> Bool {
+        !(environment["AWS_ACCESS_KEY_ID"] ?? "").isEmpty && (environment["AWS_SECRET_ACCESS_KEY"] ?? "").isEmpty
+    }
+
     func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
         do {
             return ExpiringCredentials(try Credentials.fromEnvironment(environment))

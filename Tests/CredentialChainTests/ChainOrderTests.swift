@@ -28,7 +28,7 @@ import Testing
             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
         ]
         #expect(try chosen(environment) is EnvironmentCredentialProvider)
-        environment["AWS_SECRET_ACCESS_KEY"] = nil  // a key id alone is not configured
+        environment["AWS_ACCESS_KEY_ID"] = nil  // a secret alone is not configured (a key id alone stops the start)
         let webIdentity = try chosen(environment)
         #expect(webIdentity is WebIdentityCredentialProvider)
         #expect((webIdentity as? WebIdentityCredentialProvider)?.endpoint == "https://sts.eu-west-1.amazonaws.com/")
@@ -98,6 +98,20 @@ import Testing
         } throws: { error in
             "\(error)" == "web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set the role to assume, or unset the token file"
         }
+    }
+
+    /// A key id without its secret in the environment stops the start (botocore's EnvProvider raises
+    /// PartialCredentialsError) instead of passing on to the container's or the instance's own role; a secret
+    /// alone, as in botocore, does not make the environment a source.
+    @Test func aKeyIDWithoutItsSecretInTheEnvironmentStopsTheStart() throws {
+        let others = ["HOME": "/nonexistent", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds"]
+        #expect {
+            try chosen(others.merging(["AWS_ACCESS_KEY_ID": "AKID"]) { $1 })
+        } throws: { error in
+            "\(error)" == "environment (AWS_ACCESS_KEY_ID): AWS_SECRET_ACCESS_KEY is not set: set it, or unset AWS_ACCESS_KEY_ID"
+        }
+        #expect(try chosen(others.merging(["AWS_SECRET_ACCESS_KEY": "s"]) { $1 }) is ContainerCredentialProvider)
+        #expect(try chosen(others.merging(["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""]) { $1 }) is ContainerCredentialProvider)
     }
 
     /// A named profile that exists but gives no credentials (only a region) passes on to the container endpoint,
