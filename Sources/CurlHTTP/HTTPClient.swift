@@ -62,11 +62,17 @@ public final class HTTPClient: HTTPTransport, Sendable {
     public func sendAll(
         _ requests: [HTTPRequest], maxConcurrent: Int
     ) -> [Result<HTTPResponse, TransportError>] {
-        guard requests.count > Self.pinnedAtOnce else { return send(requests[...], maxConcurrent: maxConcurrent) }
+        let submitted = TransferBatch.monotonicMilliseconds()
+        guard requests.count > Self.pinnedAtOnce else {
+            return send(requests[...], maxConcurrent: maxConcurrent, submitted: submitted)
+        }
         var results: [Result<HTTPResponse, TransportError>] = []
         results.reserveCapacity(requests.count)
         for start in stride(from: 0, to: requests.count, by: Self.pinnedAtOnce) {
-            results += send(requests[start..<min(start + Self.pinnedAtOnce, requests.count)], maxConcurrent: maxConcurrent)
+            // Every group's timeouts count from this call, not from the group's start.
+            results += send(
+                requests[start..<min(start + Self.pinnedAtOnce, requests.count)], maxConcurrent: maxConcurrent,
+                submitted: submitted)
         }
         return results
     }
@@ -77,13 +83,15 @@ public final class HTTPClient: HTTPTransport, Sendable {
     /// in one request (100 records per WriteRecords call).
     static let pinnedAtOnce = 256
 
-    private func send(_ requests: ArraySlice<HTTPRequest>, maxConcurrent: Int) -> [Result<HTTPResponse, TransportError>] {
+    private func send(
+        _ requests: ArraySlice<HTTPRequest>, maxConcurrent: Int, submitted: Int
+    ) -> [Result<HTTPResponse, TransportError>] {
         // An empty batch would never finish: its outcome is known now.
         guard !requests.isEmpty else { return [] }
         var bodies: [UnsafeRawBufferPointer] = []
         bodies.reserveCapacity(requests.count)
         return Self.pinning(requests, into: &bodies) { bodies in
-            run(TransferBatch(Array(requests), bodies: bodies, maxConcurrent: maxConcurrent))
+            run(TransferBatch(Array(requests), bodies: bodies, maxConcurrent: maxConcurrent, submittedMilliseconds: submitted))
         }
     }
 

@@ -25,17 +25,22 @@ final class TransferBatch: Sendable {
     nonisolated(unsafe) let bodies: [UnsafeRawBufferPointer]
     /// At most this many of the batch's requests are in flight at once (at least 1).
     let maxConcurrent: Int
-    /// When the batch was submitted (`CLOCK_MONOTONIC`, ms): each request's timeout counts from here, so one that
-    /// starts late, behind `maxConcurrent` or other threads' batches, gets only what is left of it.
-    let submittedMilliseconds = TransferBatch.monotonicMilliseconds()
+    /// When the caller's `send`/`sendAll` was called (`CLOCK_MONOTONIC`, ms): each request's timeout counts from
+    /// here, so one that starts late, behind `maxConcurrent`, other threads' batches or the earlier groups of a
+    /// large `sendAll`, gets only what is left of it.
+    let submittedMilliseconds: Int
     private let state = Mutex(State.waiting)
     private let wakeup = Semaphore()
 
-    init(_ requests: [HTTPRequest], bodies: [UnsafeRawBufferPointer], maxConcurrent: Int) {
+    init(
+        _ requests: [HTTPRequest], bodies: [UnsafeRawBufferPointer], maxConcurrent: Int,
+        submittedMilliseconds: Int = TransferBatch.monotonicMilliseconds()
+    ) {
         precondition(bodies.count == requests.count)
         self.requests = requests
         self.bodies = bodies
         self.maxConcurrent = max(1, maxConcurrent)
+        self.submittedMilliseconds = submittedMilliseconds
     }
 
     static func monotonicMilliseconds() -> Int {

@@ -68,6 +68,24 @@ import Testing
         #expect(try server.stats().requests == count)
     }
 
+    /// The groups of a large `sendAll` share its start: a request in a later group has only what its timeout has
+    /// left after the earlier groups (here 700 ms spent by the first group, against a 500 ms timeout: never sent).
+    @Test func laterGroupsSpendTheTimeoutFromTheCall() throws {
+        let server = try BehaviourServer()
+        let client = try HTTPClient()
+        var requests = [HTTPRequest(method: "GET", url: server.url + "/delay?ms=700")]
+        requests += (1..<HTTPClient.pinnedAtOnce).map { HTTPRequest(method: "POST", url: server.url + "/echo", body: Array("#\($0)".utf8)) }
+        requests.append(HTTPRequest(method: "POST", url: server.url + "/echo", body: Array("late".utf8), timeoutMilliseconds: 500))
+        let results = client.sendAll(requests, maxConcurrent: 8)
+        #expect(results.dropLast().allSatisfy { (try? $0.get().status) == 200 })
+        guard case .failure(.timeout(let why)) = results.last else {
+            Issue.record("the last group's request got its whole timeout again: \(String(describing: results.last))")
+            return
+        }
+        #expect(why.contains("waited"), "\(why)")
+        #expect(try server.stats().requests == HTTPClient.pinnedAtOnce)
+    }
+
     @Test func resultsFollowInputOrderWithFailuresInPlace() throws {
         let server = try BehaviourServer()
         let client = try HTTPClient()
