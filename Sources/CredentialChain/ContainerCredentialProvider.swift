@@ -86,7 +86,10 @@ struct ContainerCredentialProvider: CredentialProvider {
             headers.append((name: "Authorization", value: text.trimmingNewlines))
         case nil: break
         }
-        let request = HTTPRequest(method: "GET", url: url, headers: headers, timeoutMilliseconds: 5_000)
+        var request = HTTPRequest(method: "GET", url: url, headers: headers, timeoutMilliseconds: 5_000)
+        // The agent on this machine's link-local or loopback address: never through a proxy (an https full URI
+        // elsewhere goes as any request).
+        request.bypassesProxy = RequestURL(url).map { $0.scheme == "http" } ?? false
         switch transport.send(request) {
         case .failure(let error):
             throw CredentialProviderError(source: name, reason: "cannot reach \(shownURL): \(error)")

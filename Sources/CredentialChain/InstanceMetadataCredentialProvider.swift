@@ -108,8 +108,11 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
         throw CredentialProviderError(source: name, reason: "GET \(path) answered HTTP 401 with a fresh token")
     }
 
-    /// `request`, sent again after a failed connection or a 5xx while attempts are left.
+    /// `request`, sent again after a failed connection or a 5xx while attempts are left; never through a proxy
+    /// (a proxy would reach its own machine's metadata service, and see the session token).
     private func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+        var request = request
+        request.bypassesProxy = true
         var result = transport.send(request)
         for _ in 1..<max(attempts, 1) {
             if case .success(let response) = result, response.status < 500 { break }

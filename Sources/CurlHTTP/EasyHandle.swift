@@ -11,6 +11,8 @@ final class EasyHandle {
     let raw: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER`: libcurl writes a detailed message here when a transfer fails.
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Whether `CURLOPT_NOPROXY` is "*" (the last request bypassed proxies), so it is set only when that changes.
+    private var bypassesProxy = false
 
     /// A handle with the client's policy set, or the first option libcurl refused.
     static func make(configuration: HTTPClientConfiguration) -> Result<EasyHandle, TransportError> {
@@ -75,6 +77,15 @@ final class EasyHandle {
         // PIPEWAIT makes parallel https requests wait for the first connection's ALPN answer and multiplex over it.
         options.set(CURLOPT_PIPEWAIT, request.isHTTPS ? 1 : 0)
         options.set(CURLOPT_URL, request.url)
+        if request.bypassesProxy != bypassesProxy {
+            // "*": no proxy for any host; NULL: libcurl's default again (the proxy variables and NO_PROXY).
+            if request.bypassesProxy {
+                options.set(CURLOPT_NOPROXY, "*")
+            } else {
+                options.check(ccurl_setopt_pointer(raw, CURLOPT_NOPROXY, nil))
+            }
+            bypassesProxy = request.bypassesProxy
+        }
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         options.check(ccurl_setopt_pointer(raw, CURLOPT_WRITEDATA, context))
         options.check(ccurl_setopt_pointer(raw, CURLOPT_HEADERDATA, context))

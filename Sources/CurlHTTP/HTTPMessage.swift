@@ -8,6 +8,10 @@ public struct HTTPRequest: Sendable, Equatable {
     /// `send`/`sendAll`: a request that waits for a free slot (`maxConcurrent`) spends from it. `nil` = no limit
     /// (the Runtime API's `/next` long-polls).
     var timeoutMilliseconds: Int?
+    /// Sent straight to its host whatever `http_proxy`/`ALL_PROXY` say: the credential endpoints of this machine
+    /// (instance metadata, the ECS/EKS agent), which a proxy could only reach on its own machine — handing it the
+    /// proxy host's role, and the tokens in clear text on the way.
+    package var bypassesProxy = false
 
     package init(
         method: String,
@@ -28,7 +32,7 @@ public struct HTTPRequest: Sendable, Equatable {
 
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
-            && lhs.timeoutMilliseconds == rhs.timeoutMilliseconds
+            && lhs.timeoutMilliseconds == rhs.timeoutMilliseconds && lhs.bypassesProxy == rhs.bypassesProxy
             && lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
     }
 }

@@ -153,6 +153,21 @@ import Testing
         for key in issued { #expect(!connector.log.contains(key["SecretAccessKey"] as! String)) }
     }
 
+    /// With a proxy set for every host but Timestream's, the credential endpoints of this machine are still
+    /// reached directly (the proxy here is a closed port: through it, no keys and a 503).
+    @Test(arguments: ["container", "imds"])
+    func credentialEndpointsAreNeverProxied(_ source: String) throws {
+        let (issuer, timestream, environment) = try rotatingIssuer(source, http)
+        defer { withExtendedLifetime(issuer) {} }
+        let local = environment.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: "localhost") }
+        let connector = try Connector(environment: local.merging([
+            "HOME": "/nonexistent", "AWS_ENDPOINT_URL": timestream.url,
+            "http_proxy": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1",
+        ]) { $1 })
+        defer { connector.stop() }
+        #expect(try write(connector, value: 1).status == 204, "\(connector.log)")
+    }
+
     @Test func noSourceStopsTheStartWithAReason() throws {
         let connector = try Connector(environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"])
         connector.process.waitUntilExit()
