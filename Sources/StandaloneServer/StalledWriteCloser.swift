@@ -4,10 +4,11 @@ import NIOCore
 /// outbound buffer past NIO's high-water mark, the socket's send buffer full) for `timeout` without a byte of its
 /// outbound buffer taken by the socket meanwhile, the connection is closed. A client that reads slowly keeps it:
 /// a whole answer is handed to the channel at once, so the channel stays unwritable until all but NIO's low-water
-/// mark has gone out, however steadily the client reads. Hummingbird's idle timeout does not cover an answer being written, and a body writer waits for
-/// writability without a limit, so a client that never reads would hold the answer's memory — a whole `SAMPLES`
-/// answer, or a streamed read's worker thread — for as long as it keeps the connection open. Closing makes the
-/// pending write fail and the answer is dropped (logged 499 with what the service did).
+/// mark has gone out, however steadily the client reads. Hummingbird's idle timeout does not cover an answer
+/// being written, and a body writer waits for writability without a limit, so a client that never reads would
+/// hold the answer's memory — a whole `SAMPLES` answer, or a streamed read's worker thread — for as long as it
+/// keeps the connection open. Closing makes the pending write fail and the answer is dropped (logged 499 with
+/// what the service did).
 final class StalledWriteCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
