@@ -80,6 +80,10 @@ extension TimestreamClient {
             do {
                 try onPage(response.page)
             } catch {
+                // Pages were left unread: the query may still be running (and scanning) on Timestream's side.
+                if response.nextToken != nil, let queryID = response.queryID {
+                    cancelQuery(queryID, credentials: credentials, deadline: deadline, tally: tally)
+                }
                 return .failure(
                     TimestreamError(code: "Aborted", message: String(describing: error), isRetryable: false))
             }
@@ -87,4 +91,23 @@ extension TimestreamClient {
         } while nextToken != nil
         return .success(())
     }
+
+    /// Asks Timestream to stop a query whose remaining pages nobody will read (a read past its sample cap, a
+    /// client gone, an answer that failed): best effort, one attempt of at most `cancelTimeoutMilliseconds`
+    /// within `deadline`, its outcome ignored — "Cancellation is provided only if the query has not completed
+    /// running", and a caller whose IAM policy lacks `timestream:CancelQuery` is refused it, which changes nothing.
+    /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_CancelQuery.html
+    func cancelQuery(_ queryID: String, credentials: Credentials, deadline: Deadline, tally: CallTally?) {
+        var json = JSONWriter(reservingCapacity: queryID.utf8.count + 16)
+        json.raw(#"{"QueryId":"#)
+        json.string(queryID)
+        json.raw("}")
+        let bounded = Deadline(
+            epochMilliseconds: min(deadline.epochMilliseconds, clock.nowMilliseconds() + Self.cancelTimeoutMilliseconds))
+        _ = performAll(
+            .query, operation: "CancelQuery", bodies: [json.bytes], credentials: credentials, deadline: bounded,
+            maxAttempts: 1, maxConcurrent: 1, tally: tally)
+    }
+
+    static let cancelTimeoutMilliseconds: Int64 = 2_000
 }

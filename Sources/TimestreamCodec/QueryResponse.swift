@@ -7,6 +7,8 @@ import TextCodecs
 package struct QueryResponse: Sendable {
     /// The token for the next page; nil (also when empty) on the last page.
     package var nextToken: String?
+    /// The query's id (what `CancelQuery` takes), when the page names it.
+    package var queryID: String? = nil
     package var page: QueryPage
 
     /// The response in a `Query` answer body, or nil when the body is not such a response.
@@ -19,13 +21,16 @@ package struct QueryResponse: Sendable {
             return scanner.atEnd
         }
         guard readable else { return nil }
-        return QueryResponse(nextToken: reader.nextToken, page: QueryPage(columns: reader.columns, cells: reader.cells))
+        return QueryResponse(
+            nextToken: reader.nextToken, queryID: reader.queryID,
+            page: QueryPage(columns: reader.columns, cells: reader.cells))
     }
 
     private struct Reader {
         var cells: QueryCells
         var columns: [ColumnInfo] = []
         var nextToken: String? = nil
+        var queryID: String? = nil
 
         mutating func response(_ scanner: inout JSONScanner) throws(JSONScanner.Malformed) {
             try scanner.forEachMember { (scanner, name) throws(JSONScanner.Malformed) in
@@ -33,6 +38,9 @@ package struct QueryResponse: Sendable {
                 case "NextToken":
                     let token = try scanner.consumeNull() ? nil : scanner.string()
                     nextToken = token?.isEmpty == true ? nil : token
+                case "QueryId":
+                    let id = try scanner.consumeNull() ? nil : scanner.string()
+                    queryID = id?.isEmpty == true ? nil : id
                 case "ColumnInfo":
                     guard try !scanner.consumeNull() else { return }
                     try scanner.forEachElement { (scanner) throws(JSONScanner.Malformed) in

@@ -83,8 +83,32 @@ import Testing
         let result = client(transport).query(
             "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max),
             onPage: { _ in throw Stop() })
-        #expect(transport.requests.count == 1)
+        #expect(transport.requests.count == 1, "no QueryId: nothing to cancel")
         #expect(result.isFailure(code: "Aborted"))
+    }
+
+    /// Pages left unread: the query is cancelled (one attempt, its outcome ignored); after the last page, or
+    /// without a QueryId, nothing is.
+    @Test func anAbandonedQueryIsCancelled() {
+        let transport = ScriptedTransport { request, _ in
+            request.header("X-Amz-Target") == "Timestream_20181101.CancelQuery"
+                ? json(400, #"{"__type":"AccessDeniedException","message":"not allowed"}"#)
+                : json(200, #"{"QueryId":"AEBQEANM2BPBXGKC","NextToken":"more","Rows":[]}"#)
+        }
+        let tally = CallTally()
+        let result = client(transport).query(
+            "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max), tally: tally,
+            onPage: { _ in throw Stop() })
+        #expect(result.isFailure(code: "Aborted"))
+        #expect(transport.requests.map { $0.header("X-Amz-Target") } == ["Timestream_20181101.Query", "Timestream_20181101.CancelQuery"])
+        #expect(String(decoding: transport.requests[1].body, as: UTF8.self) == #"{"QueryId":"AEBQEANM2BPBXGKC"}"#)
+        #expect(transport.requests[1].url == "https://q.example/")
+        #expect(tally.callsSent == 2)
+        let last = ScriptedTransport { _, _ in json(200, #"{"QueryId":"Q1","Rows":[]}"#) }
+        _ = client(last).query(
+            "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max),
+            onPage: { _ in throw Stop() })
+        #expect(last.requests.count == 1, "the last page: the query has completed")
     }
 
     @Test func errorsAndUnreadableBodies() {

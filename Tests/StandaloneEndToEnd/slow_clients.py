@@ -129,6 +129,8 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
             time.sleep(0.2)
         check(logged and "aborted=true" in logged.group(0),
               "the abandoned read is logged: %s" % (logged.group(0)[-160:] if logged else "no line"))
+        cancelled = control(standin).get("cancelled", 0)
+        check(cancelled >= 1, "the abandoned read's Timestream query is cancelled (CancelQuery calls: %d)" % cancelled)
         # A write whose client resets the connection while Timestream holds it: the samples are stored, the
         # answer reaches nobody, and the log says so (499), not 204.
         body = write_body("gone_client_write", 0, stamp, series=3)

@@ -4,7 +4,8 @@ the connector generates, so reads can be tested end to end without AWS. Prints '
 [--empty-first-pages N] [--port P] [--memory-hours H --magnetic-days D --magnetic-writes on|off]
 
 Speaks Timestream's JSON 1.0 protocol (X-Amz-Target: Timestream_20181101.<Op>) on one URL for both the ingest
-and the query API, like moto. Operations: DescribeEndpoints, WriteRecords, Query.
+and the query API, like moto. Operations: DescribeEndpoints, WriteRecords, Query, CancelQuery (recorded, counted
+in GET /control's "cancelled"; a cancelled query's tokens keep answering, which Timestream's docs do not describe).
 
 Where it differs from the real service (known, deliberate):
 - Authentication: it requires a SigV4 Authorization header whose scope names the `timestream` service, but does
@@ -68,12 +69,13 @@ DIMENSIONS = []  # dimension names in first-seen order; dimension i is stored in
 COLUMNS = {}  # dimension name -> its quoted SQLite column
 TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
+CANCELLED = set()  # QueryIds CancelQuery was called for
 CURSORS = {}  # NextToken -> {query, rows, info, convert, offset, empty (pages left), born, uses, parent, children}
 TOKEN_USES, TOKEN_LIFETIME_S = 5, 3600.0  # API_query_Query NextToken: "up to five Query invocations, OR ... 1 hour"
 FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
           "record_calls": False}
 CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
-STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0}
+STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0, "cancelled": 0}
 
 
 def java_to_python(pattern):
@@ -277,6 +279,21 @@ def check_query_request(body):
             "; ".join("Value at '%s' failed to satisfy constraint: %s" % e for e in errors)))
 
 
+def cancel_query(body):
+    """API_query_CancelQuery: QueryId required, 1..64 characters of [a-zA-Z0-9]; the first cancellation answers {},
+    a repeated one a CancellationMessage. Cancelled ids are counted (STATS["cancelled"]); the query's tokens keep
+    working (what Timestream answers for them is not documented)."""
+    qid = body.get("QueryId")
+    if not isinstance(qid, str) or not regex.fullmatch(r"[a-zA-Z0-9]{1,64}", qid):
+        raise ServiceError(400, "ValidationException", "1 validation error detected: Value at 'queryId' failed to "
+                           "satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9]+")
+    if qid in CANCELLED:
+        return {"CancellationMessage": "Query %s has already been cancelled." % qid}
+    CANCELLED.add(qid)
+    STATS["cancelled"] = len(CANCELLED)
+    return {}
+
+
 def query(body):
     check_query_request(body)
     sql, token = body["QueryString"], body.get("NextToken")
@@ -294,10 +311,12 @@ def query(body):
             del CURSORS[token]
         CURSORS.pop(cursor["parent"], None)  # "If TokenB is used ..., then TokenA is invalidated"
         rows, info, convert, offset, empty = (cursor[k] for k in ("rows", "info", "convert", "offset", "empty"))
+        qid = cursor["qid"]
     else:
         cursor = None
         rows, info, convert = run_query(sql)
         offset, empty = 0, args.empty_first_pages
+        qid = uuid.uuid4().hex  # API_query_Query: QueryId, [a-zA-Z0-9]+, the same on every page of the query
 
     def next_token(next_offset, next_empty):
         """The token of the page after this one: the same one again when this token is used again."""
@@ -307,12 +326,11 @@ def query(body):
             return known
         nxt = str(uuid.uuid4())
         CURSORS[nxt] = {"query": sql, "rows": rows, "info": info, "convert": convert, "offset": next_offset,
-                        "empty": next_empty, "born": now, "uses": 0, "parent": token, "children": {}}
+                        "empty": next_empty, "born": now, "uses": 0, "parent": token, "children": {}, "qid": qid}
         if cursor:
             cursor["children"][key] = nxt
         return nxt
 
-    qid = str(uuid.uuid4())
     if empty > 0:
         return {"QueryId": qid, "NextToken": next_token(offset, empty - 1), "Rows": [], "ColumnInfo": info}
     page = [convert(row) for row in rows[offset:offset + max_rows]]
@@ -412,6 +430,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         result = write_records(request)
                     elif target == "Query":
                         result = query(request)
+                    elif target == "CancelQuery":
+                        result = cancel_query(request)
                     else:
                         raise ServiceError(400, "UnknownOperationException", "Unknown operation %s" % target)
                 self.send_json(200, result)

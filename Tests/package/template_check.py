@@ -142,14 +142,14 @@ def main():
         for action in actions:
             by_action[action] = s["Resource"]
             conditional.setdefault(condition, set()).add(action)
-    check("actions are exactly logs:CreateLogStream/PutLogEvents, timestream:DescribeEndpoints/WriteRecords/Select/"
-          "DescribeTable, secretsmanager:GetSecretValue",
+    check("actions are exactly logs:CreateLogStream/PutLogEvents, timestream:DescribeEndpoints/CancelQuery/"
+          "WriteRecords/Select/DescribeTable, secretsmanager:GetSecretValue",
           sorted(by_action) == ["logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue",
-                                "timestream:DescribeEndpoints", "timestream:DescribeTable", "timestream:Select",
-                                "timestream:WriteRecords"],
+                                "timestream:CancelQuery", "timestream:DescribeEndpoints", "timestream:DescribeTable",
+                                "timestream:Select", "timestream:WriteRecords"],
           sorted(by_action))
-    check("only DescribeEndpoints (which has no resource type) is on *",
-          [a for a, r in by_action.items() if r == "*"] == ["timestream:DescribeEndpoints"])
+    check("only DescribeEndpoints and CancelQuery (which have no resource type) are on *",
+          sorted(a for a, r in by_action.items() if r == "*") == ["timestream:CancelQuery", "timestream:DescribeEndpoints"])
     table_arn = str(by_action.get("timestream:WriteRecords"))
     check("WriteRecords, Select and DescribeTable are on the table's ARN",
           "database/${DefaultDatabase}/table/${DefaultTable}" in table_arn
@@ -160,8 +160,9 @@ def main():
           conditions.get("UsesFunctionRole") == {"Fn::Or": [{"Condition": "SigV4AuthEnabled"}, {"Condition": "BearerTokenEnabled"}]},
           conditions.get("UsesFunctionRole"))
     check("Timestream permissions only when the function uses its role (basic auth signs with the caller's keys)",
-          sorted(conditional.get("UsesFunctionRole", [])) == ["timestream:DescribeEndpoints", "timestream:DescribeTable",
-                                                              "timestream:Select", "timestream:WriteRecords"], conditional)
+          sorted(conditional.get("UsesFunctionRole", [])) == ["timestream:CancelQuery", "timestream:DescribeEndpoints",
+                                                              "timestream:DescribeTable", "timestream:Select",
+                                                              "timestream:WriteRecords"], conditional)
     check("GetSecretValue only in token mode and only on the token's secret",
           sorted(conditional.get("BearerTokenEnabled", [])) == ["secretsmanager:GetSecretValue"]
           and by_action.get("secretsmanager:GetSecretValue") == {"Ref": "BearerTokenSecret"}, conditional)
