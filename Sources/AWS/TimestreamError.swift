@@ -79,6 +79,16 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     /// `AWS_ENDPOINT_URL…`, a proxy's 407, a load balancer's 404 page. Nothing about the data.
     package var isNotAnAWSAnswer: Bool { httpStatus.map { code == "HTTP\($0)" } ?? false }
 
+    /// AWS refused the request's signing time, not its key: this host's clock is more than 5 minutes off
+    /// ("Signature expired: … is now earlier than …", "Signature not yet current", the skew codes the SDKs correct
+    /// for). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html
+    package var isClockSkew: Bool {
+        Self.clockSkewCodes.contains(code) || message.contains("Signature expired")
+            || message.contains("Signature not yet current")
+    }
+
+    static let clockSkewCodes: Set<String> = ["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"]
+
     /// Timestream's `InvalidEndpointException` (421): the discovered endpoint is stale, discover again.
     var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
 

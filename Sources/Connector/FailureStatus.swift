@@ -3,6 +3,7 @@ import AWS
 /// The one mapping from Timestream failures to HTTP statuses, for writes and reads alike (remote-write spec:
 /// 5xx only for what a retry can fix, 4xx only when re-sending can never succeed):
 /// - transient (throttling, 5xx, network, no time left) → 503 + `Retry-After`, so Prometheus retries;
+/// - a signing time AWS refused (this host's clock is off) → 500, whoever's key;
 /// - refused credentials → 403 (the caller's basic-auth key), or 500 when the function's own role was refused
 ///   (a deployment error: Prometheus keeps the data and retries while the operator fixes the policy);
 /// - a missing database or table, endpoint discovery refused (wrong region or discovery URL), or a 4xx that is
@@ -38,6 +39,11 @@ enum FailureStatus {
                 message = "Timestream query failed transiently (\(transient)); retry the query"
             }
             return .text(503, message, headers: [("Retry-After", retryAfterSeconds)])
+        }
+        if let skew = failures.first(where: { $0.isClockSkew }) {
+            // Not the caller's key: every request fails the same way until the clock is fixed, and a 403 would make
+            // Prometheus drop each batch meanwhile.
+            return .text(500, "AWS refused the request's time (\(skew)): this host's clock is more than 5 minutes off; fix its time sync (NTP), Prometheus keeps the data meanwhile\(storedSuffix)")
         }
         if let auth = failures.first(where: { $0.isAuthFailure }) {
             if usingFunctionRole {

@@ -66,6 +66,22 @@ import Testing
         #expect(WriteReply.make(plan: plan, results: [.failure(validation)]).statusCode == 400)
     }
 
+    /// A signing time AWS refused is this host's clock, not the caller's key: 500, so Prometheus keeps the batch
+    /// until the clock is fixed.
+    @Test func aSkewedClockIs500Not403() {
+        let expired = TimestreamError.classified(
+            code: "InvalidSignatureException",
+            message: "Signature expired: 20261206T120000Z is now earlier than 20261206T121000Z (20261206T121500Z - 5 min.)",
+            httpStatus: 403)
+        let skewed = TimestreamError.classified(code: "RequestTimeTooSkewed", message: "", httpStatus: 403)
+        for error in [expired, skewed] {
+            #expect(error.isClockSkew)
+            let reply = WriteReply.make(plan: plan, results: [.failure(error)])
+            #expect(reply.statusCode == 500 && reply.bodyText.contains("clock"), "\(reply.bodyText)")
+        }
+        #expect(!Self.denied.isClockSkew)
+    }
+
     @Test func refusedCredentialsAre403() {
         let reply = WriteReply.make(plan: plan, results: [.failure(Self.denied)])
         #expect(reply.statusCode == 403)
