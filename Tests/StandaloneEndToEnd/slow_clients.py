@@ -93,6 +93,16 @@ def body_cut_by_shutdown(work, binary, standin, check):
           "a body cut off by the end of the drain → exit %s, logged %s" % (code, [l[-150:] for l in lines]))
 
 
+def logged_line(door, pattern, seconds=10):
+    """The first log line matching `pattern` (a request is logged once its answer is written), waited for."""
+    deadline = time.time() + seconds
+    while True:
+        found = re.search(pattern, door.log(), re.M)
+        if found or time.time() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def gone_before_the_head(work, binary, standin, check, post, write_body, auth, control):
     door = Standalone(work, binary, standin.url, log_name="gone-before-head.log",
                       flags=["--log.level=info", "--worker-threads=1", "--request-timeout=30"])
@@ -121,12 +131,7 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
         check(status == 204 and waited < 15,
               "after a client reset its streamed read, the only worker serves the next write → %d after %.1f s"
               % (status, waited))
-        logged = None
-        for _ in range(50):
-            logged = re.search(r"^.*route=read status=499.*$", door.log(), re.M)
-            if logged:
-                break
-            time.sleep(0.2)
+        logged = logged_line(door, r"^.*route=read status=499.*$")
         check(logged and "aborted=true" in logged.group(0),
               "the abandoned read is logged: %s" % (logged.group(0)[-160:] if logged else "no line"))
         cancelled = control(standin).get("cancelled", 0)
@@ -142,12 +147,7 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
         time.sleep(0.3)
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()
-        logged = None
-        for _ in range(50):
-            logged = re.search(r"^.*route=write status=499.*$", door.log(), re.M)
-            if logged:
-                break
-            time.sleep(0.2)
+        logged = logged_line(door, r"^.*route=write status=499.*$")
         check(logged and "samples_written=3" in logged.group(0) and "the client stopped reading" in logged.group(0),
               "a write whose client left is logged 499 with what it stored: %s"
               % (logged.group(0)[-200:] if logged else "no line"))
