@@ -56,9 +56,9 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
             isRetryable: retryableCodes.contains(code) || retryableStatuses.contains(httpStatus ?? 0)
                 || (httpStatus ?? 0) >= 500,
             // A bare 401/403 page (no AWS error type: a proxy, a WAF, a wrong endpoint URL) is not Timestream's word
-            // on the credentials (`isNotAnAWSAnswer`).
+            // on the credentials.
             isAuthFailure: authFailureCodes.contains(code)
-                || ((httpStatus == 401 || httpStatus == 403) && code != "HTTP\(httpStatus ?? 0)"))
+                || ((httpStatus == 401 || httpStatus == 403) && !isUntyped(code: code, httpStatus: httpStatus)))
     }
 
     /// A failure below HTTP. Everything but an unsendable request is transient.
@@ -77,7 +77,10 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     /// An HTTP error answer that carries no AWS error type (no JSON `__type`, no `X-Amzn-ErrorType`, no XML
     /// `Code`): not Timestream's refusal but whatever stands at the configured endpoint — a wrong
     /// `AWS_ENDPOINT_URL…`, a proxy's 407, a load balancer's 404 page. Nothing about the data.
-    package var isNotAnAWSAnswer: Bool { httpStatus.map { code == "HTTP\($0)" } ?? false }
+    package var isNotAnAWSAnswer: Bool { Self.isUntyped(code: code, httpStatus: httpStatus) }
+
+    /// Whether `code` is the one `ErrorResponseDecoding` gives an answer without an AWS error type.
+    static func isUntyped(code: String, httpStatus: Int?) -> Bool { httpStatus.map { code == "HTTP\($0)" } ?? false }
 
     /// AWS refused the request's signing time, not its key: this host's clock is more than 5 minutes off
     /// ("Signature expired: … is now earlier than …", "Signature not yet current", the skew codes the SDKs correct
