@@ -118,7 +118,7 @@ struct ConnectorResponder: HTTPResponder {
         }
         guard head.isStreamedReadAnswer else {
             // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
-            var summary = await stream.outcome() ?? InvocationSummary(requestID: requestID, route: "-", status: head.statusCode)
+            var summary = await stream.outcome() ?? InvocationSummary(requestID: requestID, route: route, status: head.statusCode)
             summary.requestID = requestID
             return whole(head, summary, started: started)
         }

@@ -73,7 +73,8 @@ final class ServerMetrics: Sendable {
                 descriptor: Self.name("timestream_retries", "total", "Timestream calls that were retries, by route."),
                 labels: [("route", summary.route)]
             ).increment(by: Int64(summary.timestreamRetries))
-            if summary.status >= 400, summary.timestreamCalls > 0 {
+            // 499: the client left; what the service did with Timestream is in the other counters.
+            if summary.status >= 400, summary.status != 499, summary.timestreamCalls > 0 {
                 registry.makeCounter(
                     descriptor: Self.name("timestream_failures", "total", "Requests that called Timestream and failed, by route and status."),
                     labels: [("route", summary.route), ("status", status)]
