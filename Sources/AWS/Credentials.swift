@@ -1,7 +1,7 @@
 import TextCodecs
 
 /// AWS credentials for one request. Built per call from what the caller sent (or from the function's own role):
-/// never cached or shared between callers.
+/// never shared between callers (the read path keeps only a digest of the ones Timestream accepted, `fingerprint`).
 public struct Credentials: Sendable, Equatable, CustomStringConvertible {
     var accessKeyID: String
     var secretAccessKey: String
@@ -12,6 +12,15 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+    }
+
+    /// The SHA-256 of the key id, secret and token (NUL-separated): tells two callers' credentials apart without
+    /// keeping them (the read path's cache of who Timestream accepted).
+    package var fingerprint: [UInt8] {
+        let text = Array((accessKeyID + "\u{0}" + secretAccessKey + "\u{0}" + (sessionToken ?? "")).utf8)
+        var digest = [UInt8](repeating: 0, count: 32)
+        text.withUnsafeBytes { input in digest.withUnsafeMutableBufferPointer { Digest.sha256(input, into: $0.baseAddress!) } }
+        return digest
     }
 
     /// Never prints the secret or the token (credentials end up in logs through string interpolation otherwise).

@@ -182,6 +182,29 @@ import Testing
         #expect(timestream.describes == 4, "another secret is another caller: described again")
     }
 
+    /// An acceptance lasts `presentFor`: a caller answered from the cache for minutes on end (another caller
+    /// keeps the description fresh) is asked about again, so a key deactivated since gets Timestream's answer.
+    @Test func aCallersAcceptanceExpires() throws {
+        let timestream = ScriptedTimestream(tableColumns: ScriptedTimestream.columns(dimensions: ["job"]))
+        let clock = Clock()
+        let service = ConnectorService(
+            config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { clock.milliseconds })
+        let cannotMatch = [Self.name("up"), LabelMatcher(type: .equal, name: "env", value: "prod")]
+        func read(_ key: String) -> Int {
+            var request = Self.request(cannotMatch)
+            request.headers = [("Authorization", "Basic " + String(decoding: Base64.encode(Array("\(key):s".utf8)), as: UTF8.self))]
+            return service.respond(to: request, deadline: Self.deadline, credentials: .requestHeaders).response.statusCode
+        }
+        #expect(read("AKIDA") == 200 && read("AKIDB") == 200)
+        #expect(timestream.describes == 2)
+        clock.milliseconds += ColumnCache.presentFor - 10_000
+        #expect(read("AKIDB") == 200)  // B described again (the absence window had passed): the entry is fresh
+        #expect(timestream.describes == 3)
+        clock.milliseconds += 10_000
+        #expect(read("AKIDA") == 200)  // A's acceptance is `presentFor` old: asked again
+        #expect(timestream.describes == 4)
+    }
+
     @Test func aTableWithoutDoubleMeasuresAnswersEmptyWithoutSelecting() throws {
         let timestream = ScriptedTimestream(tableColumns: [
             ColumnInfo(name: "measure_name", scalarType: "VARCHAR"), ColumnInfo(name: "time", scalarType: "TIMESTAMP"),
