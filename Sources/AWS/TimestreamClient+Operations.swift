@@ -53,6 +53,8 @@ extension TimestreamClient {
         tally: CallTally? = nil, onPage: (QueryPage) throws -> Void
     ) -> Result<Void, TimestreamError> {
         var nextToken: String?
+        /// The query's id once a page named it: what `CancelQuery` takes when paging stops early.
+        var queryID: String?
         repeat {
             var json = JSONWriter(reservingCapacity: sql.utf8.count + 64)
             json.raw(#"{"QueryString":"#)
@@ -71,17 +73,21 @@ extension TimestreamClient {
                 maxAttempts: maxAttempts, maxConcurrent: 1, tally: tally)[0]
             let body: [UInt8]
             switch result {
-            case .failure(let error): return .failure(error)
+            case .failure(let error):
+                // A later page failed (throttled, timed out, the deadline): the query may still be running.
+                if let queryID { cancelQuery(queryID, credentials: credentials, deadline: deadline, tally: tally) }
+                return .failure(error)
             case .success(let value): body = value
             }
             guard let response = QueryResponse.decode(body) else {
                 return .failure(invalidResponse("Query", HTTPResponse(status: 200, body: body)))
             }
+            queryID = response.queryID ?? queryID
             do {
                 try onPage(response.page)
             } catch {
                 // Pages were left unread: the query may still be running (and scanning) on Timestream's side.
-                if response.nextToken != nil, let queryID = response.queryID {
+                if response.nextToken != nil, let queryID {
                     cancelQuery(queryID, credentials: credentials, deadline: deadline, tally: tally)
                 }
                 return .failure(
@@ -93,21 +99,27 @@ extension TimestreamClient {
     }
 
     /// Asks Timestream to stop a query whose remaining pages nobody will read (a read past its sample cap, a
-    /// client gone, an answer that failed): best effort, one attempt of at most `cancelTimeoutMilliseconds`
-    /// within `deadline`, its outcome ignored — "Cancellation is provided only if the query has not completed
-    /// running", and a caller whose IAM policy lacks `timestream:CancelQuery` is refused it, which changes nothing.
+    /// client gone, a page that failed, the request's deadline): best effort, one attempt, its outcome ignored —
+    /// "Cancellation is provided only if the query has not completed running", and a caller whose IAM policy
+    /// lacks `timestream:CancelQuery` is refused it, which changes nothing. The attempt gets what is left of
+    /// `deadline`, at most `cancelTimeoutMilliseconds`, and at least `cancelFloorMilliseconds` past it: a read
+    /// stopped by its deadline is the one most likely still scanning, and the floor stays inside the Lambda front
+    /// door's 500 ms reserve before the invocation's own deadline.
     /// https://docs.aws.amazon.com/timestream/latest/developerguide/API_query_CancelQuery.html
     func cancelQuery(_ queryID: String, credentials: Credentials, deadline: Deadline, tally: CallTally?) {
         var json = JSONWriter(reservingCapacity: queryID.utf8.count + 16)
         json.raw(#"{"QueryId":"#)
         json.string(queryID)
         json.raw("}")
+        let now = clock.nowMilliseconds()
         let bounded = Deadline(
-            epochMilliseconds: min(deadline.epochMilliseconds, clock.nowMilliseconds() + Self.cancelTimeoutMilliseconds))
+            epochMilliseconds: max(
+                min(deadline.epochMilliseconds, now + Self.cancelTimeoutMilliseconds), now + Self.cancelFloorMilliseconds))
         _ = performAll(
             .query, operation: "CancelQuery", bodies: [json.bytes], credentials: credentials, deadline: bounded,
             maxAttempts: 1, maxConcurrent: 1, tally: tally)
     }
 
     static let cancelTimeoutMilliseconds: Int64 = 2_000
+    static let cancelFloorMilliseconds: Int64 = 250
 }

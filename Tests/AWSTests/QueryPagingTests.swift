@@ -111,6 +111,34 @@ import Testing
         #expect(last.requests.count == 1, "the last page: the query has completed")
     }
 
+    /// A later page that fails (here throttled past the attempts) leaves the query running: it is cancelled with
+    /// the id an earlier page gave; so is one stopped by its deadline, with a short attempt of its own.
+    @Test func aQueryStoppedByAFailedPageOrItsDeadlineIsCancelled() {
+        let throttled = ScriptedTransport { request, index in
+            if request.header("X-Amz-Target") == "Timestream_20181101.CancelQuery" { return json(200, "{}") }
+            return index == 0
+                ? json(200, #"{"QueryId":"Q7","NextToken":"more","Rows":[]}"#)
+                : json(400, #"{"__type":"ThrottlingException","message":"slow down"}"#)
+        }
+        let result = client(throttled).query(
+            "SELECT 1", credentials: testCredentials, deadline: Deadline(epochMilliseconds: .max), maxAttempts: 2,
+            onPage: { _ in })
+        #expect(result.isFailure(code: "ThrottlingException"))
+        #expect(throttled.requests.last?.header("X-Amz-Target") == "Timestream_20181101.CancelQuery")
+        #expect(String(decoding: throttled.requests.last?.body ?? [], as: UTF8.self) == #"{"QueryId":"Q7"}"#)
+        // The deadline passes while the first page is handled: no second page, but a cancel.
+        let clock = FakeClock()
+        let late = ScriptedTransport { request, _ in
+            request.header("X-Amz-Target") == "Timestream_20181101.CancelQuery"
+                ? json(200, "{}") : json(200, #"{"QueryId":"Q8","NextToken":"more","Rows":[]}"#)
+        }
+        let deadline = Deadline(epochMilliseconds: clock.nowMilliseconds() + 1_000)
+        let stopped = client(late, clock).query(
+            "SELECT 1", credentials: testCredentials, deadline: deadline, onPage: { _ in clock.now += 2_000 })
+        #expect(stopped.isFailure(code: "DeadlineExceeded"))
+        #expect(late.requests.map { $0.header("X-Amz-Target") } == ["Timestream_20181101.Query", "Timestream_20181101.CancelQuery"])
+    }
+
     @Test func errorsAndUnreadableBodies() {
         let missing = ScriptedTransport { _, _ in
             json(
