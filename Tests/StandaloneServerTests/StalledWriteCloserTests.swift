@@ -63,4 +63,22 @@ import Testing
         loop.advanceTime(by: .seconds(60))
         #expect(!channel.isActive)
     }
+
+    /// A stall right after some progress is closed within the timeout plus a quarter of it (the checks' period),
+    /// not after a second whole timeout.
+    @Test func aStallAfterProgressIsClosedWithinATimeoutAndAQuarter() throws {
+        let loop = EmbeddedEventLoop()
+        final class Buffered { var bytes = 4_000_000 }
+        let buffered = Buffered()
+        let channel = EmbeddedChannel(
+            handler: StalledWriteCloser(timeout: .seconds(60), bufferedBytes: { _ in buffered.bytes }), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9201)).wait()
+        stall(channel, writable: false)
+        loop.advanceTime(by: .seconds(1))
+        buffered.bytes -= 100_000  // taken at 1 s, seen at the 15 s check; nothing after
+        loop.advanceTime(by: .seconds(70))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(5))
+        #expect(!channel.isActive)
+    }
 }
