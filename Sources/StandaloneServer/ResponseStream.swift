@@ -4,8 +4,9 @@ import CurlHTTP
 import Synchronization
 
 /// Carries an answer from the worker thread that produces it (`ResponseSink`, blocking) to the task that writes
-/// it to the connection (async): the head once, then the body parts in order, at most `capacity` waiting — the
-/// producer blocks while the client is slower than Timestream, so memory stays one page and a few frames.
+/// it to the connection (async): the head once, then the body parts in order, at most `capacity` waiting and at
+/// most `maxQueuedBytes` of them beyond the first — the producer blocks while the client is slower than
+/// Timestream, so memory stays one page and a few frames (one frame, when a long series' frame is large).
 ///
 /// A whole answer (a write's, SAMPLES, any error) is handed over once the service has returned, with its summary:
 /// the connection's task wakes once per request. A STREAMED_XOR_CHUNKS head is handed over as soon as it starts,
@@ -23,6 +24,8 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
         var head: ServiceResponse? = nil
         var headWaiter: CheckedContinuation<ServiceResponse?, Never>? = nil
         var parts: [[UInt8]] = []
+        /// The bytes of `parts`.
+        var queuedBytes = 0
         var partWaiter: CheckedContinuation<[UInt8]?, any Error>? = nil
         /// The service returned (`finish(summary:)`): no more parts, and the summary is final. An `abort` does not
         /// end the stream: the service still returns afterwards, and its summary says how the answer failed.
@@ -39,10 +42,12 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
     /// Posted when a part was taken or the stream was cancelled (the producer waits on it when the queue is full).
     private let space = Semaphore()
     private let capacity: Int
+    private let maxQueuedBytes: Int
     private let deadline: Deadline
 
-    init(capacity: Int = 4, deadline: Deadline) {
+    init(capacity: Int = 4, maxQueuedBytes: Int = 4 << 20, deadline: Deadline) {
         self.capacity = capacity
+        self.maxQueuedBytes = maxQueuedBytes
         self.deadline = deadline
     }
 
@@ -68,11 +73,13 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
                     state.partWaiter = nil
                     return (true, waiter)
                 }
-                guard state.parts.count < capacity else {
+                guard state.parts.isEmpty || (state.parts.count < capacity && state.queuedBytes + part.count <= maxQueuedBytes)
+                else {
                     state.producerWaiting = true
                     return (false, nil)
                 }
                 state.parts.append(part)
+                state.queuedBytes += part.count
                 return (true, nil)
             }
             if outcome.sent {
@@ -135,6 +142,7 @@ final class ResponseStream: ResponseSink, @unchecked Sendable {
             let ready: Result<[UInt8]?, any Error>? = state.withLock { state in
                 if !state.parts.isEmpty {
                     let part = state.parts.removeFirst()
+                    state.queuedBytes -= part.count
                     if state.producerWaiting {
                         state.producerWaiting = false
                         space.signal()

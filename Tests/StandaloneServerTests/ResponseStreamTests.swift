@@ -58,6 +58,28 @@ import Testing
         #expect(received == Array(0..<10) && sent.get == 10)
     }
 
+    /// Large parts (a long series' frame) queue by bytes: past `maxQueuedBytes` beyond the first, the producer
+    /// waits, however few parts are queued.
+    @Test func largePartsAreBoundedByBytesNotCount() async throws {
+        let stream = ResponseStream(capacity: 4, maxQueuedBytes: 100, deadline: Self.never)
+        let sent = Arc(0)
+        Thread.detachNewThread {
+            try? stream.start(Self.head)
+            for i in 0..<4 {
+                try? stream.send([UInt8](repeating: UInt8(i), count: 60))
+                sent.set(i + 1)
+            }
+            stream.finish(summary: Self.summary)
+        }
+        #expect(await stream.head()?.bodyText == "first")
+        try await Task.sleep(for: .milliseconds(300))
+        // One 60-byte part queued; a second would make 120 > 100: its send waits.
+        #expect(sent.get == 1)
+        var received = 0
+        while let part = try await stream.next() { received += part.count }
+        #expect(received == 240 && sent.get == 4)
+    }
+
     @Test func anAbortEndsTheReadWithAnErrorAfterTheQueuedParts() async throws {
         let stream = ResponseStream(capacity: 4, deadline: Self.never)
         _ = Self.produce(stream, parts: 3) { $0.abort(.text(503, "Timestream failed")) }
