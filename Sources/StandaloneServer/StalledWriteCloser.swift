@@ -6,11 +6,11 @@ import NIOCore
 /// A client that reads slowly keeps it: a whole answer is handed to the channel at once, so the channel stays
 /// unwritable until all but NIO's low-water mark has gone out, however steadily the client reads. The socket
 /// takes from NIO's buffer only once a third or so of its own send buffer is free (the kernel's writability
-/// threshold), so "progress" means the client read that much (hundreds of KB) within `timeout`, not a trickle. Hummingbird's idle timeout does not cover an answer
-/// being written, and a body writer waits for writability without a limit, so a client that never reads would
-/// hold the answer's memory — a whole `SAMPLES` answer, or a streamed read's worker thread — for as long as it
-/// keeps the connection open. Closing makes the pending write fail and the answer is dropped (logged 499 with
-/// what the service did).
+/// threshold), so "progress" means the client read that much (hundreds of KB) within `timeout`, not a trickle.
+/// Hummingbird's idle timeout does not cover an answer being written, and a body writer waits for writability
+/// without a limit, so a client that never reads would hold the answer's memory — a whole `SAMPLES` answer, or a
+/// streamed read's worker thread — for as long as it keeps the connection open. Closing makes the pending write
+/// fail and the answer is dropped (logged 499 with what the service did).
 final class StalledWriteCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
