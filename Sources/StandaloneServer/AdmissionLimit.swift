@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// How many remote-write/read requests are being served, against `--max-concurrent-requests`. A request past
@@ -8,6 +9,7 @@ final class AdmissionLimit: Sendable {
         var inFlight = 0
         var accepting = true
         var listening = false
+        var shutdownEndsAt: NIODeadline?
     }
 
     let limit: Int
@@ -35,13 +37,19 @@ final class AdmissionLimit: Sendable {
     /// The server is listening: a shutdown from now on is a serving connector's, not a failed start's.
     func startListening() { state.withLock { $0.listening = true } }
 
-    /// Stops accepting; true when the server had been listening.
-    @discardableResult func stopAccepting() -> Bool {
+    /// Stops accepting; true when the server had been listening. `shutdownEndsAt`: when the requests in flight
+    /// are no longer waited for (`--shutdown-timeout` from now).
+    @discardableResult func stopAccepting(shutdownEndsAt: NIODeadline? = nil) -> Bool {
         state.withLock { state in
             state.accepting = false
+            state.shutdownEndsAt = shutdownEndsAt
             return state.listening
         }
     }
+
+    /// When a graceful shutdown stops waiting for the requests in flight (nil while serving): a connection's close
+    /// held back for its unsent answer goes ahead then (`AnswerAwareCloser`).
+    var shutdownEndsAt: NIODeadline? { state.withLock { $0.shutdownEndsAt } }
 }
 
 /// Request ids for log lines: a random per-process prefix and a counter (`<prefix>-<n>`).

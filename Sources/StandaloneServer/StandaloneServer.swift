@@ -73,9 +73,13 @@ package struct StandaloneServer {
         let swiftLog = Logging.Logger(label: "timestream-prometheus-connector") { _ in LogBridge(log: log) }
         let idleTimeout = TimeAmount.milliseconds(Int64(options.idleTimeoutSeconds * 1000))
         // A connection that moves no bytes for --idle-timeout is closed: reading a request (Hummingbird's idle
-        // timeout) or writing an answer its client does not read (`StalledWriteCloser`).
+        // timeout) or writing an answer its client does not read (`AnswerAwareCloser`), which also holds back
+        // Hummingbird's closes until the answer has gone out (or the shutdown's time is up).
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [StalledWriteCloser(timeout: idleTimeout)], idleTimeout: idleTimeout)
+            additionalChannelHandlers: [
+                AnswerAwareCloser(timeout: idleTimeout, forceCloseAt: { admission.shutdownEndsAt })
+            ],
+            idleTimeout: idleTimeout)
         let server: HTTPServerBuilder
         if let tls = options.tls {
             let certificates: [NIOSSLCertificate], key: NIOSSLPrivateKey
@@ -126,7 +130,9 @@ package struct StandaloneServer {
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: app),
-                .init(service: ShutdownNotice(admission: admission, log: log), successTerminationBehavior: .ignore),
+                .init(
+                    service: ShutdownNotice(admission: admission, log: log, timeout: options.shutdownTimeoutSeconds),
+                    successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: swiftLog)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownTimeoutSeconds * 1000))
@@ -147,10 +153,11 @@ package struct StandaloneServer {
 private struct ShutdownNotice: Service {
     let admission: AdmissionLimit
     let log: Connector.Logger
+    let timeout: Double
 
     func run() async throws {
         try? await gracefulShutdown()
-        guard admission.stopAccepting() else { return }
+        guard admission.stopAccepting(shutdownEndsAt: .now() + .milliseconds(Int64(timeout * 1000))) else { return }
         log.info("shutting down: finishing the requests in flight", [("in_flight", String(admission.inFlight))])
     }
 }

@@ -10,12 +10,14 @@
 - a body still arriving when the shutdown drain ends is logged 503, not 400;
 - a client that stops reading its answer (a 4.5 MB SAMPLES answer: more than loopback's socket buffers hold) has its
   connection closed once nothing moved for --idle-timeout: it receives part of the answer and then the end of the
-  connection, instead of holding the answer in the server for as long as it keeps the connection open.
+  connection, instead of holding the answer in the server for as long as it keeps the connection open;
+- a client that reads a 9 MB SAMPLES answer steadily but slowly (≈ 1 MB/s, past --idle-timeout after the answer's
+  end was queued) receives all of it: Hummingbird's idle close waits until the answer has gone out.
 """
 import re, socket, struct, threading, time
 import snappy
 from local_stack import Standalone
-from prompb import ReadRequest
+from prompb import ReadRequest, ReadResponse
 
 
 def trickling_write(port, stop):
@@ -158,43 +160,70 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
 
 def stalled_reader(work, binary, standin, check, post, write_headers, auth):
     """600 series × 1000 samples written, then a SAMPLES read of them whose client reads nothing for 4 s (twice
-    --idle-timeout): afterwards it drains what reached it, which must end before the whole answer."""
+    --idle-timeout): afterwards it drains what reached it, which must end before the whole answer. Then the same
+    data twice in one answer (two queries, 9 MB) read at ≈ 1 MB/s: all of it arrives."""
     from streamed_read import write
-    door = Standalone(work, binary, standin.url, log_name="stalled-reader.log", flags=["--idle-timeout=2"])
+    door = Standalone(work, binary, standin.url, log_name="stalled-reader.log",
+                      flags=["--idle-timeout=2", "--request-timeout=120"])  # a read of 1.2 M samples: ~40 s
     try:
         stamp = int(time.time() * 1000) - 60_000
         write(door, post, write_headers, "stalled_reader", 600, 1000, stamp)
-        read = ReadRequest()
-        query = read.queries.add(start_timestamp_ms=stamp - 10_000_000, end_timestamp_ms=stamp)
-        query.matchers.add(type=0, name="__name__", value="stalled_reader")
-        body = snappy.compress(read.SerializeToString())
-        # A small receive buffer (no autotuning): the kernel holds ~3 MB of the answer, mostly on the sending side.
-        client = socket.socket()
-        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        client.settimeout(120)
-        client.connect(("127.0.0.1", door.port))
-        client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
-                       b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
-                       % (auth.encode(), len(body)) + body)
+        client = read_connection(door, auth, stamp, queries=1)
         head = client.recv(4096, socket.MSG_PEEK)  # the answer is ready (SAMPLES: assembled whole first)
         time.sleep(4)  # reads nothing meanwhile
-        received, ended = b"", "complete"
-        try:
-            while True:
-                chunk = client.recv(1 << 20)
-                if not chunk:
-                    ended = "closed"
-                    break
-                received += chunk
-                length = re.search(rb"Content-Length: (\d+)\r\n", received)
-                if length and len(received) >= received.index(b"\r\n\r\n") + 4 + int(length.group(1)):
-                    break  # the whole answer arrived: the server never closed
-        except ConnectionResetError:
-            ended = "reset"
-        finally:
-            client.close()
+        received, ended = drain(client, rate=None)
         check(head.startswith(b"HTTP/1.1 200") and ended in ("closed", "reset"),
               "a client that reads nothing of a 4.5 MB answer for twice --idle-timeout finds the connection %s after"
               " %d bytes" % (ended, len(received)))
+        client = read_connection(door, auth, stamp, queries=2)
+        received, ended = drain(client, rate=1 << 20)
+        answer = received[received.find(b"\r\n\r\n") + 4:] if ended == "complete" else b""
+        results = ReadResponse.FromString(snappy.decompress(answer)).results if answer else []
+        check(received.startswith(b"HTTP/1.1 200") and [len(r.timeseries) for r in results] == [600, 600]
+              and sum(len(t.samples) for r in results for t in r.timeseries) == 1_200_000,
+              "a client reading a %d-byte answer at 1 MB/s (for longer than --idle-timeout) receives it whole (%s, %s)"
+              % (len(received), ended, [len(r.timeseries) for r in results]))
     finally:
-        check(door.stop() == 0, "exit 0 on SIGTERM after the stalled reader")
+        check(door.stop() == 0, "exit 0 on SIGTERM after the stalled and the slow reader")
+
+
+def read_connection(door, auth, stamp, queries):
+    """A SAMPLES read of `stalled_reader` (`queries` times the same query) sent on a socket with a small receive
+    buffer (no autotuning: the kernel holds ~3 MB of the answer, mostly on the sending side)."""
+    read = ReadRequest()
+    for _ in range(queries):
+        query = read.queries.add(start_timestamp_ms=stamp - 10_000_000, end_timestamp_ms=stamp)
+        query.matchers.add(type=0, name="__name__", value="stalled_reader")
+    body = snappy.compress(read.SerializeToString())
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.settimeout(120)
+    client.connect(("127.0.0.1", door.port))
+    client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
+                   b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
+                   % (auth.encode(), len(body)) + body)
+    return client
+
+
+def drain(client, rate):
+    """Reads the answer (at most `rate` bytes a second, if given) until it is complete or the connection ends:
+    what arrived, and "complete", "closed" or "reset"."""
+    received, ended, began = b"", "complete", time.monotonic()
+    try:
+        while True:
+            if rate and len(received) > rate * (time.monotonic() - began):
+                time.sleep(0.01)
+                continue
+            chunk = client.recv(1 << 16)
+            if not chunk:
+                ended = "closed"
+                break
+            received += chunk
+            length = re.search(rb"content-length: (\d+)\r\n", received, re.I)
+            if length and len(received) >= received.index(b"\r\n\r\n") + 4 + int(length.group(1)):
+                break  # the whole answer arrived
+    except ConnectionResetError:
+        ended = "reset"
+    finally:
+        client.close()
+    return received, ended
