@@ -4,16 +4,15 @@ import Synchronization
 
 /// Checks a request's `Authorization: Bearer <token>` against the tokens the operator stored (the function's token
 /// mode: Prometheus holds a token, not an IAM key, and the function writes with its own role). The tokens are
-/// loaded once (at cold start), compared in constant time, and reloaded after a mismatch at most once per
-/// `reloadIntervalMilliseconds`, so a rotated secret takes effect on warm functions within a minute while wrong
-/// tokens cannot make the function call Secrets Manager more often than that. A token is refused (401) only
-/// against tokens known to be current: while the secret cannot be read, is being read by another request, or holds
-/// none, the answer is 503 (the token may be a new value: Prometheus must not drop the batch), and Secrets Manager
-/// is asked at most once per `retryIntervalMilliseconds`, by one request — so neither an outage nor a flood of
-/// requests turns into a Secrets Manager call per request. Thread-safe.
+/// loaded once (at cold start) and compared in constant time. A token this instance does not hold makes it read
+/// the secret again — by one request at a time, at most once per `retryIntervalMilliseconds` — so a rotated
+/// secret takes effect on warm instances within seconds while wrong tokens cannot make it call Secrets Manager
+/// more often than that. A token is refused (401) only against tokens read less than that interval ago: while the
+/// secret cannot be read, is being read by another request, or holds none, the answer is 503 (the token may be a
+/// new value: Prometheus must not drop the batch). Thread-safe.
 public final class BearerTokenGate: Sendable {
-    static let reloadIntervalMilliseconds: Int64 = 60_000
-    /// Matches the `Retry-After` of the 503 answered while no token is loaded.
+    /// How old a read may be to refuse a token against (401), and how often Secrets Manager is asked at most;
+    /// matches the `Retry-After` of the 503 answered meanwhile.
     static let retryIntervalMilliseconds: Int64 = 5_000
 
     /// Where the tokens are kept, for messages (e.g. the secret's ARN); never a token.
@@ -29,6 +28,8 @@ public final class BearerTokenGate: Sendable {
         /// When a read last started, and why it failed (nil: it did not).
         var attemptedAt: Int64? = nil
         var failure: SecretsManagerError? = nil
+        /// A read is under way (one at a time, so an older read never overwrites a newer one).
+        var reading = false
     }
 
     /// - Parameter load: the tokens currently accepted (the secret's current value, and its previous one while a
@@ -64,18 +65,17 @@ public final class BearerTokenGate: Sendable {
         let presented = Array(parts[1].utf8.drop { $0 == UInt8(ascii: " ") })
         let loaded = state.withLock { $0.tokens }
         if Self.matches(presented, loaded) { return nil }
-        // Not a token this instance holds: refused (401) only when the tokens are known to be current; while the
-        // secret cannot be read, or is being read, the token may be its new value, so the answer is 503 and
-        // Prometheus sends the batch again instead of dropping it.
+        // Not a token this instance holds: refused (401) only against tokens read moments ago; otherwise the
+        // secret is read again first (it may have been rotated), and while it cannot be read, or is being read,
+        // the answer is 503 and Prometheus sends the batch again instead of dropping it.
         let at = now()
         let step = state.withLock { state -> Step in
-            if !state.tokens.isEmpty, let loadedAt = state.loadedAt, at - loadedAt < Self.reloadIntervalMilliseconds {
-                return .check(state.tokens)
+            if let loadedAt = state.loadedAt, at - loadedAt < Self.retryIntervalMilliseconds { return .check(state.tokens) }
+            if state.reading { return .busy }
+            if let last = state.attemptedAt, at - last < Self.retryIntervalMilliseconds, let failure = state.failure {
+                return .failed(failure)
             }
-            if let last = state.attemptedAt, at - last < Self.retryIntervalMilliseconds {
-                if let failure = state.failure { return .failed(failure) }
-                return state.loadedAt == last ? .check(state.tokens) : .busy
-            }
+            state.reading = true
             state.attemptedAt = at
             return .read
         }
@@ -100,7 +100,7 @@ public final class BearerTokenGate: Sendable {
 
     /// What a request whose token is not among the loaded ones does next.
     private enum Step {
-        /// The tokens are current (read less than a reload interval ago): compare with them.
+        /// The tokens are current (read less than a retry interval ago): compare with them.
         case check([[UInt8]])
         /// This request reads the secret.
         case read
@@ -117,12 +117,18 @@ public final class BearerTokenGate: Sendable {
 
     private func reload() -> Result<[[UInt8]], SecretsManagerError> {
         let attempted = now()
-        state.withLock { $0.attemptedAt = attempted }
+        state.withLock { state in
+            state.attemptedAt = attempted
+            state.reading = true
+        }
         switch load() {
         case .failure(let error):
             // The tokens read before are kept (and still accepted); the next unknown token reads again after
             // `retryIntervalMilliseconds`.
-            state.withLock { $0.failure = error }
+            state.withLock { state in
+                state.failure = error
+                state.reading = false
+            }
             return .failure(error)
         case .success(let values):
             let tokens = values.filter { !$0.isEmpty }.map { Array($0.utf8) }

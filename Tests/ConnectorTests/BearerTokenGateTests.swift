@@ -4,8 +4,8 @@ import Testing
 
 @testable import Connector
 
-/// The token mode's check: constant-time match, reload after a mismatch at most once a minute, 503 while the
-/// secret cannot be read. The clock and the secret's value are the test's.
+/// The token mode's check: constant-time match, reload after a mismatch at most once per retry interval (5 s),
+/// 503 while the secret cannot be read. The clock and the secret's value are the test's.
 @Suite struct BearerTokenGateTests {
     final class Secret: Sendable {
         let state = Mutex<(value: Result<[String], SecretsManagerError>, reads: Int, now: Int64)>((.success(["t0"]), 0, 1_000_000))
@@ -37,20 +37,23 @@ import Testing
         #expect(secret.reads == 1)
     }
 
-    @Test func aRotatedSecretIsPickedUpAfterAMismatchAtMostOnceAMinute() {
+    @Test func aRotatedSecretIsPickedUpAfterAMismatchWithinSeconds() {
         let secret = Secret()
         let gate = secret.gate()
         gate.preload()
         secret.set(.success(["t1", "t0"]))  // rotated: t1 current, t0 previous
-        #expect(gate.refusal("Bearer t1") != nil)  // loaded less than a minute ago: no reload yet
+        #expect(gate.refusal("Bearer t1")?.response.statusCode == 401)  // read moments ago: no reload yet
         #expect(secret.reads == 1)
-        secret.advance(BearerTokenGate.reloadIntervalMilliseconds)
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
         #expect(gate.refusal("Bearer t1") == nil)  // mismatch → reload → accepted
         #expect(gate.refusal("Bearer t0") == nil)  // the previous value during the rotation
         #expect(secret.reads == 2)
-        for _ in 0..<5 { #expect(gate.refusal("Bearer wrong") != nil) }  // wrong tokens: no reload storm
+        for _ in 0..<5 { #expect(gate.refusal("Bearer wrong")?.response.statusCode == 401) }  // no reload storm
         #expect(secret.reads == 2)
-        secret.advance(BearerTokenGate.reloadIntervalMilliseconds)
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds - 1)
+        #expect(gate.refusal("Bearer wrong")?.response.statusCode == 401)
+        #expect(secret.reads == 2)
+        secret.advance(1)
         #expect(gate.refusal("Bearer wrong") != nil)
         #expect(secret.reads == 3)
     }
@@ -107,7 +110,7 @@ import Testing
         let gate = secret.gate()
         gate.preload()
         secret.set(.failure(SecretsManagerError(code: "ThrottlingException", message: "slow down", httpStatus: 400)))
-        secret.advance(BearerTokenGate.reloadIntervalMilliseconds)
+        secret.advance(BearerTokenGate.retryIntervalMilliseconds)
         for _ in 0..<3 {
             let refusal = gate.refusal("Bearer t1")
             #expect(refusal?.response.statusCode == 503, "\(refusal?.response.bodyText ?? "accepted")")
@@ -136,7 +139,7 @@ import Testing
         }
         box.withLock { $0 = gate }
         gate.preload()
-        clock.withLock { $0 += BearerTokenGate.reloadIntervalMilliseconds }
+        clock.withLock { $0 += BearerTokenGate.retryIntervalMilliseconds }
         #expect(gate.refusal("Bearer t1") == nil)
         let concurrent = inner.withLock { $0 } ?? nil
         #expect(concurrent?.response.statusCode == 503, "\(concurrent?.response.bodyText ?? "accepted")")
