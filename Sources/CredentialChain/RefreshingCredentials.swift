@@ -4,8 +4,8 @@ import Synchronization
 /// A provider's credentials, kept and refreshed ahead of their expiration. `current()` never waits while the
 /// kept credentials are valid: from `refreshMargin` before the expiration a background refresh starts (one at a
 /// time) and the old credentials keep serving until new ones arrive. Only when none are kept, or they are within
-/// `expirySafety` of expiring (every background refresh failed), does a request fetch itself; concurrent requests
-/// then share that one fetch. The source is asked at most once per `retryAfterFailure` on any path: after a failed
+/// `expirySafety` of expiring (every background refresh failed), does a request fetch itself; no request waits
+/// for another's fetch (it signs with the kept keys until they expire, else fails at once). The source is asked at most once per `retryAfterFailure` on any path: after a failed
 /// fetch requests get its error at once instead of each waiting for an unreachable source, and when the source
 /// answers with the same keys near their expiry (a caching `credential_process`, a degraded IMDS) they are used
 /// until they expire instead of asking again on every request. Keys already expired when fetched are a failure.
@@ -83,7 +83,7 @@ public final class RefreshingCredentials: Sendable {
         switch decision {
         case .use(let credentials): return .success(credentials)
         case .useAndRefresh(let credentials):
-            startInBackground { [self] in self.refreshInBackground() }
+            startInBackground { [self] in self.refreshInBackground(requestedAt: time) }
             return .success(credentials)
         case .fetchNow: return fetchNow()
         }
@@ -95,31 +95,56 @@ public final class RefreshingCredentials: Sendable {
         case fetchNow
     }
 
-    /// Fetches unless another caller's fetch, finished while this one waited, already left usable credentials.
+    /// Fetches unless another caller's fetch, finished meanwhile, already left usable credentials. Never waits for
+    /// another caller's fetch (a background refresh, or a `credential_process` that may take up to a minute): while
+    /// one runs, a request signs with the kept keys if they have not expired, else gets a failure at once (503:
+    /// Prometheus retries) — a hung source holds the one thread that asked it, not every worker.
     private func fetchNow() -> Result<Credentials, CredentialProviderError> {
-        fetching.withLock { _ in
-            let time = now()
-            let (kept, usableUntil, extended, lastError, lastAttempt) = state.withLock { state in
-                (state.kept, state.kept?.expirationEpochMilliseconds.map(state.usableUntil), state.extendedUntil != nil,
-                 state.lastError, state.lastAttempt)
-            }
-            if let kept, usableUntil.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true {
-                return .success(kept.credentials)
-            }
-            if time < lastAttempt + Self.retryAfterFailureMilliseconds {
-                // The source was just asked: its answer stands (its error, or its keys while they are usable).
-                if let kept, lastError == nil || extended, usableUntil.map({ time < $0 }) ?? true {
-                    return .success(kept.credentials)
-                }
-                if let lastError { return .failure(lastError) }
-            }
-            return store(Result { () throws(CredentialProviderError) in try provider.fetch() }).map(\.credentials)
+        if let result = fetching.withLockIfAvailable({ _ in fetchHoldingTheLock() }) { return result }
+        if let kept = stillSigning(at: now()) { return .success(kept) }
+        return .failure(
+            CredentialProviderError(
+                source: provider.name, reason: "no usable credentials while another request fetches them (the source is slow to answer); retry"))
+    }
+
+    private func fetchHoldingTheLock() -> Result<Credentials, CredentialProviderError> {
+        let time = now()
+        let (kept, usableUntil, lastError, lastAttempt) = state.withLock { state in
+            (state.kept, state.kept?.expirationEpochMilliseconds.map(state.usableUntil), state.lastError, state.lastAttempt)
+        }
+        if let kept, usableUntil.map({ time < $0 - Self.expirySafetyMilliseconds }) ?? true {
+            return .success(kept.credentials)
+        }
+        let stillSigning = kept.flatMap { kept in usableUntil.map { time < $0 } ?? true ? kept.credentials : nil }
+        if time < lastAttempt + Self.retryAfterFailureMilliseconds {
+            // The source was just asked: its answer stands (its keys while they sign, else its error).
+            if let stillSigning { return .success(stillSigning) }
+            if let lastError { return .failure(lastError) }
+        }
+        let fetched = store(Result { () throws(CredentialProviderError) in try provider.fetch() }).map(\.credentials)
+        if case .failure = fetched, let stillSigning, now() < usableUntil ?? .max {
+            return .success(stillSigning)  // the kept keys have not expired yet: better than a 503
+        }
+        return fetched
+    }
+
+    /// The kept keys, unless they have expired (past any static-stability extension).
+    private func stillSigning(at time: Int64) -> Credentials? {
+        state.withLock { state in
+            guard let kept = state.kept else { return nil }
+            guard let expiration = kept.expirationEpochMilliseconds else { return kept.credentials }
+            return time < state.usableUntil(expiration) ? kept.credentials : nil
         }
     }
 
-    private func refreshInBackground() {
+    /// A refresh asked for at `requestedAt`: skipped when a request's fetch answered meanwhile.
+    private func refreshInBackground(requestedAt: Int64) {
         fetching.withLock { _ in
-            _ = store(Result { () throws(CredentialProviderError) in try provider.fetch() })
+            let answeredSince = state.withLock { state in
+                if state.lastAttempt >= requestedAt { state.refreshing = false }
+                return state.lastAttempt >= requestedAt
+            }
+            if !answeredSince { _ = store(Result { () throws(CredentialProviderError) in try provider.fetch() }) }
         }
     }
 

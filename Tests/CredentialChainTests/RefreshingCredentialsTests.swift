@@ -20,7 +20,7 @@ import Testing
     }
 
     /// `extendedBy`: how long statically stable keys are used past a failure (random as in production when nil).
-    func cache(_ provider: ScriptedProvider, extendedBy: Int64? = nil) -> RefreshingCredentials {
+    func cache(_ provider: any CredentialProvider, extendedBy: Int64? = nil) -> RefreshingCredentials {
         var fixed: (@Sendable () -> Int64)? = nil
         if let extendedBy { fixed = { extendedBy } }
         return RefreshingCredentials(
@@ -249,15 +249,96 @@ import Testing
         }
     }
 
-    @Test func theRealBackgroundThreadRuns() throws {
+    @Test(.timeLimit(.minutes(1))) func theRealBackgroundThreadRuns() throws {
         let expiry = clock.now + 100_000  // already inside the margin
         let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000))])
         let credentials = RefreshingCredentials(provider: provider, now: clock.function)
         #expect(try credentials.current().get().accessKeyID == "ASIA1")  // fetched; schedules nothing yet
         clock.advance(seconds: 10)  // keys that arrived inside the margin: the source is asked again after 10 s
-        #expect(try credentials.current().get().accessKeyID != "")  // schedules the thread
+        #expect(try ["ASIA1", "ASIA2"].contains(credentials.current().get().accessKeyID))  // schedules the thread
         // No timing assumption: wait (without a deadline) until the thread has stored the new keys.
         while (try? credentials.current().get().accessKeyID) != "ASIA2" { usleep(1_000) }
         #expect(provider.fetches == 2)
+    }
+
+    /// A source that takes its time (a `credential_process` of up to a minute) while one request fetches from it:
+    /// other requests sign with the kept keys while they have not expired, and fail at once after (503), instead
+    /// of every worker thread waiting for that one fetch.
+    @Test(.timeLimit(.minutes(1))) func noRequestWaitsForAnotherRequestsFetch() throws {
+        let expiry = clock.now + 600_000
+        let provider = GatedProvider(first: keys(1, expiresAt: expiry), then: keys(2, expiresAt: expiry + 3_600_000))
+        let credentials = cache(provider)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")
+        clock.advance(seconds: 600 - 59)  // within a minute of expiry, no background refresh run: a request fetches
+        let fetcher = Thread { _ = credentials.current() }
+        fetcher.start()
+        provider.started.wait()  // the fetch is under way and does not return until released
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")  // the kept keys still sign
+        clock.advance(seconds: 60)  // expired now
+        guard case .failure(let error) = credentials.current() else {
+            Issue.record("expired keys were used")
+            return
+        }
+        #expect(error.reason.contains("another request fetches them"), "\(error)")
+        provider.release.signal()
+        while (try? credentials.current().get().accessKeyID) != "ASIA2" { usleep(1_000) }
+        #expect(provider.fetches == 2)
+    }
+
+    /// A fetch that fails in the last minute of the kept keys: they keep signing until they expire (a 503 for every
+    /// request meanwhile would be an outage of up to a minute for nothing).
+    @Test func aFailedFetchInTheLastMinuteKeepsTheKeptKeys() throws {
+        let expiry = clock.now + 600_000
+        let failure = CredentialProviderError(source: "scripted source", reason: "endpoint down")
+        let provider = ScriptedProvider([.success(keys(1, expiresAt: expiry)), .failure(failure)])
+        let credentials = cache(provider)
+        _ = credentials.current()
+        clock.advance(seconds: 600 - 59)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")  // fetched, failed: the kept keys
+        #expect(provider.fetches == 2)
+        clock.advance(seconds: 5)
+        #expect(try credentials.current().get().accessKeyID == "ASIA1")  // within retryAfterFailure: not asked
+        #expect(provider.fetches == 2)
+        clock.advance(seconds: 54)
+        #expect(credentials.current() == .failure(failure))  // expired, the source still down
+    }
+
+    /// A background refresh queued while a request's own fetch answered: it does not ask the source again.
+    @Test func aBackgroundRefreshAfterARequestsFetchIsSkipped() throws {
+        let expiry = clock.now + 600_000
+        let provider = ScriptedProvider([
+            .success(keys(1, expiresAt: expiry)), .success(keys(2, expiresAt: expiry + 3_600_000)),
+        ])
+        let credentials = cache(provider)
+        _ = credentials.current()
+        clock.advance(seconds: 301)
+        _ = credentials.current()  // schedules a background refresh
+        #expect(background.pending == 1)
+        clock.advance(seconds: 600 - 301 - 59)  // the refresh has not run; a request fetches in the last minute
+        #expect(try credentials.current().get().accessKeyID == "ASIA2")
+        background.runAll()
+        #expect(provider.fetches == 2)
+    }
+}
+
+/// A source whose first answer is immediate and whose second waits until the test releases it.
+final class GatedProvider: CredentialProvider {
+    let name = "gated source"
+    let isStaticallyStable = false
+    let started = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    private let answers: Mutex<(first: ExpiringCredentials, then: ExpiringCredentials, fetches: Int)>
+    init(first: ExpiringCredentials, then: ExpiringCredentials) { answers = Mutex((first, then, 0)) }
+    var fetches: Int { answers.withLock { $0.fetches } }
+    func fetch() throws(CredentialProviderError) -> ExpiringCredentials {
+        let (count, answer) = answers.withLock { state in
+            state.fetches += 1
+            return (state.fetches, state.fetches == 1 ? state.first : state.then)
+        }
+        if count == 2 {
+            started.signal()
+            release.wait()
+        }
+        return answer
     }
 }
