@@ -56,6 +56,16 @@ struct Flag: Sendable {
         self.help = help
     }
 
+    /// A duration in seconds: a plain number (seconds) or a number with one of Prometheus' units `ms`, `s`, `m`,
+    /// `h` (`30s`, `2m`); nil when it is neither.
+    static func seconds(_ value: String) -> Double? {
+        for (unit, factor) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)] where value.hasSuffix(unit) {
+            guard let number = Double(value.dropLast(unit.count)), number.isFinite else { return nil }
+            return number * factor
+        }
+        return Double(value)
+    }
+
     /// `value` checked against the flag's kind: nil when fine, else what to change.
     func problem(with value: String) -> String? {
         switch kind {
@@ -65,8 +75,8 @@ struct Flag: Sendable {
         case .integer:
             return Int(value) == nil ? ConfigError.notAnInteger(value) : nil
         case .seconds:
-            guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
-                return "'\(value)' is not a positive number of seconds"
+            guard let seconds = Self.seconds(value), seconds > 0, seconds.isFinite else {
+                return "'\(value)' is not a positive duration: seconds (30, 2.5) or with a unit (500ms, 30s, 2m, 1h)"
             }
             // Longer waits are mistakes, and milliseconds past Int64 would trap.
             return seconds <= Self.maxSeconds ? nil : "'\(value)' is more than a day (\(Int(Self.maxSeconds)) seconds)"

@@ -54,6 +54,10 @@ package struct StandaloneOptions: Sendable {
                 if flag.kind == .boolean, index == arguments.count || arguments[index].hasPrefix("--") {
                     value = "true"
                 } else if index < arguments.count {
+                    // `--default-table --region=x` is a forgotten value, not a table named "--region=x".
+                    guard !arguments[index].hasPrefix("--") else {
+                        throw OptionsError("--\(name) needs a value before \(arguments[index]) (one starting with -- goes as --\(name)=…)")
+                    }
                     value = arguments[index]
                     index += 1
                 } else {
@@ -120,9 +124,9 @@ package struct StandaloneOptions: Sendable {
         maxRequestBodyBytes = try positive("max_request_body_bytes")
         maxReadSamples = try positive("max_read_samples")
         connector.maxReadSamples = maxReadSamples
-        requestTimeoutSeconds = Double(values["request_timeout"] ?? "") ?? 30
-        idleTimeoutSeconds = Double(values["idle_timeout"] ?? "") ?? 60
-        shutdownTimeoutSeconds = Double(values["shutdown_timeout"] ?? "") ?? 30
+        requestTimeoutSeconds = Flag.seconds(values["request_timeout"] ?? "") ?? 30
+        idleTimeoutSeconds = Flag.seconds(values["idle_timeout"] ?? "") ?? 60
+        shutdownTimeoutSeconds = Flag.seconds(values["shutdown_timeout"] ?? "") ?? 30
         self.values = values
     }
 
@@ -132,12 +136,13 @@ package struct StandaloneOptions: Sendable {
         return "--\(flag.name) (\(variable))"
     }
 
-    /// Whether the server listens on a loopback address only (`127.0.0.0/8`, `::1`, `localhost`).
+    /// Whether the server listens on a loopback address only (`127.0.0.0/8`, `::1`; `localhost` is 127.0.0.1).
     package var listensOnLoopbackOnly: Bool {
-        host == "::1" || host == "localhost" || host.hasPrefix("127.")
+        host == "::1" || host.hasPrefix("127.")
     }
 
-    /// `[host]:port`, `host:port` or `:port`.
+    /// `[host]:port`, `host:port` or `:port`. `localhost` is 127.0.0.1, as the Go connector bound it (a resolver
+    /// may list `::1` first, and a Prometheus given `127.0.0.1` would then find nothing listening).
     /// - Parameter ipv6: whether this machine can open IPv6 sockets (decides what `:port` binds).
     static func listenAddress(_ text: String, ipv6: Bool = ipv6Available) throws(OptionsError) -> (host: String, port: Int) {
         let problem = OptionsError("--web.listen-address (web_listen_address): '\(text)' is not [host]:port, e.g. :9201 or 127.0.0.1:9201")
@@ -147,6 +152,7 @@ package struct StandaloneOptions: Sendable {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = ipv6 ? "::" : "0.0.0.0" }
+        if host.lowercased() == "localhost" { host = "127.0.0.1" }
         return (host, port)
     }
 
@@ -171,7 +177,7 @@ package struct StandaloneOptions: Sendable {
             "Flags:",
         ]
         for flag in Flag.all {
-            let placeholder = flag.kind == .boolean ? "=<bool>" : "=<\(flag.kind == .seconds ? "seconds" : "value")>"
+            let placeholder = flag.kind == .boolean ? "=<bool>" : "=<\(flag.kind == .seconds ? "duration" : "value")>"
             lines.append("  --\(flag.name)\(placeholder)  [\(flag.variable)]")
             lines.append("      \(flag.help)" + (flag.defaultValue.map { " Default: \($0)." } ?? ""))
         }

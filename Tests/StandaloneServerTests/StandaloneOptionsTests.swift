@@ -93,8 +93,16 @@ import Testing
         #expect(options.connector.failOnLongLabel && options.connector.useFunctionCredentials)
     }
 
+    /// Prometheus-style durations (`30s`, `2m`) as well as plain seconds.
+    @Test func timeoutsTakeDurationsWithUnits() throws {
+        let options = try options(required + ["--request-timeout=2m", "--idle-timeout", "500ms", "--shutdown-timeout=1.5"])
+        #expect(options.requestTimeoutSeconds == 120 && options.idleTimeoutSeconds == 0.5 && options.shutdownTimeoutSeconds == 1.5)
+        #expect(try self.options(required + ["--request-timeout=1h"]).requestTimeoutSeconds == 3600)
+        #expect(try self.options(required + ["--request-timeout=45s"]).requestTimeoutSeconds == 45)
+    }
+
     @Test func listenAddresses() throws {
-        for (text, host, port) in [(":9201", "::", 9201), ("[::1]:80", "::1", 80), ("localhost:0", "localhost", 0)] {
+        for (text, host, port) in [(":9201", "::", 9201), ("[::1]:80", "::1", 80), ("localhost:0", "127.0.0.1", 0), ("LocalHost:9201", "127.0.0.1", 9201)] {
             let address = try StandaloneOptions.listenAddress(text, ipv6: true)
             #expect(address.host == host && address.port == port, "\(text)")
         }
@@ -115,10 +123,15 @@ import Testing
         #expect(problem(required + ["--write-base-endpoint=ftp://x"]) == "--write-base-endpoint (write_base_endpoint): 'ftp://x' is not an absolute http(s) URL of the form scheme://host[:port]")
         #expect(problem(required + ["--web.telemetry-path=metrics"]) == "--web.telemetry-path (web_telemetry_path): 'metrics' must start with /")
         #expect(problem(required + ["--max-concurrent-requests=0"]) == "--max-concurrent-requests (max_concurrent_requests): must be at least 1")
-        #expect(problem(required + ["--shutdown-timeout=-1"]) == "--shutdown-timeout (shutdown_timeout): '-1' is not a positive number of seconds")
+        #expect(problem(required + ["--shutdown-timeout=-1"]) == "--shutdown-timeout (shutdown_timeout): '-1' is not a positive duration: seconds (30, 2.5) or with a unit (500ms, 30s, 2m, 1h)")
+        #expect(problem(required + ["--idle-timeout=1h30m"]) == "--idle-timeout (idle_timeout): '1h30m' is not a positive duration: seconds (30, 2.5) or with a unit (500ms, 30s, 2m, 1h)")
+        #expect(problem(required + ["--request-timeout=2d"]) != nil)
+        #expect(problem(required + ["--request-timeout=25h"]) == "--request-timeout (request_timeout): '25h' is more than a day (86400 seconds)")
         #expect(problem(required + ["--request-timeout=1e16"]) == "--request-timeout (request_timeout): '1e16' is more than a day (86400 seconds)")
         #expect(problem(required + ["--request-timeout=86400"]) == nil)
         #expect(problem(required + ["--region"]) == "--region needs a value")
+        // A forgotten value is not taken from the next flag.
+        #expect(problem(["--default-database=d", "--default-table", "--region=x"]) == "--default-table needs a value before --region=x (one starting with -- goes as --default-table=…)")
         #expect(problem(required + ["serve"]) == "unexpected argument 'serve': every setting is a --flag (see --help)")
         #expect(problem(required, ["AWS_ENDPOINT_URL": "nope"]) == "AWS_ENDPOINT_URL: 'nope' is not an absolute http(s) URL of the form scheme://host[:port]")
     }
