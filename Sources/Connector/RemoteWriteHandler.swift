@@ -58,8 +58,11 @@ public final class RemoteWriteHandler: Sendable {
                     maxConcurrent: Self.maxConcurrentWrites, tally: tally)
             }
             var results = plan.calls.isEmpty ? [] : send(plan.calls)
-            // A call refused whole for some of its records: the others are sent again without them.
-            if results.contains(where: { if case .failure(let error) = $0 { RefusedCallIsolation.isRefusedForItsRecords(error) } else { false } }) {
+            // A call refused whole for some of its records: the others are sent again without them — unless a call
+            // failed transiently: the answer is then 503 and Prometheus sends the whole batch again (isolating now
+            // would add calls to a Timestream that is throttling, for records the re-send writes anyway).
+            let failures = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            if failures.contains(where: RefusedCallIsolation.isRefusedForItsRecords), !failures.contains(where: \.isRetryable) {
                 results = RefusedCallIsolation.isolate(calls: plan.calls, results: results, send: send)
             }
             outcome.reply = WriteReply.make(plan: plan, results: results, usingFunctionRole: usingOwnIdentity)

@@ -45,6 +45,20 @@ import Testing
             .flatMap { call in (0..<call.recordCount).compactMap { call.recordText($0) } }
     }
 
+    /// One call refused for a record, another throttled: the answer is 503 (Prometheus re-sends the batch), so
+    /// no isolation calls are added to a Timestream that is throttling.
+    @Test func noIsolationWhenAnotherCallFailedTransiently() {
+        let timestream = ScriptedTimestream()
+        let throttled = TimestreamError.classified(code: "ThrottlingException", message: "Rate exceeded", httpStatus: 400)
+        timestream.writeRule = { call in
+            if case .failure(let error) = Self.tableWithMeasureUp(call) { return .failure(error) }
+            return .failure(throttled)
+        }
+        let served = Self.serve(timestream, Self.request(badAt: [3], count: 200))
+        #expect(served.response.statusCode == 503, "\(served.response.bodyText)")
+        #expect(timestream.writes.count == 2)
+    }
+
     @Test(arguments: [0, 37, 99])
     func theOneBadRecordIsRefusedAloneAndTheOthersAreStored(badAt: Int) {
         let timestream = ScriptedTimestream()
