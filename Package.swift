@@ -52,7 +52,7 @@ let package = Package(
         // with refresh ahead of expiry: for the standalone connector; never linked into bootstrap, whose role
         // credentials are its environment.
         .target(
-            name: "CredentialChain", dependencies: ["AWS", "CurlHTTP", "TextCodecs"], swiftSettings: essentials),
+            name: "CredentialChain", dependencies: ["AWS", "CurlHTTP", "TextCodecs", "GlibcCompat"], swiftSettings: essentials),
         .target(
             name: "Connector",
             dependencies: ["CurlHTTP", "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "TextCodecs"],

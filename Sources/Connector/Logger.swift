@@ -31,7 +31,19 @@ public struct Logger: Sendable {
         self.sink = sink ?? { line in
             var bytes = Array(line.utf8)
             bytes.append(0x0A)
-            _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            bytes.withUnsafeBytes { line in
+                var written = 0
+                while written < line.count {  // a pipe may take part of a line; a signal may interrupt
+                    let count = write(2, line.baseAddress! + written, line.count - written)
+                    if count > 0 {
+                        written += count
+                    } else if count < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return  // stderr gone: nothing else to tell
+                    }
+                }
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+#if canImport(GlibcCompat)
+    import GlibcCompat
+#endif
 
 /// Runs a profile's `credential_process` command (through `/bin/sh -c`, as the AWS CLI does on Linux) and returns
 /// its exit status and standard output. Standard error passes through to the connector's, standard input is
@@ -24,14 +27,17 @@ enum CredentialProcess {
         -> Result<(status: Int32, output: [UInt8]), Failure>
     {
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { return .failure(.cannotStart) }
+        // Close-on-exec, so a command started meanwhile by another thread does not inherit them (the dup2 below
+        // gives this command its standard output without the flag).
+        guard glibc_compat_pipe_cloexec(&pipeEnds) == 0 else { return .failure(.cannotStart) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        // Nothing else of this process reaches the command or what it leaves running: not Timestream's sockets,
+        // not the listening socket (stderr, 2, stays for its messages).
+        glibc_compat_spawn_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

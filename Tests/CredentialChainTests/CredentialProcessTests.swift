@@ -19,6 +19,20 @@ import Testing
         #expect(ran.output == Array(#"{"Version": 1}"#.utf8))
     }
 
+    /// A descriptor of this process without close-on-exec (as a library may open one: a socket to Timestream) is
+    /// not handed to the command; its standard streams are.
+    @Test func theCommandGetsNoDescriptorButItsStandardStreams() throws {
+        let open = Glibc.open("/dev/null", O_RDONLY)  // no O_CLOEXEC
+        try #require(open > 2)
+        defer { close(open) }
+        guard case .success(let ran) = CredentialProcess.run("ls /proc/$$/fd") else {
+            Issue.record("the command did not run")
+            return
+        }
+        let descriptors = String(decoding: ran.output, as: UTF8.self).split(separator: "\n").compactMap { Int($0) }
+        #expect(descriptors.contains(1) && !descriptors.contains(Int(open)), "\(descriptors), this process's \(open)")
+    }
+
     @Test func aCommandThatHangsIsKilledWithItsChildrenAtTheTimeLimit() throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("credential-process-\(UUID()).pid").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
