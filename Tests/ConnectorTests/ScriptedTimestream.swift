@@ -69,6 +69,11 @@ final class ScriptedTimestream: TimestreamService, @unchecked Sendable {
             writes.append(call)
             callsSent += 1
             tally?.record(calls: 1, retries: 0)
+            // Timestream's own rule for every call, whatever the script says: 1 to 100 records.
+            guard (1...100).contains(call.recordCount) else {
+                return .failure(.classified(
+                    code: "ValidationException", message: "a call holds 1 to 100 records, not \(call.recordCount)", httpStatus: 400))
+            }
             if !writeResults.isEmpty { return writeResults.removeFirst() }
             return writeRule?(call) ?? .success(())
         }

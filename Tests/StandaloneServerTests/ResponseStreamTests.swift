@@ -39,6 +39,12 @@ import Testing
 
     static let summary = InvocationSummary(requestID: "r-1", route: "read", status: 200)
 
+    /// Polls `condition` until it holds (or records a failure after 30 s: a producer thread that never ran).
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<3000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition(), "the producer never got that far")
+    }
+
     final class Arc<T: Sendable>: Sendable {
         private let value: Mutex<T>
         init(_ value: T) { self.value = Mutex(value) }
@@ -50,9 +56,10 @@ import Testing
         let stream = ResponseStream(capacity: 2, deadline: Self.never)
         let (sent, _) = Self.produce(stream, parts: 10)
         #expect(await stream.head()?.bodyText == "first")
+        // Nobody reads yet: the producer fills the queue (2 parts), then its third send waits.
+        try await Self.waitUntil { sent.get == 2 }
         try await Task.sleep(for: .milliseconds(300))
-        // Nobody read yet: the producer cannot be more than the queue ahead (2 queued, the third send waiting).
-        #expect(sent.get <= 2)
+        #expect(sent.get == 2)
         var received: [UInt8] = []
         while let part = try await stream.next() { received += part }
         #expect(received == Array(0..<10) && sent.get == 10)
@@ -72,8 +79,9 @@ import Testing
             stream.finish(summary: Self.summary)
         }
         #expect(await stream.head()?.bodyText == "first")
-        try await Task.sleep(for: .milliseconds(300))
         // One 60-byte part queued; a second would make 120 > 100: its send waits.
+        try await Self.waitUntil { sent.get == 1 }
+        try await Task.sleep(for: .milliseconds(300))
         #expect(sent.get == 1)
         var received = 0
         while let part = try await stream.next() { received += part.count }

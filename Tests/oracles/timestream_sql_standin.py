@@ -39,7 +39,9 @@ Where it differs from the real service (known, deliberate):
   All --database/--table names share one store. Only DOUBLE / MILLISECONDS records are stored.
 - Faults for tests: POST /control {"throttle": n, "fail500": n, "delay_ms": ms, "drop": n, "delay_calls": n}
   makes the next n data calls fail with ThrottlingException (429) / InternalServerException (500), be delayed, or
-  have their connection closed without an answer. GET /control returns call counters and max concurrency.
+  have their connection closed without an answer. GET /control returns call counters, max concurrency and
+  "resent": records accepted again unchanged (Timestream ignores an identical record; the count shows a client
+  that sent some twice, which the store itself cannot show).
   {"discard_writes": true} answers every WriteRecords with success without parsing or storing it (scripts/bench:
   a Timestream whose only cost is the injected delay, so the Python stand-in's own work does not enter P1).
   {"record_calls": true} keeps, for every data call, its access key id and the CLOCK_MONOTONIC times at which its
@@ -75,7 +77,8 @@ TOKEN_USES, TOKEN_LIFETIME_S = 5, 3600.0  # API_query_Query NextToken: "up to fi
 FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
           "record_calls": False}
 CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
-STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0, "cancelled": 0}
+STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "faults_injected": 0, "cancelled": 0,
+         "resent": 0}
 
 
 def java_to_python(pattern):
@@ -152,6 +155,7 @@ def write_records(body):
     batches = {}
     for rec in accepted:
         if rec["store"] == "same":
+            STATS["resent"] += 1
             continue
         dims = dict(rec["dimensions"])
         for name in dims:
