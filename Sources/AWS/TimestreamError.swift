@@ -31,6 +31,12 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     package var isRetryable: Bool
     /// The credentials were refused (401/403 and the auth error codes).
     package var isAuthFailure: Bool
+    /// The database or table does not exist: WriteRecords' `ResourceNotFoundException`, or Query's
+    /// `ValidationException` "Requested database 'abc' not found for identifier 'abc.t' at line 1:36" (Query has no
+    /// ResourceNotFoundException).
+    package var isMissingTable: Bool {
+        code == "ResourceNotFoundException" || (code == "ValidationException" && message.contains(" not found for identifier "))
+    }
     /// `DescribeEndpoints` itself was refused (neither throttled nor a credential problem): the region or the
     /// discovery endpoint is wrong, a deployment error rather than bad data.
     package var isDiscoveryFailure = false

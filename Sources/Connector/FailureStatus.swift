@@ -51,7 +51,7 @@ enum FailureStatus {
             }
             return .text(403, "Timestream refused the credentials (\(auth)): check the access key in basic_auth or the function's IAM policy\(storedSuffix)")
         }
-        if let missing = failures.first(where: { $0.code == "ResourceNotFoundException" }) {
+        if let missing = failures.first(where: \.isMissingTable) {
             // A 4xx would make Prometheus drop the data while the operator creates the table.
             return .text(500, "Timestream database or table not found (\(missing)): create it or fix default_database/default_table\(storedSuffix)")
         }

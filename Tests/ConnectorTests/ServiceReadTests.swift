@@ -220,11 +220,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("ThrottlingException", 429, 503), ("InternalServerException", 500, 503), ("AccessDeniedException", 403, 403),
-        ("ResourceNotFoundException", 404, 500), ("ValidationException", 400, 400),
+        ("ThrottlingException", 429, 503, "scripted"), ("InternalServerException", 500, 503, "scripted"),
+        ("AccessDeniedException", 403, 403, "scripted"), ("ResourceNotFoundException", 404, 500, "scripted"),
+        ("ValidationException", 400, 400, "scripted"),
+        // Query's answer for a missing table (a deployment error, not the query's): 500 as for a write.
+        ("ValidationException", 400, 500, "Requested table 'tbl' not found for identifier 'db.tbl' at line 1:15"),
     ])
-    func timestreamErrorClassesMapToStatuses(code: String, httpStatus: Int, expected: Int) {
-        let error = TimestreamError.classified(code: code, message: "scripted", httpStatus: httpStatus)
+    func timestreamErrorClassesMapToStatuses(code: String, httpStatus: Int, expected: Int, message: String) {
+        let error = TimestreamError.classified(code: code, message: message, httpStatus: httpStatus)
         let timestream = ScriptedTimestream(answer: { _ in .failure(error) })
         let service = ConnectorService(
             config: ConnectorConfig(database: "db", table: "tbl"), timestream: timestream, now: { 0 })

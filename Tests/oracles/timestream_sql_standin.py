@@ -212,10 +212,20 @@ def sqlite_where(sql):
 DESCRIBE_HEAD = regex.compile(r'^DESCRIBE "((?:[^"]|"")*)"\."((?:[^"]|"")*)"$', regex.S)
 
 
+def check_table_for_query(key, m):
+    """Query answers a missing database or table with ValidationException naming it (real: "Requested database
+    'abc' not found for identifier 'abc.sampleDB' at line 1:36", aws/aws-sdk-pandas#1036; the table's wording is
+    assumed the same), not with WriteRecords' ResourceNotFoundException (not in Query's error list)."""
+    if key in TABLES:
+        return
+    what = "table" if any(database == key[0] for database, _ in TABLES) else "database"
+    raise ServiceError(400, "ValidationException", "Requested %s '%s' not found for identifier '%s.%s' at line 1:%d"
+                       % (what, key[1] if what == "table" else key[0], key[0], key[1], m.start(1)))
+
+
 def describe(m):
     key = (m.group(1).replace('""', '"'), m.group(2).replace('""', '"'))
-    if key not in TABLES:
-        raise ServiceError(404, "ResourceNotFoundException", "The table %s does not exist." % key[1])
+    check_table_for_query(key, m)
     rows = [[c, "varchar", "DIMENSION"] for c in DIMENSIONS] + [
         ["measure_name", "varchar", "MEASURE_NAME"], ["time", "timestamp", "TIMESTAMP"]]
     if DB.execute("SELECT 1 FROM records LIMIT 1").fetchone():
@@ -232,8 +242,7 @@ def run_query(sql):
     if not m:
         raise ServiceError(400, "ValidationException", "The stand-in only runs SELECT * FROM \"db\".\"table\" WHERE ...")
     key = (m.group(1).replace('""', '"'), m.group(2).replace('""', '"'))
-    if key not in TABLES:
-        raise ServiceError(404, "ResourceNotFoundException", "The table %s does not exist." % key[1])
+    check_table_for_query(key, m)
     where = sqlite_where(m.group(3))
     select = ", ".join([COLUMNS[n] for n in DIMENSIONS] + ["measure_name", "time", "_bits"])
     try:
