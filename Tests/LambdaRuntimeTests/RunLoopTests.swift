@@ -73,6 +73,24 @@ extension RunLoopSuites {
             #expect(reported.first?.1.errorType == "Connector.Boom")
         }
 
+        /// Told as soon as `next` hands out an invocation: also for one whose headers cannot be read (its error
+        /// is posted without the handler running), before anything is posted for it.
+        @Test func everyInvocationTakenIsToldBeforeItsAnswer() throws {
+            let transport = ScriptedTransport([
+                Scripted.event(id: "no-deadline", deadline: nil), Scripted.accepted,
+                Scripted.event(id: "fine"), Scripted.accepted,
+            ])
+            var events: [String] = []
+            try runLoop(
+                client: RuntimeAPIClient(endpoint: endpoint, transport: transport), maxInvocations: 2,
+                onInvocation: { events.append("taken after \(transport.calls.count) calls") }
+            ) { context, _ in
+                events.append("handled \(context.requestID)")
+                return []
+            }
+            #expect(events == ["taken after 1 calls", "taken after 3 calls", "handled fine"])
+        }
+
         @Test func badDeadlineIsReportedForThatInvocationOnly() throws {
             let transport = ScriptedTransport([
                 Scripted.event(id: "no-deadline", deadline: nil), Scripted.accepted,

@@ -53,12 +53,14 @@ public func runLoops(
                         if holding.exchange(false, ordering: .relaxed) { loops.answered() }
                         return !loops.isDraining
                     },
-                    onReportedError: onReportedError,
-                    handler: { context, payload in
+                    // Counted as soon as `next` returns, not when the handler starts: an invocation whose headers
+                    // are still being read is in flight too, and a drain must answer it before the process exits.
+                    onInvocation: {
                         holding.store(true, ordering: .relaxed)
                         loops.handling()
-                        return try handler(context, payload)
-                    })
+                    },
+                    onReportedError: onReportedError,
+                    handler: handler)
             } catch {
                 if holding.exchange(false, ordering: .relaxed) { loops.answered() }
                 loops.failed(error)

@@ -18,6 +18,8 @@ typealias InvocationHandler = (InvocationContext, [UInt8]) throws -> [UInt8]
 ///   supports `AWS_LAMBDA_MAX_CONCURRENCY`).
 ///
 /// `shouldContinue` is asked before each `next` (after the previous answer was posted); false ends the loop.
+/// `onInvocation` is told as soon as `next` has handed out an invocation, before its headers are read: from then
+/// on the loop holds it until its answer or error is posted (`runLoops` must not exit meanwhile).
 ///
 /// Modelled on aws-lambda-go's `lambda/invoke_loop.go`.
 func runLoop(
@@ -25,12 +27,14 @@ func runLoop(
     maxInvocations: Int? = nil,
     exportsTraceID: Bool = true,
     shouldContinue: () -> Bool = { true },
+    onInvocation: () -> Void = {},
     onReportedError: (_ requestID: String, _ report: ErrorReport) -> Void = { _, _ in },
     handler: InvocationHandler
 ) throws(RuntimeError) {
     var taken = 0
     while maxInvocations.map({ taken < $0 }) ?? true, shouldContinue() {
         let invocation = try client.nextInvocation()
+        onInvocation()
         taken += 1
         if exportsTraceID {
             TraceEnvironment.apply(invocation.headers.firstValue(named: RuntimeHeader.traceID).flatMap(\.nonEmpty))
