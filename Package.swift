@@ -34,6 +34,8 @@ let package = Package(
         // Pins libm's hypot/hypotf to pre-2.35 symbol versions so `bootstrap` loads on glibc 2.34 (provided.al2023);
         // sets glibc malloc to reuse freed memory (GlibcCompat.h).
         .target(name: "GlibcCompat", linkerSettings: [.linkedLibrary("m")]),
+        // pipe2 and posix_spawn's closefrom for credential_process (the standalone connector only).
+        .target(name: "SpawnCompat"),
 
         // Pure JSON reading and base64 shared by AWS and LambdaRuntime (no Foundation: it is ~6 MB of bootstrap).
         .target(name: "TextCodecs", swiftSettings: essentials),
@@ -52,7 +54,7 @@ let package = Package(
         // with refresh ahead of expiry: for the standalone connector; never linked into bootstrap, whose role
         // credentials are its environment.
         .target(
-            name: "CredentialChain", dependencies: ["AWS", "CurlHTTP", "TextCodecs", "GlibcCompat"], swiftSettings: essentials),
+            name: "CredentialChain", dependencies: ["AWS", "CurlHTTP", "TextCodecs", "SpawnCompat"], swiftSettings: essentials),
         .target(
             name: "Connector",
             dependencies: ["CurlHTTP", "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "TextCodecs"],

@@ -35,7 +35,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
     /// `ValidationException` "Requested database 'abc' not found for identifier 'abc.t' at line 1:36" (Query has no
     /// ResourceNotFoundException).
     package var isMissingTable: Bool {
-        code == "ResourceNotFoundException" || (code == "ValidationException" && message.contains(" not found for identifier "))
+        code == "ResourceNotFoundException" || (code == "ValidationException" && message.contains("not found for identifier"))
     }
     /// `DescribeEndpoints` itself was refused (neither throttled nor a credential problem): the region or the
     /// discovery endpoint is wrong, a deployment error rather than bad data.

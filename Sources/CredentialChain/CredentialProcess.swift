@@ -1,8 +1,8 @@
 #if canImport(Glibc)
     import Glibc
 #endif
-#if canImport(GlibcCompat)
-    import GlibcCompat
+#if canImport(SpawnCompat)
+    import SpawnCompat
 #endif
 
 /// Runs a profile's `credential_process` command (through `/bin/sh -c`, as the AWS CLI does on Linux) and returns
@@ -29,7 +29,7 @@ enum CredentialProcess {
         var pipeEnds: [Int32] = [0, 0]
         // Close-on-exec, so a command started meanwhile by another thread does not inherit them (the dup2 below
         // gives this command its standard output without the flag).
-        guard glibc_compat_pipe_cloexec(&pipeEnds) == 0 else { return .failure(.cannotStart) }
+        guard spawn_compat_pipe_cloexec(&pipeEnds) == 0 else { return .failure(.cannotStart) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -37,7 +37,11 @@ enum CredentialProcess {
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         // Nothing else of this process reaches the command or what it leaves running: not Timestream's sockets,
         // not the listening socket (stderr, 2, stays for its messages).
-        glibc_compat_spawn_close_from(&actions, 3)
+        guard spawn_compat_close_from(&actions, 3) == 0 else {
+            close(pipeEnds[0])
+            close(pipeEnds[1])
+            return .failure(.cannotStart)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -18,8 +18,11 @@ import NIOCore
 /// **A close while the answer is still buffered.** Hummingbird closes a connection `timeout` after an answer's
 /// end was *queued* (its idle timeout), and after the answer in flight when a graceful shutdown begins; NIO's
 /// close drops whatever the socket has not taken yet, so a client still reading a large answer got it cut short.
-/// Such a close waits here until NIO's buffer is empty (the kernel delivers what it holds after a close), the
-/// client stalls as above, or `forceCloseAt` — the end of a graceful shutdown's `--shutdown-timeout` — passes.
+/// Such a close — of the whole connection, or of its output (Hummingbird's answer to a client that half-closed
+/// its side, which NIO then turns into a whole close that drops the buffer too) — waits here until NIO's buffer is
+/// empty (the kernel delivers what it holds after a close), the client stalls as above, or `forceCloseAt` — the
+/// end of a graceful shutdown's `--shutdown-timeout` — passes. Meanwhile nothing more is read from the client: a
+/// request sent after the answer would be cut off by the close.
 final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
     typealias OutboundIn = NIOAny
@@ -31,8 +34,11 @@ final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
     private let forceCloseAt: () -> NIODeadline?
     private var context: ChannelHandlerContext?
     private var scheduled: Scheduled<Void>?
-    /// A close asked for while the answer was still buffered: its promises, completed when it is done.
-    private var waitingClose: [EventLoopPromise<Void>?]?
+    /// What the running checks last saw: the buffered bytes, and when the socket last took some.
+    private var watched: (buffered: Int?, progressAt: NIODeadline)?
+    /// A close asked for while the answer was still buffered: the widest mode asked for (`.all` over `.output`)
+    /// and the promises, completed when it is done.
+    private var waitingClose: (mode: CloseMode, promises: [EventLoopPromise<Void>])?
 
     /// How often a waiting close looks whether the buffer is empty.
     static let drainCheckInterval: TimeAmount = .milliseconds(50)
@@ -64,18 +70,30 @@ final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
-        closeNow(context)
+        // Closed from the other side meanwhile: what the waiting close asked for is done.
+        if let waiting = waitingClose {
+            waitingClose = nil
+            waiting.promises.forEach { $0.succeed() }
+        }
         context.fireChannelInactive()
     }
 
+    func read(context: ChannelHandlerContext) {
+        if waitingClose == nil { context.read() }
+    }
+
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard mode == .all, context.channel.isActive, (bufferedBytes(context.channel) ?? 0) > 0 else {
+        guard mode != .input, context.channel.isActive, (bufferedBytes(context.channel) ?? 0) > 0 else {
             context.close(mode: mode, promise: promise)
             return
         }
-        waitingClose = (waitingClose ?? []) + [promise]
-        disarm()  // checks at the drain interval from now on
-        arm(context)
+        let widest = waitingClose?.mode == .all || mode == .all ? CloseMode.all : .output
+        waitingClose = (widest, (waitingClose?.promises ?? []) + (promise.map { [$0] } ?? []))
+        // From now on the checks run at the drain interval; a stall already being watched keeps its start.
+        let channel = context.channel
+        let seen = watched
+        disarm()
+        schedule(channel, buffered: seen?.buffered ?? bufferedBytes(channel), progressAt: seen?.progressAt ?? channel.eventLoop.now)
     }
 
     private func arm(_ context: ChannelHandlerContext) {
@@ -90,9 +108,11 @@ final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
     private func schedule(_ channel: Channel, buffered: Int?, progressAt: NIODeadline) {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
         let interval = waitingClose == nil ? Self.checkInterval(timeout) : min(Self.checkInterval(timeout), Self.drainCheckInterval)
+        watched = (buffered, progressAt)
         scheduled = channel.eventLoop.scheduleTask(in: interval) {
             let closer = handler.value
             closer.scheduled = nil
+            closer.watched = nil
             guard let context = closer.context else { return }
             let now = channel.eventLoop.now
             let current = closer.bufferedBytes(channel)
@@ -106,7 +126,7 @@ final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
             if let buffered, let current, current < buffered {
                 closer.schedule(channel, buffered: current, progressAt: now)
             } else if now - progressAt >= closer.timeout {
-                closer.waitingClose = closer.waitingClose ?? []
+                closer.waitingClose = (.all, closer.waitingClose?.promises ?? [])
                 closer.closeNow(context)
             } else {
                 closer.schedule(channel, buffered: buffered, progressAt: progressAt)
@@ -114,14 +134,15 @@ final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Closes the connection and completes every waiting close's promise (a close that was not waiting: none).
+    /// Does the waiting close (none waiting: nothing) and completes its promises.
     private func closeNow(_ context: ChannelHandlerContext) {
         guard let waiting = waitingClose else { return }
         waitingClose = nil
         disarm()
         let done = context.eventLoop.makePromise(of: Void.self)
-        for promise in waiting { if let promise { done.futureResult.cascade(to: promise) } }
-        context.close(mode: .all, promise: done)
+        waiting.promises.forEach { done.futureResult.cascade(to: $0) }
+        context.close(mode: waiting.mode, promise: done)
+        context.read()  // reading was held back while the close waited; a half-close leaves input to read
     }
 
     /// A quarter of `timeout`: a stall is closed at most that long after `timeout`.
@@ -135,5 +156,6 @@ final class AnswerAwareCloser: ChannelDuplexHandler, RemovableChannelHandler {
     private func disarm() {
         scheduled?.cancel()
         scheduled = nil
+        watched = nil
     }
 }

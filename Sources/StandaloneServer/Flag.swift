@@ -78,6 +78,8 @@ struct Flag: Sendable {
             guard let seconds = Self.seconds(value), seconds > 0, seconds.isFinite else {
                 return "'\(value)' is not a positive duration: seconds (30, 2.5) or with a unit (500ms, 30s, 2m, 1h)"
             }
+            // Timeouts run in whole milliseconds: less would be 0 (every connection closed at once).
+            guard seconds >= 0.001 else { return "'\(value)' is less than a millisecond" }
             // Longer waits are mistakes, and milliseconds past Int64 would trap.
             return seconds <= Self.maxSeconds ? nil : "'\(value)' is more than a day (\(Int(Self.maxSeconds)) seconds)"
         }

@@ -149,14 +149,63 @@ import Testing
         #expect(!channel.isActive)
     }
 
-    /// The client goes away while a close waits: the close completes (the channel is closed already).
-    @Test func aWaitingCloseCompletesWhenTheClientGoesAway() throws {
+    /// The client goes away while a close waits: the close has happened, its promise succeeds.
+    @Test func aWaitingCloseSucceedsWhenTheClientGoesAway() throws {
         let buffered = Buffered()
         let (channel, _) = try closer(buffered)
         let outcome = Outcome()
         channel.pipeline.close().whenComplete { outcome.result = $0 }
         #expect(outcome.result == nil)
         channel.pipeline.fireChannelInactive()
-        #expect(outcome.result != nil)
+        #expect(throws: Never.self) { try #require(outcome.result).get() }
+    }
+
+    /// Hummingbird closes the output once a client half-closed its side (NIO then closes the whole connection,
+    /// dropping the buffer): that close waits for the answer too, and goes ahead as an output close.
+    @Test func anOutputCloseWaitsUntilTheAnswerHasGoneOut() throws {
+        let buffered = Buffered()
+        let (channel, loop) = try closer(buffered)
+        let outcome = Outcome()
+        channel.pipeline.close(mode: .output).whenComplete { outcome.result = $0 }
+        loop.advanceTime(by: .seconds(10))
+        #expect(outcome.result == nil)
+        buffered.bytes = 0
+        loop.advanceTime(by: AnswerAwareCloser.drainCheckInterval)
+        #expect(outcome.result != nil)  // handed on (the embedded channel itself does not do output closes)
+    }
+
+    /// While a close waits, nothing more is read from the client (a next request would be cut off by the close).
+    @Test func nothingIsReadWhileACloseWaits() throws {
+        final class ReadCounter: ChannelOutboundHandler {
+            typealias OutboundIn = NIOAny
+            var reads = 0
+            func read(context: ChannelHandlerContext) {
+                reads += 1
+                context.read()
+            }
+        }
+        let buffered = Buffered()
+        let counter = ReadCounter()
+        let (channel, loop) = try closer(buffered)
+        try channel.pipeline.syncOperations.addHandler(counter, position: .first)
+        channel.read()
+        #expect(counter.reads == 1)
+        channel.pipeline.close(promise: nil)
+        channel.read()
+        #expect(counter.reads == 1)
+        buffered.bytes = 0
+        loop.advanceTime(by: AnswerAwareCloser.drainCheckInterval)
+        #expect(!channel.isActive)
+    }
+
+    /// A close asked for while a stall is being watched keeps the stall's start: the client gets no extra timeout.
+    @Test func aCloseDuringAStallKeepsItsStart() throws {
+        let buffered = Buffered()
+        let (channel, loop) = try closer(buffered)
+        stall(channel, writable: false)
+        loop.advanceTime(by: .seconds(40))
+        channel.pipeline.close(promise: nil)
+        loop.advanceTime(by: .seconds(20) + AnswerAwareCloser.drainCheckInterval)
+        #expect(!channel.isActive)
     }
 }

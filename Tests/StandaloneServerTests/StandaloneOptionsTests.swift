@@ -126,6 +126,7 @@ import Testing
         #expect(problem(required + ["--shutdown-timeout=-1"]) == "--shutdown-timeout (shutdown_timeout): '-1' is not a positive duration: seconds (30, 2.5) or with a unit (500ms, 30s, 2m, 1h)")
         #expect(problem(required + ["--idle-timeout=1h30m"]) == "--idle-timeout (idle_timeout): '1h30m' is not a positive duration: seconds (30, 2.5) or with a unit (500ms, 30s, 2m, 1h)")
         #expect(problem(required + ["--request-timeout=2d"]) != nil)
+        #expect(problem(required + ["--idle-timeout=0.5ms"]) == "--idle-timeout (idle_timeout): '0.5ms' is less than a millisecond")
         #expect(problem(required + ["--request-timeout=25h"]) == "--request-timeout (request_timeout): '25h' is more than a day (86400 seconds)")
         #expect(problem(required + ["--request-timeout=1e16"]) == "--request-timeout (request_timeout): '1e16' is more than a day (86400 seconds)")
         #expect(problem(required + ["--request-timeout=86400"]) == nil)

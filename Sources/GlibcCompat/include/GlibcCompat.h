@@ -17,12 +17,4 @@ int glibc_compat_keep_freed_memory(void);
 /// at start, before other threads allocate.
 int glibc_compat_limit_arenas(int arenas);
 
-#include <spawn.h>
-
-/// `pipe2(ends, O_CLOEXEC)`: a pipe whose ends no command started meanwhile by another thread inherits.
-int glibc_compat_pipe_cloexec(int ends[2]);
-
-/// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): the spawned command gets no descriptor from `lowest` up.
-int glibc_compat_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
-
 #endif
