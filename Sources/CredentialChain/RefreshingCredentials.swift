@@ -5,8 +5,9 @@ import Synchronization
 /// kept credentials are valid: from `refreshMargin` before the expiration a background refresh starts (one at a
 /// time) and the old credentials keep serving until new ones arrive. Only when none are kept, or they are within
 /// `expirySafety` of expiring (every background refresh failed), does a request fetch itself; no request waits
-/// for another's fetch (it signs with the kept keys until they expire, else fails at once). The source is asked at most once per `retryAfterFailure` on any path: after a failed
-/// fetch requests get its error at once instead of each waiting for an unreachable source, and when the source
+/// for another's fetch (it signs with the kept keys until they expire, else fails at once). The source is asked
+/// at most once per `retryAfterFailure` on any path: after a failed fetch requests get its error at once (or the
+/// kept keys while they have not expired) instead of each waiting for an unreachable source, and when the source
 /// answers with the same keys near their expiry (a caching `credential_process`, a degraded IMDS) they are used
 /// until they expire instead of asking again on every request. Keys already expired when fetched are a failure.
 ///
