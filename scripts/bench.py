@@ -250,7 +250,6 @@ def concurrency_figures(ts_url):
 
 
 def print_table():
-    width = max(len(r[1]) for r in rows)
     print("| id | figure | value | target | |")
     print("|---|---|---:|---|---|")
     for r in rows:

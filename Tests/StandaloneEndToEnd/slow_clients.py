@@ -18,6 +18,7 @@ import re, socket, struct, threading, time
 import snappy
 from local_stack import Standalone
 from prompb import ReadRequest, ReadResponse
+from support import AUTH, check, control, get, post, write_body, write_series
 
 
 def trickling_write(port, stop):
@@ -39,7 +40,7 @@ def trickling_write(port, stop):
     return slow
 
 
-def trickled_body(work, binary, standin, check, post, get, write_body):
+def trickled_body(work, binary, standin):
     door = Standalone(work, binary, standin.url, log_name="slow-clients.log",
                       flags=["--max-concurrent-requests=1", "--request-timeout=3", "--idle-timeout=10"])
     stop = threading.Event()
@@ -79,7 +80,7 @@ def trickled_body(work, binary, standin, check, post, get, write_body):
         check(door.stop() == 0, "exit 0 on SIGTERM after the slow client")
 
 
-def body_cut_by_shutdown(work, binary, standin, check):
+def body_cut_by_shutdown(work, binary, standin):
     """A body still arriving when SIGTERM's drain ends (--shutdown-timeout) is cut off: logged 503 (nothing served,
     the client may retry), not 400, a client error."""
     door = Standalone(work, binary, standin.url, log_name="shutdown-body.log",
@@ -105,7 +106,7 @@ def logged_line(door, pattern, seconds=10):
         time.sleep(0.2)
 
 
-def gone_before_the_head(work, binary, standin, check, post, write_body, auth, control):
+def gone_before_the_head(work, binary, standin):
     door = Standalone(work, binary, standin.url, log_name="gone-before-head.log",
                       flags=["--log.level=info", "--worker-threads=1", "--request-timeout=300"])
     try:
@@ -122,7 +123,7 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
         client = socket.create_connection(("127.0.0.1", door.port), timeout=10)
         client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
                        b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
-                       % (auth.encode(), len(body)) + body)
+                       % (AUTH.encode(), len(body)) + body)
         time.sleep(0.3)
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()  # a reset, before the answer's head
@@ -145,7 +146,7 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
         client = socket.create_connection(("127.0.0.1", door.port), timeout=10)
         client.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\nContent-Encoding: snappy\r\n"
                        b"Content-Type: application/x-protobuf\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\n"
-                       b"Content-Length: %d\r\n\r\n" % (auth.encode(), len(body)) + body)
+                       b"Content-Length: %d\r\n\r\n" % (AUTH.encode(), len(body)) + body)
         time.sleep(0.3)
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()
@@ -158,24 +159,23 @@ def gone_before_the_head(work, binary, standin, check, post, write_body, auth, c
         check(door.stop() == 0, "exit 0 on SIGTERM after the client that went away")
 
 
-def stalled_reader(work, binary, standin, check, post, write_headers, auth):
+def stalled_reader(work, binary, standin):
     """600 series × 1000 samples written, then a SAMPLES read of them whose client reads nothing for 4 s (twice
     --idle-timeout): afterwards it drains what reached it, which must end before the whole answer. Then the same
     data twice in one answer (two queries, 9 MB) read at ≈ 1 MB/s: all of it arrives."""
-    from streamed_read import write
     door = Standalone(work, binary, standin.url, log_name="stalled-reader.log",
                       flags=["--idle-timeout=2", "--request-timeout=120"])  # a read of 1.2 M samples: ~40 s
     try:
         stamp = int(time.time() * 1000) - 60_000
-        write(door, post, write_headers, "stalled_reader", 600, 1000, stamp)
-        client = read_connection(door, auth, stamp, queries=1)
+        write_series(door, "stalled_reader", 600, 1000, stamp)
+        client = read_connection(door, stamp, queries=1)
         head = client.recv(4096, socket.MSG_PEEK)  # the answer is ready (SAMPLES: assembled whole first)
         time.sleep(4)  # reads nothing meanwhile
         received, ended = drain(client, rate=None)
         check(head.startswith(b"HTTP/1.1 200") and ended in ("closed", "reset"),
               "a client that reads nothing of a 4.5 MB answer for twice --idle-timeout finds the connection %s after"
               " %d bytes" % (ended, len(received)))
-        client = read_connection(door, auth, stamp, queries=2)
+        client = read_connection(door, stamp, queries=2)
         received, ended = drain(client, rate=1 << 20)
         answer = received[received.find(b"\r\n\r\n") + 4:] if ended == "complete" else b""
         results = ReadResponse.FromString(snappy.decompress(answer)).results if answer else []
@@ -187,7 +187,7 @@ def stalled_reader(work, binary, standin, check, post, write_headers, auth):
         check(door.stop() == 0, "exit 0 on SIGTERM after the stalled and the slow reader")
 
 
-def read_connection(door, auth, stamp, queries):
+def read_connection(door, stamp, queries):
     """A SAMPLES read of `stalled_reader` (`queries` times the same query) sent on a socket with a small receive
     buffer (no autotuning: the kernel holds ~3 MB of the answer, mostly on the sending side)."""
     read = ReadRequest()
@@ -201,7 +201,7 @@ def read_connection(door, auth, stamp, queries):
     client.connect(("127.0.0.1", door.port))
     client.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n"
                    b"X-Prometheus-Remote-Read-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n"
-                   % (auth.encode(), len(body)) + body)
+                   % (AUTH.encode(), len(body)) + body)
     return client
 
 

@@ -5,9 +5,10 @@ which start warns about there.
 """
 import socket
 from local_stack import Standalone, free_port
+from support import check, get, run
 
 
-def flags(binary, check, run):
+def flags(binary):
     code, out, err = run([binary, "--help"])
     check(code == 0 and "--web.listen-address=<value>  [web_listen_address]" in out and "--tls-key" in out,
           "--help exits 0 and documents the flags (%d lines)" % len(out.splitlines()))
@@ -39,7 +40,7 @@ def flags(binary, check, run):
           "cannot listen, logging off → exit %d with one line: %s" % (code, err.strip()))
 
 
-def every_interface(work, binary, standin, check, get):
+def every_interface(work, binary, standin):
     """`:port` listens on every interface like the Go connector's `:9201`: IPv4 and, where the machine has IPv6, IPv6."""
     port = free_port()
     # With --enable-sigv4-auth: every client that reaches the port uses the process's identity, which start warns of.

@@ -7,28 +7,12 @@ SQL stand-in with small result pages (many Query calls per read),
 - a Timestream failure after the first frames went out breaks the chunked response (the client sees an incomplete
   transfer, never a shorter valid answer) and the request's log line says aborted=true with the failure's 5xx status.
 """
-import http.client, json, os, re, struct, threading, time
+import http.client, os, re, struct, time
 import snappy
 from local_stack import Standalone, sql_standin
-from prompb import ReadRequest, WriteRequest
+from prompb import ReadRequest
+from support import AUTH, check, control, write_series
 from xor_chunks import decode_body
-
-
-def write(door, post, headers, metric, series, samples, stamp):
-    """`series` series × `samples` samples (one a second, ending at `stamp`), 100 series per request."""
-    for first in range(0, series, 100):
-        request = WriteRequest()
-        for s in range(first, min(series, first + 100)):
-            ts = request.timeseries.add()
-            ts.labels.add(name="__name__", value=metric)
-            ts.labels.add(name="host", value="h%d" % s)  # h0, h1, h10, h100…: byte order is not number order
-            if s % 3:
-                ts.labels.add(name="zone", value="z%d" % (s % 7))  # absent from a third of the series
-            for i in range(samples):
-                ts.samples.add(value=s + i / 8.0, timestamp=stamp - (samples - 1 - i) * 1000)
-        status, _, answer = post(door.url + "/write", snappy.compress(request.SerializeToString()), headers)
-        if status != 204:
-            raise RuntimeError("write → %d %s" % (status, answer[:200]))
 
 
 def expected(metric, series, samples, stamp):
@@ -41,14 +25,14 @@ def expected(metric, series, samples, stamp):
     return sorted(out, key=lambda series: [tuple(pair) for pair in series["labels"]])
 
 
-def read_body(door, auth, metric, start, end):
+def read_body(door, metric, start, end):
     read = ReadRequest()
     query = read.queries.add(start_timestamp_ms=start, end_timestamp_ms=end)
     query.matchers.add(type=0, name="__name__", value=metric)
     read.accepted_response_types.append(1)  # STREAMED_XOR_CHUNKS
     connection = http.client.HTTPConnection("127.0.0.1", door.port, timeout=300)
     connection.request("POST", "/read", snappy.compress(read.SerializeToString()),
-                       {"Authorization": auth, "X-Prometheus-Remote-Read-Version": "0.1.0"})
+                       {"Authorization": AUTH, "X-Prometheus-Remote-Read-Version": "0.1.0"})
     return connection, connection.getresponse()
 
 
@@ -62,24 +46,22 @@ def reset_peak(pid):
         f.write("5")  # resets VmHWM to the current RSS (Linux ≥ 4.0, own processes)
 
 
-def streamed_read(work, binary, check, post, auth, control):
+def streamed_read(work, binary):
     work = os.path.join(work, "streamed")
     os.makedirs(work, exist_ok=True)
     standin = sql_standin(work, "--page-rows", "250")
     door = Standalone(work, binary, standin.url, log_name="streamed.log", flags=["--log.level=info"])
-    headers = {"Authorization": auth, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
-               "X-Prometheus-Remote-Write-Version": "0.1.0"}
     try:
         stamp = int(time.time() * 1000) - 60_000
         sizes = {"streamed_small": (100, 200), "streamed_large": (1000, 200)}  # 20 000 and 200 000 samples
         for metric, (series, samples) in sizes.items():
-            write(door, post, headers, metric, series, samples, stamp)
+            write_series(door, metric, series, samples, stamp)
         growth = {}
         for metric, (series, samples) in sizes.items():
             reset_peak(door.process.pid)
             with open("/proc/%d/status" % door.process.pid) as f:
                 before = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-            connection, response = read_body(door, auth, metric, stamp - 10_000_000, stamp)
+            connection, response = read_body(door, metric, stamp - 10_000_000, stamp)
             body = response.read()
             connection.close()
             growth[metric] = peak_kb(door.process.pid) - before
@@ -95,7 +77,7 @@ def streamed_read(work, binary, check, post, auth, control):
         check(large <= max(3 * small, small + 3072),
               "a 10x larger streamed read does not grow the peak RSS ~10x (%d kB vs %d kB)" % (large, small))
         # A failure after the first frames: the chunked response breaks off.
-        connection, response = read_body(door, auth, "streamed_large", stamp - 10_000_000, stamp)
+        connection, response = read_body(door, "streamed_large", stamp - 10_000_000, stamp)
         first = response.read1(65536) if response.status == 200 else b""
         control(standin, {"fail500": 1000})
         try:

@@ -1,6 +1,6 @@
 """Smallest OracleServer example and a TestSupport self-test: HTTP/1.1 server echoing POST bodies.
 Prints 'READY <port>' once listening on 127.0.0.1 (port chosen by the OS)."""
-import http.server, sys
+import http.server
 
 class Echo(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

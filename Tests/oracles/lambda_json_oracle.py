@@ -33,7 +33,7 @@ elif mode == "b64encode":
 elif mode == "b64decode":
     try:
         sys.stdout.write(base64.b64decode(data, validate=True).hex())
-    except binascii.Error as e:
+    except binascii.Error:
         sys.stdout.write("invalid")
 else:
     sys.exit("unknown mode " + mode)

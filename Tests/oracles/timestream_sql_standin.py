@@ -48,8 +48,9 @@ Where it differs from the real service (known, deliberate):
   handler started and finished answering; GET /calls returns them and forgets them (scripts/bench-standalone: the
   stand-in's own service time per connector request, measured in the same run).
 """
-import argparse, datetime, http.server, json, signal, struct, socketserver, sqlite3, sys, threading, time, uuid
+import argparse, http.server, json, signal, struct, socketserver, sqlite3, threading, time, uuid
 import regex
+import timestream_query_rules as query_rules
 import timestream_write_rules as rules
 
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # the test runner may block them
@@ -71,9 +72,7 @@ DIMENSIONS = []  # dimension names in first-seen order; dimension i is stored in
 COLUMNS = {}  # dimension name -> its quoted SQLite column
 TABLE = rules.table_from(args)  # what the table refuses, and its stored records' values and versions
 TABLES = {(d, t) for d in args.database for t in args.table} or {("PrometheusDatabase", "PrometheusMetricsTable")}
-CANCELLED = set()  # QueryIds CancelQuery was called for
-CURSORS = {}  # NextToken -> {query, rows, info, convert, offset, empty (pages left), born, uses, parent, children}
-TOKEN_USES, TOKEN_LIFETIME_S = 5, 3600.0  # API_query_Query NextToken: "up to five Query invocations, OR ... 1 hour"
+QUERIES = query_rules.Queries(args.page_rows, args.empty_first_pages)  # paging by NextToken, cancellations
 FAULTS = {"throttle": 0, "fail500": 0, "delay_ms": 0, "delay_calls": 0, "drop": 0, "discard_writes": False,
           "record_calls": False}
 CALLS = []  # [access key id, started, finished] per data call while FAULTS["record_calls"]
@@ -81,57 +80,10 @@ STATS = {"calls": {}, "in_flight": 0, "max_in_flight": 0, "connections": 0, "fau
          "resent": 0}
 
 
-def java_to_python(pattern):
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            n = pattern[i + 1]
-            if n == "z":
-                out.append("\\Z"); i += 2; continue
-            if n == "Q":
-                end = pattern.find("\\E", i + 2)
-                end = len(pattern) if end < 0 else end
-                out.append(regex.escape(pattern[i + 2:end])); i = end + 2; continue
-            out.append(pattern[i:i + 2]); i += 2; continue
-        out.append(c); i += 1
-    return "".join(out)
-
-
-COMPILED = {}
-def regexp_like(subject, pattern):
-    if subject is None or pattern is None:
-        return None
-    rx = COMPILED.get(pattern)
-    if rx is None:
-        rx = COMPILED[pattern] = regex.compile(java_to_python(pattern), regex.V0)
-    return 1 if rx.search(subject) else 0
-
-
-DB.create_function("regexp_like", 2, regexp_like, deterministic=True)
-# Timestream's TIMESTAMP runs from 1677-09-21 to 2262-04-11 23:47:16.854775807 (nanoseconds in a signed 64-bit
-# integer; supported-data-types.html) and "does not support negative time values. Any operation resulting in
-# negative time results in error" (date-time-functions.html): both refused here as a ValidationException.
-MAX_TIMESTAMP_MS = (2**63 - 1) // 1_000_000
-
-
-def from_milliseconds(ms):
-    if ms < 0 or ms > MAX_TIMESTAMP_MS:
-        raise ValueError("from_milliseconds(%d): the time is outside Timestream's supported range" % ms)
-    return ms
-
-
-DB.create_function("from_milliseconds", 1, from_milliseconds, deterministic=True)
-# QueryString's length limit (the Query API's model, as botocore ships it: QueryString min 1, max 262144).
-MAX_QUERY_STRING = 262_144
-
+DB.create_function("regexp_like", 2, query_rules.regexp_like, deterministic=True)
+DB.create_function("from_milliseconds", 1, query_rules.from_milliseconds, deterministic=True)
 
 ServiceError = rules.Refusal
-
-
-def fmt_time(ms):
-    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms)
-    return t.strftime("%Y-%m-%d %H:%M:%S.") + "%09d" % (t.microsecond * 1000)
 
 
 def series_condition(dims):
@@ -259,102 +211,9 @@ def run_query(sql):
 def result_row(row):
     """One SQLite row (dimensions, measure_name, time, _bits) as a Timestream Row."""
     data = [{"NullValue": True} if v is None else {"ScalarValue": v} for v in row[:-2]]
-    data.append({"ScalarValue": fmt_time(row[-2])})
+    data.append({"ScalarValue": query_rules.fmt_time(row[-2])})
     data.append({"ScalarValue": repr(struct.unpack("<d", struct.pack("<q", row[-1]))[0])})
     return {"Data": data}
-
-
-def check_query_request(body):
-    """Query's request shape as the API model (botocore's timestream-query service-2.json) constrains it: QueryString
-    required, length 1..262144; NextToken length 1..2048; MaxRows 1..1000. Every violation is listed, in AWS's form
-    for shape violations (the value left out, as the stand-ins' other shape texts do)."""
-    types = {"QueryString": str, "NextToken": str, "MaxRows": int}
-    for name, kind in types.items():
-        value = body.get(name)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise ServiceError(400, "SerializationException", "%s is not a JSON %s" % (name, "string" if kind is str else "integer"))
-    errors = []
-    sql, token, max_rows = body.get("QueryString"), body.get("NextToken"), body.get("MaxRows")
-    if sql is None:
-        errors.append(("queryString", "Member must not be null"))
-    elif not 1 <= len(sql) <= MAX_QUERY_STRING:
-        errors.append(("queryString", "Member must have length greater than or equal to 1" if not sql else
-                       "Member must have length less than or equal to %d" % MAX_QUERY_STRING))
-    if token is not None and not 1 <= len(token) <= 2048:
-        errors.append(("nextToken", "Member must have length greater than or equal to 1" if not token else
-                       "Member must have length less than or equal to 2048"))
-    if max_rows is not None and not 1 <= max_rows <= 1000:
-        errors.append(("maxRows", "Member must have value greater than or equal to 1" if max_rows < 1 else
-                       "Member must have value less than or equal to 1000"))
-    if errors:
-        raise ServiceError(400, "ValidationException", "%d validation error%s detected: %s" % (
-            len(errors), "" if len(errors) == 1 else "s",
-            "; ".join("Value at '%s' failed to satisfy constraint: %s" % e for e in errors)))
-
-
-def cancel_query(body):
-    """API_query_CancelQuery: QueryId required, 1..64 characters of [a-zA-Z0-9]; the first cancellation answers {},
-    a repeated one a CancellationMessage. Cancelled ids are counted (STATS["cancelled"]); the query's tokens keep
-    working (what Timestream answers for them is not documented)."""
-    qid = body.get("QueryId")
-    if not isinstance(qid, str) or not regex.fullmatch(r"[a-zA-Z0-9]{1,64}", qid):
-        raise ServiceError(400, "ValidationException", "1 validation error detected: Value at 'queryId' failed to "
-                           "satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9]+")
-    if qid in CANCELLED:
-        return {"CancellationMessage": "Query %s has already been cancelled." % qid}
-    CANCELLED.add(qid)
-    STATS["cancelled"] = len(CANCELLED)
-    return {}
-
-
-def query(body):
-    check_query_request(body)
-    sql, token = body["QueryString"], body.get("NextToken")
-    max_rows = args.page_rows if body.get("MaxRows") is None else body["MaxRows"]
-    now = time.monotonic()
-    for old in [t for t, c in CURSORS.items() if now - c["born"] >= TOKEN_LIFETIME_S]:
-        del CURSORS[old]
-    if token is not None:
-        cursor = CURSORS.get(token)
-        # Unknown, past its hour or its fifth use, invalidated by its successor, or sent with another QueryString.
-        if cursor is None or cursor["query"] != sql:
-            raise ServiceError(400, "ValidationException", "Invalid NextToken")
-        cursor["uses"] += 1
-        if cursor["uses"] >= TOKEN_USES:
-            del CURSORS[token]
-        CURSORS.pop(cursor["parent"], None)  # "If TokenB is used ..., then TokenA is invalidated"
-        rows, info, convert, offset, empty = (cursor[k] for k in ("rows", "info", "convert", "offset", "empty"))
-        qid = cursor["qid"]
-    else:
-        cursor = None
-        rows, info, convert = run_query(sql)
-        offset, empty = 0, args.empty_first_pages
-        qid = uuid.uuid4().hex  # API_query_Query: QueryId, [a-zA-Z0-9]+, the same on every page of the query
-
-    def next_token(next_offset, next_empty):
-        """The token of the page after this one: the same one again when this token is used again."""
-        key = (next_offset, next_empty)
-        known = cursor["children"].get(key) if cursor else None
-        if known in CURSORS:
-            return known
-        nxt = str(uuid.uuid4())
-        CURSORS[nxt] = {"query": sql, "rows": rows, "info": info, "convert": convert, "offset": next_offset,
-                        "empty": next_empty, "born": now, "uses": 0, "parent": token, "children": {}, "qid": qid}
-        if cursor:
-            cursor["children"][key] = nxt
-        return nxt
-
-    if empty > 0:
-        return {"QueryId": qid, "NextToken": next_token(offset, empty - 1), "Rows": [], "ColumnInfo": info}
-    page = [convert(row) for row in rows[offset:offset + max_rows]]
-    resp = {"QueryId": qid, "Rows": page, "ColumnInfo": info,
-            "QueryStatus": {"ProgressPercentage": 100.0, "CumulativeBytesScanned": 0, "CumulativeBytesMetered": 0}}
-    if offset + max_rows < len(rows):
-        resp["NextToken"] = next_token(offset + max_rows, 0)
-    elif cursor is not None and token in CURSORS:
-        # The last page: its token (reusable for the hour) keeps only the rows it can still answer with.
-        cursor["rows"], cursor["offset"] = rows[offset:], 0
-    return resp
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -442,9 +301,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     elif target == "WriteRecords":
                         result = write_records(request)
                     elif target == "Query":
-                        result = query(request)
+                        result = QUERIES.query(request, run_query)
                     elif target == "CancelQuery":
-                        result = cancel_query(request)
+                        result = QUERIES.cancel(request)
+                        STATS["cancelled"] = len(QUERIES.cancelled)
                     else:
                         raise ServiceError(400, "UnknownOperationException", "Unknown operation %s" % target)
                 self.send_json(200, result)

@@ -6,7 +6,7 @@ The bucket must be in REGION: Lambda only takes code from a bucket in the functi
 (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html). Credentials and endpoint come from the usual
 AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID…, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 for a local S3).
 """
-import argparse, hashlib, os, re, sys, urllib.parse
+import argparse, hashlib, os, re, urllib.parse
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CODE_URI = re.compile(r"^(?P<indent>[ \t]+)CodeUri:[ \t]*dist/bootstrap\.zip[ \t]*$", re.MULTILINE)

@@ -1,0 +1,100 @@
+"""HTTP behaviour of the standalone connector as a process (a step of test_standalone.py): keep-alive, /-/healthy,
+/-/ready, /metrics (Prometheus text, the process_* series), 413 past the body cap, a connection that stops sending
+closed after the idle timeout, 503 + Retry-After past --max-concurrent-requests, SAMPLES answers capped."""
+import concurrent.futures, http.client, os, socket, time
+import snappy
+from local_stack import Standalone
+from prompb import ReadRequest
+from support import AUTH, WRITE_HEADERS, check, control, get, has_sample, post, process_usage, write_body
+
+
+def http_behaviour(work, binary, standin):
+    door = Standalone(work, binary, standin.url, log_name="http.log",
+                      flags=["--max-request-body-bytes=100000", "--idle-timeout=1", "--max-concurrent-requests=2",
+                             "--max-read-samples=5"])
+    try:
+        check(get(door.url + "/-/healthy")[0] == 200 and get(door.url + "/-/ready")[0] == 200, "/-/healthy and /-/ready → 200")
+        # Keep-alive: three requests on one connection.
+        connection = http.client.HTTPConnection("127.0.0.1", door.port, timeout=10)
+        connection.request("GET", "/-/healthy")
+        first = connection.getresponse(); first.read()
+        local = connection.sock.getsockname()
+        body = write_body("http_keepalive", 0, int(time.time() * 1000), series=3)
+        connection.request("POST", "/prefix/api/v1/write", body, WRITE_HEADERS)
+        second = connection.getresponse(); second.read()
+        connection.request("POST", "/prefix/api/v1/write", body, WRITE_HEADERS)
+        third = connection.getresponse(); third.read()
+        check(first.status == 200 and second.status == 204 and third.status == 204 and connection.sock.getsockname() == local,
+              "keep-alive: three requests on one connection (%d, %d, %d); a path ending in /write is the write route"
+              % (first.status, second.status, third.status))
+        connection.close()
+        status, headers, answer = post(door.url + "/write", b"x" * 100001)
+        check(status == 413 and b"--max-request-body-bytes" in answer, "a body past the cap → 413 (%s)" % answer[:80])
+        # A client that stops sending mid-request is disconnected after --idle-timeout.
+        slow = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+        slow.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        began = time.time()
+        try:
+            closed = slow.recv(100) == b""
+        except ConnectionResetError:
+            closed = True
+        waited = time.time() - began
+        check(closed and waited >= 0.9, "a request body that stops arriving: connection closed after %.1f s (idle timeout 1 s)" % waited)
+        slow.close()
+        # Past --max-concurrent-requests=2: two writes held by a slow Timestream, the third is 503 + Retry-After.
+        control(standin, {"delay_ms": 2500, "delay_calls": 2})
+        stamp = int(time.time() * 1000)
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            held = [pool.submit(post, door.url + "/write", write_body("http_limit", w, stamp, series=5)) for w in range(2)]
+            deadline = time.time() + 20  # both admitted (held 2.5 s in the stand-in): then the third
+            while not has_sample(get(door.url + "/metrics")[1], "timestream_connector_in_flight_requests 2") \
+                    and time.time() < deadline:
+                time.sleep(0.05)
+            status, headers, answer = post(door.url + "/write", write_body("http_limit", 9, stamp, series=5))
+            results = [f.result()[0] for f in held]
+        check(status == 503 and headers.get("Retry-After") == "1" and results == [204, 204],
+              "past --max-concurrent-requests=2 → 503 Retry-After %s (%s); the two in flight → %s"
+              % (headers.get("Retry-After"), answer[:60], results))
+        # SAMPLES answers are capped (--max-read-samples=5; 10 samples match); chunked answers are not.
+        for accepted, expected in ((0, 413), (1, 200)):
+            read = ReadRequest()
+            query = read.queries.add(start_timestamp_ms=stamp - 1, end_timestamp_ms=stamp + 1)
+            query.matchers.add(type=0, name="__name__", value="http_limit")
+            read.accepted_response_types.append(accepted)
+            status, headers, answer = post(door.url + "/read", snappy.compress(read.SerializeToString()),
+                                           headers={"Authorization": AUTH, "X-Prometheus-Remote-Read-Version": "0.1.0"})
+            check(status == expected, "read of 10 samples as %s with --max-read-samples=5 → %d (%s)"
+                  % (["SAMPLES", "STREAMED_XOR_CHUNKS"][accepted], status, answer[:90] if status != 200 else headers.get("Content-Type")))
+        wanted = ['timestream_connector_http_requests_total{route="write",status="204"} 4',
+                  'timestream_connector_http_requests_total{route="write",status="413"} 1',
+                  'timestream_connector_http_requests_total{route="write",status="503"} 1',
+                  'timestream_connector_http_requests_total{route="read",status="413"} 1',
+                  'timestream_connector_http_requests_total{route="read",status="200"} 1',
+                  "timestream_connector_received_samples_total 16", "timestream_connector_written_samples_total 16",
+                  "timestream_connector_in_flight_requests 0", "# TYPE timestream_connector_write_duration_seconds histogram",
+                  "timestream_connector_write_requests_total 4",
+                  # latency of what the service answered: not the front door's own 413 and 503
+                  "timestream_connector_write_duration_seconds_count 4",
+                  "timestream_connector_read_duration_seconds_count 2"]
+        for _ in range(20):  # an answer is counted once written to its connection: just after its client has it
+            status, text = get(door.url + "/metrics")
+            missing = [w for w in wanted if w not in text.splitlines() and not has_sample(text, w)]
+            if not missing:
+                break
+            time.sleep(0.1)
+        check(status == 200 and not missing, "/metrics in Prometheus text format with the connector's series (missing %s)" % missing)
+        # the Go client's process series, as the Go connector served them, agreeing with the kernel's figures
+        process = dict(line.split(" ") for line in text.splitlines() if line.startswith("process_"))
+        rss = process_usage(door.process.pid)[0] * 1024
+        with open("/proc/%d/stat" % door.process.pid) as f:
+            ticks = sum(int(x) for x in f.read().rsplit(")", 1)[1].split()[11:13])
+        check(set(process) == {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
+                               "process_start_time_seconds", "process_open_fds", "process_max_fds"}
+              and abs(float(process["process_resident_memory_bytes"]) - rss) < 8 * 2**20
+              and abs(float(process["process_cpu_seconds_total"]) - ticks / os.sysconf("SC_CLK_TCK")) < 1
+              and abs(float(process["process_start_time_seconds"]) - time.time()) < 600
+              # its own count includes the directory it reads and the scrape's connection
+              and 0 <= int(process["process_open_fds"]) - len(os.listdir("/proc/%d/fd" % door.process.pid)) <= 3,
+              "/metrics has the process_* series with this process's figures (%s)" % process)
+    finally:
+        check(door.stop() == 0, "exit 0 on SIGTERM")
