@@ -111,24 +111,25 @@ package enum ReadSQL {
 
     /// `"name"` with embedded `"` doubled (SQL delimited identifier).
     static func quotedIdentifier(_ name: String) -> String {
-        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+        quoted(name, by: UInt8(ascii: "\""))
     }
 
     /// `'text'` with embedded `'` doubled (SQL string literal; backslashes are not escapes in Timestream SQL).
     static func quotedLiteral(_ text: String) -> String {
-        "'" + text.replacingAll("'", with: "''") + "'"
+        quoted(text, by: UInt8(ascii: "'"))
     }
-}
 
-extension String {
-    /// `self` with every `target` character replaced (no Foundation needed).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        var out = ""
-        out.reserveCapacity(utf8.count + 8)
-        for c in self {
-            if c == target { out += replacement } else { out.append(c) }
+    /// `text` between two `quote`s, each of its own doubled. Byte by byte: a quote is one ASCII byte wherever it
+    /// stands, while a `Character` (a grapheme cluster) can hold one together with a combining or prepended
+    /// scalar (`'` + U+0301, U+0600 + `'`), which a comparison of Characters would pass over unescaped.
+    private static func quoted(_ text: String, by quote: UInt8) -> String {
+        var bytes: [UInt8] = [quote]
+        bytes.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            bytes.append(byte)
+            if byte == quote { bytes.append(quote) }
         }
-        return out
+        bytes.append(quote)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

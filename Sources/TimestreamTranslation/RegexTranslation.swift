@@ -67,7 +67,9 @@ package enum RegexTranslation {
 
 private struct Translator {
     let pattern: String
-    let chars: [Character]
+    /// The pattern by code point, as RE2 reads it: a `Character` (grapheme cluster) would glue a metacharacter to a
+    /// combining mark after it (`(` + U+0301) and hide it from the translation.
+    let chars: [Unicode.Scalar]
     var i = 0
     var out = ""
     /// `(?s)` state per open group: whether `.` matches `\n` there. The outermost entry is the dialect's.
@@ -78,7 +80,7 @@ private struct Translator {
 
     init(pattern: String, dotAll: Bool) {
         self.pattern = pattern
-        self.chars = Array(pattern)
+        self.chars = Array(pattern.unicodeScalars)
         self.dotAll = [dotAll]
     }
 
@@ -115,7 +117,7 @@ private struct Translator {
             case ".": out += dotAll[dotAll.count - 1] ? "(?s:.)" : "[^\\n]"
             case "$": out += "\\z"
             case "{": out += repetitionAhead() ? "{" : "\\{"
-            default: out.append(c)
+            default: out.unicodeScalars.append(c)
             }
         }
         return out + closedFlagScopes
@@ -127,7 +129,7 @@ private struct Translator {
         /// The index after a count starting at `start`, or nil.
         func count(at start: Int) -> Int? {
             var j = start
-            while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
+            while j < chars.count, ("0"..."9").contains(chars[j]) { j += 1 }
             guard j > start, !(j - start > 1 && chars[start] == "0") else { return nil }
             return j
         }
@@ -199,10 +201,10 @@ private struct Translator {
             case "\\":
                 let kind = i < chars.count ? chars[i] : "\\"
                 out += try escape(inClass: true)
-                if "sSdDwWpP".contains(kind) { literalHyphenAfterClassItem() }
+                if "sSdDwWpP".unicodeScalars.contains(kind) { literalHyphenAfterClassItem() }
             case "[":
                 if i < chars.count, chars[i] == ":", let end = posixEnd() {
-                    var name = String(chars[(i + 1)..<end])
+                    var name = Self.text(chars[(i + 1)..<end])
                     let negate = name.hasPrefix("^")
                     if negate { name.removeFirst() }
                     guard let java = RegexTranslation.posixClasses[name] else { throw fail("has an unknown class [:\(name):]") }
@@ -214,7 +216,7 @@ private struct Translator {
                     out += "\\["
                 }
             case "&": out += "\\&"
-            default: out.append(c)
+            default: out.unicodeScalars.append(c)
             }
         }
         throw fail("has an unterminated character class")
@@ -234,10 +236,17 @@ private struct Translator {
         var j = i + 1
         while j + 1 < chars.count {
             if chars[j] == ":" && chars[j + 1] == "]" { return j }
-            if !(chars[j].isLetter || chars[j] == "^") { return nil }
+            if !(chars[j].properties.isAlphabetic || chars[j] == "^") { return nil }
             j += 1
         }
         return nil
+    }
+
+    /// Code points as a String.
+    static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars)
+        return text
     }
 
     /// One code point as every target engine reads it: `\xHH` below U+0080, else the character itself (joni reads
@@ -259,7 +268,7 @@ private struct Translator {
             var literal = "\\Q"
             while i < chars.count {
                 if chars[i] == "\\", i + 1 < chars.count, chars[i + 1] == "E" { i += 2; break }
-                literal.append(chars[i])
+                literal.unicodeScalars.append(chars[i])
                 i += 1
             }
             // An empty quote is nothing (`a\Q\E+` is `a+`); joni would let the `+` apply to the empty quote.
@@ -284,7 +293,7 @@ private struct Translator {
             var name: String
             if i < chars.count, chars[i] == "{" {
                 guard let close = chars[i...].firstIndex(of: "}") else { throw fail("has an unterminated \\p{…}") }
-                name = String(chars[(i + 1)..<close])
+                name = Self.text(chars[(i + 1)..<close])
                 i = close + 1
             } else {
                 guard i < chars.count else { throw fail("ends inside \\p") }
@@ -296,21 +305,21 @@ private struct Translator {
         case "0"..."7":
             // RE2 octal (up to three digits) → hex; in Java \1… would be a back-reference.
             var digits = String(c)
-            while digits.count < 3, i < chars.count, ("0"..."7").contains(chars[i]) { digits.append(chars[i]); i += 1 }
+            while digits.count < 3, i < chars.count, ("0"..."7").contains(chars[i]) { digits.unicodeScalars.append(chars[i]); i += 1 }
             // Up to \777 = U+01FF, as Go's regexp reads it.
             return Self.codePoint(Unicode.Scalar(UInt32(digits, radix: 8) ?? 0) ?? "\0")
         case "8", "9": throw fail("uses a back-reference, which RE2 does not support")
         case "x":
             // Two hex digits or `{…}` (RE2); joni (Syntax.Java) does not know \x{263a}: `codePoint` decides.
             guard i < chars.count, chars[i] == "{" else {
-                guard i + 1 < chars.count, let value = UInt32(String(chars[i...(i + 1)]), radix: 16),
-                    chars[i].isHexDigit, chars[i + 1].isHexDigit, let scalar = Unicode.Scalar(value)
+                guard i + 1 < chars.count, let value = UInt32(Self.text(chars[i...(i + 1)]), radix: 16),
+                    chars[i].properties.isASCIIHexDigit, chars[i + 1].properties.isASCIIHexDigit, let scalar = Unicode.Scalar(value)
                 else { throw fail("has an invalid \\x escape (RE2 takes two hex digits or \\x{…})") }
                 i += 2
                 return Self.codePoint(scalar)
             }
             guard let close = chars[i...].firstIndex(of: "}"),
-                let value = UInt32(String(chars[(i + 1)..<close]), radix: 16), let scalar = Unicode.Scalar(value)
+                let value = UInt32(Self.text(chars[(i + 1)..<close]), radix: 16), let scalar = Unicode.Scalar(value)
             else { throw fail("has an invalid \\x{…} escape") }
             i = close + 1
             return Self.codePoint(scalar)

@@ -44,6 +44,22 @@ import Testing
         #expect(odd?.hasPrefix("SELECT * FROM \"d\"\"b\".\"t'x\" WHERE") == true)
     }
 
+    /// A quote glued into one grapheme cluster with its neighbour (U+0600 is a prepended scalar, U+0301 a combining
+    /// mark) is still a quote in SQL: it is doubled like any other, so the value cannot end its literal.
+    @Test func quotesInsideGraphemeClustersAreDoubledToo() throws {
+        #expect(ReadSQL.quotedLiteral("\u{600}'x") == "'\u{600}''x'")
+        #expect(ReadSQL.quotedLiteral("x'\u{301}") == "'x''\u{301}'")
+        #expect(ReadSQL.quotedIdentifier("a\u{600}\"b") == "\"a\u{600}\"\"b\"")
+        let attack = "\u{600}' OR '\u{301}\u{600}' = '\u{301}\u{600}"
+        let where_ = try #require(try sql([m(.equal, "job", attack)]))
+        // Every quote of the value doubled: the statement's quotes pair up with the value inside one literal.
+        #expect(where_ == prefix + " AND \"job\" = '\u{600}'' OR ''\u{301}\u{600}'' = ''\u{301}\u{600}'")
+        for text in [attack, "\u{600}\"", "'\u{301}'", "plain"] {
+            let inner = ReadSQL.quotedLiteral(text).unicodeScalars.dropFirst().dropLast()
+            #expect(inner.filter { $0 == "'" }.count == 2 * text.unicodeScalars.filter { $0 == "'" }.count)
+        }
+    }
+
     /// The name-only placeholder is no label, and names never written as dimensions (a colon, over 60 bytes) are
     /// absent from every series: each matcher on them holds exactly when it holds for "".
     @Test func thePlaceholderAndUnwritableNamesAreAbsentLabels() throws {

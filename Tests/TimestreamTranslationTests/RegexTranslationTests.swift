@@ -54,6 +54,14 @@ import Testing
         #expect(try RegexTranslation.javaPattern(re2, dialect: .prometheus3) == java)
     }
 
+    /// A metacharacter followed by a combining mark is still a metacharacter (RE2 reads code points): the group it
+    /// opens is counted, so the `.` after it keeps the enclosing `(?-s:` and does not match a newline.
+    @Test func metacharactersBeforeCombiningMarksKeepTheirMeaning() throws {
+        #expect(try RegexTranslation.javaPattern("(?-s:(\u{301}).)", dialect: .prometheus3) == "(?:(\u{301})[^\\n])")
+        #expect(try RegexTranslation.javaPattern(".\u{301}", dialect: .prometheus2) == "[^\\n]\u{301}")
+        #expect(try RegexTranslation.javaPattern("[\\d\u{301}]", dialect: .prometheus3) == "[0-9\u{301}]")
+    }
+
     @Test func anchorsTheWholeValue() throws {
         for dialect in [RegexDialect.prometheus2, .prometheus3] {
             #expect(try RegexTranslation.anchoredJavaPattern("no", dialect: dialect) == "^(?:no)\\z")
