@@ -17,6 +17,12 @@ struct RuntimeAPIEndpointTests {
         #expect(RuntimeAPIEndpoint.next.expectedStatus == 200)
     }
 
+    @Test func noCallGoesThroughAProxy() {
+        let report = ErrorReport(errorType: "E", errorMessage: "m")
+        let calls: [RuntimeAPIEndpoint] = [.next, .response(requestID: "r", body: []), .error(requestID: "r", report), .initError(report)]
+        #expect(calls.allSatisfy { $0.request(baseURL: base).bypassesProxy })
+    }
+
     @Test func responsePostsTheBytesUnchanged() {
         let body: [UInt8] = [0, 1, 0xFF, 0x22]
         let endpoint = RuntimeAPIEndpoint.response(requestID: "8476a536-e9f4-11e8-9739-2dfe598c3fcd", body: body)

@@ -28,8 +28,16 @@ enum RuntimeAPIEndpoint: Sendable, Equatable {
     /// The status the Runtime API answers on success: 200 for `next` (with the event), 202 for the posts.
     var expectedStatus: Int { self == .next ? 200 : 202 }
 
-    /// The HTTP request for this call against `baseURL` (`http://host:port`, no trailing slash).
+    /// The HTTP request for this call against `baseURL` (`http://host:port`, no trailing slash). The Runtime API
+    /// is the sandbox's own endpoint: never sent through a proxy the function's environment names for its egress
+    /// (libcurl would otherwise, for a loopback address too, unless NO_PROXY names it).
     func request(baseURL: String) -> HTTPRequest {
+        var request = unproxiedRequest(baseURL: baseURL)
+        request.bypassesProxy = true
+        return request
+    }
+
+    private func unproxiedRequest(baseURL: String) -> HTTPRequest {
         let prefix = baseURL + RuntimeEnvironment.apiVersionPrefix
         switch self {
         case .next:
