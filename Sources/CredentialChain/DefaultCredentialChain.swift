@@ -53,11 +53,12 @@ public enum DefaultCredentialChain {
             }
             return ProfileCredentialProvider(profile: profile.profile, files: profile.files, settings: settings)
         }
-        if let named = environment["AWS_PROFILE"], !named.isEmpty, profile.settings == nil {
+        if let named = ProfileCredentialProvider.named(environment: environment), profile.settings == nil {
             // The SDKs fail rather than silently use another identity when the named profile does not exist; one
             // that exists without credentials (a region, settings) passes on to the container and instance roles.
             throw CredentialProviderError(
-                source: "profile \(named)", reason: "AWS_PROFILE names a profile that is in neither \(profile.files)")
+                source: "profile \(named.profile)",
+                reason: "\(named.variable) names a profile that is in neither \(profile.files)")
         }
         if ContainerCredentialProvider.isConfigured(environment) {
             return try ContainerCredentialProvider(environment: environment, transport: transport)

@@ -129,6 +129,11 @@ final class InstanceMetadataCredentialProvider: CredentialProvider {
             headers: [(name: Self.tokenTTLHeader, value: String(Self.tokenTTLSeconds))],
             timeoutMilliseconds: timeoutMilliseconds)
         switch send(request) {
+        case .failure(.timeout(let message)):
+            // The usual cause in a container on EC2: the token's answer is dropped one hop short of the container.
+            throw CredentialProviderError(
+                source: name,
+                reason: "cannot reach \(endpoint): \(TransportError.timeout(message)) (in a container, the instance's metadata hop limit must be at least 2: aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2)")
         case .failure(let error):
             throw CredentialProviderError(source: name, reason: "cannot reach \(endpoint): \(error)")
         case .success(let response):

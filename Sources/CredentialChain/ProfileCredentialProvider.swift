@@ -1,6 +1,6 @@
 import AWS
 
-/// A profile of the shared files: `AWS_PROFILE` (else `default`) in `AWS_SHARED_CREDENTIALS_FILE`
+/// A profile of the shared files: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else `default` in `AWS_SHARED_CREDENTIALS_FILE`
 /// (`~/.aws/credentials`) and `AWS_CONFIG_FILE` (`~/.aws/config`); the credentials file wins for a key set in
 /// both. Static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) or `credential_process`
 /// (its JSON `Version` 1 answer, refreshed by `Expiration` when it has one). Role chaining (`role_arn` with
@@ -11,10 +11,19 @@ struct ProfileCredentialProvider: CredentialProvider {
     let profile: String
     let settings: [String: String]
 
+    /// The profile the environment names, as the Go SDK v2 reads it: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`
+    /// (empty = unset); with the variable that named it, or `nil` for `default` by default.
+    static func named(environment: [String: String]) -> (profile: String, variable: String)? {
+        for variable in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
+            if let profile = environment[variable], !profile.isEmpty { return (profile, variable) }
+        }
+        return nil
+    }
+
     /// The profile's settings, or `nil` when neither file has the profile.
     static func settings(environment: [String: String]) -> (profile: String, files: String, settings: [String: String]?) {
         let home = environment["HOME"] ?? ""
-        let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let profile = named(environment: environment)?.profile ?? "default"
         let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(home)/.aws/credentials"
         let configPath = environment["AWS_CONFIG_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.aws/config"

@@ -22,7 +22,7 @@ struct Flag: Sendable {
         Flag("web.telemetry-path", "web_telemetry_path", .text, "/metrics", "Path under which to expose the connector's metrics."),
         Flag("default-database", "default_database", .text, nil, "The Timestream database every write and read goes to. Required."),
         Flag("default-table", "default_table", .text, nil, "The Timestream table every write and read goes to. Required."),
-        Flag("region", "region", .text, nil, "The signing region of the Timestream calls (default: AWS_REGION, else us-east-1)."),
+        Flag("region", "region", .text, nil, "The signing region of the Timestream calls (default: AWS_REGION, else AWS_DEFAULT_REGION, else the region of the AWS profile in use, else us-east-1)."),
         Flag("max-read-retries", "max_read_retries", .integer, "3", "Attempts per Timestream Query call (0: until the request's deadline)."),
         Flag("max-write-retries", "max_write_retries", .integer, "10", "Attempts per Timestream WriteRecords call (0: until the request's deadline)."),
         Flag("enable-logging", "enable_logging", .boolean, "true", "Log at all (false silences every line)."),

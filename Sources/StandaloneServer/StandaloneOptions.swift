@@ -1,5 +1,6 @@
 import AWS
 import Connector
+import CredentialChain
 
 #if canImport(Glibc)
 import Glibc
@@ -82,6 +83,11 @@ package struct StandaloneOptions: Sendable {
                 throw OptionsError("--\(flag.name) (\(flag.variable)): \(problem)")
             }
             values[flag.variable] = value
+        }
+        if ["region", "AWS_REGION", "AWS_DEFAULT_REGION"].allSatisfy({ (values[$0] ?? "").isEmpty }),
+            let region = ProfileRegion.region(environment: values)
+        {
+            values["region"] = region  // as the SDKs and the CLI: the profile's region before us-east-1
         }
         do {
             connector = try ConnectorConfig(environment: values)

@@ -1,4 +1,5 @@
 @testable import AWS
+import CurlHTTP
 import Foundation
 import Testing
 
@@ -83,6 +84,26 @@ import Testing
             try chosen(environment)
         } throws: { error in
             "\(error)".contains("AWS_PROFILE names a profile that is in neither /nonexistent/.aws/credentials")
+        }
+    }
+
+    /// `AWS_DEFAULT_PROFILE` names the profile when `AWS_PROFILE` does not, as in the SDK for Go v2 (it was ignored:
+    /// the `default` keys, another identity, signed instead); `AWS_PROFILE` wins when both are set.
+    @Test func awsDefaultProfileNamesTheProfileAfterAWSProfile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = directory.appendingPathComponent("credentials")
+        try "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = a\n[prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = b\n"
+            .write(to: credentials, atomically: true, encoding: .utf8)
+        let files = ["AWS_SHARED_CREDENTIALS_FILE": credentials.path, "HOME": directory.path]
+        let byDefaultProfile = try chosen(files.merging(["AWS_DEFAULT_PROFILE": "prod"]) { $1 })
+        #expect((byDefaultProfile as? ProfileCredentialProvider)?.profile == "prod")
+        let both = try chosen(files.merging(["AWS_DEFAULT_PROFILE": "prod", "AWS_PROFILE": "default"]) { $1 })
+        #expect((both as? ProfileCredentialProvider)?.profile == "default")
+        #expect {
+            try chosen(files.merging(["AWS_DEFAULT_PROFILE": "staging"]) { $1 })
+        } throws: { error in
+            "\(error)".contains("profile staging: AWS_DEFAULT_PROFILE names a profile that is in neither")
         }
     }
 
@@ -238,6 +259,20 @@ import Testing
                 }
             } throws: { error in
                 "\(error)".contains(variable) && !"\(error)".contains("s3cret")
+            }
+        }
+    }
+
+    /// A token request that times out (what a container on EC2 sees with the instance's default hop limit of 1) names
+    /// the hop limit and the command that raises it; other transport failures do not.
+    @Test func anIMDSTokenTimeoutNamesTheHopLimit() throws {
+        for (failure, hinted) in [(TransportError.timeout("after 1000 ms"), true), (.connect("refused"), false)] {
+            let silent = RecordingTransport { _ in .failure(failure) }
+            let provider = try InstanceMetadataCredentialProvider(environment: [:], transport: silent, now: clock.function)
+            #expect {
+                try provider.fetch()
+            } throws: { error in
+                "\(error)".contains("cannot reach http://169.254.169.254") && "\(error)".contains("--http-put-response-hop-limit 2") == hinted
             }
         }
     }

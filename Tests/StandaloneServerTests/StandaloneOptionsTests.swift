@@ -1,3 +1,4 @@
+import Foundation
 @testable import AWS
 @testable import Connector
 import Testing
@@ -86,6 +87,21 @@ import Testing
         #expect(overridden.connector.database == "flagdb" && overridden.connector.region == "us-west-2")
         // AWS_REGION is used when neither --region nor `region` is given (the Go connector's default beat it).
         #expect(try options(required, ["AWS_REGION": "eu-central-1"]).connector.region == "eu-central-1")
+    }
+
+    /// With no --region, `region`, AWS_REGION or AWS_DEFAULT_REGION, the region of the AWS profile in use (as the
+    /// SDKs and the CLI read it) comes before us-east-1: the profile that gives the keys also gives the region.
+    @Test func theProfilesRegionComesAfterTheVariables() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(at: config) }
+        try "[default]\nregion = eu-west-1\n[profile nordic]\nregion = eu-north-1\n".write(to: config, atomically: true, encoding: .utf8)
+        let files = ["AWS_CONFIG_FILE": config.path, "HOME": "/nonexistent"]
+        #expect(try options(required, files).connector.region == "eu-west-1")
+        #expect(try options(required, files.merging(["AWS_PROFILE": "nordic"]) { $1 }).connector.region == "eu-north-1")
+        #expect(try options(required, files.merging(["AWS_DEFAULT_PROFILE": "nordic"]) { $1 }).connector.region == "eu-north-1")
+        #expect(try options(required, files.merging(["AWS_DEFAULT_REGION": "ap-south-1"]) { $1 }).connector.region == "ap-south-1")
+        #expect(try options(required + ["--region=us-west-2"], files).connector.region == "us-west-2")
+        #expect(try options(required, ["HOME": "/nonexistent"]).connector.region == "us-east-1")
     }
 
     @Test func aBareBooleanFlagMeansTrue() throws {
