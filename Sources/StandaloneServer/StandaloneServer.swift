@@ -77,7 +77,8 @@ package struct StandaloneServer {
         // Hummingbird's closes until the answer has gone out (or the shutdown's time is up).
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
-                AnswerAwareCloser(timeout: idleTimeout, forceCloseAt: { admission.shutdownEndsAt })
+                AnswerAwareCloser(timeout: idleTimeout, forceCloseAt: { admission.shutdownEndsAt }),
+                UpgradeRefusal(),
             ],
             idleTimeout: idleTimeout)
         let server: HTTPServerBuilder

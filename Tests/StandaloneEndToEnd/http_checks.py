@@ -41,6 +41,26 @@ def http_behaviour(work, binary, standin):
         waited = time.time() - began
         check(closed and waited >= 0.9, "a request body that stops arriving: connection closed after %.1f s (idle timeout 1 s)" % waited)
         slow.close()
+        # A request that asks to leave HTTP/1.1 (curl --http2's h2c upgrade, CONNECT): NIO stops parsing after it and
+        # would buffer all that follows; it is answered with Connection: close and the connection ends, the request
+        # pipelined behind it unanswered. The idle timeout is 1 s here: the end must come well before it.
+        for request in (b"GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                        b"HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n",
+                        b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"):
+            upgrade = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+            upgrade.sendall(request + b"GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n")
+            began, received = time.time(), b""
+            while True:
+                chunk = upgrade.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            waited = time.time() - began
+            upgrade.close()
+            head = received.split(b"\r\n\r\n", 1)[0].lower()
+            check(received.count(b"HTTP/1.1 ") == 1 and b"connection: close" in head and waited < 0.8,
+                  "%s → one answer with Connection: close, then the connection ends (%.2f s; %r)"
+                  % (request.split(b" ", 1)[0].decode(), waited, received[:40]))
         # Past --max-concurrent-requests=2: two writes held by a slow Timestream, the third is 503 + Retry-After.
         control(standin, {"delay_ms": 2500, "delay_calls": 2})
         stamp = int(time.time() * 1000)

@@ -1,0 +1,47 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Ends a connection after answering a request that asks to leave HTTP/1.1: `CONNECT`, or `Upgrade` with the
+/// `upgrade` token in `Connection` (`curl --http2` sends `Upgrade: h2c`). NIO's decoder stops parsing after such a
+/// request and keeps every later byte of the connection in its buffer, without a limit, until the connection
+/// closes; nothing here upgrades. So the answer (404, 405 or the route's, as for any request) goes out with
+/// `Connection: close` and the connection is closed after it (through `AnswerAwareCloser`, which lets the answer
+/// drain and reads nothing meanwhile).
+final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Requests read that leave HTTP/1.1, whose answers have not ended yet.
+    private var closeAfterAnswer = false
+
+    static func leavesHTTP1(_ head: HTTPRequest) -> Bool {
+        if head.method == .connect { return true }
+        guard head.headerFields[.upgrade] != nil else { return false }
+        return head.headerFields[values: .connection].contains { value in
+            value.split(separator: ",").contains { $0.filter { $0 != " " && $0 != "\t" }.lowercased() == "upgrade" }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data), Self.leavesHTTP1(head) { closeAfterAnswer = true }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard closeAfterAnswer else { return context.write(data, promise: promise) }
+        switch unwrapOutboundIn(data) {
+        case .head(var head) where head.status.kind != .informational:
+            head.headerFields[.connection] = "close"
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end:
+            context.write(data, promise: promise)
+            context.flush()
+            context.close(promise: nil)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+}
