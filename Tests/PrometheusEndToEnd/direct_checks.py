@@ -3,7 +3,8 @@ test_prometheus_e2e.py): malformed requests get their 4xx from the same process,
 replaced, and -0 written straight through keeps its sign."""
 import json, math, os, signal, time
 import snappy
-from e2e_checks import AUTH, basic_auth_header, check, http
+from check_tally import check
+from e2e_checks import AUTH, basic_auth_header, http
 from local_stack import Standalone
 from prompb import ReadRequest, ReadResponse, WriteRequest
 

@@ -1,14 +1,8 @@
-"""What the end-to-end steps share: the check tally, bounded waits and plain HTTP with the test's credentials."""
+"""What the end-to-end steps share: the check tally (check_tally.py), bounded waits and plain HTTP with the test's credentials."""
 import base64, time, urllib.error, urllib.request
+from check_tally import check
 
 AUTH = ("AKIDLOCALEXAMPLE", "local-secret")
-PASSED, FAILURES = [], []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    (PASSED if condition else FAILURES).append(message)
-    return condition
 
 
 def wait_until(predicate, timeout, what):

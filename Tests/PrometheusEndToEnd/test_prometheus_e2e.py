@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from exporter import Exporter  # noqa: E402
 from prometheus_process import ApiError, Prometheus  # noqa: E402
 from local_stack import ROOT, Standalone, front_door, sql_standin, standalone_binary  # noqa: E402
-from e2e_checks import AUTH, FAILURES, PASSED, check, http, wait_until  # noqa: E402
+from check_tally import FAILURES, PASSED, check  # noqa: E402
+from e2e_checks import AUTH, http, wait_until  # noqa: E402
 from direct_checks import bad_input, negative_zero_round_trip  # noqa: E402
 
 

@@ -5,7 +5,8 @@ import concurrent.futures, http.client, os, socket, time
 import snappy
 from local_stack import Standalone
 from prompb import ReadRequest
-from support import AUTH, WRITE_HEADERS, check, control, get, has_sample, post, process_usage, write_body
+from check_tally import check
+from support import AUTH, WRITE_HEADERS, control, get, has_sample, post, process_usage, write_body
 
 
 def http_behaviour(work, binary, standin):

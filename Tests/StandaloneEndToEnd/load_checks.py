@@ -2,7 +2,8 @@
 exactly once and the server's RSS and descriptors flat; SIGTERM while 32 slow writes are in flight loses nothing."""
 import concurrent.futures, re, signal, socket, threading, time
 from local_stack import Standalone
-from support import check, control, get, has_sample, post, process_usage, sent, stored, write_body
+from check_tally import check
+from support import control, get, has_sample, post, process_usage, sent, stored, write_body
 
 
 def load(work, binary, standin, writers=64, rounds=5):

@@ -18,7 +18,8 @@ import re, socket, struct, threading, time
 import snappy
 from local_stack import Standalone
 from prompb import ReadRequest, ReadResponse
-from support import AUTH, check, control, get, post, write_body, write_series
+from check_tally import check
+from support import AUTH, control, get, post, write_body, write_series
 
 
 def trickling_write(port, stop):

@@ -5,7 +5,8 @@ which start warns about there.
 """
 import socket
 from local_stack import Standalone, free_port
-from support import check, get, run
+from check_tally import check
+from support import get, run
 
 
 def flags(binary):

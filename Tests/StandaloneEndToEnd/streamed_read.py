@@ -11,7 +11,8 @@ import http.client, os, re, struct, time
 import snappy
 from local_stack import Standalone, sql_standin
 from prompb import ReadRequest
-from support import AUTH, check, control, write_series
+from check_tally import check
+from support import AUTH, control, write_series
 from xor_chunks import decode_body
 
 

@@ -1,4 +1,4 @@
-"""What the steps of test_standalone.py share: the check tally, the write the load steps send and what the stand-in
+"""What the steps of test_standalone.py share: the check tally (check_tally.py), the write the load steps send and what the stand-in
 stored of it, HTTP helpers and process figures."""
 import base64, json, os, struct, subprocess, urllib.error, urllib.request
 import snappy
@@ -7,13 +7,6 @@ from prompb import WriteRequest
 AUTH = "Basic " + base64.b64encode(b"AKIDLOCALEXAMPLE:local-secret").decode()
 WRITE_HEADERS = {"Authorization": AUTH, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
                  "X-Prometheus-Remote-Write-Version": "0.1.0"}
-PASSED, FAILURES = [], []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    (PASSED if condition else FAILURES).append(message)
-    return condition
 
 
 def write_body(metric, writer, stamp, series=2000):

@@ -27,7 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "oracles"))
 from local_stack import Standalone, free_port, sql_standin, standalone_binary  # noqa: E402
-from support import FAILURES, PASSED, check, post, run, sent, stored, write_body  # noqa: E402
+from check_tally import FAILURES, PASSED, check  # noqa: E402
+from support import post, run, sent, stored, write_body  # noqa: E402
 from http_checks import http_behaviour  # noqa: E402
 from load_checks import load, sigterm_mid_load  # noqa: E402
 from streamed_read import streamed_read  # noqa: E402
