@@ -10,7 +10,7 @@ func bearerTokenGate(
     environment: [String: String]
 ) throws -> BearerTokenGate {
     let secrets = try SecretsManagerClient(transport: transport, region: region, environment: environment)
-    return BearerTokenGate(origin: "Secrets Manager secret \(secretID)", now: WallClock.epochMilliseconds) {
+    return BearerTokenGate(origin: "Secrets Manager secret \(secretID)", now: { SystemClock().nowMilliseconds() }) {
         let credentials: Credentials
         switch role {
         case .success(let value): credentials = value

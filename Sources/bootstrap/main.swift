@@ -63,10 +63,10 @@ do {
         service: ConnectorService(
             config: config,
             timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints),
-            now: WallClock.epochMilliseconds),
+            now: { SystemClock().nowMilliseconds() }),
         credentials: credentials, gatewayTimeoutMilliseconds: config.gatewayTimeoutMilliseconds, log: log,
         metrics: EmbeddedMetrics(settings: try EmbeddedMetrics.Settings(environment: environment)),
-        now: WallClock.epochMilliseconds)
+        now: { SystemClock().nowMilliseconds() })
     log.info(
         "ready",
         [

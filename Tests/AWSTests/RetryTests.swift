@@ -1,5 +1,6 @@
 @testable import AWS
 @testable import CurlHTTP
+import Foundation
 import Testing
 
 /// Backoff with full jitter, the attempt bound and the deadline, on a fake clock.
@@ -14,6 +15,12 @@ import Testing
             transport: transport, region: "us-east-1",
             endpoints: EndpointConfiguration(write: .fixed("https://w.example"), query: .fixed("https://q.example")),
             clock: clock, jitter: jitter, retryPolicy: policy)
+    }
+
+    /// The one wall clock (Lambda deadlines, retries, credentials' expiry) reads Unix epoch milliseconds.
+    @Test func theSystemClockIsTheUnixEpochInMilliseconds() {
+        let ours = SystemClock().nowMilliseconds()
+        #expect(abs(ours - Int64(Date().timeIntervalSince1970 * 1000)) < 1000)
     }
 
     @Test func throttlingThenSuccess() throws {

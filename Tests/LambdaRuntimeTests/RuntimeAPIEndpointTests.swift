@@ -123,14 +123,3 @@ struct InvocationContextTests {
         }
     }
 }
-
-@Suite("Wall clock")
-struct WallClockTests {
-    @Test func agreesWithFoundationsClock() {
-        let ours = WallClock.epochMilliseconds()
-        let foundation = Int64(Date().timeIntervalSince1970 * 1000)
-        #expect(abs(ours - foundation) < 1000)
-        let context = InvocationContext(requestID: "r", deadlineEpochMilliseconds: ours + 60_000)
-        #expect((50_000...60_000).contains(context.remainingMilliseconds()))
-    }
-}
