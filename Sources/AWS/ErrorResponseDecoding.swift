@@ -78,9 +78,9 @@ enum ErrorResponseDecoding {
                 httpStatus: response.status, rejectedRecords: json.rejectedRecords ?? [])
         }
         let text = String(decoding: response.body, as: UTF8.self)
-        if let code = xmlElement("Code", in: text) {
+        if let code = XMLElementText.first("Code", in: text) {
             return .classified(
-                code: code, message: redactingSecurityTokens(xmlElement("Message", in: text) ?? ""),
+                code: code, message: redactingSecurityTokens(XMLElementText.first("Message", in: text) ?? ""),
                 httpStatus: response.status)
         }
         return .classified(
@@ -143,17 +143,6 @@ enum ErrorResponseDecoding {
         if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }
         if let colon = code.firstIndex(of: ":") { code = code[..<colon] }
         return String(code)
-    }
-
-    /// Text of the first `<name>…</name>` element (XML error bodies), entity-unescaped for the usual five.
-    static func xmlElement(_ name: String, in text: String) -> String? {
-        guard let open = text.firstRange(of: "<\(name)>"),
-            let close = text[open.upperBound...].firstRange(of: "</\(name)>")
-        else { return nil }
-        return String(text[open.upperBound..<close.lowerBound])
-            .replacing("&lt;", with: "<").replacing("&gt;", with: ">")
-            .replacing("&quot;", with: "\"").replacing("&apos;", with: "'")
-            .replacing("&amp;", with: "&")
     }
 
     /// At most 200 characters of an unreadable body, one line, for the error message.

@@ -1,10 +1,10 @@
-/// The text of simple elements in a small, trusted-shape XML answer (STS's Query-protocol responses): enough to
-/// read `<AccessKeyId>…</AccessKeyId>` without an XML library in the binary. No attributes on the elements read,
+/// The text of simple elements in a small, trusted-shape XML answer (STS's Query-protocol responses, AWS's XML
+/// error bodies): enough to read `<AccessKeyId>…</AccessKeyId>` or `<Code>…</Code>` without an XML library in the binary. No attributes on the elements read,
 /// no CDATA; the five predefined entities and numeric character references are decoded.
 /// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html#API_AssumeRoleWithWebIdentity_Examples
-enum XMLElementText {
+package enum XMLElementText {
     /// The decoded text of the first `<name>…</name>` in `xml`, or `nil` when absent.
-    static func first(_ name: String, in xml: String) -> String? {
+    package static func first(_ name: String, in xml: String) -> String? {
         guard let open = xml.firstRange(of: "<\(name)>"),
             let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
         else { return nil }
