@@ -17,27 +17,8 @@ extension WriteRecordsBody {
         }
         guard let parts, let name = parts.measureName else { return nil }
         let labels = parts.dimensions.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        var text = name
-        if !labels.isEmpty {
-            text += "{" + labels.map { "\($0.name)=\"\(Self.escaped($0.value))\"" }.joined(separator: ",") + "}"
-        }
-        text += " \(parts.measureValue ?? "?") \(parts.time ?? "?")"
-        return text.count <= Self.recordTextLimit ? text : String(text.prefix(Self.recordTextLimit - 1)) + "…"
-    }
-
-    /// A label value as Prometheus prints it: backslash, double quote and newline escaped.
-    private static func escaped(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return value }
-        var out = ""
-        for character in value.unicodeScalars {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        let text = SeriesText.series(name: name, labels: labels) + " \(parts.measureValue ?? "?") \(parts.time ?? "?")"
+        return SeriesText.cut(text, to: Self.recordTextLimit)
     }
 }
 

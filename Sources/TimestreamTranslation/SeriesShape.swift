@@ -1,4 +1,5 @@
 import RemoteStorage
+import TimestreamCodec
 
 #if canImport(Glibc)
 import Glibc
@@ -150,17 +151,16 @@ struct SeriesShape {
     }
 }
 
-/// How a series is named in a 400 body or a log line: `metric{a="b", …}`, cut at 200 characters.
+/// How a series is named in a 400 body or a log line: `metric{a="b",…}` (`SeriesText`), cut at 200 characters.
 enum SeriesName {
     static func describe(_ labels: ArraySlice<WriteRequestView.LabelBytes>, base: UnsafePointer<UInt8>) -> String {
         var name = ""
-        var rest: [String] = []
+        var rest: [(name: String, value: String)] = []
         for label in labels {
             let labelName = ByteSpan(base, offset: label.nameOffset, count: label.nameCount).text
             let value = ByteSpan(base, offset: label.valueOffset, count: label.valueCount).text
-            if labelName == "__name__" { if name.isEmpty { name = value } } else { rest.append("\(labelName)=\"\(value)\"") }
+            if labelName == "__name__" { if name.isEmpty { name = value } } else { rest.append((labelName, value)) }
         }
-        let text = name + "{" + rest.joined(separator: ", ") + "}"
-        return text.count > 200 ? String(text.prefix(199)) + "…" : text
+        return SeriesText.cut(SeriesText.series(name: name, labels: rest), to: 200)
     }
 }
