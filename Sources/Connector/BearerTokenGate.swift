@@ -143,7 +143,7 @@ public final class BearerTokenGate: Sendable {
 
     /// 503 + `Retry-After`: Prometheus keeps the batch and sends it again.
     private static func unavailable(_ reason: String) -> Refusal {
-        Refusal(.text(503, reason, headers: [(name: "Retry-After", value: String(retryIntervalMilliseconds / 1000))]))
+        Refusal(.retryLater(reason, afterSeconds: Int(retryIntervalMilliseconds / 1000)))
     }
 
     private static func unauthorized(_ reason: String) -> Refusal {

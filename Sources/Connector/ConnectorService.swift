@@ -41,7 +41,7 @@ public final class ConnectorService: Sendable {
         let response = buffer.response
         if summary.aborted {  // nothing was sent: the buffer answers with the abort's error instead
             summary.aborted = false
-            summary.reason = String(decoding: response.body.bytes.prefix(512), as: UTF8.self)
+            summary.reason = InvocationSummary.reason(response.body.bytes)
         }
         return (response, summary)
     }

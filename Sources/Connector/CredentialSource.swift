@@ -24,11 +24,7 @@ public enum CredentialSource: Sendable {
             case .success(let credentials): return .success(credentials)
             case .failure(.unavailable(let reason)):
                 // A transient failure of the credential chain: 503, so Prometheus retries the same samples.
-                return .failure(
-                    Refusal(
-                        .text(
-                            503, "no AWS credentials for now (will retry): \(reason)",
-                            headers: [(name: "Retry-After", value: "5")])))
+                return .failure(Refusal(.retryLater("no AWS credentials for now (will retry): \(reason)", afterSeconds: 5)))
             case .failure(let error):
                 return .failure(.text(500, "enable_sigv4_auth is on but the function has no role credentials: \(error)"))
             }

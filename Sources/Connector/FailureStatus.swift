@@ -10,9 +10,6 @@ import AWS
 ///   not an AWS error answer (a wrong endpoint URL, a proxy) → 500 (deployment errors too);
 /// - anything else Timestream refuses → nil here: the caller answers 400 with Timestream's reason.
 enum FailureStatus {
-    /// Seconds Prometheus should wait before retrying a transient failure.
-    static let retryAfterSeconds = "1"
-
     enum Operation {
         case write, read
 
@@ -38,7 +35,7 @@ enum FailureStatus {
             case .read:
                 message = "Timestream query failed transiently (\(transient)); retry the query"
             }
-            return .text(503, message, headers: [("Retry-After", retryAfterSeconds)])
+            return .retryLater(message)
         }
         if let skew = failures.first(where: { $0.isClockSkew }) {
             // Not the caller's key: every request fails the same way until the clock is fixed, and a 403 would make

@@ -43,6 +43,11 @@ public struct ServiceResponse: Sendable, Equatable {
             body: .bytes(Array(message.utf8)))
     }
 
+    /// 503 with `Retry-After` (seconds): a transient refusal, so Prometheus keeps the batch and sends it again.
+    package static func retryLater(_ message: String, afterSeconds seconds: Int = 1) -> ServiceResponse {
+        .text(503, message, headers: [(name: "Retry-After", value: String(seconds))])
+    }
+
     /// 204 No Content: everything storable was written (remote-write spec: the body SHOULD be empty).
     static var noContent: ServiceResponse { ServiceResponse(statusCode: 204) }
 

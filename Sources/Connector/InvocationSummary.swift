@@ -44,6 +44,26 @@ public struct InvocationSummary: Equatable, Sendable {
 
     var samplesSkipped: Int { skipped.samples }
 
+    /// The answer's status and, for 4xx/5xx, its reason: the answer's first 512 bytes unless a reason is set already
+    /// (both front doors log what they answered the same way).
+    package mutating func record(answer response: ServiceResponse) {
+        record(status: response.statusCode, body: response.body.bytes)
+    }
+
+    /// `record(answer:)` for an answer a front door encoded itself.
+    package mutating func record(status answered: Int, body: some Collection<UInt8>) {
+        if !aborted { status = answered }
+        if answered >= 400, reason == nil { reason = Self.reason(body) }
+    }
+
+    /// The first 512 bytes of an answer's body, as its log line's reason.
+    package static func reason(_ body: some Collection<UInt8>) -> String {
+        String(decoding: body.prefix(512), as: UTF8.self)
+    }
+
+    /// The level of this request's log line: error for 5xx, warn for 4xx, else info.
+    package var logLevel: ConnectorConfig.LogLevel { status >= 500 ? .error : (status >= 400 ? .warn : .info) }
+
     /// The log line's fields, in a stable order.
     public var logFields: [Logger.Field] {
         var fields: [Logger.Field] = [("request_id", requestID)]

@@ -69,17 +69,16 @@ public final class APIGatewayAdapter: Sendable {
             version = .v2
             reply = .text(400, "body is not valid base64 (\(error)): send the raw snappy body")
         }
-        summary.status = reply.statusCode
+        if reply.statusCode >= 400 { summary.reason = nil }  // the answer as sent: a 413 may replace the service's
+        summary.record(status: reply.statusCode, body: reply.body)
         summary.durationMilliseconds = now() - started
-        if reply.statusCode >= 400 { summary.reason = String(decoding: reply.body.prefix(512), as: UTF8.self) }
         report(summary)
         return reply.encoded(for: version)
     }
 
     /// One log line (error level for 5xx, warn for 4xx) and one EMF line per invocation.
     private func report(_ summary: InvocationSummary) {
-        let level: ConnectorConfig.LogLevel = summary.status >= 500 ? .error : (summary.status >= 400 ? .warn : .info)
-        log.log(level, "invocation", summary.logFields)
+        log.log(summary.logLevel, "invocation", summary.logFields)
         metrics.emit(summary, timestampMilliseconds: now())
     }
 }

@@ -61,9 +61,8 @@ struct ConnectorResponder: HTTPResponder {
             var summary = InvocationSummary(requestID: requestID, route: route, status: 503)
             summary.reason = "more than \(options.maxConcurrentRequests) requests in flight"
             return Self.encode(finish(
-                ServiceResponse.text(
-                    503, "the connector is serving \(options.maxConcurrentRequests) requests already (--max-concurrent-requests): retry later",
-                    headers: [(name: "Retry-After", value: "1")]),
+                ServiceResponse.retryLater(
+                    "the connector is serving \(options.maxConcurrentRequests) requests already (--max-concurrent-requests): retry later"),
                 summary, started: started))
         }
         metrics.requestStarted()
@@ -82,9 +81,7 @@ struct ConnectorResponder: HTTPResponder {
             guard let collected = try await Self.collectBody(of: request, upTo: limit, length: length, deadline: deadline) else {
                 defer { release() }
                 return Self.encode(finish(
-                    .text(
-                        503, "the request body did not arrive within --request-timeout (\(options.requestTimeoutSeconds) s): retry",
-                        headers: [(name: "Retry-After", value: "1")]),
+                    .retryLater("the request body did not arrive within --request-timeout (\(options.requestTimeoutSeconds) s): retry"),
                     InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
             }
             body = collected
@@ -193,11 +190,9 @@ struct ConnectorResponder: HTTPResponder {
         var summary = served
         let elapsed = ContinuousClock.now - started
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        if !summary.aborted { summary.status = response.statusCode }
+        summary.record(answer: response)
         summary.durationMilliseconds = nanoseconds / 1_000_000
-        if response.statusCode >= 400, summary.reason == nil { summary.reason = String(response.bodyText.prefix(512)) }
-        let level: ConnectorConfig.LogLevel = summary.status >= 500 ? .error : (summary.status >= 400 ? .warn : .info)
-        log.log(level, "request", summary.logFields)
+        log.log(summary.logLevel, "request", summary.logFields)
         metrics.record(
             summary, route: summary.route == "-" ? "other" : summary.route, durationNanoseconds: wasServed ? nanoseconds : nil)
         return response
@@ -239,7 +234,7 @@ struct ConnectorResponder: HTTPResponder {
 
     /// The answer to a request the connector cannot serve because it is shutting down (Prometheus retries).
     static var shuttingDown: ServiceResponse {
-        .text(503, "the connector is shutting down: retry", headers: [(name: "Retry-After", value: "1")])
+        .retryLater("the connector is shutting down: retry")
     }
 
     static func tooLarge(_ limit: Int) -> ServiceResponse {

@@ -58,9 +58,8 @@ final class ServiceWorkers: @unchecked Sendable {
                 } catch {
                     // No service for it (its HTTP client could not be made: out of descriptors or memory): a 503
                     // that says why, logged by the front door as any answer.
-                    try? stream.start(.text(
-                        503, "the connector could not set up a Timestream client for this request (\(error)): retry",
-                        headers: [(name: "Retry-After", value: "1")]))
+                    try? stream.start(.retryLater(
+                        "the connector could not set up a Timestream client for this request (\(error)): retry"))
                 }
             }
             done()
