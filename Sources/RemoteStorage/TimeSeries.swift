@@ -44,7 +44,4 @@ package struct TimeSeries: Equatable, Sendable {
         self.exemplarCount = exemplarCount
         self.histograms = histograms
     }
-
-    /// How many native histogram samples the series carries.
-    var histogramCount: Int { histograms.count }
 }

@@ -32,9 +32,6 @@ struct TimeSeriesV2: Equatable, Sendable {
     var timeSeries: TimeSeries {
         TimeSeries(labels: labels, samples: samples, exemplarCount: exemplarCount, histograms: histograms)
     }
-
-    /// How many native histogram samples the series carries.
-    var histogramCount: Int { histograms.count }
 }
 
 /// A series as on the wire: references not yet resolved (resolution needs the whole symbols table, which may

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// The standalone server's HTTP handling: the operating endpoints (`--web.telemetry-path`, `/-/healthy`,
@@ -94,6 +95,13 @@ struct ConnectorResponder: HTTPResponder {
             return Self.encode(finish(
                 Self.shuttingDown,
                 InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
+        } catch where Self.clientLeft(error) {
+            // Nobody reads an answer: logged and counted 499 (as a client that leaves during its answer), not as
+            // a bad request.
+            defer { release() }
+            return Self.encode(finish(
+                .text(499, "the connection ended before the request body arrived (\(error))"),
+                InvocationSummary(requestID: requestID, route: route, status: 499), started: started))
         } catch {
             defer { release() }
             return Self.encode(finish(
@@ -230,6 +238,12 @@ struct ConnectorResponder: HTTPResponder {
 
     static func plain(_ status: Int, _ text: String) -> Response {
         encode(.text(status, text))
+    }
+
+    /// Whether reading a body failed because the connection ended (closed or reset mid-body), not because the
+    /// body was malformed.
+    static func clientLeft(_ error: any Error) -> Bool {
+        error is IOError || error is ChannelError || (error as? HTTPParserError) == .invalidEOFState
     }
 
     /// The answer to a request the connector cannot serve because it is shutting down (Prometheus retries).

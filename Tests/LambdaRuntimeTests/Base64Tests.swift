@@ -1,4 +1,5 @@
 import TestSupport
+import TextCodecs
 import Testing
 
 @testable import LambdaRuntime

@@ -24,7 +24,7 @@ enum Dump {
         var lines = [indent + "series"]
         lines += series.labels.map { "\(indent) label \(hex($0.name)) \(hex($0.value))" }
         lines += series.samples.map { "\(indent) sample \(bits($0.value)) \($0.timestamp)" }
-        lines.append("\(indent) exemplars \(series.exemplarCount) histograms \(series.histogramCount)")
+        lines.append("\(indent) exemplars \(series.exemplarCount) histograms \(series.histograms.count)")
         return lines
     }
 

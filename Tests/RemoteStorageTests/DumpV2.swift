@@ -9,7 +9,7 @@ extension Dump {
             lines.append("series")
             lines += series.labels.map { " label \(hex($0.name)) \(hex($0.value))" }
             lines += series.samples.map { " sample \(bits($0.value)) \($0.timestamp)" }
-            lines.append(" exemplars \(series.exemplarCount) histograms \(series.histogramCount)")
+            lines.append(" exemplars \(series.exemplarCount) histograms \(series.histograms.count)")
             lines.append(" metadata \(series.metadata.type) \(hex(series.metadata.help)) \(hex(series.metadata.unit))")
             lines.append(" created \(series.createdTimestamp)")
         }

@@ -33,7 +33,7 @@ struct FixtureTests {
             #expect(series.samples.count == 1)
             // Capture time 2026-11-24, in milliseconds.
             #expect(series.samples.allSatisfy { (1_795_500_000_000...1_795_600_000_000).contains($0.timestamp) })
-            #expect(series.exemplarCount == 0 && series.histogramCount == 0)
+            #expect(series.exemplarCount == 0 && series.histograms.count == 0)
         }
         let up = request.timeseries.first { $0.labels.first == Label(name: "__name__", value: "up") }
         #expect(up?.samples.first?.value == 1)

@@ -70,7 +70,7 @@ struct ProtobufMalformedTests {
         #expect(write([0x0a, 0x03, 0x22, 0x01, 0x08]) == .failure(.truncatedVarint(offset: 1)))  // histogram count_int
         let counted = write([0x0a, 0x06, 0x1a, 0x02, 0x18, 0x05, 0x22, 0x00, 0x1a, 0x00])
         #expect((try? counted.get())?.timeseries.first?.exemplarCount == 1)
-        #expect((try? counted.get())?.timeseries.first?.histogramCount == 1)
+        #expect((try? counted.get())?.timeseries.first?.histograms.count == 1)
         #expect((try? counted.get())?.metadataCount == 1)
     }
 

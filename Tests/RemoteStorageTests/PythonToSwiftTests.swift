@@ -18,7 +18,7 @@ struct PythonToSwiftTests {
             #expect(Dump.write(request) == entry["dump"], "message \(index)")
             series += request.timeseries.count
             exemplars += request.timeseries.reduce(0) { $0 + $1.exemplarCount }
-            histograms += request.timeseries.reduce(0) { $0 + $1.histogramCount }
+            histograms += request.timeseries.reduce(0) { $0 + $1.histograms.count }
             metadata += request.metadataCount
             empty += request.timeseries.isEmpty ? 1 : 0
             nan += request.timeseries.flatMap(\.samples).filter { $0.value.bitPattern == 0x7ff0_0000_0000_0002 }.count

@@ -19,7 +19,7 @@ struct PythonToSwiftV2Tests {
                 #expect(Dump.writeV2(request) == entry["dump"], "message \(index)")
                 series += request.timeseries.count
                 exemplars += request.timeseries.reduce(0) { $0 + $1.exemplarCount }
-                histograms += request.timeseries.reduce(0) { $0 + $1.histogramCount }
+                histograms += request.timeseries.reduce(0) { $0 + $1.histograms.count }
                 metadata += request.metadataCount
                 created += request.timeseries.filter { $0.createdTimestamp != 0 }.count
                 stale += request.timeseries.flatMap(\.samples).filter { $0.value.bitPattern == 0x7ff0_0000_0000_0002 }.count

@@ -1,7 +1,7 @@
 """HTTP behaviour of the standalone connector as a process (a step of test_standalone.py): keep-alive, /-/healthy,
 /-/ready, /metrics (Prometheus text, the process_* series), 413 past the body cap, a connection that stops sending
 closed after the idle timeout, 503 + Retry-After past --max-concurrent-requests, SAMPLES answers capped."""
-import concurrent.futures, http.client, os, socket, time
+import concurrent.futures, http.client, os, socket, struct, time
 import snappy
 from local_stack import Standalone
 from prompb import ReadRequest
@@ -42,6 +42,23 @@ def http_behaviour(work, binary, standin):
         waited = time.time() - began
         check(closed and waited >= 0.9, "a request body that stops arriving: connection closed after %.1f s (idle timeout 1 s)" % waited)
         slow.close()
+        # A client that closes or resets its connection mid-body: logged and counted 499 (it left), not 400, as the
+        # body the idle timeout cut off above.
+        for linger in (False, True):
+            cut = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+            cut.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
+            time.sleep(0.2)
+            if linger:  # close with RST
+                cut.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            cut.close()
+        deadline, cut_lines = time.time() + 10, []
+        while len(cut_lines) < 3 and time.time() < deadline:
+            time.sleep(0.1)
+            with open(door.log_path, errors="replace") as f:
+                cut_lines = [line for line in f if "before the request body arrived" in line]
+        check(len(cut_lines) == 3 and all(" status=499 " in line for line in cut_lines),
+              "a body cut off by the idle timeout, the client's close or its reset is logged 499 (%s)"
+              % [line[line.find("reason="):][:90] for line in cut_lines])
         # A request that asks to leave HTTP/1.1 (curl --http2's h2c upgrade, CONNECT): NIO stops parsing after it and
         # would buffer all that follows; it is answered with Connection: close and the connection ends, the request
         # pipelined behind it unanswered. The idle timeout is 1 s here: the end must come well before it.
