@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where the Timestream write (ingest) and query calls go.
 public struct EndpointConfiguration: Equatable, Sendable {
     /// How one API's endpoint is found.
@@ -20,12 +24,16 @@ public struct EndpointConfiguration: Equatable, Sendable {
     /// `https://ingest|query.timestream-fips.<region>.<suffix>`, in GovCloud the regular hosts, which are FIPS there
     /// (as botocore names them; `TimestreamClient.resolveEndpoint`).
     package var useFIPS: Bool
+    /// `AWS_CA_BUNDLE`: a PEM file of the certificate authorities AWS calls trust instead of the system's (a
+    /// TLS-inspecting proxy, a private endpoint), as the AWS SDKs and CLI read it; nil = the system's store.
+    package var caBundlePath: String?
 
     /// Each API's source given (stand-ins in tests and benchmarks).
-    package init(write: Source = .discover, query: Source = .discover, useFIPS: Bool = false) {
+    package init(write: Source = .discover, query: Source = .discover, useFIPS: Bool = false, caBundlePath: String? = nil) {
         self.write = write
         self.query = query
         self.useFIPS = useFIPS
+        self.caBundlePath = caBundlePath
     }
 
     /// From the environment (and `AWS_USE_FIPS_ENDPOINT`). Per API, the first non-empty of:
@@ -48,6 +56,8 @@ public struct EndpointConfiguration: Equatable, Sendable {
         case "true": self.useFIPS = true
         default: throw .invalidFIPSSetting(environment["AWS_USE_FIPS_ENDPOINT"] ?? "")
         }
+        self.caBundlePath = environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let path = caBundlePath, access(path, R_OK) != 0 { throw .unreadableCABundle(path) }
     }
 
     /// The base URL the AWS SDKs' endpoint variables set for one service: the first non-empty of
@@ -78,6 +88,8 @@ public struct EndpointConfiguration: Equatable, Sendable {
 public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidURL(variable: String, value: String)
     case invalidFIPSSetting(String)
+    /// `AWS_CA_BUNDLE` names a file this process cannot read: every TLS call would fail.
+    case unreadableCABundle(String)
 
     /// `value` with everything before its last `@` (after a `scheme://`, if any) replaced, so a refused URL that
     /// carries credentials (`user:password@`, a password with `/` in it too) can be logged. Refused values only:
@@ -95,6 +107,8 @@ public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomString
             "\(variable)=\(Self.withoutCredentials(value)) is not an absolute http(s) URL of the form scheme://host[:port]"
         case .invalidFIPSSetting(let value):
             "AWS_USE_FIPS_ENDPOINT=\(value) is neither true nor false"
+        case .unreadableCABundle(let path):
+            "AWS_CA_BUNDLE=\(path) cannot be read: give a readable PEM file of certificate authorities, or unset it"
         }
     }
 }

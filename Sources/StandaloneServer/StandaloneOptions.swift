@@ -105,7 +105,7 @@ package struct StandaloneOptions: Sendable {
             switch error {
             case .invalidURL(let variable, let value):
                 throw OptionsError("\(Self.flagText(variable)): '\(EndpointConfigurationError.withoutCredentials(value))' is not an absolute http(s) URL of the form scheme://host[:port]")
-            case .invalidFIPSSetting:
+            case .invalidFIPSSetting, .unreadableCABundle:
                 throw OptionsError(error.description)
             }
         }

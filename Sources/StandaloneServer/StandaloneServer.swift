@@ -41,7 +41,8 @@ package struct StandaloneServer {
             let now: @Sendable () -> Int64 = { SystemClock().nowMilliseconds() }
             // Its own client: a refresh never queues behind Timestream calls.
             let transport = try HTTPClient(
-                configuration: HTTPClientConfiguration(maxCachedConnections: 2, userAgent: "timestream-prometheus-connector"))
+                configuration: HTTPClientConfiguration(
+                    maxCachedConnections: 2, caBundlePath: endpoints.caBundlePath, userAgent: "timestream-prometheus-connector"))
             let provider = try DefaultCredentialChain.resolve(
                 environment: environment, region: config.region, transport: transport, now: now)
             let chain = RefreshingCredentials(provider: provider, now: now, warn: { log.warn($0) })
@@ -57,7 +58,7 @@ package struct StandaloneServer {
         self.workers = ServiceWorkers(threads: options.workerThreads, credentials: credentials) {
             let transport = try HTTPClient(
                 configuration: HTTPClientConfiguration(
-                    maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4,
+                    maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4, caBundlePath: endpoints.caBundlePath,
                     userAgent: "timestream-prometheus-connector"))
             return ConnectorService(
                 config: config, timestream: TimestreamClient(transport: transport, region: config.region, endpoints: endpoints),

@@ -38,7 +38,7 @@ do {
     let endpoints = try EndpointConfiguration(environment: environment)
     let transport = try HTTPClient(
         configuration: HTTPClientConfiguration(
-            maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4 * loops,
+            maxCachedConnections: RemoteWriteHandler.maxConcurrentWrites + 4 * loops, caBundlePath: endpoints.caBundlePath,
             userAgent: "prometheus-timestream-lambda"))
     log = Logger(config: config)
     // enable_sigv4_auth: API Gateway authenticated the caller with IAM; Timestream calls use the function's role.

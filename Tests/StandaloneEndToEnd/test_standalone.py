@@ -56,6 +56,29 @@ def tls(work, binary, standin):
         check(plain != "answered", "plain HTTP on the TLS port is not served: %s" % plain)
     finally:
         check(door.stop() == 0, "TLS server exits 0 on SIGTERM")
+    # Timestream behind a certificate of a private CA (a TLS-inspecting proxy, a private endpoint): trusted through
+    # AWS_CA_BUNDLE, as the AWS SDKs read it; refused (503, Prometheus retries) without it.
+    private = sql_standin(work, "--tls-cert", cert, "--tls-key", key)
+    private_url = "https://127.0.0.1:%d" % private.port
+    try:
+        for bundle, expected in ((cert, 204), (None, 503)):
+            door = Standalone(work, binary, private_url, log_name="ca-bundle.log", env={"AWS_CA_BUNDLE": bundle} if bundle else {})
+            try:
+                status, _, answer = post(door.url + "/write", write_body("private_ca_metric", 0, stamp, series=10))
+            finally:
+                door.stop()
+            check(status == expected, "a Timestream endpoint with a private CA's certificate, AWS_CA_BUNDLE %s → %d (%s)"
+                  % ("set" if bundle else "unset", status, answer[:100]))
+        with urllib.request.urlopen(private_url + "/records", timeout=10,
+                                    context=ssl.create_default_context(cafile=cert)) as response:
+            stored_private = [r for r in json.load(response) if r["measure_name"] == "private_ca_metric"]
+        check(len(stored_private) == 10, "the write through AWS_CA_BUNDLE is stored (%d records)" % len(stored_private))
+    finally:
+        private.stop()
+    missing_bundle = os.path.join(work, "missing-ca.pem")
+    code, _, err = run([binary, "--default-database=d", "--default-table=t"], env=dict(os.environ, AWS_CA_BUNDLE=missing_bundle))
+    check(code == 2 and "AWS_CA_BUNDLE=%s cannot be read" % missing_bundle in err,
+          "an unreadable AWS_CA_BUNDLE → exit 2 naming it (%s)" % err.strip()[-160:])
     code, _, err = run([binary, "--default-database=d", "--default-table=t", "--web.listen-address=127.0.0.1:%d" % free_port(),
                         "--tls-certificate", key, "--tls-key", key])
     check(code == 1 and "cannot serve" in err and "--tls-certificate %s cannot be read" % key in err

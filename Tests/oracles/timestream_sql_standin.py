@@ -2,6 +2,7 @@
 the connector generates, so reads can be tested end to end without AWS. Prints 'READY <port>' once it listens on
 127.0.0.1 (port 0 = the OS picks). Usage: timestream_sql_standin.py [--database D --table T] [--page-rows N]
 [--empty-first-pages N] [--port P] [--memory-hours H --magnetic-days D --magnetic-writes on|off]
+[--tls-cert PEM --tls-key PEM] (HTTPS)
 
 Speaks Timestream's JSON 1.0 protocol (X-Amz-Target: Timestream_20181101.<Op>) on one URL for both the ingest
 and the query API, like moto. Operations: DescribeEndpoints, WriteRecords, Query, CancelQuery (recorded, counted
@@ -61,6 +62,8 @@ ap.add_argument("--table", action="append", default=[])
 ap.add_argument("--page-rows", type=int, default=1000)
 ap.add_argument("--empty-first-pages", type=int, default=0)
 ap.add_argument("--port", type=int, default=0)
+ap.add_argument("--tls-cert")
+ap.add_argument("--tls-key")
 rules.add_table_arguments(ap)
 args = ap.parse_args()
 
@@ -326,5 +329,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 srv = Server(("127.0.0.1", args.port), Handler)
+if args.tls_cert:  # HTTPS with this certificate (a private CA's endpoint: the connector's AWS_CA_BUNDLE)
+    import ssl
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(args.tls_cert, args.tls_key)
+    srv.socket = tls.wrap_socket(srv.socket, server_side=True)
 print("READY %d" % srv.server_address[1], flush=True)
 srv.serve_forever()
