@@ -1,10 +1,12 @@
 """scripts/publish against moto's S3 on 127.0.0.1 (endpoint via AWS_ENDPOINT_URL, as a user would override it).
 Checks: both objects exist with the exact bytes; the code key carries the zip's SHA-256; the packaged template equals
 template.yml except that CodeUri is the uploaded object's s3:// URI; the printed Launch-stack URL names the region and
-the template object; a second run uploads nothing; a bucket in another Region and a missing bucket are refused.
+the template object; a second run uploads nothing; a bucket in another Region and a missing bucket are refused; the
+packaged template's Architecture parameter allows only the zip's (x86_64 or arm64, from its ELF header), and a zip
+without a Linux bootstrap of either is refused.
 Run with the oracle venv: .venv/bin/python Tests/package/publish_test.py. Prints "N passed, N failed".
 """
-import hashlib, logging, os, re, subprocess, sys, tempfile, urllib.parse
+import hashlib, io, logging, os, re, subprocess, sys, tempfile, urllib.parse, zipfile
 
 import boto3
 from moto.server import ThreadedMotoServer
@@ -26,6 +28,19 @@ def publish(env, *args):
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
+def zipped(bootstrap):
+    """A zip holding `bootstrap` as scripts/package lays it out."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("bootstrap", bootstrap)
+    return out.getvalue()
+
+
+def elf(machine):
+    """The first bytes of a 64-bit little-endian Linux executable for ELF e_machine `machine`, then noise."""
+    return b"\x7fELF\x02\x01\x01" + bytes(9) + (2).to_bytes(2, "little") + machine.to_bytes(2, "little") + os.urandom(64)
+
+
 def main():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -40,7 +55,7 @@ def main():
     try:
         with tempfile.TemporaryDirectory() as tmp:
             zip_path = os.path.join(tmp, "bootstrap.zip")
-            code = b"PK\x03\x04 stand-in zip bytes " + os.urandom(64)
+            code = zipped(elf(0x3E))
             with open(zip_path, "wb") as f:
                 f.write(code)
             digest = hashlib.sha256(code).hexdigest()
@@ -59,8 +74,11 @@ def main():
                 uris = re.findall(r"^\s+CodeUri: (\S+)$", packaged, re.MULTILINE)
                 check("CodeUri points at the uploaded zip", uris == ["s3://releases-eu/" + code_key], repr(uris))
                 original = open(os.path.join(ROOT, "template.yml"), encoding="utf-8").read()
+                pinned = "    Default: x86_64\n    AllowedValues: [x86_64]\n"
+                check("the Architecture parameter allows only the zip's (x86_64)", pinned in packaged)
                 check("everything else is template.yml unchanged",
-                      packaged.replace("s3://releases-eu/" + code_key, "dist/bootstrap.zip") == original)
+                      packaged.replace("s3://releases-eu/" + code_key, "dist/bootstrap.zip")
+                      .replace(pinned, "    Default: x86_64\n    AllowedValues: [x86_64, arm64]\n") == original)
                 check("the template's key is its own SHA-256 prefix",
                       template_keys[0].endswith(hashlib.sha256(packaged.encode()).hexdigest()[:16] + ".yml"))
                 launch = [l.strip() for l in run.stdout.splitlines() if l.strip().startswith("https://console.")]
@@ -86,6 +104,24 @@ def main():
             missing = publish(env, "no-such-bucket", "eu-west-1", "--zip", zip_path)
             check("a missing bucket is refused", missing.returncode != 0 and "no-such-bucket" in missing.stderr,
                   missing.stderr)
+            arm_path = os.path.join(tmp, "bootstrap-arm64.zip")
+            with open(arm_path, "wb") as f:
+                f.write(zipped(elf(0xB7)))
+            arm = publish(env, "releases-eu", "--prefix", "ptl/arm", "--zip", arm_path)
+            arm_templates = [k["Key"] for k in s3.list_objects_v2(Bucket="releases-eu", Prefix="ptl/arm/template-")
+                             .get("Contents", [])]
+            arm_packaged = (s3.get_object(Bucket="releases-eu", Key=arm_templates[0])["Body"].read().decode()
+                            if len(arm_templates) == 1 else "")
+            check("an arm64 zip pins the Architecture parameter to arm64",
+                  arm.returncode == 0 and "    Default: arm64\n    AllowedValues: [arm64]\n" in arm_packaged,
+                  arm.stderr + arm.stdout)
+            for name, data, why in (("not-a-zip.zip", b"PK\x03\x04 not a zip", "no bootstrap executable"),
+                                    ("riscv.zip", zipped(elf(0xF3)), "not an x86_64 or arm64")):
+                path = os.path.join(tmp, name)
+                with open(path, "wb") as f:
+                    f.write(data)
+                refused = publish(env, "releases-eu", "--prefix", "ptl/bad", "--zip", path)
+                check("a zip with %s is refused" % why, refused.returncode != 0 and why in refused.stderr, refused.stderr)
             nozip = publish(env, "releases-eu", "--zip", os.path.join(tmp, "absent.zip"))
             check("a missing zip says to run scripts/package",
                   nozip.returncode != 0 and "scripts/package" in nozip.stderr, nozip.stderr)

@@ -1,15 +1,18 @@
 """scripts/publish BUCKET [REGION] [--prefix P]: uploads dist/bootstrap.zip (keyed by its SHA-256) and a packaged
-template.yml (CodeUri rewritten to that S3 object) to BUCKET with boto3, then prints the CloudFormation "Launch stack"
+template.yml (CodeUri rewritten to that S3 object, the Architecture parameter pinned to the zip's) to BUCKET with boto3, then prints the CloudFormation "Launch stack"
 URL for REGION and `sam deploy --guided` instructions.
 
 The bucket must be in REGION: Lambda only takes code from a bucket in the function's own Region
 (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html). Credentials and endpoint come from the usual
 AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID…, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 for a local S3).
 """
-import argparse, hashlib, os, re, urllib.parse
+import argparse, hashlib, io, os, re, urllib.parse, zipfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CODE_URI = re.compile(r"^(?P<indent>[ \t]+)CodeUri:[ \t]*dist/bootstrap\.zip[ \t]*$", re.MULTILINE)
+ARCHITECTURE = re.compile(r"^(?P<indent>[ \t]+)Default:[ \t]*x86_64\n(?P=indent)AllowedValues:[ \t]*\[x86_64, arm64\][ \t]*$",
+                          re.MULTILINE)
+ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}  # e_machine: EM_X86_64, EM_AARCH64
 DEFAULT_PREFIX = "prometheus-timestream-lambda"
 DEFAULT_STACK = "PrometheusTimestreamConnector"
 
@@ -25,6 +28,30 @@ def packaged_template(template, bucket, key):
         raise SystemExit("publish: expected exactly one 'CodeUri: dist/bootstrap.zip' in the template, found %d"
                          % len(found))
     return CODE_URI.sub(lambda m: "%sCodeUri: s3://%s/%s" % (m.group("indent"), bucket, key), template)
+
+
+def zip_architecture(code):
+    """The Lambda architecture the zip's `bootstrap` is built for, from its ELF header's e_machine."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(code)) as archive:
+            head = archive.open("bootstrap").read(20)
+    except (zipfile.BadZipFile, KeyError):
+        raise SystemExit("publish: the zip has no bootstrap executable: build it with scripts/package")
+    machine = int.from_bytes(head[18:20], "little") if head[:4] == b"\x7fELF" and len(head) == 20 else None
+    if machine not in ELF_MACHINES:
+        raise SystemExit("publish: the zip's bootstrap is not an x86_64 or arm64 Linux executable (e_machine %s)" % machine)
+    return ELF_MACHINES[machine]
+
+
+def pinned_architecture(template, architecture):
+    """The template with its Architecture parameter allowing only `architecture` (the zip's): a stack launched
+    with the other one would fail every invocation with an exec format error."""
+    found = ARCHITECTURE.findall(template)
+    if len(found) != 1:
+        raise SystemExit("publish: expected the Architecture parameter's Default and AllowedValues in the template, found %d"
+                         % len(found))
+    return ARCHITECTURE.sub(lambda m: "%sDefault: %s\n%sAllowedValues: [%s]" % (m.group("indent"), architecture,
+                                                                            m.group("indent"), architecture), template)
 
 
 def https_url(bucket, region, key):
@@ -92,7 +119,8 @@ def main():
     s3 = boto3.client("s3", region_name=region)
 
     code_key = "%sbootstrap-%s.zip" % (prefix, sha256(code))
-    packaged = packaged_template(template, args.bucket, code_key).encode()
+    architecture = zip_architecture(code)
+    packaged = pinned_architecture(packaged_template(template, args.bucket, code_key), architecture).encode()
     template_key = "%stemplate-%s.yml" % (prefix, sha256(packaged)[:16])
     for key, data, kind in ((code_key, code, "application/zip"), (template_key, packaged, "text/yaml")):
         fresh = upload(s3, args.bucket, key, data, kind)
@@ -103,7 +131,8 @@ def main():
 
     template_url = https_url(args.bucket, region, template_key)
     print()
-    print("Launch stack (CloudFormation console, %s; tick the IAM and auto-expand acknowledgements):" % region)
+    print("Launch stack (CloudFormation console, %s, %s; tick the IAM and auto-expand acknowledgements):"
+          % (region, architecture))
     print("  " + launch_stack_url(region, template_url, args.stack_name))
     print()
     print("Or with the AWS CLI:")
