@@ -101,8 +101,6 @@ extension TimestreamClient {
         }
         let retried = indices.count { sentBefore[$0] }
         for index in indices { sentBefore[index] = true }
-        calls.add(requests.count, ordering: .relaxed)
-        retries.add(retried, ordering: .relaxed)
         tally?.record(calls: requests.count, retries: retried)
         let responses =
             requests.count == 1

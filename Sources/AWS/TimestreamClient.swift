@@ -22,13 +22,6 @@ package final class TimestreamClient: Sendable {
     let clock: any RetryClock
     let jitter: any JitterSource
     let endpointCache = Mutex(EndpointCache())
-    let calls = Atomic(0)
-    let retries = Atomic(0)
-
-    /// Operation calls sent (retries included, discovery excluded) and how many of them were retries, since the
-    /// client was built, by every thread (one request's own counts: `CallTally`).
-    var callsSent: Int { calls.load(ordering: .relaxed) }
-    var retriesSent: Int { retries.load(ordering: .relaxed) }
 
     /// - Parameters:
     ///   - transport: the HTTP client (libcurl's `HTTPClient` in production).

@@ -231,11 +231,13 @@ import Testing
         let client = TimestreamClient(
             transport: transport, region: "us-east-1", endpoints: EndpointConfiguration(), clock: clock,
             jitter: MaxJitter())
+        let tally = CallTally()
         let result = client.writeRecords(
-            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 60_000))
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 60_000),
+            tally: tally)
         #expect((try? result[0].get()) != nil)
         #expect(transport.requests(for: "DescribeEndpoints").count == 2)
         #expect(transport.requests(for: "WriteRecords").count == 1)
-        #expect(client.callsSent == 1 && client.retriesSent == 0)
+        #expect(tally.callsSent == 1 && tally.retriesSent == 0)
     }
 }

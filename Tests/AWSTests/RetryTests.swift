@@ -27,11 +27,12 @@ import Testing
         let transport = ScriptedTransport { _, index in index < 2 ? throttled : json(200, writeSuccess) }
         let clock = FakeClock(), jitter = MaxJitter()
         let timestream = client(transport, clock, jitter)
+        let tally = CallTally()
         let result = timestream.writeRecords(
-            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 30_000))
+            [sampleWrite()], credentials: testCredentials, deadline: Deadline(epochMilliseconds: clock.now + 30_000), tally: tally)
         try result[0].get()
         #expect(transport.requests.count == 3)
-        #expect(timestream.callsSent == 3 && timestream.retriesSent == 2)
+        #expect(tally.callsSent == 3 && tally.retriesSent == 2)
         #expect(jitter.bounds == [50, 100])  // full jitter over base × 2^(n-1)
         #expect(clock.sleeps == [50, 100])
         // Every attempt is signed afresh with the clock's current time.
