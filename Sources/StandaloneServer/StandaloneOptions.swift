@@ -109,8 +109,9 @@ package struct StandaloneOptions: Sendable {
                 throw OptionsError(error.description)
             }
         }
-        (host, port) = try Self.listenAddress(values["web_listen_address"] ?? ":9201")
-        telemetryPath = values["web_telemetry_path"] ?? "/metrics"
+        // Every flag with a default has its value by now (`Flag.all`, above): the defaults are stated there only.
+        (host, port) = try Self.listenAddress(values["web_listen_address"] ?? "")
+        telemetryPath = values["web_telemetry_path"] ?? ""
         guard telemetryPath.hasPrefix("/") else {
             throw OptionsError("--web.telemetry-path (web_telemetry_path): '\(telemetryPath)' must start with /")
         }
@@ -130,9 +131,13 @@ package struct StandaloneOptions: Sendable {
         maxRequestBodyBytes = try positive("max_request_body_bytes")
         maxReadSamples = try positive("max_read_samples")
         connector.maxReadSamples = maxReadSamples
-        requestTimeoutSeconds = Flag.seconds(values["request_timeout"] ?? "") ?? 30
-        idleTimeoutSeconds = Flag.seconds(values["idle_timeout"] ?? "") ?? 60
-        shutdownTimeoutSeconds = Flag.seconds(values["shutdown_timeout"] ?? "") ?? 30
+        func seconds(_ variable: String) throws(OptionsError) -> Double {
+            guard let value = Flag.seconds(values[variable] ?? "") else { throw OptionsError("\(Self.flagText(variable)): not set") }
+            return value
+        }
+        requestTimeoutSeconds = try seconds("request_timeout")
+        idleTimeoutSeconds = try seconds("idle_timeout")
+        shutdownTimeoutSeconds = try seconds("shutdown_timeout")
         self.values = values
     }
 
