@@ -11,25 +11,10 @@ struct AMZDate: Equatable, Sendable {
 
     /// The instant `epochSeconds` after 1970-01-01T00:00:00Z (negative values are before it).
     init(epochSeconds: Int64) {
-        let secondsPerDay: Int64 = 86_400
-        var days = epochSeconds / secondsPerDay
-        var secondOfDay = epochSeconds % secondsPerDay
-        if secondOfDay < 0 {
-            secondOfDay += secondsPerDay
-            days -= 1
-        }
-        let (year, month, day) = CivilCalendar.civil(fromDays: days)
-        let date = AMZDate.digits(year, 4) + AMZDate.digits(month, 2) + AMZDate.digits(day, 2)
-        let time =
-            AMZDate.digits(secondOfDay / 3600, 2) + AMZDate.digits(secondOfDay / 60 % 60, 2)
-            + AMZDate.digits(secondOfDay % 60, 2)
+        let t = CivilCalendar.utc(epochMilliseconds: epochSeconds * 1000)
+        let digits = CivilCalendar.digits
+        let date = digits(t.year, 4) + digits(t.month, 2) + digits(t.day, 2)
         self.date = date
-        self.timestamp = date + "T" + time + "Z"
-    }
-
-    /// `value` in decimal, left-padded with zeros to `width` digits.
-    private static func digits(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        self.timestamp = date + "T" + digits(t.hour, 2) + digits(t.minute, 2) + digits(t.second, 2) + "Z"
     }
 }

@@ -77,21 +77,10 @@ enum QueryPages {
 
     /// The stand-in's `fmt_time`: `YYYY-MM-DD HH:MM:SS.fffffffff` (UTC).
     static func timestamp(_ milliseconds: Int64) -> String {
-        let days = milliseconds.quotientFloored(by: 86_400_000)
-        let inDay = milliseconds - days * 86_400_000
-        let (year, month, day) = CivilCalendar.civil(fromDays: days)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let seconds = inDay / 1000
-        let fraction = String(inDay % 1000)
-        return "\(year)-\(two(month))-\(two(day)) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))."
-            + String(repeating: "0", count: 3 - fraction.count) + fraction + "000000"
-    }
-}
-
-extension Int64 {
-    fileprivate func quotientFloored(by divisor: Int64) -> Int64 {
-        let q = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+        let t = CivilCalendar.utc(epochMilliseconds: milliseconds)
+        let digits = CivilCalendar.digits
+        return "\(t.year)-\(digits(t.month, 2))-\(digits(t.day, 2)) \(digits(t.hour, 2)):\(digits(t.minute, 2)):"
+            + "\(digits(t.second, 2)).\(digits(t.millisecond, 3))000000"
     }
 }
 

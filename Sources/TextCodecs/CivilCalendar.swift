@@ -26,8 +26,12 @@ public enum CivilCalendar {
         return (year, month, day)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, UTC, milliseconds) of an instant in ms since 1970.
-    public static func rfc3339(epochMilliseconds ms: Int64) -> String {
+    /// The UTC calendar fields of an instant `ms` milliseconds after 1970-01-01T00:00:00Z (negative: before it).
+    public struct UTCFields: Equatable, Sendable {
+        public var year, month, day, hour, minute, second, millisecond: Int64
+    }
+
+    public static func utc(epochMilliseconds ms: Int64) -> UTCFields {
         var days = ms / 86_400_000
         var inDay = ms % 86_400_000
         if inDay < 0 {
@@ -35,13 +39,23 @@ public enum CivilCalendar {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        func digits(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
         let seconds = inDay / 1000
-        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2) + "T" + digits(seconds / 3600, 2) + ":"
-            + digits(seconds / 60 % 60, 2) + ":" + digits(seconds % 60, 2) + "." + digits(inDay % 1000, 3) + "Z"
+        return UTCFields(
+            year: year, month: month, day: day, hour: seconds / 3600, minute: seconds / 60 % 60, second: seconds % 60,
+            millisecond: inDay % 1000)
+    }
+
+    /// `value` in decimal, left-padded with zeros to `width` digits.
+    public static func digits(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, UTC, milliseconds) of an instant in ms since 1970.
+    public static func rfc3339(epochMilliseconds ms: Int64) -> String {
+        let t = utc(epochMilliseconds: ms)
+        return digits(t.year, 4) + "-" + digits(t.month, 2) + "-" + digits(t.day, 2) + "T" + digits(t.hour, 2) + ":"
+            + digits(t.minute, 2) + ":" + digits(t.second, 2) + "." + digits(t.millisecond, 3) + "Z"
     }
 
     /// Days in month `m` (1…12) of year `y` of the proleptic Gregorian calendar.

@@ -17,7 +17,9 @@ enum TimestreamTime {
         @inline(__always) func two(_ i: Int) -> Int64 { Int64(bytes[i] &- 0x30) * 10 + Int64(bytes[i + 1] &- 0x30) }
         let year = two(0) * 100 + two(2), month = two(5), day = two(8)
         let hour = two(11), minute = two(14), second = two(17)
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year, month), hour < 24, minute < 60,
+            second < 61
+        else { return nil }
         var millis: Int64 = 0
         if bytes.count > 19 {
             // `.` and at least one digit, all digits; the first three (padded with zeros) are the milliseconds.
