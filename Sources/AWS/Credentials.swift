@@ -1,4 +1,5 @@
 import TextCodecs
+import CurlHTTP
 
 /// AWS credentials for one request. Built per call from what the caller sent (or from the function's own role):
 /// never shared between callers (the read path keeps only a digest of the ones Timestream accepted, `fingerprint`).
@@ -40,7 +41,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         }
         let trimmed = header.drop { $0 == " " || $0 == "\t" }
         let schemeEnd = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? trimmed.endIndex
-        guard trimmed[..<schemeEnd].lowercased() == "basic" else { throw .notBasic }
+        guard asciiCaseInsensitiveEquals(String(trimmed[..<schemeEnd]), "basic") else { throw .notBasic }
         let encoded = trimmingBlanks(trimmed[schemeEnd...])
         guard let data = decodePaddedBase64(encoded) else { throw .invalidBase64 }
         guard let decoded = String(validating: data, as: UTF8.self) else { throw .invalidBase64 }

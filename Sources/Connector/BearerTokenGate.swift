@@ -58,7 +58,7 @@ public final class BearerTokenGate: Sendable {
                 "missing Authorization header: set authorization.credentials_file in prometheus.yml to a file holding the token of \(origin)")
         }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard parts.count == 2, asciiCaseInsensitiveEquals(String(parts[0]), "bearer") else {
             return Self.unauthorized(
                 "Authorization is not a Bearer token: this function takes authorization.type Bearer (not basic auth or IAM keys)")
         }

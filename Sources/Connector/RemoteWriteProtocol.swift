@@ -1,3 +1,4 @@
+import CurlHTTP
 
 /// Which remote-write message a request carries, chosen from its headers as the Remote-Write 2.0 spec requires
 /// ("Receivers MUST use the content type header to identify the Protobuf Message schema"):
@@ -15,29 +16,30 @@ enum RemoteWriteProtocol: String, Equatable, Sendable {
     /// means snappy, as before 2.0 (Prometheus always sends both).
     static func negotiate(contentType: String?, contentEncoding: String?) -> Result<RemoteWriteProtocol, Refusal> {
         if let encoding = contentEncoding?.trimmingCharacters(in: " \t"), !encoding.isEmpty,
-            encoding.lowercased() != "snappy"
+            !asciiCaseInsensitiveEquals(encoding, "snappy")
         {
             return .failure(
                 .text(415, "Content-Encoding \(encoding) is not supported: remote-write bodies must be snappy (block format)"))
         }
         guard let contentType else { return .success(.v1) }
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
-        guard let media = parts.first?.lowercased(), !media.isEmpty else { return .success(.v1) }
-        guard media == "application/x-protobuf" else {
+        guard let media = parts.first, !media.isEmpty else { return .success(.v1) }
+        guard asciiCaseInsensitiveEquals(media, "application/x-protobuf") else {
             return .failure(
                 .text(415, "Content-Type \(contentType) is not supported: send application/x-protobuf (remote-write 1.0 or 2.0)"))
         }
         var message = RemoteWriteProtocol.v1
         for parameter in parts.dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " \t") }
-            guard pair.count == 2, pair[0].lowercased() == "proto" else { continue }
+            guard pair.count == 2, asciiCaseInsensitiveEquals(pair[0], "proto") else { continue }
             // RFC 9110 allows a quoted parameter value.
             let proto = pair[1].count >= 2 && pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"")
                 ? String(pair[1].dropFirst().dropLast()) : pair[1]
-            switch proto.lowercased() {
-            case "prometheus.writerequest": message = .v1
-            case "io.prometheus.write.v2.request": message = .v2
-            default:
+            if asciiCaseInsensitiveEquals(proto, "prometheus.WriteRequest") {
+                message = .v1
+            } else if asciiCaseInsensitiveEquals(proto, "io.prometheus.write.v2.Request") {
+                message = .v2
+            } else {
                 return .failure(
                     .text(415, "remote-write message \(proto) is not supported: use prometheus.WriteRequest (1.0) or io.prometheus.write.v2.Request (2.0)"))
             }

@@ -45,7 +45,7 @@ final class Transfer {
             headers.append((name, value))
             // One allocation for the whole body instead of doubling copies (a 1 MB Query page grew through ~8
             // reallocations, and their page faults were a sixth of a large read's CPU).
-            if body.isEmpty, name.utf8.count == 14, name.lowercased() == "content-length", let length = Int(value),
+            if body.isEmpty, name.utf8.count == 14, asciiCaseInsensitiveEquals(name, "content-length"), let length = Int(value),
                 length > 0
             {
                 body.reserveCapacity(min(length, maxBodyBytes))
