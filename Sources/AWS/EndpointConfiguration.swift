@@ -57,7 +57,20 @@ public struct EndpointConfiguration: Equatable, Sendable {
         default: throw .invalidFIPSSetting(environment["AWS_USE_FIPS_ENDPOINT"] ?? "")
         }
         self.caBundlePath = environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
-        if let path = caBundlePath, access(path, R_OK) != 0 { throw .unreadableCABundle(path) }
+        if let path = caBundlePath, !Self.holdsCertificates(path) { throw .unreadableCABundle(path) }
+    }
+
+    /// Whether `path` is a readable regular file with a PEM certificate in its first 1 MB (not a directory of them,
+    /// as a CA path is: every TLS call would fail).
+    static func holdsCertificates(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let file = fopen(path, "rb") else { return false }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        let count = fread(&bytes, 1, bytes.count, file)
+        let marker = Array("-----BEGIN CERTIFICATE-----".utf8)
+        guard count >= marker.count else { return false }
+        return (0...(count - marker.count)).contains { start in bytes[start..<(start + marker.count)].elementsEqual(marker) }
     }
 
     /// The base URL the AWS SDKs' endpoint variables set for one service: the first non-empty of
@@ -88,7 +101,7 @@ public struct EndpointConfiguration: Equatable, Sendable {
 public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidURL(variable: String, value: String)
     case invalidFIPSSetting(String)
-    /// `AWS_CA_BUNDLE` names a file this process cannot read: every TLS call would fail.
+    /// `AWS_CA_BUNDLE` names no readable PEM file of certificates: every TLS call would fail.
     case unreadableCABundle(String)
 
     /// `value` with everything before its last `@` (after a `scheme://`, if any) replaced, so a refused URL that
@@ -108,7 +121,7 @@ public enum EndpointConfigurationError: Error, Equatable, Sendable, CustomString
         case .invalidFIPSSetting(let value):
             "AWS_USE_FIPS_ENDPOINT=\(value) is neither true nor false"
         case .unreadableCABundle(let path):
-            "AWS_CA_BUNDLE=\(path) cannot be read: give a readable PEM file of certificate authorities, or unset it"
+            "AWS_CA_BUNDLE=\(path) is not a readable PEM file of certificates: give the file of certificate authorities (not a directory), or unset it"
         }
     }
 }

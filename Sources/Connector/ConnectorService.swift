@@ -141,7 +141,7 @@ private final class RecordingSink: ResponseSink {
 
     func abort(_ answer: ServiceResponse) {
         status = answer.statusCode
-        reason = "answer aborted after it started: " + String(decoding: answer.body.bytes.prefix(512), as: UTF8.self)
+        reason = "answer aborted after it started: " + InvocationSummary.reason(answer.body.bytes)
         aborted = true
         sink.abort(answer)
     }

@@ -57,7 +57,7 @@ public struct InvocationSummary: Equatable, Sendable {
     }
 
     /// The first 512 bytes of an answer's body, as its log line's reason.
-    package static func reason(_ body: some Collection<UInt8>) -> String {
+    static func reason(_ body: some Collection<UInt8>) -> String {
         String(decoding: body.prefix(512), as: UTF8.self)
     }
 

@@ -55,7 +55,12 @@ final class EasyHandle {
         // TLS verification is never switched off; these are libcurl's defaults, set so no one "fixes" them.
         options.set(CURLOPT_SSL_VERIFYPEER, 1)
         options.set(CURLOPT_SSL_VERIFYHOST, 2)
-        if let caBundlePath = configuration.caBundlePath { options.set(CURLOPT_CAINFO, caBundlePath) }
+        if let caBundlePath = configuration.caBundlePath {
+            // The file replaces the system's store: Debian's libcurl also reads its built-in CA directory unless
+            // CURLOPT_CAPATH is cleared.
+            options.set(CURLOPT_CAINFO, caBundlePath)
+            options.check(ccurl_setopt_pointer(raw, CURLOPT_CAPATH, nil))
+        }
         // HTTP/2 only where ALPN negotiates it (https); plain http stays HTTP/1.1 keep-alive.
         options.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         // "" = offer every encoding this libcurl decodes (gzip/deflate via zlib, br/zstd if built in); the

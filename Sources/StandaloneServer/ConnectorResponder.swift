@@ -100,7 +100,7 @@ struct ConnectorResponder: HTTPResponder {
             // a bad request.
             defer { release() }
             return Self.encode(finish(
-                .text(499, "the connection ended before the request body arrived (\(error))"),
+                .text(499, "the request body ended before its Content-Length or last chunk (\(error)): send the whole body"),
                 InvocationSummary(requestID: requestID, route: route, status: 499), started: started))
         } catch {
             defer { release() }

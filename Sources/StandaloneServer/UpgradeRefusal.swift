@@ -14,10 +14,14 @@ final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// Requests read that leave HTTP/1.1, whose answers have not ended yet.
-    private var closeAfterAnswer = false
+    /// Requests whose heads were read, answers whose ends were written (answers go out in request order), and the
+    /// number of the first request that leaves HTTP/1.1: the connection ends with that request's answer (NIO reads
+    /// ahead, so an earlier request pipelined before it is still being answered when its head arrives).
+    private var headsRead = 0
+    private var answersEnded = 0
+    private var closingAfter: Int?
 
-    static func leavesHTTP1(_ head: HTTPRequest) -> Bool {
+    private static func leavesHTTP1(_ head: HTTPRequest) -> Bool {
         if head.method == .connect { return true }
         guard head.headerFields[.upgrade] != nil else { return false }
         return head.headerFields[values: .connection].contains { value in
@@ -26,17 +30,24 @@ final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data), Self.leavesHTTP1(head) { closeAfterAnswer = true }
+        if case .head(let head) = unwrapInboundIn(data) {
+            headsRead += 1
+            if closingAfter == nil, Self.leavesHTTP1(head) { closingAfter = headsRead }
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard closeAfterAnswer else { return context.write(data, promise: promise) }
+        guard let closingAfter, answersEnded + 1 == closingAfter else {
+            if case .end = unwrapOutboundIn(data) { answersEnded += 1 }
+            return context.write(data, promise: promise)
+        }
         switch unwrapOutboundIn(data) {
         case .head(var head) where head.status.kind != .informational:
             head.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
+            answersEnded += 1
             context.write(data, promise: promise)
             context.flush()
             context.close(promise: nil)

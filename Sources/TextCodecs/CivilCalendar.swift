@@ -27,11 +27,11 @@ public enum CivilCalendar {
     }
 
     /// The UTC calendar fields of an instant `ms` milliseconds after 1970-01-01T00:00:00Z (negative: before it).
-    public struct UTCFields: Equatable, Sendable {
-        public var year, month, day, hour, minute, second, millisecond: Int64
+    package struct UTCFields: Equatable, Sendable {
+        package var year, month, day, hour, minute, second, millisecond: Int64
     }
 
-    public static func utc(epochMilliseconds ms: Int64) -> UTCFields {
+    package static func utc(epochMilliseconds ms: Int64) -> UTCFields {
         var days = ms / 86_400_000
         var inDay = ms % 86_400_000
         if inDay < 0 {
@@ -46,7 +46,7 @@ public enum CivilCalendar {
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits.
-    public static func digits(_ value: Int64, _ width: Int) -> String {
+    package static func digits(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }

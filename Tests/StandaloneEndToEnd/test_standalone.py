@@ -75,10 +75,10 @@ def tls(work, binary, standin):
         check(len(stored_private) == 10, "the write through AWS_CA_BUNDLE is stored (%d records)" % len(stored_private))
     finally:
         private.stop()
-    missing_bundle = os.path.join(work, "missing-ca.pem")
-    code, _, err = run([binary, "--default-database=d", "--default-table=t"], env=dict(os.environ, AWS_CA_BUNDLE=missing_bundle))
-    check(code == 2 and "AWS_CA_BUNDLE=%s cannot be read" % missing_bundle in err,
-          "an unreadable AWS_CA_BUNDLE → exit 2 naming it (%s)" % err.strip()[-160:])
+    for bundle in (os.path.join(work, "missing-ca.pem"), work, key):  # missing, a directory (a CA path), no certificate
+        code, _, err = run([binary, "--default-database=d", "--default-table=t"], env=dict(os.environ, AWS_CA_BUNDLE=bundle))
+        check(code == 2 and "AWS_CA_BUNDLE=%s is not a readable PEM file of certificates" % bundle in err,
+              "AWS_CA_BUNDLE without certificates → exit 2 naming it (%s)" % err.strip()[-140:])
     code, _, err = run([binary, "--default-database=d", "--default-table=t", "--web.listen-address=127.0.0.1:%d" % free_port(),
                         "--tls-certificate", key, "--tls-key", key])
     check(code == 1 and "cannot serve" in err and "--tls-certificate %s cannot be read" % key in err

@@ -112,8 +112,9 @@ def main():
                              .get("Contents", [])]
             arm_packaged = (s3.get_object(Bucket="releases-eu", Key=arm_templates[0])["Body"].read().decode()
                             if len(arm_templates) == 1 else "")
-            check("an arm64 zip pins the Architecture parameter to arm64",
-                  arm.returncode == 0 and "    Default: arm64\n    AllowedValues: [arm64]\n" in arm_packaged,
+            check("an arm64 zip pins the Architecture parameter to arm64 (the packaged template, the sam command)",
+                  arm.returncode == 0 and "    Default: arm64\n    AllowedValues: [arm64]\n" in arm_packaged
+                  and "--parameter-overrides Architecture=arm64" in arm.stdout,
                   arm.stderr + arm.stdout)
             for name, data, why in (("not-a-zip.zip", b"PK\x03\x04 not a zip", "no bootstrap executable"),
                                     ("riscv.zip", zipped(elf(0xF3)), "not an x86_64 or arm64")):

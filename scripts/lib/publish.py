@@ -143,7 +143,8 @@ def main():
     print("Or with the SAM CLI (uploads dist/bootstrap.zip itself and remembers the answers in samconfig.toml):")
     print("  sam deploy --guided --template-file template.yml --region %s --s3-bucket %s --s3-prefix %s \\"
           % (region, args.bucket, prefix.rstrip("/") or DEFAULT_PREFIX))
-    print("    --capabilities CAPABILITY_IAM --stack-name %s" % args.stack_name)
+    print("    --capabilities CAPABILITY_IAM --stack-name %s --parameter-overrides Architecture=%s"
+          % (args.stack_name, architecture))
     print()
     print("Then read InvokeWriteURL / InvokeReadURL from the stack's outputs into prometheus.yml (README, "
           "\"Prometheus configuration\").")
