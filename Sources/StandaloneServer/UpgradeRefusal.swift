@@ -1,3 +1,4 @@
+import CurlHTTP
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -21,11 +22,11 @@ final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     private var answersEnded = 0
     private var closingAfter: Int?
 
-    private static func leavesHTTP1(_ head: HTTPRequest) -> Bool {
+    private static func leavesHTTP1(_ head: HTTPTypes.HTTPRequest) -> Bool {
         if head.method == .connect { return true }
         guard head.headerFields[.upgrade] != nil else { return false }
         return head.headerFields[values: .connection].contains { value in
-            value.split(separator: ",").contains { $0.filter { $0 != " " && $0 != "\t" }.lowercased() == "upgrade" }
+            value.split(separator: ",").contains { asciiCaseInsensitiveEquals($0.filter { $0 != " " && $0 != "\t" }, "upgrade") }
         }
     }
 
