@@ -80,6 +80,7 @@ package struct StandaloneServer {
             additionalChannelHandlers: [
                 AnswerAwareCloser(timeout: idleTimeout, forceCloseAt: { admission.shutdownEndsAt }),
                 UpgradeRefusal(),
+                MalformedHeadAnswer(),
             ],
             idleTimeout: idleTimeout)
         let server: HTTPServerBuilder

@@ -82,6 +82,27 @@ def http_behaviour(work, binary, standin):
                   and waited < 0.8,
                   "%s after a plain request → both answered, the second with Connection: close, then the connection "
                   "ends (%.2f s; %r)" % (request.split(b" ", 1)[0].decode(), waited, [h[:20] for h in heads]))
+        # A head NIO cannot parse is answered with a reason (Hummingbird's own answer is a bare 400), after the
+        # answer to the request pipelined before it; a head past 80 KiB → 431.
+        for request, status, says in ((b"BAD\x01 / HTTP/1.1\r\n\r\n", b"400", b"send a request line"),
+                                      (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 90000 + b"\r\n\r\n", b"431", b"80 KiB"),
+                                      (b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", b"400",
+                                       b"send one Content-Length")):
+            malformed = socket.create_connection(("127.0.0.1", door.port), timeout=10)
+            malformed.sendall(b"GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n" + request)
+            received = b""
+            while chunk := malformed.recv(65536):
+                received += chunk
+            malformed.close()
+            answers = []  # (status line, body) by Content-Length: the reason itself may say "HTTP/1.1 "
+            while received:
+                head, _, rest = received.partition(b"\r\n\r\n")
+                length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), b"0"))
+                answers.append((head.split(b"\r\n")[0], rest[:length]))
+                received = rest[length:]
+            check([line.split(b" ")[1] for line, _ in answers] == [b"200", status] and says in answers[1][1],
+                  "a malformed head after a plain request → 200, then %s with a reason (%r)" % (status.decode(), answers))
         # Past --max-concurrent-requests=2: two writes held by a slow Timestream, the third is 503 + Retry-After.
         control(standin, {"delay_ms": 2500, "delay_calls": 2})
         stamp = int(time.time() * 1000)
