@@ -46,7 +46,8 @@ import Testing
         // Each histogram (one bucket (0.5, 1] with 3 observations) → _count, _sum, zero bucket, le="1.0", +Inf.
         let classic = stored.filter { ($0["measure_name"] as? String ?? "").hasPrefix("v2_h_") }
         #expect(classic.count == 10, "\(classic)")
-        #expect(classic.filter { $0["measure_name"] as? String == "v2_h_count" }.allSatisfy { $0["measure_value::double"] as? Double == 3 })
+        let counts = classic.filter { $0["measure_name"] as? String == "v2_h_count" }
+        #expect(counts.count == 2 && counts.allSatisfy { $0["measure_value::double"] as? Double == 3 }, "\(counts)")
         #expect(stored.count == Self.values.count + 1 + 10)
         for value in Self.values {
             let match = stored.filter { $0["measure_name"] as? String == "v2_a" && $0["bits"] as? String == Self.bits(value) }

@@ -71,17 +71,23 @@ extension RunLoopSuites {
     struct OverHTTPClient {
         @Test func servesSeveralInvocationsOnOneConnectionThenEndsOnGone() throws {
             let standin = try Standin()
+            // Each event's deadline as the stand-in sends it (Lambda-Runtime-Deadline-Ms), read back exactly.
+            let sentDeadlines: [Int64] = [4_102_444_800_001, 4_102_444_800_002, 4_102_444_800_003, 4_102_444_800_004]
             let ids = try [
-                standin.enqueue(["payload": "one"]), standin.enqueue(["payload": "fail"]),
-                standin.enqueue(["payloadBase64": Data([0, 0xFF, 0x80]).base64EncodedString()]),
-                standin.enqueue(["payload": "four", "traceId": "Root=1-67891233-abcdef012345678912345678;Sampled=1"]),
+                standin.enqueue(["payload": "one", "deadlineMs": sentDeadlines[0]]),
+                standin.enqueue(["payload": "fail", "deadlineMs": sentDeadlines[1]]),
+                standin.enqueue(["payloadBase64": Data([0, 0xFF, 0x80]).base64EncodedString(), "deadlineMs": sentDeadlines[2]]),
+                standin.enqueue([
+                    "payload": "four", "traceId": "Root=1-67891233-abcdef012345678912345678;Sampled=1",
+                    "deadlineMs": sentDeadlines[3],
+                ]),
             ]
             var traces: [String?] = []
             var deadlines: [Int64] = []
             let error = #expect(throws: RuntimeError.self) {
                 try runLoop(client: standin.client) { context, payload in
                     traces.append(ProcessInfo.processInfo.environment["_X_AMZN_TRACE_ID"])
-                    deadlines.append(context.remainingMilliseconds(now: Int64(Date().timeIntervalSince1970 * 1000)))
+                    deadlines.append(context.deadlineEpochMilliseconds)
                     #expect(
                         context.invokedFunctionARN
                             == "arn:aws:lambda:us-east-1:123456789012:function:prometheus-timestream")
@@ -111,7 +117,7 @@ extension RunLoopSuites {
                 ])
             #expect(traces[3] == "Root=1-67891233-abcdef012345678912345678;Sampled=1")
             #expect(traces == records.invocations.map(\.traceId))
-            #expect(deadlines.allSatisfy { $0 > 20_000 && $0 <= 30_000 })
+            #expect(deadlines == sentDeadlines)
             // 4 × (next + post) + the final next, all on the first runtime connection (keep-alive reuse).
             #expect(records.nextCount == 5)
             let runtimeRequests = records.requests

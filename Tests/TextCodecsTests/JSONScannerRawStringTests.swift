@@ -34,7 +34,12 @@ import Testing
         let bytes: [UInt8] = [0x22, 0x61, 0xC3, 0x28, 0x22]  // "a", a broken two-byte sequence
         let malformed = bytes.withUnsafeBufferPointer { bytes in
             var scanner = JSONScanner(bytes)
-            return (try? scanner.rawString()) == nil
+            do {
+                _ = try scanner.rawString()
+                return false  // a range, or nil ("fall back to string()"), is not the refusal
+            } catch {
+                return true
+            }
         }
         #expect(malformed)
     }

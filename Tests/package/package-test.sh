@@ -34,6 +34,9 @@ print("one entry 'bootstrap', mode 0755, 1980-01-01, ELF")
 EOF
 [ $? = 0 ] && ok "zip layout: $(cat "$work/zip.txt")" || fail "zip layout" "$work/zip.txt"
 unzip -q -o dist/bootstrap.zip -d "$work/unzipped" 2>/dev/null
+# The checks below pass on a file they cannot read: without the unzipped binary they would say nothing.
+[ -x "$work/unzipped/bootstrap" ] || {
+  fail "dist/bootstrap.zip does not unzip to an executable bootstrap"; echo "$passed passed, $failed failed"; exit 1; }
 if readelf -d "$work/unzipped/bootstrap" 2>/dev/null | grep -q 'libswiftCore'; then
   fail "bootstrap links libswiftCore dynamically (needs --static-swift-stdlib)"
 else
