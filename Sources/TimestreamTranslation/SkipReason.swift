@@ -5,6 +5,8 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case nonFiniteValue = "non_finite_value"
     /// Prometheus staleness markers (a special NaN): they only mean "series ended" and cannot be stored.
     case staleMarker = "stale_marker"
+    /// A timestamp before 1970 (negative): Timestream refuses the whole call for one ("Invalid time for record.").
+    case timeBefore1970 = "time_before_1970"
     case metricNameTooLong = "metric_name_too_long"
     case labelNameTooLong = "label_name_too_long"
     case labelPairTooLong = "label_pair_too_long"

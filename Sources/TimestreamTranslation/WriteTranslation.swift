@@ -199,12 +199,19 @@ private struct Translation {
         }
         var added = false
         var nonFinite = false
+        var before1970 = false
         for sample in samples[series.samples] {
             if let reason = SampleValue.unstorableReason(sample.value) {
                 stats.skip(reason)
                 histogramTimesSkipped.insert(sample.timestamp)
                 // Stale markers are how Prometheus ends a series, never a user error: no 400 for them.
                 if reason == .nonFiniteValue { nonFinite = true }
+                continue
+            }
+            if sample.timestamp < 0 {
+                stats.skip(.timeBefore1970)
+                histogramTimesSkipped.insert(sample.timestamp)
+                before1970 = true
                 continue
             }
             if !added {
@@ -216,6 +223,11 @@ private struct Translation {
         }
         if nonFinite && config.failOnInvalidSampleValue {
             reject(labels[series.labels], base, "has NaN or infinite sample values, which Timestream cannot store")
+        }
+        // Always a 400 reason (after the valid samples are written): no sender means to send them, and unlike NaN
+        // no Go-connector behaviour is kept by skipping them quietly.
+        if before1970 {
+            reject(labels[series.labels], base, "has samples before 1970 (negative timestamps), which Timestream cannot store")
         }
     }
 

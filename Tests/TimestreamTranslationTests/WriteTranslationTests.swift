@@ -133,6 +133,18 @@ import Testing
         #expect(records.map { Array($0.dimensions[0].value.utf8) } == [Array("\u{E9}".utf8), Array("e\u{301}".utf8)])
     }
 
+    /// Timestream refuses a whole call for one time before 1970 ("Invalid time for record."): such samples never
+    /// reach a call; they are counted and are a 400 reason, the valid samples written.
+    @Test func samplesBefore1970AreSkippedAndCounted() {
+        let request = WriteRequest(timeseries: [
+            series([("__name__", "x"), ("job", "a")], [(1, -1), (2, -86_400_000), (3, 0), (4, 1)])
+        ])
+        let plan = WriteTranslation.plan(request, config: config)
+        #expect(plan.stats.skipped == [.timeBefore1970: 2])
+        #expect(stored(plan).map(\.time) == ["0", "1"])
+        #expect(plan.invalid == [#"x{job="a"}: has samples before 1970 (negative timestamps), which Timestream cannot store"#])
+    }
+
     @Test func staleMarkersAndNaNAreSkippedAndCounted() {
         let stale = Double(bitPattern: SampleValue.staleMarkerBits)
         let request = WriteRequest(timeseries: [
