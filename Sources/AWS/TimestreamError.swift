@@ -98,6 +98,15 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
 
     static let clockSkewCodes: Set<String> = ["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"]
 
+    /// Nothing in the data is at fault: the request could not be sent (curl refused its URL: a region or endpoint
+    /// with a space or control character), the service at the endpoint has no such operation (another AWS service
+    /// behind an `AWS_ENDPOINT_URL…`), or it could not read the request's encoding (ours).
+    package var isNotAboutTheData: Bool {
+        (code == "Transport" && !isRetryable) || Self.requestNotUnderstoodCodes.contains(code)
+    }
+
+    static let requestNotUnderstoodCodes: Set<String> = ["UnknownOperationException", "SerializationException"]
+
     /// Timestream's `InvalidEndpointException` (421): the discovered endpoint is stale, discover again.
     var isInvalidEndpoint: Bool { code == "InvalidEndpointException" || httpStatus == 421 }
 
@@ -109,7 +118,7 @@ public struct TimestreamError: Error, Equatable, Sendable, CustomStringConvertib
         "RequestTimeout", "RequestTimeoutException", "InvalidEndpointException", "Throttling",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "ThrottledException",
         "RequestThrottledException", "RequestThrottled", "RequestLimitExceeded", "BandwidthLimitExceeded", "SlowDown",
-        "PriorRequestNotComplete", "TransactionInProgressException",
+        "PriorRequestNotComplete", "TransactionInProgressException", "LimitExceededException", "EC2ThrottledException",
     ]
     /// Besides every 5xx: whatever answered, a server's failure is never the caller's data to drop.
     static let retryableStatuses: Set<Int> = [408, 421, 429]

@@ -139,8 +139,15 @@ extension ConnectorConfig {
                 variable: "bearer_token_secret_arn",
                 problem: "cannot be combined with enable_sigv4_auth=true: callers authenticate either with IAM at API Gateway or with the bearer token")
         }
-        let region = [env["region"], env["AWS_REGION"], env["AWS_DEFAULT_REGION"]]
-            .compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+        let regionVariable = ["region", "AWS_REGION", "AWS_DEFAULT_REGION"].first { !(env[$0] ?? "").isEmpty }
+        let region = regionVariable.flatMap { env[$0] } ?? "us-east-1"
+        // A region goes into every endpoint's host and the signing scope: a space or newline (a stray one in an
+        // env value) would make every call unsendable, an upper-case letter a scope AWS refuses.
+        if let regionVariable, !Self.isRegionName(region) {
+            throw ConfigError(
+                variable: regionVariable,
+                problem: "'\(region)' is not a region name (lower-case letters, digits and single '-' between them, e.g. us-east-1)")
+        }
         self.init(
             database: try required("default_database"),
             table: try required("default_table"),
@@ -156,5 +163,15 @@ extension ConnectorConfig {
             gatewayTimeoutMilliseconds: try int("api_gateway_timeout_ms", 0) > 0 ? Int64(try int("api_gateway_timeout_ms", 0)) : nil,
             bearerTokenSecretID: bearerSecret
         )
+    }
+
+    /// `us-east-1`, `cn-northwest-1`, `us-gov-west-1`, `eu-isoe-west-1`: lower-case ASCII letters and digits in
+    /// parts joined by single hyphens.
+    static func isRegionName(_ name: String) -> Bool {
+        let parts = name.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        return parts.count >= 2
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
+            }
     }
 }

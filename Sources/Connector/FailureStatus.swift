@@ -6,8 +6,9 @@ import AWS
 /// - a signing time AWS refused (this host's clock is off) → 500, whoever's key;
 /// - refused credentials → 403 (the caller's basic-auth key), or 500 when the function's own role was refused
 ///   (a deployment error: Prometheus keeps the data and retries while the operator fixes the policy);
-/// - a missing database or table, endpoint discovery refused (wrong region or discovery URL), or a 4xx that is
-///   not an AWS error answer (a wrong endpoint URL, a proxy) → 500 (deployment errors too);
+/// - a missing database or table, endpoint discovery refused (wrong region or discovery URL), a 4xx that is
+///   not an AWS error answer (a wrong endpoint URL, a proxy), or a request that could not be sent or was not
+///   understood (`isNotAboutTheData`) → 500 (deployment errors too);
 /// - anything else Timestream refuses → nil here: the caller answers 400 with Timestream's reason.
 enum FailureStatus {
     enum Operation {
@@ -59,6 +60,10 @@ enum FailureStatus {
         if let foreign = failures.first(where: { $0.isNotAnAWSAnswer }) {
             // Not Timestream's word on the data: the endpoint or a proxy in front of it is misconfigured.
             return .text(500, "the \(operation == .write ? "write" : "query") endpoint answered without an AWS error (\(foreign)): it is not Timestream; check write_base_endpoint / query_base_endpoint / AWS_ENDPOINT_URL… and any proxy in between\(storedSuffix)")
+        }
+        if let unsendable = failures.first(where: \.isNotAboutTheData) {
+            // Re-sending the same data cannot help, and nothing in it is at fault: a configuration to fix.
+            return .text(500, "the \(operation == .write ? "write" : "query") request could not be sent or was not understood (\(unsendable)): nothing in the data is at fault; check region, write_base_endpoint / query_base_endpoint / AWS_ENDPOINT_URL…\(storedSuffix)")
         }
         return nil
     }

@@ -52,6 +52,28 @@ import Testing
         #expect(try ConnectorConfig(environment: env).region == "ap-south-1")
     }
 
+    /// A region is part of every endpoint host and the signing scope: one that is not a region name is a start-up
+    /// error naming the variable, not a 400 per request once curl refuses the URL.
+    @Test(arguments: [("region", "us east 1"), ("region", "us-east-1\n"), ("AWS_REGION", "US-EAST-1"), ("region", "us--east-1"),
+                      ("region", "useast1"), ("AWS_DEFAULT_REGION", "eu-west-1/x")])
+    func aRegionThatIsNotARegionNameIsRefused(variable: String, value: String) {
+        var env = minimal
+        env[variable] = value
+        #expect(throws: ConfigError.self) { try ConnectorConfig(environment: env) }
+        do {
+            _ = try ConnectorConfig(environment: env)
+        } catch {
+            #expect(error.variable == variable && error.problem.contains("not a region name"), "\(error)")
+        }
+    }
+
+    @Test(arguments: ["us-east-1", "cn-northwest-1", "us-gov-west-1", "eu-isoe-west-1", "ap-southeast-7"])
+    func regionNamesAreAccepted(region: String) throws {
+        var env = minimal
+        env["region"] = region
+        #expect(try ConnectorConfig(environment: env).region == region)
+    }
+
     @Test func lambdaJSONLogFormatIsHonoured() throws {
         var env = minimal
         env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"

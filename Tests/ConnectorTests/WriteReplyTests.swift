@@ -66,6 +66,26 @@ import Testing
         #expect(WriteReply.make(plan: plan, results: [.failure(validation)]).statusCode == 400)
     }
 
+    /// A request curl would not send (a region with a space makes the URL invalid), or one the endpoint's service
+    /// does not know or cannot read: nothing in the data is at fault, so 500 (Prometheus keeps the batch), not 400.
+    @Test(arguments: [
+        TimestreamError.transport(.invalidRequest("URL contains a control character or space")),
+        .classified(code: "UnknownOperationException", message: "", httpStatus: 400),
+        .classified(code: "SerializationException", message: "Unexpected token", httpStatus: 400),
+    ])
+    func aRequestNotSentOrNotUnderstoodKeepsPrometheusRetrying(error: TimestreamError) {
+        #expect(error.isNotAboutTheData && !error.isRetryable)
+        let reply = WriteReply.make(plan: plan, results: [.success(()), .failure(error)])
+        #expect(reply.statusCode == 500 && reply.bodyText.contains("nothing in the data is at fault"), "\(reply.bodyText)")
+    }
+
+    /// botocore's generic throttling codes besides Timestream's own.
+    @Test(arguments: ["LimitExceededException", "EC2ThrottledException"])
+    func genericThrottlingCodesAreTransient(code: String) {
+        let error = TimestreamError.classified(code: code, message: "Rate exceeded", httpStatus: 400)
+        #expect(WriteReply.make(plan: plan, results: [.failure(error)]).statusCode == 503)
+    }
+
     /// A signing time AWS refused is this host's clock, not the caller's key: 500, so Prometheus keeps the batch
     /// until the clock is fixed.
     @Test func aSkewedClockIs500Not403() {
