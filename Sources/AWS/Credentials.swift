@@ -50,6 +50,12 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         let secret = String(decoded[decoded.index(after: colon)...])
         guard !accessKeyID.isEmpty else { throw .emptyAccessKeyID }
         guard !secret.isEmpty else { throw .emptySecretAccessKey }
+        // Both go into the Timestream call's headers (`Credential=<key id>/<date>/…`, `X-Amz-Security-Token`): a
+        // space, `/` or control character would make the call unsendable or its signature unreadable.
+        guard accessKeyID.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") }) else {
+            throw .invalidAccessKeyID
+        }
+        guard sessionToken?.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) ?? true else { throw .invalidSessionToken }
         let token = sessionToken.flatMap { $0.isEmpty ? nil : $0 }
         return Credentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token)
     }
@@ -109,6 +115,10 @@ public enum CredentialsError: Error, Equatable, Sendable, CustomStringConvertibl
     case emptyAccessKeyID
     /// The password (secret access key) part is empty.
     case emptySecretAccessKey
+    /// The access key id holds a character no AWS key id has (space, `/`, a control character, non-ASCII).
+    case invalidAccessKeyID
+    /// `X-Amz-Security-Token` holds a control character.
+    case invalidSessionToken
     /// A required environment variable is unset or empty.
     case missingEnvironment(String)
     /// The process's credential source failed for now (its reason names the source); worth retrying.
@@ -122,6 +132,8 @@ public enum CredentialsError: Error, Equatable, Sendable, CustomStringConvertibl
         case .missingColon: "Basic credentials have no ':' between access key id and secret"
         case .emptyAccessKeyID: "Basic credentials have an empty access key id"
         case .emptySecretAccessKey: "Basic credentials have an empty secret access key"
+        case .invalidAccessKeyID: "the Basic credentials' access key id holds a space, '/', a control or non-ASCII character, which no AWS access key id has"
+        case .invalidSessionToken: "X-Amz-Security-Token holds a control character"
         case .missingEnvironment(let name): "environment variable \(name) is not set"
         case .unavailable(let reason): reason
         }

@@ -21,6 +21,11 @@ import Testing
         ]
         #expect(try Credentials.fromRequestHeaders(headers).sessionToken == "tok")
         #expect(try Credentials.fromBasicAuthorization(basic("k:s"), sessionToken: "").sessionToken == nil)
+        #expect(throws: CredentialsError.invalidSessionToken) {
+            try Credentials.fromBasicAuthorization(basic("k:s"), sessionToken: "tok\r\nX-Injected: 1")
+        }
+        // A secret is only a signing key, never sent: any character.
+        #expect(try Credentials.fromBasicAuthorization(basic("k:s p/é\t")).secretAccessKey == "s p/é\t")
     }
 
     @Test func eachMalformedHeaderHasItsError() {
@@ -31,6 +36,8 @@ import Testing
             ("Basic " + Data([0xFF, 0x3A, 0x61]).base64EncodedString(), .invalidBase64),
             (basic("nocolon"), .missingColon), (basic(":secret"), .emptyAccessKeyID),
             (basic("key:"), .emptySecretAccessKey),
+            (basic("AK ID:s"), .invalidAccessKeyID), (basic("AKID\r\nX-Injected: 1:s"), .invalidAccessKeyID),
+            (basic("AK/ID:s"), .invalidAccessKeyID), (basic("AKIDé:s"), .invalidAccessKeyID),
         ]
         for (header, error) in cases {
             #expect(throws: error, "header \(header ?? "nil")") { try Credentials.fromBasicAuthorization(header) }
