@@ -1,6 +1,6 @@
 """scripts/run-standalone: the standalone connector against the local Timestream SQL stand-in, with a real
 Prometheus scraping itself and the connector's /metrics, remote-writing and remote-reading through the connector.
-Runs until Ctrl-C (or SIGTERM), then stops everything it started; logs go to a temporary directory it prints."""
+Runs until Ctrl-C (or SIGTERM, or SIGHUP when its terminal closes), then stops everything it started; logs go to a temporary directory it prints."""
 import argparse, os, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,6 +56,7 @@ def main():
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)  # the terminal closed
     try:
         standin = sql_standin(logs, "--database", "PrometheusDatabase", "--table", "PrometheusMetricsTable")
         started.append(standin)
@@ -92,10 +93,12 @@ class PrometheusChild:
             f.write(PROMETHEUS_YML.format(prometheus_port=port, connector_port=connector.port, connector=connector.url))
         self.url = "http://127.0.0.1:%d" % port
         self.log_path = os.path.join(logs, "prometheus.log")
-        self.process = subprocess.Popen(
+        # As every other child: killed with this script however it ends (a closed terminal's SIGHUP, Ctrl-C while
+        # Prometheus is still starting, SIGKILL), never left holding its port and writing to a stopped connector.
+        self.process = children.popen(
             ["prometheus", "--config.file=" + config, "--storage.tsdb.path=" + os.path.join(directory, "data"),
              "--web.listen-address=127.0.0.1:%d" % port],
-            stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT)
         end = time.time() + 30
         while time.time() < end and self.process.poll() is None:
             try:
