@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "StandaloneServer",
             dependencies: [
-                "Connector", "AWS", "CurlHTTP", "CredentialChain",
+                "Connector", "AWS", "CurlHTTP", "CredentialChain", "TimestreamTranslation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import Connector
 import Prometheus
+import TimestreamTranslation
 
 /// The standalone connector's own series at `--web.telemetry-path`, in Prometheus' text format, kept by
 /// swift-prometheus. The Go connector's names are kept where it had the series (`received_samples_total`,
@@ -20,6 +21,8 @@ final class ServerMetrics: Sendable {
     static let durationBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        // Throttled writes retry with backoff up to --request-timeout (30 s by default): their time is told apart.
+        .seconds(20), .seconds(30), .seconds(60),
     ]
 
     init() {
@@ -33,6 +36,24 @@ final class ServerMetrics: Sendable {
             descriptor: Self.name("write_duration", "seconds", "Time to answer a remote-write request."), buckets: Self.durationBuckets)
         readDuration = registry.makeDurationHistogram(
             descriptor: Self.name("read_duration", "seconds", "Time to answer a remote-read request."), buckets: Self.durationBuckets)
+        // Series that exist from the start at 0, so that rate() and increase() see their first increments after a
+        // start (a series born at 1 counts as 0).
+        for reason in SkipReason.allCases { ignored(reason) }
+        for route in ["write", "read"] { retries(route) }
+    }
+
+    @discardableResult
+    private func ignored(_ reason: SkipReason) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("ignored_samples", "total", "Samples not stored, by reason (reason=exemplar: exemplars)."),
+            labels: [("reason", reason.rawValue)])
+    }
+
+    @discardableResult
+    private func retries(_ route: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("timestream_retries", "total", "Timestream calls that were retries, by route."),
+            labels: [("route", route)])
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -55,12 +76,7 @@ final class ServerMetrics: Sendable {
             received.increment(by: Int64(summary.samplesReceived))
             written.increment(by: Int64(summary.samplesWritten))
             rejected.increment(by: Int64(summary.samplesRejected))
-            for (reason, count) in summary.skipped where count > 0 {
-                registry.makeCounter(
-                    descriptor: Self.name("ignored_samples", "total", "Samples not stored, by reason (reason=exemplar: exemplars)."),
-                    labels: [("reason", reason.rawValue)]
-                ).increment(by: Int64(count))
-            }
+            for (reason, count) in summary.skipped where count > 0 { ignored(reason).increment(by: Int64(count)) }
             writeCalls.increment(by: Int64(summary.timestreamCalls))
             if let durationNanoseconds { writeDuration.recordNanoseconds(durationNanoseconds) }
         case "read":
@@ -69,10 +85,7 @@ final class ServerMetrics: Sendable {
         default: break
         }
         if summary.route != "-" {
-            registry.makeCounter(
-                descriptor: Self.name("timestream_retries", "total", "Timestream calls that were retries, by route."),
-                labels: [("route", summary.route)]
-            ).increment(by: Int64(summary.timestreamRetries))
+            retries(summary.route).increment(by: Int64(summary.timestreamRetries))
             // 499: the client left; what the service did with Timestream is in the other counters.
             if summary.status >= 400, summary.status != 499, summary.timestreamCalls > 0 {
                 registry.makeCounter(

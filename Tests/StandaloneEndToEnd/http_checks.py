@@ -15,6 +15,12 @@ def http_behaviour(work, binary, standin):
                              "--max-read-samples=5"])
     try:
         check(get(door.url + "/-/healthy")[0] == 200 and get(door.url + "/-/ready")[0] == 200, "/-/healthy and /-/ready → 200")
+        # Before any request, the counters by skip reason and by route exist at 0 (rate() then sees a first increment).
+        fresh = get(door.url + "/metrics")[1]
+        zeros = ['timestream_connector_ignored_samples_total{reason="%s"} 0' % r for r in ("non_finite_value", "time_before_1970")] \
+            + ['timestream_connector_timestream_retries_total{route="%s"} 0' % r for r in ("write", "read")]
+        check(all(has_sample(fresh, z) for z in zeros), "a fresh connector's /metrics has its counters at 0 (%s)"
+              % [z for z in zeros if not has_sample(fresh, z)])
         # Keep-alive: three requests on one connection.
         connection = http.client.HTTPConnection("127.0.0.1", door.port, timeout=10)
         connection.request("GET", "/-/healthy")
