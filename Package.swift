@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["CurlHTTP", "RemoteStorage", "TimestreamCodec", "TimestreamTranslation", "AWS", "TextCodecs"],
             swiftSettings: essentials),
         // The Lambda front door: API Gateway events ⇄ the service, Lambda's 6 MB answer limit, per-invocation report.
-        .target(name: "LambdaAdapter", dependencies: ["Connector", "AWS", "LambdaRuntime"], swiftSettings: essentials),
+        .target(name: "LambdaAdapter", dependencies: ["Connector", "AWS", "CurlHTTP", "LambdaRuntime"], swiftSettings: essentials),
         .executableTarget(
             name: "bootstrap",
             dependencies: ["LambdaAdapter", "Connector", "LambdaRuntime", "AWS", "CurlHTTP", "GlibcCompat"],

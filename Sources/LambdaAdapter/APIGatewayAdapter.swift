@@ -1,4 +1,5 @@
 import AWS
+import CurlHTTP
 import Connector
 import LambdaRuntime
 
@@ -45,6 +46,12 @@ public final class APIGatewayAdapter: Sendable {
         do {
             let request = try APIGatewayRequest(eventJSON: event)
             version = request.version
+            if let refusal = Self.bodyPassedAsText(request) {
+                summary.record(status: refusal.statusCode, body: refusal.body)
+                summary.durationMilliseconds = now() - started
+                report(summary)
+                return refusal.encoded(for: version)
+            }
             // The earlier of Lambda's deadline and API Gateway's timeout: past either, nobody reads the answer. The
             // gateway's runs from when it received the request (cold start and invoke included), as the event
             // says — unless that is later than now (clock skew) or a whole timeout ago: no live request is that
@@ -74,6 +81,19 @@ public final class APIGatewayAdapter: Sendable {
         summary.durationMilliseconds = now() - started
         report(summary)
         return reply.encoded(for: version)
+    }
+
+    /// A REST API (payload 1.0) without binary media types hands the function a snappy body as UTF-8 text, its
+    /// bytes already replaced where they were not UTF-8: no decoding can recover it, and a 400 would make
+    /// Prometheus drop every batch while the API is misconfigured. 500 instead, saying what to set (Prometheus
+    /// retries). An HTTP API (2.0) base64-encodes such bodies itself.
+    static func bodyPassedAsText(_ request: APIGatewayRequest) -> APIGatewayResponse? {
+        guard request.version == .v1, !request.isBase64Encoded, !request.body.isEmpty,
+            let encoding = request.headers["Content-Encoding"], asciiCaseInsensitiveEquals(encoding, "snappy")
+        else { return nil }
+        return .text(
+            500,
+            "API Gateway passed the snappy body as text (isBase64Encoded false), which loses its bytes: set the REST API's binaryMediaTypes to */* and redeploy it; Prometheus keeps the data meanwhile")
     }
 
     /// One log line (error level for 5xx, warn for 4xx) and one EMF line per invocation.

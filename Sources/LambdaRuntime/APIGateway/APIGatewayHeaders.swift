@@ -9,7 +9,7 @@ public struct APIGatewayHeaders: Sendable, Equatable {
     init(_ entries: [(name: String, value: String)] = []) { self.entries = entries }
 
     /// The first value of `name`, compared ASCII case-insensitively.
-    subscript(name: String) -> String? { entries.firstValue(named: name) }
+    package subscript(name: String) -> String? { entries.firstValue(named: name) }
 
     /// All values of `name`, compared ASCII case-insensitively.
     func values(named name: String) -> [String] {

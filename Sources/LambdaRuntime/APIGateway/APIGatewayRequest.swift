@@ -20,7 +20,7 @@ public struct APIGatewayRequest: Sendable, Equatable {
     /// The body bytes: base64-decoded iff `isBase64Encoded`, else the UTF-8 of the body string; empty when absent.
     public var body: [UInt8]
     /// Whether API Gateway base64-encoded the body (it does for binary media types; HTTP APIs for non-text types).
-    var isBase64Encoded: Bool
+    package var isBase64Encoded: Bool
     /// `requestContext.requestId` (API Gateway's id, not Lambda's); empty when absent.
     var requestID: String
     /// `requestContext.http.sourceIp` (v2) or `requestContext.identity.sourceIp` (v1).
