@@ -58,6 +58,8 @@ do {
 do {
     try await server.run()
 } catch {
-    stop("cannot serve", error, code: 1)
+    // Mostly the bind: an address in use or not on this host. NIO's text names neither the address nor the flag.
+    let address = options.host.contains(":") ? "[\(options.host)]:\(options.port)" : "\(options.host):\(options.port)"
+    stop("cannot serve on --web.listen-address \(address)", error, code: 1)
 }
 exit(0)

@@ -161,7 +161,11 @@ package struct StandaloneOptions: Sendable {
             (0...65535).contains(port)
         else { throw problem }
         var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") {  // as Go: "too many colons"; `::1:9201` could be read two ways
+            throw OptionsError("--web.listen-address (web_listen_address): '\(text)' has an IPv6 address without brackets: write [::1]:9201 or [::]:9201")
+        }
         if host.isEmpty { host = ipv6 ? "::" : "0.0.0.0" }
         if host.lowercased() == "localhost" { host = "127.0.0.1" }
         return (host, port)

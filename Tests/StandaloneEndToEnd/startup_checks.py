@@ -32,12 +32,14 @@ def flags(binary):
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen(1)
+    taken_port = taken.getsockname()[1]
     try:
         code, out, err = run([binary, "--default-database=d", "--default-table=t", "--enable-logging=false",
-                              "--web.listen-address=127.0.0.1:%d" % taken.getsockname()[1]], env={"PATH": "/usr/bin"})
+                              "--web.listen-address=127.0.0.1:%d" % taken_port], env={"PATH": "/usr/bin"})
     finally:
         taken.close()
-    check(code == 1 and len(err.strip().splitlines()) == 1 and "cannot serve" in err,
+    check(code == 1 and len(err.strip().splitlines()) == 1
+          and "cannot serve on --web.listen-address 127.0.0.1:%d" % taken_port in err,
           "cannot listen, logging off → exit %d with one line: %s" % (code, err.strip()))
 
 

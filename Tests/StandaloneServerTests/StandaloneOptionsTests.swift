@@ -126,6 +126,10 @@ import Testing
         #expect(try StandaloneOptions.listenAddress(":9201", ipv6: false) == ("0.0.0.0", 9201))
         #expect(throws: OptionsError.self) { try StandaloneOptions.listenAddress("9201") }
         #expect(throws: OptionsError.self) { try StandaloneOptions.listenAddress(":99999") }
+        // An IPv6 address without brackets is refused, as Go's "too many colons": `::1:9201` reads two ways.
+        for text in ["::1:9201", "::9201", "fe80::1:80"] {
+            #expect(throws: OptionsError.self, "\(text)") { try StandaloneOptions.listenAddress(text, ipv6: true) }
+        }
     }
 
     @Test func badSettingsSayWhatToChange() {
