@@ -115,6 +115,12 @@ package struct StandaloneOptions: Sendable {
         guard telemetryPath.hasPrefix("/") else {
             throw OptionsError("--web.telemetry-path (web_telemetry_path): '\(telemetryPath)' must start with /")
         }
+        // The probes' paths would be shadowed (`/-/ready` always 200, even while draining), and a path the write
+        // or read route takes would answer GETs with metrics and POSTs with the route: refused, not half-served.
+        let routed = telemetryPath.hasSuffix("/") ? String(telemetryPath.dropLast()) : telemetryPath
+        if ["/-/healthy", "/-/ready"].contains(telemetryPath) || routed.hasSuffix("/write") || routed.hasSuffix("/read") {
+            throw OptionsError("--web.telemetry-path (web_telemetry_path): '\(telemetryPath)' is a path the connector already serves (/-/healthy, /-/ready, …/write, …/read): choose another, e.g. /metrics")
+        }
         switch (values["tls_certificate"], values["tls_key"]) {
         case (nil, nil): tls = nil
         case (let certificate?, let key?): tls = (certificate, key)

@@ -132,6 +132,11 @@ import Testing
         }
     }
 
+    @Test(arguments: ["/-/ready", "/-/healthy", "/write", "/prefix/read", "/api/v1/write/"])
+    func aTelemetryPathTheConnectorServesIsRefused(path: String) {
+        #expect(problem(required + ["--web.telemetry-path=\(path)"])?.contains("a path the connector already serves") == true)
+    }
+
     @Test func badSettingsSayWhatToChange() {
         #expect(problem(["--default-table=t"]) == "--default-database (default_database): is required (the Timestream database name)")
         #expect(problem(required + ["--no-such-flag=1"]) == "unknown flag --no-such-flag (see --help for the flags)")
