@@ -180,9 +180,14 @@ struct ConnectorResponder: HTTPResponder {
         var summary = served ?? InvocationSummary(requestID: requestID, route: "read", status: head.statusCode)
         summary.requestID = requestID
         if !summary.aborted {
-            // The service produced the whole answer; the client left before it was written.
+            // The service produced the whole answer; it was not written: the client left, or the shutdown's
+            // --shutdown-timeout ran out and closed the connection (the client then never got it either: 499).
             summary.status = 499
-            summary.reason = "the client stopped reading the answer"
+            if let end = admission.shutdownEndsAt, NIODeadline.now() >= end {
+                summary.reason = "--shutdown-timeout ran out and closed the connection before the answer was sent (Prometheus sends the batch again)"
+            } else {
+                summary.reason = "the client stopped reading the answer"
+            }
             summary.aborted = true
         }
         _ = finish(.text(summary.status, summary.reason ?? ""), summary, started: started, served: served != nil)

@@ -7,7 +7,8 @@
 - a client that resets its connection while its STREAMED_XOR_CHUNKS read waits for Timestream's first page (the
   head can then not be written, and the server drops the answer without running its body) frees its worker thread
   as soon as the page arrives, not at --request-timeout, and the read is still logged (499);
-- a body still arriving when the shutdown drain ends is logged 503, not 400;
+- a body still arriving when the shutdown drain ends is logged 503, not 400; a write whose Timestream call outlasts
+  the drain is stored, and logged 499 with the drain's end as the reason (not as a client that stopped reading);
 - a client that stops reading its answer (a 4.5 MB SAMPLES answer: more than loopback's socket buffers hold) has its
   connection closed once nothing moved for --idle-timeout: it receives part of the answer and then the end of the
   connection, instead of holding the answer in the server for as long as it keeps the connection open;
@@ -95,6 +96,28 @@ def body_cut_by_shutdown(work, binary, standin):
     lines = [line for line in door.log().splitlines() if "msg=request" in line and "route=write" in line]
     check(code == 0 and len(lines) == 1 and re.search(r"\bstatus=503\b", lines[0]) and "shutting down" in lines[0],
           "a body cut off by the end of the drain → exit %s, logged %s" % (code, [l[-150:] for l in lines]))
+    # A write whose Timestream call (held 5 s) outlasts the 2 s drain: the connection is closed at the drain's end,
+    # the write still completes, and its log line says why its answer was not sent.
+    door = Standalone(work, binary, standin.url, log_name="shutdown-answer.log",
+                      flags=["--log.level=info", "--shutdown-timeout=2", "--request-timeout=30"])
+    control(standin, {"delay_ms": 5000, "delay_calls": 1})
+    outcome = []
+
+    def write():
+        try:
+            outcome.append(post(door.url + "/write", write_body("shutdown_answer", 0, int(time.time() * 1000), series=3))[0])
+        except OSError as error:
+            outcome.append(type(error).__name__)
+    writer = threading.Thread(target=write)
+    writer.start()
+    logged_line(door, r"in_flight|msg=ready", 5)
+    time.sleep(1)
+    code = door.stop()
+    writer.join(60)
+    lines = [line for line in door.log().splitlines() if "msg=request" in line and "route=write" in line]
+    check(code == 0 and outcome != [204] and len(lines) == 1 and re.search(r"\bstatus=499\b", lines[0])
+          and "samples_written=3" in lines[0] and "--shutdown-timeout ran out" in lines[0],
+          "a write outlasting the drain → client %s, exit %s, logged %s" % (outcome, code, [l[-200:] for l in lines]))
 
 
 def logged_line(door, pattern, seconds=10):
