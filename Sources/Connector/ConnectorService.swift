@@ -103,6 +103,7 @@ public final class ConnectorService: Sendable {
             summary.samplesReceived = outcome.stats.samplesReceived
             summary.samplesWritten = outcome.written.records
             summary.skipped = outcome.stats.skipped
+            summary.skippedSeries = outcome.skippedSeries
             summary.samplesRejected = outcome.rejected
             summary.samplesFailed = outcome.failed
             summary.histogramsReceived = outcome.stats.histogramsReceived

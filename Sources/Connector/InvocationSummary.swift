@@ -17,6 +17,8 @@ public struct InvocationSummary: Equatable, Sendable {
     public var samplesReceived = 0
     public var samplesWritten = 0
     public var skipped: [SkipReason: Int] = [:]
+    /// The first few skipped series, each with its reason: one debug line each (`Logger.report`).
+    package var skippedSeries: [String] = []
     /// Records Timestream rejected (RejectedRecordsException).
     public var samplesRejected = 0
     /// Records of WriteRecords calls that failed whole (refused, e.g. ValidationException, or failed transiently):

@@ -54,6 +54,16 @@ public struct Logger: Sendable {
     public func warn(_ message: String, _ fields: [Field] = []) { log(.warn, message, fields) }
     public func error(_ message: String, _ fields: [Field] = []) { log(.error, message, fields) }
 
+    /// A request's line (`message`: the function's `invocation`, the server's `request`), at the level its status
+    /// calls for, then at debug level one line per skipped series it names (which series to drop or relabel).
+    package func report(_ summary: InvocationSummary, _ message: String) {
+        log(summary.logLevel, message, summary.logFields)
+        guard isEnabled(.debug) else { return }
+        for series in summary.skippedSeries {
+            debug("skipped series", [("request_id", summary.requestID), ("series", series)])
+        }
+    }
+
     public func log(_ level: ConnectorConfig.LogLevel, _ message: String, _ fields: [Field]) {
         guard isEnabled(level) else { return }
         let time = clock.map { CivilCalendar.rfc3339(epochMilliseconds: $0()) }

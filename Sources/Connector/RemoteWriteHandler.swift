@@ -22,6 +22,8 @@ public final class RemoteWriteHandler: Sendable {
     struct Outcome {
         var reply: ServiceResponse
         package var stats: WriteStats
+        /// The first few skipped series with their reasons (`WritePlan.skippedSeries`).
+        var skippedSeries: [String] = []
         /// The message the request carried; nil when its headers were refused (415).
         var message: RemoteWriteProtocol? = nil
         /// What was stored (sent as `X-Prometheus-Remote-Write-*-Written` headers on 2.0 answers).
@@ -51,6 +53,7 @@ public final class RemoteWriteHandler: Sendable {
             outcome.reply = refusal.response
         case .success(let plan):
             outcome.stats = plan.stats
+            outcome.skippedSeries = plan.skippedSeries
             // A request without samples (Prometheus sends metadata-only requests every minute) needs no call.
             let send = { [timestream, config] (calls: [WriteRecordsBody]) in
                 timestream.writeRecords(

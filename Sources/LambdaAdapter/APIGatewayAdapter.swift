@@ -98,7 +98,7 @@ public final class APIGatewayAdapter: Sendable {
 
     /// One log line (error level for 5xx, warn for 4xx) and one EMF line per invocation.
     private func report(_ summary: InvocationSummary) {
-        log.log(summary.logLevel, "invocation", summary.logFields)
+        log.report(summary, "invocation")
         metrics.emit(summary, timestampMilliseconds: now())
     }
 }

@@ -205,7 +205,7 @@ struct ConnectorResponder: HTTPResponder {
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         summary.record(answer: response)
         summary.durationMilliseconds = nanoseconds / 1_000_000
-        log.log(summary.logLevel, "request", summary.logFields)
+        log.report(summary, "request")
         metrics.record(
             summary, route: summary.route == "-" ? "other" : summary.route, durationNanoseconds: wasServed ? nanoseconds : nil)
         return response

@@ -10,6 +10,9 @@ package struct WritePlan: Equatable, Sendable {
     /// a fail flag is on). The first few name their series.
     package var invalid: [String]
     package var invalidCount: Int
+    /// The first few series skipped whole or in part (not for stale markers or exemplars), each named with its
+    /// reason: logged at debug level, so an operator can find them for `write_relabel_configs`.
+    package var skippedSeries: [String] = []
 }
 
 /// Sample counts for one remote-write request, for the log line and the response.

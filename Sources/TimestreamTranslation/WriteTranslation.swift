@@ -160,6 +160,7 @@ private struct Translation {
     var stats: WriteStats
     var invalid: [String] = []
     var invalidCount = 0
+    var skippedSeries: [String] = []
     var batcher: RecordBatcher
     /// Every metric and label name seen, and the label names known to clash with a metric of the request.
     var filter = NameClashFilter()
@@ -193,6 +194,7 @@ private struct Translation {
             return
         case .failure(.violation(let violation)):
             stats.skip(violation.skipReason, series.samples.count)
+            noteSkipped(labels[series.labels], base, violation.skipReason, violation.explanation)
             if config.failOnLongLabel { reject(labels[series.labels], base, violation.explanation) }
             histogramSeriesDropped = true
             return
@@ -221,6 +223,9 @@ private struct Translation {
             batcher.append(sample)
             stats.samplesToWrite += 1
         }
+        if nonFinite {
+            noteSkipped(labels[series.labels], base, .nonFiniteValue, "has NaN or infinite sample values, which Timestream cannot store")
+        }
         if nonFinite && config.failOnInvalidSampleValue {
             reject(labels[series.labels], base, "has NaN or infinite sample values, which Timestream cannot store")
         }
@@ -240,7 +245,15 @@ private struct Translation {
         }
     }
 
+    private mutating func noteSkipped(
+        _ labels: ArraySlice<WriteRequestView.LabelBytes>, _ base: UnsafePointer<UInt8>, _ reason: SkipReason, _ problem: String
+    ) {
+        guard skippedSeries.count < WriteTranslation.reasonsListed else { return }
+        skippedSeries.append("\(SeriesName.describe(labels, base: base)): \(reason.rawValue): \(problem)")
+    }
+
     mutating func finish() -> WritePlan {
-        WritePlan(calls: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount)
+        WritePlan(
+            calls: batcher.finish(), stats: stats, invalid: invalid, invalidCount: invalidCount, skippedSeries: skippedSeries)
     }
 }

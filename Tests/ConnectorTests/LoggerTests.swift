@@ -27,6 +27,19 @@ import Testing
         #expect(object == ["level": "warn", "msg": "invocation", "request_id": "a\"b\\c\n", "reason": "tab\there \u{01}"])
     }
 
+    /// A request's skipped series get a debug line each, after the request's line; none at info.
+    @Test func skippedSeriesAreLoggedAtDebugLevel() {
+        var summary = InvocationSummary(requestID: "r1", route: "write", status: 204)
+        summary.skippedSeries = [#"m{time="v"}: reserved_label_name: named time"#]
+        let (quiet, quietLines) = logger(.logfmt)
+        quiet.report(summary, "request")
+        #expect(quietLines.lines.count == 1 && quietLines.lines[0].hasPrefix("level=info msg=request request_id=r1"))
+        let (verbose, verboseLines) = logger(.logfmt, level: .debug)
+        verbose.report(summary, "request")
+        #expect(verboseLines.lines.count == 2, "\(verboseLines.lines)")
+        #expect(verboseLines.lines.last == #"level=debug msg="skipped series" request_id=r1 series="m{time=\"v\"}: reserved_label_name: named time""#)
+    }
+
     @Test func logfmtQuotesOnlyWhatNeedsIt() {
         let (log, lines) = logger(.logfmt)
         log.info("invocation", [("route", "write"), ("reason", "two words"), ("empty", "")])

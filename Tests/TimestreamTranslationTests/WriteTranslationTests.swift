@@ -145,6 +145,21 @@ import Testing
         #expect(plan.invalid == [#"x{job="a"}: has samples before 1970 (negative timestamps), which Timestream cannot store"#])
     }
 
+    /// The first few skipped series are named with their reason (logged at debug level); stale markers are not.
+    @Test func skippedSeriesAreNamedForTheLog() {
+        let stale = Double(bitPattern: SampleValue.staleMarkerBits)
+        let request = WriteRequest(timeseries: [
+            series([("__name__", "m"), ("time", "v")], [(1, 1)]),
+            series([("__name__", "ratio"), ("job", "a")], [(.nan, 1), (2, 2)]),
+            series([("__name__", "ended")], [(stale, 1)]),
+        ] + (0..<10).map { series([("__name__", "m\($0)"), ("ts_x", "v")], [(1, 1)]) })
+        let plan = WriteTranslation.plan(request, config: config)
+        #expect(plan.skippedSeries.count == WriteTranslation.reasonsListed, "\(plan.skippedSeries)")
+        #expect(plan.skippedSeries[0].hasPrefix(#"m{time="v"}: reserved_label_name: "#), "\(plan.skippedSeries)")
+        #expect(plan.skippedSeries[1].hasPrefix(#"ratio{job="a"}: non_finite_value: "#), "\(plan.skippedSeries)")
+        #expect(!plan.skippedSeries.contains { $0.hasPrefix("ended") })
+    }
+
     @Test func staleMarkersAndNaNAreSkippedAndCounted() {
         let stale = Double(bitPattern: SampleValue.staleMarkerBits)
         let request = WriteRequest(timeseries: [
