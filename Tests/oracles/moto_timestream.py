@@ -7,6 +7,11 @@ be signed correctly. Then, signed: assume the role (temporary credentials, as La
 and table "metrics". Writes {"port", "access_key_id", "secret_access_key", "session": {...}} to SETUP_JSON_PATH and
 prints "READY <port>". Runs until terminated. Records are read back through GET /moto-api/data.json.
 
+For transport, signing, credentials and exact stored values only: moto's WriteRecords stores whatever it is given
+(no dimension, reserved or too-long names, negative times, NaN, duplicates: all accepted; CommonAttributes are not
+merged into the stored records). Tests of what Timestream refuses use the stand-ins that apply
+timestream_write_rules.py (timestream_standin.py, timestream_sql_standin.py), never this.
+
 STS AssumeRoleWithWebIdentity (IRSA) is patched to behave as the real STS does on the points the connector relies
 on: it is accepted unsigned (the web identity token is the credential), and a WebIdentityToken other than the one
 in the setup file ("web_identity_token") gets 400 InvalidIdentityToken. Unlike STS, moto neither verifies the token
