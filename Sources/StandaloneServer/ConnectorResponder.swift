@@ -113,10 +113,14 @@ struct ConnectorResponder: HTTPResponder {
             headers: request.headers.map { (name: $0.name.rawName, value: $0.value) }, body: body)
         body = []
         let stream = ResponseStream(deadline: deadline)
-        // In flight while a worker produces the answer: released when the service returns.
-        workers.start(serviceRequest, deadline: deadline, into: stream, then: release)
+        // In flight while a worker produces the answer and, for a whole answer, until the connection has taken it
+        // (or dropped it): a client that does not read holds its slot, so the limit bounds the answers held in
+        // memory too. A streamed read's answer is bounded by its stream's queue: released when the worker returns.
+        let slot = SlotRelease(release)
+        workers.start(serviceRequest, deadline: deadline, into: stream, then: slot.arrive)
         guard let head = await stream.head() else {
             // The worker threads are stopping: only during shutdown.
+            slot.arrive()
             return Self.encode(finish(
                 Self.shuttingDown,
                 InvocationSummary(requestID: requestID, route: route, status: 503), started: started))
@@ -125,15 +129,16 @@ struct ConnectorResponder: HTTPResponder {
             // Whole at its start (writes, SAMPLES, errors): sent in one piece, with its length.
             var summary = await stream.outcome() ?? InvocationSummary(requestID: requestID, route: route, status: head.statusCode)
             summary.requestID = requestID
-            return whole(head, summary, started: started)
+            return whole(head, summary, started: started, slot: slot)
         }
+        slot.arrive()
         var response = Self.encode(head)
         let firstPart = head.body.bytes
         // When the connection is gone before the head could be written, Hummingbird drops the response without
         // running its body: the worker must not wait for a reader until the deadline, and the request is logged.
         let unwritten = UnwrittenBody { [self] in
             stream.cancel()
-            Task { logBroken(await stream.outcome(), requestID: requestID, head: head, started: started) }
+            Task { logBroken(await stream.outcome(), requestID: requestID, status: head.statusCode, started: started) }
         }
         response.body = ResponseBody { [self] writer in
             unwritten.bodyRuns()
@@ -145,7 +150,7 @@ struct ConnectorResponder: HTTPResponder {
                 // Aborted (the answer failed after it started) or the client went away: the connection closes
                 // without the body's end, so the client sees a broken transfer, never a shorter valid answer.
                 stream.cancel()
-                logBroken(await stream.outcome(), requestID: requestID, head: head, started: started)
+                logBroken(await stream.outcome(), requestID: requestID, status: head.statusCode, started: started)
                 throw error
             }
             if var summary = await stream.outcome() {
@@ -159,25 +164,39 @@ struct ConnectorResponder: HTTPResponder {
     /// A whole answer the service produced, logged once it has been handed to the connection, or logged 499 when
     /// the client is gone before that (a write's samples are stored all the same: the log says what the service
     /// did, the status that the client never got its answer, so Prometheus sends the batch again).
-    private func whole(_ head: ServiceResponse, _ summary: InvocationSummary, started: ContinuousClock.Instant) -> Response {
+    /// - Parameter slot: given back once the answer has been written or dropped.
+    private func whole(
+        _ head: ServiceResponse, _ summary: InvocationSummary, started: ContinuousClock.Instant, slot: SlotRelease
+    ) -> Response {
         var response = Self.encode(head)
         let body = response.body
-        let unwritten = UnwrittenBody { [self] in logBroken(summary, requestID: summary.requestID, head: head, started: started) }
+        // What the log line needs of the answer: its status and, for 4xx/5xx, the reason its (short) body gives. The
+        // closures keep no other copy of a large answer's bytes than the one the connection writes.
+        let logged = {
+            var bare = head
+            if head.statusCode < 400 { bare.body = .bytes([]) }
+            return bare
+        }()
+        let unwritten = UnwrittenBody { [self] in
+            logBroken(summary, requestID: summary.requestID, status: logged.statusCode, started: started)
+            slot.arrive()
+        }
         response.body = ResponseBody(contentLength: body.contentLength) { [self] writer in
             unwritten.bodyRuns()
+            defer { slot.arrive() }
             do {
                 try await body.write(writer)
             } catch {
-                logBroken(summary, requestID: summary.requestID, head: head, started: started)
+                logBroken(summary, requestID: summary.requestID, status: logged.statusCode, started: started)
                 throw error
             }
-            _ = finish(head, summary, started: started, served: true)
+            _ = finish(logged, summary, started: started, served: true)
         }
         return response
     }
 
-    private func logBroken(_ served: InvocationSummary?, requestID: String, head: ServiceResponse, started: ContinuousClock.Instant) {
-        var summary = served ?? InvocationSummary(requestID: requestID, route: "read", status: head.statusCode)
+    private func logBroken(_ served: InvocationSummary?, requestID: String, status: Int, started: ContinuousClock.Instant) {
+        var summary = served ?? InvocationSummary(requestID: requestID, route: "read", status: status)
         summary.requestID = requestID
         if !summary.aborted {
             // The service produced the whole answer; it was not written: the client left, or the shutdown's
@@ -272,4 +291,17 @@ private final class UnwrittenBody: Sendable {
     func bodyRuns() { ran.store(true, ordering: .relaxed) }
 
     deinit { if !ran.load(ordering: .relaxed) { dropped() } }
+}
+
+/// A request's admission slot, given back on the second of two arrivals: the worker returning, and the answer
+/// leaving (written to the connection or dropped; at once for answers that do not wait for the client).
+final class SlotRelease: Sendable {
+    private let pending = Atomic(2)
+    private let release: @Sendable () -> Void
+
+    init(_ release: @escaping @Sendable () -> Void) { self.release = release }
+
+    func arrive() {
+        if pending.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { release() }
+    }
 }

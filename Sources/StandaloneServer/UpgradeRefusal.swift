@@ -8,7 +8,9 @@ import NIOHTTPTypes
 /// request and keeps every later byte of the connection in its buffer, without a limit, until the connection
 /// closes; nothing here upgrades. So the answer (404, 405 or the route's, as for any request) goes out with
 /// `Connection: close` and the connection is closed after it (through `AnswerAwareCloser`, which lets the answer
-/// drain and reads nothing meanwhile).
+/// drain and reads nothing meanwhile). From the end of that request on nothing more is read from the socket at
+/// all: while its answer is being made (a Timestream call, a streamed read) a client sending at full speed would
+/// otherwise fill NIO's buffer without a limit.
 final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -21,6 +23,8 @@ final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     private var headsRead = 0
     private var answersEnded = 0
     private var closingAfter: Int?
+    /// The request that leaves HTTP/1.1 has been read to its end: no byte after it is ever parsed.
+    private var readingStopped = false
 
     private static func leavesHTTP1(_ head: HTTPTypes.HTTPRequest) -> Bool {
         if head.method == .connect { return true }
@@ -31,11 +35,19 @@ final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
             headsRead += 1
             if closingAfter == nil, Self.leavesHTTP1(head) { closingAfter = headsRead }
+        case .end:
+            if closingAfter == headsRead { readingStopped = true }
+        case .body: break
         }
         context.fireChannelRead(data)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if !readingStopped { context.read() }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

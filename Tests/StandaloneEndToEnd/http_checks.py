@@ -90,6 +90,33 @@ def http_behaviour(work, binary, standin):
                 check(ended and len(heads) == 2 and b"connection: close" not in heads[0] and b"connection: close" in heads[1],
                       "%s after a plain request → both answered, the second with Connection: close, then the connection "
                       "ends (ended: %s; %r)" % (request.split(b" ", 1)[0].decode(), ended, [h[:20] for h in heads]))
+            # The same with a write whose Timestream call is held 3 s, and a client that keeps sending at full speed
+            # after it: nothing after that request is read from the socket (NIO would buffer it all while the
+            # answer is made), so its sends stop once the kernel's buffers are full (tens of MB would mean read).
+            control(standin, {"delay_ms": 3000, "delay_calls": 1})
+            body = write_body("http_upgrade_flood", 0, int(time.time() * 1000), series=3)
+            flood = socket.create_connection(("127.0.0.1", long_idle.port), timeout=10)
+            flood.sendall(b"POST /write HTTP/1.1\r\nHost: x\r\n" + b"".join(
+                b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in WRITE_HEADERS.items())
+                + b"Connection: Upgrade\r\nUpgrade: h2c\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            flood.settimeout(1)
+            sent, chunk = 0, b"x" * (1 << 20)
+            try:
+                while sent < 256 << 20:
+                    sent += flood.send(chunk)
+            except socket.timeout:
+                pass
+            flood.settimeout(10)
+            answer = b""
+            try:
+                while piece := flood.recv(65536):
+                    answer += piece
+            except OSError:
+                pass
+            flood.close()
+            check(sent < 64 << 20 and answer.startswith(b"HTTP/1.1 204") and b"connection: close" in answer.lower(),
+                  "an upgrade request, then bytes at full speed while its write is held: %d MB taken before the "
+                  "reading stopped; answered %r" % (sent >> 20, answer[:40]))
         finally:
             long_idle.stop()
         # A head NIO cannot parse is answered with a reason (Hummingbird's own answer is a bare 400), after the

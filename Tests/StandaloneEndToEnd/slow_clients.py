@@ -20,7 +20,7 @@ import snappy
 from local_stack import Standalone
 from prompb import ReadRequest, ReadResponse
 from check_tally import check
-from support import AUTH, control, get, post, write_body, write_series
+from support import AUTH, control, get, has_sample, post, write_body, write_series
 
 
 def trickling_write(port, stop):
@@ -194,11 +194,19 @@ def stalled_reader(work, binary, standin):
         write_series(door, "stalled_reader", 600, 1000, stamp)
         client = read_connection(door, stamp, queries=1)
         head = client.recv(4096, socket.MSG_PEEK)  # the answer is ready (SAMPLES: assembled whole first)
-        time.sleep(4)  # reads nothing meanwhile
+        time.sleep(1)
+        # The answer not taken yet still holds its admission slot: --max-concurrent-requests bounds such answers.
+        held = has_sample(get(door.url + "/metrics")[1], "timestream_connector_in_flight_requests 1")
+        time.sleep(3)  # reads nothing meanwhile
         received, ended = drain(client, rate=None)
         check(head.startswith(b"HTTP/1.1 200") and ended in ("closed", "reset"),
               "a client that reads nothing of a 4.5 MB answer for twice --idle-timeout finds the connection %s after"
               " %d bytes" % (ended, len(received)))
+        deadline = time.time() + 10
+        while not has_sample(get(door.url + "/metrics")[1], "timestream_connector_in_flight_requests 0") and time.time() < deadline:
+            time.sleep(0.1)
+        check(held and time.time() < deadline,
+              "the unread answer counts as in flight until its connection is closed (held: %s)" % held)
         client = read_connection(door, stamp, queries=2)
         received, ended = drain(client, rate=1 << 20)
         answer = received[received.find(b"\r\n\r\n") + 4:] if ended == "complete" else b""
