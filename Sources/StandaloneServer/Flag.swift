@@ -42,7 +42,7 @@ struct Flag: Sendable {
         Flag("max-read-samples", "max_read_samples", .integer, "5000000", "Largest SAMPLES read answer, in samples (held whole, ~50 bytes each); larger reads are answered 413. STREAMED_XOR_CHUNKS answers are streamed as Timestream pages arrive and not capped."),
         Flag("request-timeout", "request_timeout", .seconds, "30", "Seconds a request may take at most (Prometheus' remote_timeout is 30s by default)."),
         Flag("idle-timeout", "idle_timeout", .seconds, "60", "Seconds a connection may send nothing while a request is being read, or between requests, before it is closed."),
-        Flag("shutdown-timeout", "shutdown_timeout", .seconds, "30", "On SIGTERM/SIGINT, seconds to finish the requests in flight before exiting."),
+        Flag("shutdown-timeout", "shutdown_timeout", .seconds, "30", "On SIGTERM/SIGINT, seconds to finish the requests in flight; then their connections close (a Timestream call under way still ends, within --request-timeout, before the process exits)."),
     ]
 
     /// The longest timeout a `.seconds` flag accepts: one day.
