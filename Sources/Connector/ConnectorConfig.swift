@@ -167,7 +167,7 @@ extension ConnectorConfig {
 
     /// `us-east-1`, `cn-northwest-1`, `us-gov-west-1`, `eu-isoe-west-1`: lower-case ASCII letters and digits in
     /// parts joined by single hyphens.
-    static func isRegionName(_ name: String) -> Bool {
+    private static func isRegionName(_ name: String) -> Bool {
         let parts = name.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         return parts.count >= 2
             && parts.allSatisfy { part in

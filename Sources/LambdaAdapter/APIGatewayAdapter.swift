@@ -87,7 +87,7 @@ public final class APIGatewayAdapter: Sendable {
     /// bytes already replaced where they were not UTF-8: no decoding can recover it, and a 400 would make
     /// Prometheus drop every batch while the API is misconfigured. 500 instead, saying what to set (Prometheus
     /// retries). An HTTP API (2.0) base64-encodes such bodies itself.
-    static func bodyPassedAsText(_ request: APIGatewayRequest) -> APIGatewayResponse? {
+    private static func bodyPassedAsText(_ request: APIGatewayRequest) -> APIGatewayResponse? {
         guard request.version == .v1, !request.isBase64Encoded, !request.body.isEmpty,
             let encoding = request.headers["Content-Encoding"], asciiCaseInsensitiveEquals(encoding, "snappy")
         else { return nil }

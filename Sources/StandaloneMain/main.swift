@@ -58,8 +58,8 @@ do {
 do {
     try await server.run()
 } catch {
-    // Mostly the bind: an address in use or not on this host. NIO's text names neither the address nor the flag.
-    let address = options.host.contains(":") ? "[\(options.host)]:\(options.port)" : "\(options.host):\(options.port)"
-    stop("cannot serve on --web.listen-address \(address)", error, code: 1)
+    if error is UnreadableTLSFile { stop("cannot serve", error, code: 1) }  // names its flag and file itself
+    // Else mostly the bind: an address in use or not on this host. NIO's text names neither the address nor the flag.
+    stop("cannot serve on --web.listen-address \(StandaloneOptions.address(host: options.host, port: options.port))", error, code: 1)
 }
 exit(0)

@@ -295,7 +295,7 @@ private final class UnwrittenBody: Sendable {
 
 /// A request's admission slot, given back on the second of two arrivals: the worker returning, and the answer
 /// leaving (written to the connection or dropped; at once for answers that do not wait for the client).
-final class SlotRelease: Sendable {
+private final class SlotRelease: Sendable {
     private let pending = Atomic(2)
     private let release: @Sendable () -> Void
 

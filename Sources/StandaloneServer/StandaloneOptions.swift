@@ -117,8 +117,8 @@ package struct StandaloneOptions: Sendable {
         }
         // The probes' paths would be shadowed (`/-/ready` always 200, even while draining), and a path the write
         // or read route takes would answer GETs with metrics and POSTs with the route: refused, not half-served.
-        let routed = telemetryPath.hasSuffix("/") ? String(telemetryPath.dropLast()) : telemetryPath
-        if ["/-/healthy", "/-/ready"].contains(telemetryPath) || routed.hasSuffix("/write") || routed.hasSuffix("/read") {
+        let routed = if case .success = Route.resolve(method: "POST", path: telemetryPath, header: { _ in nil }) { true } else { false }
+        if ["/-/healthy", "/-/ready"].contains(telemetryPath) || routed {
             throw OptionsError("--web.telemetry-path (web_telemetry_path): '\(telemetryPath)' is a path the connector already serves (/-/healthy, /-/ready, …/write, …/read): choose another, e.g. /metrics")
         }
         switch (values["tls_certificate"], values["tls_key"]) {
@@ -151,6 +151,11 @@ package struct StandaloneOptions: Sendable {
     static func flagText(_ variable: String) -> String {
         guard let flag = Flag.all.first(where: { $0.variable == variable }) else { return variable }
         return "--\(flag.name) (\(variable))"
+    }
+
+    /// `host:port`, an IPv6 host in brackets (`[::1]:9201`), as the flag takes it and log lines show it.
+    package static func address(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// Whether the server listens on a loopback address only (`127.0.0.0/8`, `::1`; `localhost` is 127.0.0.1).

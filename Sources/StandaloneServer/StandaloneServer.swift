@@ -114,7 +114,7 @@ package struct StandaloneServer {
                 log.info(
                     "ready",
                     [
-                        ("address", options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"),
+                        ("address", StandaloneOptions.address(host: options.host, port: port)),
                         ("tls", options.tls == nil ? "off" : "on"),
                         ("database", options.connector.database), ("table", options.connector.table),
                         ("region", options.connector.region),
@@ -166,10 +166,10 @@ private struct ShutdownNotice: Service {
 }
 
 /// A `--tls-certificate` or `--tls-key` file that is missing or not PEM: named, so the operator knows which.
-struct UnreadableTLSFile: Error, CustomStringConvertible {
+package struct UnreadableTLSFile: Error, CustomStringConvertible {
     let flag: String
     let path: String
     let error: any Error
 
-    var description: String { "\(flag) \(path) cannot be read as a PEM file (\(error))" }
+    package var description: String { "\(flag) \(path) cannot be read as a PEM file (\(error))" }
 }

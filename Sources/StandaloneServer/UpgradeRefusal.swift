@@ -10,7 +10,9 @@ import NIOHTTPTypes
 /// `Connection: close` and the connection is closed after it (through `AnswerAwareCloser`, which lets the answer
 /// drain and reads nothing meanwhile). From the end of that request on nothing more is read from the socket at
 /// all: while its answer is being made (a Timestream call, a streamed read) a client sending at full speed would
-/// otherwise fill NIO's buffer without a limit.
+/// otherwise fill NIO's buffer without a limit. What such a client sent stays unread in the kernel, so the close
+/// is a reset rather than a FIN, which may cut off an answer the kernel has not sent yet: a client that waits for
+/// the answer before sending more (curl waits for a `101`) gets it whole.
 final class UpgradeRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
