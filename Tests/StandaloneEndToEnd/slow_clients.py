@@ -110,8 +110,11 @@ def body_cut_by_shutdown(work, binary, standin):
             outcome.append(type(error).__name__)
     writer = threading.Thread(target=write)
     writer.start()
-    logged_line(door, r"in_flight|msg=ready", 5)
-    time.sleep(1)
+    # SIGTERM once the write is in flight (its call held in the stand-in), not after a guessed pause.
+    deadline = time.time() + 10
+    while not has_sample(get(door.url + "/metrics")[1], "timestream_connector_in_flight_requests 1") \
+            and time.time() < deadline:
+        time.sleep(0.05)
     code = door.stop()
     writer.join(60)
     lines = [line for line in door.log().splitlines() if "msg=request" in line and "route=write" in line]
